@@ -1,0 +1,210 @@
+"""Typed config field kinds: validated at the field level, and tagged so forms, schema checks and codegen know them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Annotated, Any
+
+import sqlglot
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from sqlglot import exp
+
+from lakestream.durations import normalise_duration
+
+
+class Kind(str, Enum):
+    """What a string field holds; forms pick their widget and validation its checks from it."""
+
+    EXPRESSION = "expression"  # a Spark SQL expression over the input columns
+    COLUMN = "column"  # one input column name
+    NAME = "name"  # a new output name (alias, step name)
+    DURATION = "duration"
+    TABLE = "table"  # catalog.schema.table
+    PYTHON = "python"  # Python source code
+    SQL = "sql"
+    TEMPLATE = "template"  # a message template with {column} placeholders
+    URL = "url"
+
+
+@dataclass(frozen=True)
+class FieldKind:
+    """Annotated marker: the kind of a field and, for column references, the input port they refer to."""
+
+    kind: Kind
+    port: str | None = None
+
+
+IDENTIFIER_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_TABLE_PART = r"(?:[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)"
+TABLE_RE = re.compile(rf"^{_TABLE_PART}(?:\.{_TABLE_PART}){{0,2}}$")
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class ExpressionError(ValueError):
+    """A string that is not one Spark SQL expression."""
+
+
+@lru_cache(maxsize=8192)
+def parse_expression(text: str) -> exp.Expression:
+    """Return the sqlglot tree of one Spark SQL expression; raise ExpressionError saying why not."""
+    if not text or not text.strip():
+        raise ExpressionError("is empty: write a Spark SQL expression such as amount > 100")
+    try:
+        tree = sqlglot.parse_one(text, read="spark")
+    except sqlglot.errors.ParseError as error:
+        detail = error.errors[0]["description"] if error.errors else str(error)
+        raise ExpressionError(
+            f"is not a valid Spark SQL expression ({detail}); "
+            "write something like amount > 100 AND country = 'US'"
+        ) from None
+    if isinstance(tree, (exp.Command, exp.DDL, exp.DML, exp.Query, exp.Use, exp.Set)) or ";" in text:
+        raise ExpressionError("must be a single expression, not a statement; write something like amount > 100")
+    return tree
+
+
+def expression_columns(text: str) -> frozenset[str]:
+    """Return the unqualified column names an expression reads (lambda parameters excluded)."""
+    tree = parse_expression(text)
+    bound = {str(p.name) for lam in tree.find_all(exp.Lambda) for p in lam.expressions}
+    return frozenset(
+        col.name for col in tree.find_all(exp.Column) if not col.table and col.name and col.name not in bound
+    )
+
+
+def _expression(value: str) -> str:
+    try:
+        parse_expression(value)
+    except ExpressionError as error:
+        raise ValueError(f"The expression {error}") from None
+    return value.strip()
+
+
+def _column(value: str) -> str:
+    if not value or not value.strip():
+        raise ValueError("Name a column of the input")
+    if _CONTROL_RE.search(value) or "`" in value:
+        raise ValueError(f"{value!r} is not a column name: no backticks or control characters")
+    return value.strip()
+
+
+def _name(value: str) -> str:
+    if not IDENTIFIER_RE.match(value or ""):
+        raise ValueError(
+            f"{value!r} is not a valid name: use letters, digits and underscores, starting with a letter"
+        )
+    return value
+
+
+def _table(value: str) -> str:
+    if not TABLE_RE.match(value or ""):
+        raise ValueError(
+            f"{value!r} is not a table name: write catalog.schema.table (letters, digits, underscores)"
+        )
+    return value
+
+
+def _text(value: str) -> str:
+    if not value or not value.strip():
+        raise ValueError("This field is required")
+    return value
+
+
+def _url(value: str) -> str:
+    if not re.match(r"^[a-z][a-z0-9+.-]*://[^\s]+$", value or "", re.IGNORECASE):
+        raise ValueError(f"{value!r} is not a URL: write something like https://host/path")
+    return value
+
+
+def _duration(value: str) -> str:
+    return normalise_duration(value)
+
+
+Expression = Annotated[str, AfterValidator(_expression), FieldKind(Kind.EXPRESSION)]
+ColumnName = Annotated[str, AfterValidator(_column), FieldKind(Kind.COLUMN)]
+Name = Annotated[str, AfterValidator(_name), FieldKind(Kind.NAME)]
+Duration = Annotated[str, AfterValidator(_duration), FieldKind(Kind.DURATION)]
+TableName = Annotated[str, AfterValidator(_table), FieldKind(Kind.TABLE)]
+PythonCode = Annotated[str, AfterValidator(_text), FieldKind(Kind.PYTHON)]
+Template = Annotated[str, AfterValidator(_text), FieldKind(Kind.TEMPLATE)]
+Url = Annotated[str, AfterValidator(_url), FieldKind(Kind.URL)]
+RequiredText = Annotated[str, AfterValidator(_text)]
+
+
+def column_of(port: str) -> Any:
+    """A column name of a named input port (for nodes with several inputs)."""
+    return Annotated[str, AfterValidator(_column), FieldKind(Kind.COLUMN, port)]
+
+
+def expression_of(port: str) -> Any:
+    """A Spark SQL expression over a named input port."""
+    return Annotated[str, AfterValidator(_expression), FieldKind(Kind.EXPRESSION, port)]
+
+
+class Model(BaseModel):
+    """Base of every config model and its nested parts: frozen, unknown keys refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+_PRIMITIVE_TYPES = {
+    "string", "boolean", "tinyint", "smallint", "int", "bigint", "float", "double",
+    "date", "timestamp", "timestamp_ntz", "binary", "byte", "short", "integer", "long",
+}
+_TYPE_RE = re.compile(r"^(decimal\(\s*\d+\s*,\s*\d+\s*\)|array<.+>|map<.+,.+>|struct<.+>)$", re.IGNORECASE)
+
+
+def _spark_type(value: str) -> str:
+    text = (value or "").strip().lower()
+    if text in _PRIMITIVE_TYPES or (_TYPE_RE.match(text) and text.count("<") == text.count(">")):
+        return text
+    raise ValueError(
+        f"{value!r} is not a Spark type: use string, int, bigint, double, boolean, timestamp, date, "
+        "decimal(p,s), array<…>, map<…,…> or struct<…>"
+    )
+
+
+SparkType = Annotated[str, AfterValidator(_spark_type)]
+
+
+class ColumnSpec(Model):
+    """One declared column of a schema."""
+
+    name: Name = Field(description="Column name")
+    type: SparkType = Field(description="Spark SQL type: string, bigint, double, timestamp, …")
+
+
+class SecretRef(Model):
+    """A Databricks secret reference: the value is read at run time with dbutils.secrets.get(scope, key)."""
+
+    scope: str = Field(description="Secret scope")
+    key: str = Field(description="Secret key inside the scope")
+
+    @field_validator("scope", "key")
+    @classmethod
+    def _check(cls, value: str) -> str:
+        if not re.match(r"^[A-Za-z0-9_.\-]{1,128}$", value or ""):
+            raise ValueError(f"{value!r} is not a secret scope/key: use letters, digits, '_', '-' and '.'")
+        return value
+
+
+def _unique_names(columns: tuple[ColumnSpec, ...]) -> tuple[ColumnSpec, ...]:
+    seen: set[str] = set()
+    for column in columns:
+        if column.name in seen:
+            raise ValueError(f"Column {column.name!r} is declared twice")
+        seen.add(column.name)
+    return columns
+
+
+# A declared schema: column names unique. Use Field(min_length=1) where it is required.
+Columns = Annotated[tuple[ColumnSpec, ...], AfterValidator(_unique_names)]
+
+
+def declared_schema(columns: tuple[ColumnSpec, ...]) -> tuple:
+    """The propagated schema (base.Schema) of a declared column list."""
+    from lakestream.nodes.base import Column
+
+    return tuple(Column(c.name, c.type) for c in columns)

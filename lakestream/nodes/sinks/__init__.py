@@ -1,0 +1,3 @@
+"""Sink node types (one input, no output)."""
+
+MODULES = ["delta_table_sink"]

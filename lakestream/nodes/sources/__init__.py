@@ -1,0 +1,3 @@
+"""Source node types (no input, one output)."""
+
+MODULES = ["kafka_source"]

@@ -1,0 +1,3 @@
+"""Transform node types."""
+
+MODULES = ["filter"]
