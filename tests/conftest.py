@@ -1,0 +1,50 @@
+"""Shared fixtures: one local SparkSession per test session, service prerequisites, CI rules."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(condition: bool, what: str) -> None:
+    """Skip when a prerequisite is missing locally; fail under CI=true, where everything must be installed."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI must provide {what}: install it in .ci/run")
+    pytest.skip(f"{what} is not available (CI installs it)")
+
+
+def spark_conf() -> dict[str, str]:
+    """The local Spark settings every test session and `lakestream run` use (see NOTES.md)."""
+    return {
+        "spark.sql.shuffle.partitions": "2",
+        "spark.ui.enabled": "false",
+        "spark.driver.memory": "1g",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+        "spark.sql.streaming.stateStore.providerClass":
+            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
+    }
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """A local SparkSession shared by the whole test session (start ≈4 s)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        require(False, "pyspark (pip install -e '.[spark]')")
+    require(shutil.which("java") is not None, "Java 17")
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    builder = SparkSession.builder.master("local[2]").appName("lakestream-tests")
+    for key, value in spark_conf().items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    yield session
+    session.stop()
