@@ -1,0 +1,83 @@
+"""The pipeline as a graph: a small wrapper over networkx with the verbs validation and codegen need."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import networkx as nx
+
+from lakestream.nodes.base import Category
+from lakestream.pipeline import Edge, Pipeline
+
+
+class CycleError(ValueError):
+    """The graph has a cycle; `path` lists the node ids around it (first repeated last)."""
+
+    def __init__(self, path: list[str], labels: dict[str, str]):
+        self.path = path
+        super().__init__("Cycle: " + " --> ".join(labels.get(n, n) for n in path))
+
+
+class PipelineGraph:
+    """The nodes and edges of a pipeline as a networkx multigraph (edges keyed by edge id)."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from(n.id for n in pipeline.nodes)
+        for edge in pipeline.edges:
+            if edge.source in graph and edge.target in graph:
+                graph.add_edge(edge.source, edge.target, key=edge.id, edge=edge)
+        self.nx = graph
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return {n.id: n.title for n in self.pipeline.nodes}
+
+    def in_edges(self, node_id: str) -> list[Edge]:
+        """Edges into a node, in document order."""
+        return sorted((d["edge"] for _, _, d in self.nx.in_edges(node_id, data=True)), key=self._edge_order)
+
+    def out_edges(self, node_id: str) -> list[Edge]:
+        """Edges out of a node, in document order."""
+        return sorted((d["edge"] for _, _, d in self.nx.out_edges(node_id, data=True)), key=self._edge_order)
+
+    @cached_property
+    def _edge_index(self) -> dict[str, int]:
+        return {e.id: i for i, e in enumerate(self.pipeline.edges)}
+
+    def _edge_order(self, edge: Edge) -> int:
+        return self._edge_index[edge.id]
+
+    def upstream(self, node_id: str) -> set[str]:
+        return nx.ancestors(self.nx, node_id)
+
+    def downstream(self, node_id: str) -> set[str]:
+        return nx.descendants(self.nx, node_id)
+
+    def find_cycle(self) -> list[str] | None:
+        """One cycle as a node path that ends where it starts, or None."""
+        try:
+            cycle = nx.find_cycle(self.nx)
+        except nx.NetworkXNoCycle:
+            return None
+        return [u for u, *_ in cycle] + [cycle[0][0]]
+
+    def cycle_error(self) -> CycleError | None:
+        path = self.find_cycle()
+        return CycleError(path, self.labels) if path else None
+
+    def generations(self) -> list[list[str]]:
+        """Nodes in topological layers, ties in document order; raise CycleError on a cycle."""
+        error = self.cycle_error()
+        if error:
+            raise error
+        order = {n.id: i for i, n in enumerate(self.pipeline.nodes)}
+        return [sorted(layer, key=order.__getitem__) for layer in nx.topological_generations(self.nx)]
+
+    def topological_order(self) -> list[str]:
+        """Every node once, parents before children, stable for equal documents."""
+        return [n for layer in self.generations() for n in layer]
+
+    def of_category(self, category: Category) -> list[str]:
+        return [n.id for n in self.pipeline.nodes if n.spec.category is category]

@@ -1,0 +1,94 @@
+"""Column references in a config: found by walking fields tagged COLUMN or EXPRESSION (see nodes.fields)."""
+
+from __future__ import annotations
+
+import types
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+
+from lakestream.nodes.fields import ExpressionError, FieldKind, Kind, expression_columns
+
+# A walker yields (field path, FieldKind, value) for every tagged string inside a config value.
+Walker = Callable[[Any, str], Iterator[tuple[str, FieldKind, str]]]
+
+
+def _join(path: str, part: str | int) -> str:
+    if isinstance(part, int):
+        return f"{path}[{part}]"
+    return f"{path}.{part}" if path else part
+
+
+def _walker(annotation: Any, metadata: tuple[Any, ...] = ()) -> Walker | None:
+    kind = next((m for m in metadata if isinstance(m, FieldKind)), None)
+    if kind is not None and kind.kind in (Kind.COLUMN, Kind.EXPRESSION):
+        def leaf(value: Any, path: str) -> Iterator[tuple[str, FieldKind, str]]:
+            if isinstance(value, str):
+                yield path, kind, value
+        return leaf
+    origin = get_origin(annotation)
+    args = get_args(annotation)
+    if origin is Annotated:
+        return _walker(args[0], tuple(args[1:]) + metadata)
+    if origin in (Union, types.UnionType):
+        walkers = [w for a in args if a is not type(None) and (w := _walker(a)) is not None]
+        return walkers[0] if walkers else None
+    if origin in (tuple, list, frozenset, set):
+        inner = _walker(args[0]) if args else None
+        if inner is None:
+            return None
+        def each(value: Any, path: str) -> Iterator[tuple[str, FieldKind, str]]:
+            for index, item in enumerate(value or ()):
+                yield from inner(item, _join(path, index))
+        return each
+    if origin is dict:
+        inner = _walker(args[1]) if len(args) == 2 else None
+        if inner is None:
+            return None
+        def values(value: Any, path: str) -> Iterator[tuple[str, FieldKind, str]]:
+            for key, item in (value or {}).items():
+                yield from inner(item, _join(path, str(key)))
+        return values
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        model_walker = model_walker_for(annotation)
+        if model_walker is None:
+            return None
+        return lambda value, path: model_walker(value, path) if value is not None else iter(())
+    return None
+
+
+@lru_cache(maxsize=None)
+def model_walker_for(model: type[BaseModel]) -> Walker | None:
+    """A walker over every tagged field of a model (None when it has none); computed once per model."""
+    fields = []
+    for name, info in model.model_fields.items():
+        walker = _walker(info.annotation, tuple(info.metadata))
+        if walker is not None:
+            fields.append((name, info.alias or name, walker))
+    if not fields:
+        return None
+
+    def walk(value: Any, path: str) -> Iterator[tuple[str, FieldKind, str]]:
+        for name, shown, walker in fields:
+            yield from walker(getattr(value, name), _join(path, shown))
+
+    return walk
+
+
+def column_references(config: BaseModel) -> Iterator[tuple[str, str | None, str]]:
+    """Yield (field path, input port or None, column name) for every column a config reads."""
+    walker = model_walker_for(type(config))
+    if walker is None:
+        return
+    for path, kind, value in walker(config, ""):
+        if kind.kind is Kind.COLUMN:
+            yield path, kind.port, value
+        else:
+            try:
+                names = expression_columns(value)
+            except ExpressionError:
+                continue  # already reported by config validation
+            for name in sorted(names):
+                yield path, kind.port, name

@@ -1,0 +1,53 @@
+"""Schema propagation: each node's output columns, computed from its inputs and config in graph order."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from lakestream.graph import PipelineGraph
+from lakestream.nodes.base import Inputs, Schema
+from lakestream.pipeline import Pipeline
+
+
+def node_inputs(graph: PipelineGraph, node_id: str, schemas: dict[str, Schema | None]) -> Inputs | None:
+    """The schemas arriving at a node per input port; None when an upstream schema is unknown."""
+    by_port: dict[str, list[Schema]] = {}
+    for edge in graph.in_edges(node_id):
+        schema = schemas.get(edge.source)
+        if schema is None:
+            return None
+        by_port.setdefault(edge.target_port, []).append(schema)
+    return Inputs({port: tuple(found) for port, found in by_port.items()})
+
+
+def _order(graph: PipelineGraph) -> list[str]:
+    """Topological order of the nodes outside cycles (nodes on a cycle have no defined schema)."""
+    condensed = nx.condensation(graph.nx)
+    position = {n.id: i for i, n in enumerate(graph.pipeline.nodes)}
+    order: list[str] = []
+    for component in nx.lexicographical_topological_sort(
+        condensed, key=lambda c: min(position[m] for m in condensed.nodes[c]["members"])
+    ):
+        members = condensed.nodes[component]["members"]
+        if len(members) == 1:
+            (member,) = members
+            if not graph.nx.has_edge(member, member):
+                order.append(member)
+    return order
+
+
+def propagate(pipeline: Pipeline, graph: PipelineGraph | None = None) -> dict[str, Schema | None]:
+    """Return every node's output schema; None where it cannot be known (invalid config, cycle, unknown input)."""
+    graph = graph or PipelineGraph(pipeline)
+    schemas: dict[str, Schema | None] = {n.id: None for n in pipeline.nodes}
+    for node_id in _order(graph):
+        node = pipeline.node(node_id)
+        config = node.parsed_or_none()
+        inputs = node_inputs(graph, node_id, schemas)
+        if config is None or inputs is None:
+            continue
+        try:
+            schemas[node_id] = node.spec.output_schema(config, inputs)
+        except (KeyError, ValueError, IndexError):
+            schemas[node_id] = None  # a schema rule that cannot apply to these inputs: unknown, not a crash
+    return schemas

@@ -1,0 +1,231 @@
+"""Pipeline validation: every problem at once, each tied to a node and field, with what to do instead."""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from lakestream.graph import PipelineGraph
+from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
+from lakestream.pipeline import Node, Pipeline
+from lakestream.references import column_references
+from lakestream.schemas import node_inputs, propagate
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One validation finding. `field` is a dotted config path ("steps[1].condition")."""
+
+    severity: str
+    code: str
+    message: str
+    node_id: str | None = None
+    field: str | None = None
+    hint: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def has_errors(issues: list[Issue]) -> bool:
+    return any(i.severity == ERROR for i in issues)
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _config_issues(node: Node) -> list[Issue]:
+    issues = []
+    fields = node.spec.config.model_fields
+    for error in node.config_errors:
+        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
+        field = _loc(loc) or None
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "missing" and len(loc) == 1:
+            info = next((f for n, f in fields.items() if (f.alias or n) == loc[0]), None)
+            message = f"{loc[0]} is required" + (f": {info.description}" if info and info.description else "")
+        elif error["type"] == "extra_forbidden":
+            message = f"{field} is not a setting of {node.spec.name}"
+        elif field:
+            message = f"{field}: {message}"
+        issues.append(Issue(ERROR, "config.invalid", message, node.id, field))
+    return issues
+
+
+def _arity_message(spec: NodeType, port: Port, count: int, port_count: int) -> tuple[str, str]:
+    where = f" on port {port.title!r}" if port_count > 1 else ""
+    if count < port.min_edges:
+        need = "an input" if port.min_edges == 1 else f"at least {port.min_edges} inputs"
+        return f"{spec.name} needs {need}{where}", "Connect an upstream node to it"
+    takes = "one input" if port.max_edges == 1 else f"at most {port.max_edges} inputs"
+    hint = "Put a Union before it" if port.max_edges == 1 else "Merge some inputs with a Union first"
+    return f"{spec.name} takes {takes}{where}: {count} are connected", hint
+
+
+def _edge_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
+    issues = []
+    seen: Counter[tuple[str, str, str, str]] = Counter()
+    for edge in pipeline.edges:
+        source, target = pipeline.node_by_id.get(edge.source), pipeline.node_by_id.get(edge.target)
+        if source is None or target is None:
+            missing = edge.source if source is None else edge.target
+            issues.append(Issue(ERROR, "edge.dangling", f"Edge {edge.id} refers to a missing node {missing!r}"))
+            continue
+        seen[(edge.source, edge.source_port, edge.target, edge.target_port)] += 1
+        ok, reason, blamed = _port_reason(source, edge.source_port, target, edge.target_port)
+        if not ok:
+            issues.append(Issue(ERROR, "edge.port", reason, blamed))
+        if edge.source == edge.target:
+            issues.append(Issue(ERROR, "edge.self", f"{source.title} is connected to itself", edge.source))
+    for (src, _, _, _), count in seen.items():
+        if count > 1:
+            issues.append(Issue(WARNING, "edge.duplicate", f"{graph.labels[src]} is connected twice to the same port", src))
+    for node in pipeline.nodes:
+        counts = Counter(e.target_port for e in graph.in_edges(node.id))
+        for port in node.spec.inputs:
+            count = counts.get(port.name, 0)
+            if not port.min_edges <= count <= port.max_edges:
+                message, hint = _arity_message(node.spec, port, count, len(node.spec.inputs))
+                code = "port.unconnected" if count < port.min_edges else "port.arity"
+                issues.append(Issue(ERROR, code, message, node.id, hint=hint))
+    return issues
+
+
+def _named(node: Node) -> str:
+    """'Payments (Kafka topic)', or just the type's name when the node has no label of its own."""
+    return f"{node.title} ({node.spec.name})" if node.label and node.label != node.spec.name else node.title
+
+
+def _port_reason(source: Node, source_port: str, target: Node, target_port: str) -> tuple[bool, str, str]:
+    """(ok, reason, id of the node at fault) for an edge between two existing nodes."""
+    if source.spec.category is Category.SINK:
+        return False, f"A sink has no output: {_named(source)} ends the pipeline", source.id
+    if target.spec.category is Category.SOURCE:
+        return False, f"A source takes no input: {_named(target)} starts the pipeline", target.id
+    outputs = source.spec.output_ports(source.parsed_or_none())
+    if source.spec.dynamic_outputs is None or source.parsed_or_none() is not None:
+        if source_port not in {p.name for p in outputs}:
+            valid = ", ".join(p.name for p in outputs) or "none"
+            return False, f"{source.title} has no output port {source_port!r} (ports: {valid})", source.id
+    if target.spec.input_port(target_port) is None:
+        valid = ", ".join(p.name for p in target.spec.inputs)
+        return False, f"{target.title} has no input port {target_port!r} (ports: {valid})", target.id
+    return True, "", ""
+
+
+def can_connect(
+    pipeline: Pipeline, source: str, source_port: str, target: str, target_port: str
+) -> tuple[bool, str]:
+    """Whether an edge may be added; when not, a reason that says why and what would fit."""
+    nodes = pipeline.node_by_id
+    if source not in nodes or target not in nodes:
+        return False, "Both ends of a connection must be nodes of this pipeline"
+    if source == target:
+        return False, "A node cannot be connected to itself"
+    src, dst = nodes[source], nodes[target]
+    ok, reason, _ = _port_reason(src, source_port, dst, target_port)
+    if not ok:
+        return ok, reason
+    graph = PipelineGraph(pipeline)
+    existing = graph.in_edges(target)
+    if any(e.source == source and e.source_port == source_port and e.target_port == target_port for e in existing):
+        return False, f"{src.title} is already connected to {dst.title}"
+    port = dst.spec.input_port(target_port)
+    assert port is not None
+    taken = sum(1 for e in existing if e.target_port == target_port)
+    if taken >= port.max_edges:
+        message, hint = _arity_message(dst.spec, port, taken + 1, len(dst.spec.inputs))
+        return False, f"{message.split(':')[0]}: {hint[0].lower()}{hint[1:]}"
+    if source in graph.downstream(target):
+        return False, f"Connecting {src.title} to {dst.title} would make a cycle"
+    return True, ""
+
+
+def _graph_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
+    issues = []
+    cycle = graph.cycle_error()
+    if cycle is not None:
+        issues.append(Issue(ERROR, "graph.cycle", str(cycle), cycle.path[0], hint="Remove one edge of the cycle"))
+    sources, sinks = graph.of_category(Category.SOURCE), graph.of_category(Category.SINK)
+    if not sources:
+        issues.append(Issue(ERROR, "graph.no_source", "The pipeline has no source", hint="Drag a source onto the canvas"))
+    if not sinks:
+        issues.append(Issue(ERROR, "graph.no_sink", "The pipeline has no sink", hint="Add a sink to write the results"))
+    reaches_sink = set(sinks).union(*(graph.upstream(s) for s in sinks)) if sinks else set()
+    for node in pipeline.nodes:
+        if graph.nx.degree(node.id) == 0 and len(pipeline.nodes) > 1:
+            issues.append(Issue(WARNING, "node.orphan", f"{node.title} is not connected to anything", node.id,
+                                hint="Connect it or delete it"))
+        elif node.spec.category is not Category.SINK and node.id not in reaches_sink and sinks:
+            issues.append(Issue(WARNING, "node.dead_end", f"The output of {node.title} reaches no sink", node.id,
+                                hint="Connect it to a sink, or its results are computed and thrown away"))
+    return issues
+
+
+def _available(schema: Schema) -> str:
+    names = [c.name for c in schema]
+    return ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
+
+
+def _column_issues(node: Node, config: Any, inputs: Inputs) -> list[Issue]:
+    issues = []
+    for path, port, name in column_references(config):
+        ports = [port] if port else list(inputs)
+        schemas = [s for p in ports for s in inputs[p]]
+        if not schemas:
+            continue
+        columns = {c.name for s in schemas for c in s}
+        if name in columns:
+            continue
+        close = difflib.get_close_matches(name, sorted(columns), n=1)
+        hint = f"Did you mean {close[0]!r}?" if close else f"Available columns: {_available(schemas[0])}"
+        where = f" (input {port!r})" if port else ""
+        issues.append(Issue(ERROR, "column.unknown", f"Column {name!r} does not exist in the input{where}",
+                            node.id, path, hint))
+    return issues
+
+
+def _target_issues(pipeline: Pipeline) -> list[Issue]:
+    if pipeline.code_target in ("auto", "hybrid"):
+        return []
+    target = Target(pipeline.code_target)
+    issues = []
+    for node in pipeline.nodes:
+        if target not in node.spec.targets_for(node.parsed_or_none()):
+            supported = ", ".join(sorted(t.value for t in node.spec.targets_for(node.parsed_or_none())))
+            issues.append(Issue(ERROR, "target.unsupported",
+                                f"{_named(node)} cannot be generated as {target.value}",
+                                node.id, hint=f"Choose the auto target, or one of: {supported}"))
+    return issues
+
+
+def validate(pipeline: Pipeline) -> list[Issue]:
+    """Return every issue of the pipeline: config, ports and arity, cycles, reachability, columns, risks."""
+    graph = PipelineGraph(pipeline)
+    issues: list[Issue] = []
+    for node in pipeline.nodes:
+        issues.extend(_config_issues(node))
+    issues.extend(_edge_issues(pipeline, graph))
+    issues.extend(_graph_issues(pipeline, graph))
+    issues.extend(_target_issues(pipeline))
+    schemas = propagate(pipeline, graph)
+    for node in pipeline.nodes:
+        config = node.parsed_or_none()
+        if config is None:
+            continue
+        inputs = node_inputs(graph, node.id, schemas)
+        if inputs is not None:
+            issues.extend(_column_issues(node, config, inputs))
+        if node.spec.checks is not None:
+            for finding in node.spec.checks(config, inputs if inputs is not None else Inputs({})):
+                issues.append(Issue(finding.severity, finding.code, finding.message, node.id, finding.field,
+                                    finding.hint))
+    return issues
