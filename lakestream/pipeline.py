@@ -80,11 +80,19 @@ class Node(_Doc):
         try:
             self.parsed
         except ValidationError as error:
-            return error.errors(include_url=False)
+            return _without_echoes(error.errors(include_url=False))
         return []
 
     def parsed_or_none(self) -> Model | None:
         return None if self.config_errors else self.parsed
+
+
+def _without_echoes(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Drop pydantic's length complaint about a list whose invalid items are already reported."""
+    item_parents = {e["loc"][:-2] for e in errors if len(e["loc"]) >= 2} | {
+        e["loc"][:i] for e in errors for i in range(1, len(e["loc"])) if isinstance(e["loc"][i], int)
+    }
+    return [e for e in errors if not (e["type"] in ("too_short", "too_long") and e["loc"] in item_parents)]
 
 
 class Edge(_Doc):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -13,6 +14,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from sqlglot import exp
 
 from lakestream.durations import normalise_duration
+
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings would reach users' logs
 
 
 class Kind(str, Enum):
@@ -53,14 +57,28 @@ def parse_expression(text: str) -> exp.Expression:
     if not text or not text.strip():
         raise ExpressionError("is empty: write a Spark SQL expression such as amount > 100")
     try:
-        tree = sqlglot.parse_one(text, read="spark")
+        trees = [t for t in sqlglot.parse(text, read="spark") if t is not None]
+    except sqlglot.errors.TokenError:
+        raise ExpressionError(
+            "is not a valid Spark SQL expression (a quote or bracket is not closed); "
+            "write something like amount > 100 AND country = 'US'"
+        ) from None
     except sqlglot.errors.ParseError as error:
-        detail = error.errors[0]["description"] if error.errors else str(error)
+        first = error.errors[0] if error.errors else {}
+        detail = str(first.get("description", error))
+        if "Required keyword" in detail or "Expected" in detail and "got" not in detail:
+            detail = "it is incomplete"
+        elif first.get("col"):
+            detail = f"{detail.rstrip('.')} near column {first['col']}"
         raise ExpressionError(
             f"is not a valid Spark SQL expression ({detail}); "
             "write something like amount > 100 AND country = 'US'"
         ) from None
-    if isinstance(tree, (exp.Command, exp.DDL, exp.DML, exp.Query, exp.Use, exp.Set)) or ";" in text:
+    if len(trees) != 1:
+        raise ExpressionError("must be a single expression, not several statements; write something like amount > 100")
+    tree = trees[0]
+    statement = type(tree).__module__.rsplit(".", 1)[-1] in ("ddl", "dml")
+    if statement or isinstance(tree, (exp.Query, exp.Alias, exp.Cache, exp.Command, exp.Star)):
         raise ExpressionError("must be a single expression, not a statement; write something like amount > 100")
     return tree
 
