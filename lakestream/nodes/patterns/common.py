@@ -42,3 +42,21 @@ def event_time_checks(config: PatternConfig, inputs: Inputs, port: str = "in") -
             field="event_time_column",
             hint="Cast it with a Rename / cast node, or pick a timestamp column",
         )
+
+
+NUMERIC_TYPES = ("tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte", "float", "double")
+
+
+def numeric_checks(config: PatternConfig, inputs: Inputs, field: str, port: str = "in") -> Iterator[Finding]:
+    """The column named by `field` must be numeric in the input (when the input schema is known)."""
+    column = getattr(config, field)
+    types = {c.name: c.type for c in inputs.one(port)}
+    found = types.get(column) if column else None
+    if found is not None and found not in NUMERIC_TYPES and not found.startswith("decimal"):
+        yield Finding(
+            "error",
+            "pattern.value_type",
+            f"Column {column!r} is {found}, not a number",
+            field=field,
+            hint="Pick a numeric column, or cast it with a Rename / cast node",
+        )

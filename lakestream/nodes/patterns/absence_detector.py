@@ -1,0 +1,47 @@
+"""Absence: a trigger event not followed by an expected event within a timeout, per key."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.fields import ColumnName, Duration, Expression
+from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema
+
+
+class Config(PatternConfig):
+    trigger_condition: Expression = Field(description="Spark SQL condition of the event that starts the wait")
+    expected_condition: Expression = Field(description="Spark SQL condition of the event that must follow")
+    timeout: Duration = Field(description="How long after the trigger the expected event may arrive")
+    correlate_on: tuple[ColumnName, ...] = Field(
+        (), description="Extra columns that must be equal between the trigger and the expected event"
+    )
+
+
+def output_schema(config: Config, inputs: Inputs) -> Schema:
+    return key_schema(config, inputs) + (Column("trigger_ts", "timestamp"), Column("deadline_ts", "timestamp"))
+
+
+DOCS = """\
+For each trigger event at time t, if no expected event of the same key (and equal `correlate_on`
+columns) arrives with t < ts <= t + timeout, one row is emitted when the watermark passes
+t + timeout (an event-time timer; no later event is needed). An expected event answers every
+pending trigger before it. An event meeting both conditions first answers earlier triggers, then
+starts a new wait. Events of a key are processed in event-time order once the watermark reaches
+them (ties keep arrival order); events older than the watermark are late, dropped and counted.
+match_id is `<key values joined by '|'>#<n>`, n counting the key's output rows from 1.
+"""
+
+NODE = NodeType(
+    type="absence_detector",
+    name="Absence",
+    category=Category.PATTERN,
+    description="Alerts when an expected event does not follow a trigger event within a timeout.",
+    icon="timer_off",
+    config=Config,
+    output_schema=output_schema,
+    targets=SSS_ONLY,
+    stateful_reason="needs per-key state and event-time timers (fires when nothing arrives)",
+    checks=event_time_checks,
+    docs=DOCS,
+)

@@ -1,0 +1,54 @@
+"""Count threshold: at least N matching events of a key within a sliding or tumbling window."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.fields import Duration, Expression
+from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema
+
+
+class Config(PatternConfig):
+    condition: Expression | None = Field(None, description="Spark SQL condition of the events to count (empty: all)")
+    threshold: int = Field(ge=1, description="Alert when at least this many matching events fall in the window")
+    window: Duration = Field(description="Window length")
+    mode: Literal["sliding", "tumbling"] = Field(
+        "sliding", description="sliding: the window ending at each event; tumbling: fixed, non-overlapping windows"
+    )
+
+
+def output_schema(config: Config, inputs: Inputs) -> Schema:
+    return key_schema(config, inputs) + (
+        Column("window_start", "timestamp"),
+        Column("window_end", "timestamp"),
+        Column("count", "bigint"),
+    )
+
+
+DOCS = """\
+sliding: at each matching event e, count = matching events of the key in (e.ts - window, e.ts];
+an alert row (window_start = e.ts - window, window_end = e.ts) is emitted when count >= threshold,
+and not again for this key until the count at some later matching event has dropped below the
+threshold. tumbling: windows [k*w, (k+1)*w) from the epoch; one row per key and window with
+count >= threshold, emitted when the watermark passes the window end. Events are processed in
+event-time order once the watermark reaches them; late events are dropped and counted.
+match_id is `<key values joined by '|'>#<n>`, n counting the key's output rows from 1 (tumbling:
+`<key>#<window_start epoch milliseconds>`).
+"""
+
+NODE = NodeType(
+    type="count_threshold",
+    name="Count threshold",
+    category=Category.PATTERN,
+    description="Alerts when a key has at least N matching events within a window.",
+    icon="functions",
+    config=Config,
+    output_schema=output_schema,
+    targets=SSS_ONLY,
+    stateful_reason="sliding counts with re-arming need per-key state",
+    checks=event_time_checks,
+    docs=DOCS,
+)

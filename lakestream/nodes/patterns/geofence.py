@@ -1,0 +1,86 @@
+"""Geofence: entering, leaving or dwelling inside a circle or polygon, per key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, model_validator
+
+from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema
+from lakestream.nodes.fields import ColumnName, Duration, Model
+from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema, numeric_checks
+
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+
+class Circle(Model):
+    kind: Literal["circle"] = Field("circle", description="A circle around a centre point")
+    center_lat: Latitude = Field(description="Latitude of the centre, in degrees")
+    center_lon: Longitude = Field(description="Longitude of the centre, in degrees")
+    radius_m: float = Field(gt=0, description="Radius in metres")
+
+
+class Polygon(Model):
+    kind: Literal["polygon"] = Field("polygon", description="A polygon given by its corners")
+    vertices: tuple[tuple[Latitude, Longitude], ...] = Field(
+        min_length=3, description="Corners as [lat, lon] pairs, in order (at least 3)"
+    )
+
+
+class Config(PatternConfig):
+    lat_column: ColumnName = Field(description="Column with the latitude in degrees")
+    lon_column: ColumnName = Field(description="Column with the longitude in degrees")
+    shape: Annotated[Union[Circle, Polygon], Field(discriminator="kind")] = Field(
+        description="The fence: a circle (centre and radius) or a polygon"
+    )
+    trigger: Literal["enter", "exit", "dwell"] = Field(description="What to report: entering, leaving, or staying")
+    dwell_time: Duration | None = Field(None, description="How long a key must stay inside (trigger = dwell)")
+
+    @model_validator(mode="after")
+    def _dwell(self):
+        if self.trigger == "dwell" and not self.dwell_time:
+            raise ValueError("trigger = dwell needs dwell_time (how long a key must stay inside)")
+        return self
+
+
+def output_schema(config: Config, inputs: Inputs) -> Schema:
+    return key_schema(config, inputs) + (
+        Column("event", "string"),
+        Column("ts", "timestamp"),
+        Column("lat", "double"),
+        Column("lon", "double"),
+    )
+
+
+def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
+    yield from event_time_checks(config, inputs)
+    yield from numeric_checks(config, inputs, "lat_column")
+    yield from numeric_checks(config, inputs, "lon_column")
+
+
+DOCS = """\
+Inside = haversine distance (earth radius 6,371,008.8 m) <= radius_m, or point in polygon by ray
+casting with points on an edge or corner counting as inside. Each key starts outside. Events with
+NULL lat or lon are ignored. enter: one ENTER row at each outside->inside event; exit: one EXIT row
+at each inside->outside event; dwell: one DWELL row per stay, once the key has been inside
+continuously for dwell_time: at the first event at or after entry + dwell_time, or by timer when
+the watermark passes entry + dwell_time (ts = entry + dwell_time, lat/lon of the last event).
+Events are processed in event-time order once the watermark reaches them; late events dropped.
+match_id is `<key values joined by '|'>#<n>`.
+"""
+
+NODE = NodeType(
+    type="geofence",
+    name="Geofence",
+    category=Category.PATTERN,
+    description="Detects keys entering, leaving or staying inside a circle or polygon.",
+    icon="fence",
+    config=Config,
+    output_schema=output_schema,
+    targets=SSS_ONLY,
+    stateful_reason="inside/outside state per key (and a dwell timer)",
+    checks=checks,
+    docs=DOCS,
+)

@@ -1,0 +1,52 @@
+"""Heartbeat: a key that stops sending events is reported dead (and alive again when it returns)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.fields import Duration
+from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema
+
+
+class Config(PatternConfig):
+    expected_interval: Duration = Field(description="How often each key is expected to send an event")
+    grace: Duration | None = Field(None, description="Extra time allowed before a silent key is dead (empty: none)")
+    emit: Literal["dead_only", "status_change"] = Field(
+        "dead_only", description="dead_only: report keys going silent; status_change: also report them coming back"
+    )
+
+
+def output_schema(config: Config, inputs: Inputs) -> Schema:
+    return key_schema(config, inputs) + (
+        Column("status", "string"),
+        Column("last_seen_ts", "timestamp"),
+        Column("detected_ts", "timestamp"),
+    )
+
+
+DOCS = """\
+A key is known from its first event. With last = its latest event time and d = last +
+expected_interval + grace: when the watermark reaches d and no later event of the key was
+processed, one DEAD row (last_seen_ts = last,
+detected_ts = d) is emitted, once per silence. An event at exactly d still counts as alive (events
+at a time are processed before timers at that time). With status_change, the first event of a
+dead key emits ALIVE (last_seen_ts = that event's ts, detected_ts = the same). A key never seen
+is never reported. match_id is `<key>#<n>`.
+"""
+
+NODE = NodeType(
+    type="heartbeat_monitor",
+    name="Heartbeat / liveness",
+    category=Category.PATTERN,
+    description="Reports keys that stop sending events, and optionally when they come back.",
+    icon="monitor_heart",
+    config=Config,
+    output_schema=output_schema,
+    targets=SSS_ONLY,
+    stateful_reason="needs an event-time timer per key (fires when nothing arrives)",
+    checks=event_time_checks,
+    docs=DOCS,
+)

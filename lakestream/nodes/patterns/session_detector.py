@@ -1,0 +1,47 @@
+"""Session: a key's events grouped while each follows the previous within a gap."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.fields import Duration
+from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema
+
+
+class Config(PatternConfig):
+    gap: Duration = Field(description="Inactivity that ends a session")
+    max_duration: Duration | None = Field(None, description="Longest a session may last (empty: no limit)")
+
+
+def output_schema(config: Config, inputs: Inputs) -> Schema:
+    return key_schema(config, inputs) + (
+        Column("session_start", "timestamp"),
+        Column("session_end", "timestamp"),
+        Column("event_count", "bigint"),
+    )
+
+
+DOCS = """\
+An event belongs to the key's open session when ts - last_ts <= gap (and, with max_duration,
+ts - session_start <= max_duration); otherwise it closes that session and opens a new one.
+session_start = first event's ts, session_end = last event's ts (not last + gap). A session is
+emitted when it closes: at the event that opens the next one, or by timer when the watermark
+reaches last_ts + gap (an event exactly at last_ts + gap that is not late still joins, since
+events at a time are processed before timers at that time). match_id is `<key>#<session_start
+epoch microseconds>`.
+"""
+
+NODE = NodeType(
+    type="session_detector",
+    name="Session",
+    category=Category.PATTERN,
+    description="Groups each key's events into sessions separated by inactivity.",
+    icon="schedule",
+    config=Config,
+    output_schema=output_schema,
+    targets=SSS_ONLY,
+    stateful_reason="keeps each key's open session and closes it by timer",
+    checks=event_time_checks,
+    docs=DOCS,
+)

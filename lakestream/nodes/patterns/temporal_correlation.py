@@ -1,0 +1,83 @@
+"""Temporal correlation: pairs of events from two streams with equal correlation values, close in time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import Field
+
+from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Port, Schema
+from lakestream.nodes.fields import ColumnName, Duration, expression_of
+from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, event_time_checks
+
+PORT_A = Port("a", "A")
+PORT_B = Port("b", "B")
+
+
+class Config(PatternConfig):
+    a_condition: expression_of("a") | None = Field(None, description="Spark SQL condition on stream A (empty: all)")
+    b_condition: expression_of("b") | None = Field(None, description="Spark SQL condition on stream B (empty: all)")
+    correlation_columns: tuple[ColumnName, ...] = Field(
+        min_length=1, description="Columns present in both inputs whose values must be equal in a pair"
+    )
+    max_gap: Duration = Field(description="Largest time difference between the two events of a pair")
+    order: Literal["any", "a_before_b"] = Field(
+        "any", description="any: either may come first; a_before_b: the A event must not be later than the B event"
+    )
+
+
+def _columns(config: Config) -> tuple[str, ...]:
+    """The pairing columns: key columns, then correlation columns not already among them."""
+    return tuple(dict.fromkeys(config.key_columns + config.correlation_columns))
+
+
+def output_schema(config: Config, inputs: Inputs) -> Schema:
+    types = {c.name: c.type for c in inputs.one("a")}
+    return tuple(Column(c, types.get(c, "string")) for c in _columns(config)) + (
+        MATCH_ID,
+        Column("a_ts", "timestamp"),
+        Column("b_ts", "timestamp"),
+        Column("gap_seconds", "double"),
+    )
+
+
+def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
+    yield from event_time_checks(config, inputs, "a")
+    yield from event_time_checks(config, inputs, "b")
+    for port in ("a", "b"):
+        names = {c.name for c in inputs.one(port)}
+        for column in _columns(config):
+            if names and column not in names:
+                yield Finding(
+                    "error",
+                    "pattern.correlation_column",
+                    f"Column {column!r} is missing from input {port.upper()}",
+                    field="correlation_columns",
+                    hint="Correlation columns must exist in both inputs with the same name",
+                )
+
+
+DOCS = """\
+Both inputs use the same event_time_column name. Every pair (a, b) with equal key and correlation
+values (NULL never equals), |b.ts - a.ts| <= max_gap (and a.ts <= b.ts for a_before_b) is emitted
+once, as soon as both events have been seen; gap_seconds = b.ts - a.ts (negative when b came first).
+Each side keeps its events until the watermark passes ts + max_gap. A late event of either side is
+dropped and counted. Pairs are emitted in the order their second event is processed.
+match_id is `<key values joined by '|'>#<n>`, n counting the key's pairs.
+"""
+
+NODE = NodeType(
+    type="temporal_correlation",
+    name="Temporal correlation",
+    category=Category.PATTERN,
+    description="Pairs events of two streams that share correlation values and happen close in time.",
+    icon="compare_arrows",
+    config=Config,
+    output_schema=output_schema,
+    targets=SSS_ONLY,
+    inputs=(PORT_A, PORT_B),
+    stateful_reason="keeps each side's recent events per key to pair them",
+    checks=checks,
+    docs=DOCS,
+)
