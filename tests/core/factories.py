@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 KAFKA = {
@@ -16,7 +17,8 @@ KAFKA = {
 
 
 def node(node_id: str, type_: str, config: dict[str, Any] | None = None, label: str = "") -> dict[str, Any]:
-    return {"id": node_id, "type": type_, "label": label, "position": {"x": 0, "y": 0}, "config": config or {}}
+    config = copy.deepcopy(config or {})
+    return {"id": node_id, "type": type_, "label": label, "position": {"x": 0, "y": 0}, "config": config}
 
 
 def edge(edge_id: str, source: str, target: str, source_port: str = "out", target_port: str = "in") -> dict:
