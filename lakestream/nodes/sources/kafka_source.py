@@ -80,6 +80,20 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
     return declared_schema(config.schema_) + KAFKA_METADATA
 
 
+EXAMPLE = {
+    "bootstrap_servers": "broker-1:9092,broker-2:9092",
+    "topics": ["payments"],
+    "starting_offsets": "latest",
+    "value_format": "json",
+    "schema": [
+        {"name": "card_id", "type": "string"},
+        {"name": "amount", "type": "double"},
+        {"name": "merchant", "type": "string"},
+        {"name": "ts", "type": "timestamp"},
+    ],
+    "event_time": "ts",
+}
+
 NODE = NodeType(
     type="kafka_source",
     name="Kafka topic",
@@ -89,4 +103,5 @@ NODE = NodeType(
     config=Config,
     output_schema=output_schema,
     inputs=(),
+    example=EXAMPLE,
 )

@@ -1,0 +1,173 @@
+"""Helpers shared by node modules: non-empty lists, Spark type strings, Python code checks, type inference."""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import lru_cache
+from typing import Annotated, Any
+
+import sqlglot
+from pydantic import AfterValidator
+from sqlglot.optimizer.annotate_types import annotate_types
+from sqlglot.optimizer.qualify import qualify
+
+from lakestream.nodes.base import Column, Finding, Schema
+from lakestream.nodes.fields import ColumnName, ExpressionError, parse_expression
+
+
+def non_empty(what: str) -> AfterValidator:
+    """A validator refusing an empty list, saying what to list."""
+
+    def check(value: Any) -> Any:
+        if not value:
+            raise ValueError(f"List at least one {what}")
+        return value
+
+    return AfterValidator(check)
+
+
+def unique(what: str, key=lambda item: item) -> AfterValidator:
+    """A validator refusing repeated items (by `key`), naming the repeated one."""
+
+    def check(value: Any) -> Any:
+        seen: set[Any] = set()
+        for item in value:
+            k = key(item)
+            if k in seen:
+                raise ValueError(f"{what} {k!r} appears twice; each must be unique")
+            seen.add(k)
+        return value
+
+    return AfterValidator(check)
+
+
+# A required, non-empty list of distinct input column names.
+KeyColumns = Annotated[tuple[ColumnName, ...], non_empty("column"), unique("Column")]
+
+
+def types_of(schema: Schema) -> dict[str, str]:
+    return {c.name: c.type for c in schema}
+
+
+# ---- Spark type strings ------------------------------------------------------------------------
+
+def split_top_level(text: str, sep: str = ",") -> list[str]:
+    """Split on `sep` outside <...> and (...) brackets."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        if ch in "<(":
+            depth += 1
+        elif ch in ">)":
+            depth -= 1
+        if ch == sep and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += ch
+    if current.strip():
+        parts.append(current.strip())
+    return parts
+
+
+def array_element(type_: str) -> str | None:
+    """The element type of array<T>, else None."""
+    m = re.match(r"^array<(.+)>$", type_.strip(), re.IGNORECASE)
+    return m.group(1).strip() if m else None
+
+
+def map_types(type_: str) -> tuple[str, str] | None:
+    """(key, value) types of map<K,V>, else None."""
+    m = re.match(r"^map<(.+)>$", type_.strip(), re.IGNORECASE)
+    if not m:
+        return None
+    parts = split_top_level(m.group(1))
+    return (parts[0], parts[1]) if len(parts) == 2 else None
+
+
+def struct_fields(type_: str) -> Schema | None:
+    """The fields of struct<a:int,b:string> as columns, else None."""
+    m = re.match(r"^struct<(.*)>$", type_.strip(), re.IGNORECASE)
+    if not m:
+        return None
+    fields = []
+    for part in split_top_level(m.group(1)):
+        name, _, ftype = part.partition(":")
+        fields.append(Column(name.strip().strip("`"), ftype.strip().lower()))
+    return tuple(fields)
+
+
+INTEGRAL = ("tinyint", "smallint", "int", "bigint", "byte", "short", "integer", "long")
+FRACTIONAL = ("float", "double")
+
+
+def is_numeric(type_: str) -> bool:
+    return type_ in INTEGRAL or type_ in FRACTIONAL or type_.startswith("decimal")
+
+
+def is_timestamp(type_: str | None) -> bool:
+    return type_ in ("timestamp", "timestamp_ntz")
+
+
+def timestamp_check(column: str, schema: Schema, field: str) -> list[Finding]:
+    """An error when `column` exists in `schema` but is not a timestamp."""
+    found = types_of(schema).get(column)
+    if found is None or is_timestamp(found):
+        return []
+    return [Finding(
+        "error", "column.not_timestamp", f"Column {column!r} is {found}, not a timestamp", field=field,
+        hint="Cast it with a Rename / cast node (cast_to: timestamp) or pick a timestamp column",
+    )]
+
+
+@lru_cache(maxsize=4096)
+def _infer(expression: str, schema: Schema) -> str:
+    tables = {"t": {c.name: c.type for c in schema}} if schema else {"t": {"_": "string"}}
+    tree = sqlglot.parse_one(f"SELECT {expression} AS _result FROM t", read="spark")
+    tree = qualify(tree, schema=tables, dialect="spark", validate_qualify_columns=False)
+    tree = annotate_types(tree, schema=tables, dialect="spark")
+    inferred = tree.selects[0].type
+    if inferred is None or inferred.this == sqlglot.exp.DataType.Type.UNKNOWN:
+        return "string"
+    return inferred.sql("spark").lower().replace(" ", "")
+
+
+def infer_type(expression: str, schema: Schema) -> str:
+    """The Spark type of an expression over `schema`: exact for a bare column, sqlglot's inference
+    otherwise, and "string" when it cannot tell (so a schema always has a type)."""
+    parse_expression(expression)
+    bare = expression.strip().strip("`")
+    types = types_of(schema)
+    if bare in types:
+        return types[bare]
+    try:
+        return _infer(expression, schema)
+    except (sqlglot.errors.SqlglotError, ExpressionError, ValueError, KeyError):
+        return "string"
+
+
+# ---- Python code fields --------------------------------------------------------------------------
+
+def parse_python(code: str) -> ast.Module:
+    """The module tree of user code; ValueError naming the line when it does not compile."""
+    try:
+        tree = ast.parse(code)
+        compile(tree, "<config>", "exec")
+    except SyntaxError as error:
+        raise ValueError(f"The code does not compile: {error.msg} (line {error.lineno})") from None
+    return tree
+
+
+def top_level_functions(tree: ast.Module) -> list[ast.FunctionDef]:
+    return [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+
+
+def classes_deriving(tree: ast.Module, *bases: str) -> list[ast.ClassDef]:
+    """Top-level classes with a base named (or ending in) one of `bases`."""
+    found = []
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            names = {ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases}
+            if names & set(bases):
+                found.append(node)
+    return found
