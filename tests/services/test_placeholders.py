@@ -1,0 +1,43 @@
+"""Templates render values as data, JSON templates keep their structure, records fit Spark types."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from lakestream.connectors.placeholders import json_placeholders, placeholders, render, render_json
+
+HOSTILE = ["'", '"', '"""', "\\", "line1\nline2", "'); DROP TABLE x; --", "{{ }}", "${x}", "{card}", "ü€😀"]
+
+
+def test_render_replaces_columns_and_keeps_other_braces():
+    template = "Card {card} spent {amount} {{literal}} {not a placeholder} {missing}"
+    assert placeholders(template) == ["card", "amount", "missing"]
+    assert render(template, {"card": "c1", "amount": 12.5}) == "Card c1 spent 12.5 {literal} {not a placeholder} "
+
+
+def test_render_cannot_reach_attributes_or_format_specs():
+    row = {"card": "c1"}
+    assert render("{card.__class__} {card[0]} {card!r} {card:>10}", row) == "{card.__class__} {card[0]} {card!r} {card:>10}"
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_values_are_inserted_verbatim_and_never_re_expanded(value):
+    assert render("<{v}>", {"v": value, "card": "SHOULD NOT APPEAR"}) == f"<{value}>"
+
+
+def test_values_read_naturally():
+    row = {"ts": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc), "d": date(2026, 1, 2),
+           "n": None, "dec": Decimal("1.50"), "nested": {"a": [1, 2]}}
+    assert render("{ts}|{d}|{n}|{dec}|{nested}", row) == '2026-01-02 03:04:05+00:00|2026-01-02||1.50|{"a": [1, 2]}'
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_json_template_stays_valid_json_whatever_the_values(value):
+    template = json.loads('{"text": "Alert for {card}", "amount": "{amount}", "tags": ["{card}", 1]}')
+    assert json_placeholders(template) == ["card", "amount", "card"]
+    rendered = json.loads(json.dumps(render_json(template, {"card": value, "amount": 7})))
+    assert rendered == {"text": f"Alert for {value}", "amount": 7, "tags": [value, 1]}
