@@ -1,0 +1,259 @@
+"""Spark SQL string, pattern, date-time and collection functions in plain Python (NULL = None)."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from functools import lru_cache
+
+from .sqlfuncs import eq, to_date, to_str, to_timestamp
+
+
+def _s(value):
+    return to_str(value)
+
+
+def concat(*values):
+    texts = [_s(v) for v in values]
+    return None if any(t is None for t in texts) else "".join(texts)
+
+
+def concat_ws(separator, *values):
+    if separator is None:
+        return None
+    parts = []
+    for v in values:
+        if isinstance(v, (list, tuple)):
+            parts.extend(_s(x) for x in v if x is not None)
+        elif v is not None:
+            parts.append(_s(v))
+    return _s(separator).join(parts)
+
+
+def upper(s):
+    s = _s(s)
+    return None if s is None else s.upper()
+
+
+def lower(s):
+    s = _s(s)
+    return None if s is None else s.lower()
+
+
+def length(s):
+    s = _s(s)
+    return None if s is None else len(s)
+
+
+def trim(s, chars=" ", where="both"):
+    s, chars = _s(s), _s(chars)
+    if s is None or chars is None:
+        return None
+    if where == "leading":
+        return s.lstrip(chars)
+    if where == "trailing":
+        return s.rstrip(chars)
+    return s.strip(chars)
+
+
+def substring(s, pos, length=None):
+    """SUBSTRING with 1-based positions; 0 acts as 1 and negative positions count from the end."""
+    s = _s(s)
+    if s is None or pos is None or (length is None and False):
+        return None
+    pos = int(pos)
+    start = pos - 1 if pos > 0 else (len(s) + pos if pos < 0 else 0)
+    if length is None:
+        return s[max(start, 0):]
+    length = int(length)
+    end = start + length
+    if end <= 0 or length <= 0:
+        return ""
+    return s[max(start, 0):end]
+
+
+def left(s, n):
+    s = _s(s)
+    if s is None or n is None:
+        return None
+    return "" if n <= 0 else s[: int(n)]
+
+
+def right(s, n):
+    s = _s(s)
+    if s is None or n is None:
+        return None
+    return "" if n <= 0 else s[-int(n):]
+
+
+def instr(s, sub, start=1):
+    s, sub = _s(s), _s(sub)
+    if s is None or sub is None or start is None:
+        return None
+    if start < 1:
+        return 0
+    return s.find(sub, int(start) - 1) + 1
+
+
+def startswith(s, prefix):
+    s, prefix = _s(s), _s(prefix)
+    return None if s is None or prefix is None else s.startswith(prefix)
+
+
+def endswith(s, suffix):
+    s, suffix = _s(s), _s(suffix)
+    return None if s is None or suffix is None else s.endswith(suffix)
+
+
+def contains(s, part):
+    s, part = _s(s), _s(part)
+    return None if s is None or part is None else part in s
+
+
+def replace(s, search, replacement=""):
+    s, search, replacement = _s(s), _s(search), _s(replacement)
+    if s is None or search is None or replacement is None:
+        return None
+    return s if search == "" else s.replace(search, replacement)
+
+
+def pad(s, n, fill=" ", left_side=True):
+    s, fill = _s(s), _s(fill)
+    if s is None or n is None or fill is None:
+        return None
+    n = int(n)
+    if n <= len(s) or not fill:
+        return s[: max(n, 0)]
+    padding = (fill * (n - len(s)))[: n - len(s)]
+    return padding + s if left_side else s + padding
+
+
+def reverse(s):
+    s = _s(s)
+    return None if s is None else s[::-1]
+
+
+def initcap(s):
+    s = _s(s)
+    return None if s is None else " ".join(w[:1].upper() + w[1:].lower() for w in s.split(" "))
+
+
+@lru_cache(maxsize=1024)
+def _like_regex(pattern: str, escape: str, flags: int) -> re.Pattern:
+    out, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == escape and i + 1 < len(pattern):
+            out.append(re.escape(pattern[i + 1]))
+            i += 2
+            continue
+        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        i += 1
+    return re.compile("".join(out), flags | re.DOTALL)
+
+
+def like(s, pattern, escape="\\"):
+    s, pattern = _s(s), _s(pattern)
+    if s is None or pattern is None:
+        return None
+    return _like_regex(pattern, escape, 0).fullmatch(s) is not None
+
+
+def ilike(s, pattern, escape="\\"):
+    s, pattern = _s(s), _s(pattern)
+    if s is None or pattern is None:
+        return None
+    return _like_regex(pattern, escape, re.IGNORECASE).fullmatch(s) is not None
+
+
+@lru_cache(maxsize=1024)
+def _regex(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def rlike(s, pattern):
+    """RLIKE / regexp_like: true when the (Java-style) regex matches anywhere in the string."""
+    s, pattern = _s(s), _s(pattern)
+    if s is None or pattern is None:
+        return None
+    return _regex(pattern).search(s) is not None
+
+
+# --- date and time -----------------------------------------------------------------------------
+
+def _part(value, attribute):
+    ts = to_timestamp(value)
+    return None if ts is None else getattr(ts, attribute)
+
+
+def year(v):
+    return _part(v, "year")
+
+
+def month(v):
+    return _part(v, "month")
+
+
+def day(v):
+    return _part(v, "day")
+
+
+def hour(v):
+    return _part(v, "hour")
+
+
+def minute(v):
+    return _part(v, "minute")
+
+
+def second(v):
+    return _part(v, "second")
+
+
+def dayofweek(v):
+    """1 = Sunday ... 7 = Saturday, as Spark."""
+    ts = to_timestamp(v)
+    return None if ts is None else (ts.weekday() + 1) % 7 + 1
+
+
+def date_(v):
+    return to_date(v)
+
+
+def unix_seconds(v):
+    ts = to_timestamp(v)
+    return None if ts is None else int((ts - _EPOCH).total_seconds() // 1)
+
+
+_EPOCH = to_timestamp("1970-01-01")
+
+
+def interval(seconds):
+    return timedelta(seconds=seconds)
+
+
+# --- collections -------------------------------------------------------------------------------
+
+def size(value):
+    return None if value is None else len(value)
+
+
+def array_contains(values, item):
+    if values is None or item is None:
+        return None
+    saw_null = False
+    for v in values:
+        if v is None:
+            saw_null = True
+        elif eq(v, item) is True:
+            return True
+    return None if saw_null else False
+
+
+def element_at(values, index):
+    """Bracket access a[i]: 0-based for arrays, key lookup for maps; out of range is NULL."""
+    if values is None or index is None:
+        return None
+    if isinstance(values, dict):
+        return values.get(index)
+    return values[index] if 0 <= index < len(values) else None
