@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from lakestream.spark_local import spark_conf
+
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -18,19 +20,6 @@ def require(condition: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"CI must provide {what}: install it in .ci/run")
     pytest.skip(f"{what} is not available (CI installs it)")
-
-
-def spark_conf() -> dict[str, str]:
-    """The local Spark settings every test session and `lakestream run` use (see NOTES.md)."""
-    return {
-        "spark.sql.shuffle.partitions": "2",
-        "spark.ui.enabled": "false",
-        "spark.driver.memory": "1g",
-        "spark.sql.session.timeZone": "UTC",
-        "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
-        "spark.sql.streaming.stateStore.providerClass":
-            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
-    }
 
 
 @pytest.fixture(scope="session")

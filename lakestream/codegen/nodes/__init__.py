@@ -1,0 +1,1 @@
+"""Context functions of the sources, transforms and sinks (one module per node type, CONTEXTS = {type: fn})."""
