@@ -8,7 +8,6 @@ a dropped connection or a 4xx reply is retried with backoff, a 5xx reply fails t
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid

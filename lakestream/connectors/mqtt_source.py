@@ -19,7 +19,7 @@ import uuid
 from urllib.parse import urlsplit
 
 from pyspark.sql.datasource import DataSource
-from pyspark.sql.types import StringType, StructField, StructType
+from pyspark.sql.types import StringType, StructType
 
 from .buffered import BufferedStreamReader
 from .errors import ConnectorError
