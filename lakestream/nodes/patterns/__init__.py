@@ -14,4 +14,5 @@ MODULES = [
     "custom_stateful_processor",
     "state_machine",
     "heartbeat_monitor",
+    "match_recognize",
 ]

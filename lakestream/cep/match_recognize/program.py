@@ -1,0 +1,149 @@
+"""A match_recognize config -> a runnable spec (a JSON-able dict with the compiled Python); errors name the field."""
+
+from __future__ import annotations
+
+from lakestream.cep.match_recognize.expressions import Compiler, ExprError
+from lakestream.cep.match_recognize.pattern import PatternError, parse_pattern, variables
+from lakestream.durations import duration_seconds
+
+SKIP_MODES = ("PAST LAST ROW", "TO NEXT ROW", "TO FIRST", "TO LAST")
+ROWS_PER_MATCH = ("ONE", "ALL", "ALL SHOW EMPTY MATCHES", "ALL OMIT EMPTY MATCHES", "ALL WITH UNMATCHED ROWS")
+
+
+class SpecError(ValueError):
+    """A config that cannot be compiled; `field` is its path in the config (e.g. 'define.B')."""
+
+    def __init__(self, message: str, field: str):
+        self.field = field
+        super().__init__(message)
+
+
+def parse_skip(text: str) -> tuple[str, str | None]:
+    """'TO LAST B' -> ('TO LAST', 'B'); 'TO B' means TO LAST B. Raise ValueError for anything else."""
+    words = " ".join((text or "").upper().split())
+    if words.startswith("AFTER MATCH SKIP "):
+        words = words[len("AFTER MATCH SKIP "):]
+    if words in ("PAST LAST ROW", "TO NEXT ROW"):
+        return words, None
+    parts = words.split(" ")
+    if len(parts) == 3 and parts[:2] in (["TO", "FIRST"], ["TO", "LAST"]):
+        return f"TO {parts[1]}", parts[2]
+    if len(parts) == 2 and parts[0] == "TO" and parts[1] not in ("FIRST", "LAST", "NEXT"):
+        return "TO LAST", parts[1]
+    raise ValueError(f"{text!r} is not a skip mode: write PAST LAST ROW, TO NEXT ROW, TO FIRST v, TO LAST v or TO v")
+
+
+def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None = None) -> dict:
+    """Compile a validated config over the input `columns` (None: not known yet); raise SpecError."""
+    try:
+        tree = parse_pattern(config.pattern)
+    except PatternError as error:
+        raise SpecError(f"PATTERN syntax error at {error}", "pattern") from None
+    names = variables(tree)
+    subsets = _subsets(config, names)
+    defines = _defines(config, names)
+    mode, target = parse_skip(config.after_match_skip)
+    skip_vars = None
+    if target is not None:
+        if target not in names and target not in subsets:
+            raise SpecError(f"AFTER MATCH SKIP {mode} {target}: {target} is not a pattern variable or subset",
+                            "after_match_skip")
+        members = subsets.get(target, [target])
+        skip_vars = sorted(names.index(m) for m in members)
+    _check_columns(config, columns)
+
+    compiler = Compiler(columns, types, names, subsets)
+    functions, define_refs = [], []
+    for name in names:
+        if name not in defines:
+            define_refs.append("None")  # an undefined variable matches every row
+            continue
+        key, text = defines[name]
+        try:
+            code, _ = compiler.compile(text, define=True)
+        except ExprError as error:
+            raise SpecError(f"DEFINE {name}: {error}", f"define.{key}") from None
+        functions.append(f"def d{len(define_refs)}(R, L, s, c, e, mn):\n    return {code}\n")
+        define_refs.append(f"d{len(define_refs)}")
+    aliases, measure_types = [], []
+    taken = {c.lower() for c in (_output_head(config, columns) or [])}
+    for i, measure in enumerate(config.measures):
+        try:
+            code, typ = compiler.compile(measure.expr, define=False)
+        except ExprError as error:
+            raise SpecError(f"MEASURES {measure.alias}: the expression {error}", f"measures[{i}].expr") from None
+        if measure.alias.lower() in taken:
+            raise SpecError(f"MEASURES: the name {measure.alias!r} is already an output column", f"measures[{i}].alias")
+        taken.add(measure.alias.lower())
+        aliases.append(measure.alias)
+        measure_types.append(typ)
+        functions.append(f"def m{i}(R, L, s, c, e, mn):\n    return {code}\n")
+    source = (f"NAMES = {tuple(names)!r}\n" + compiler.constants_source() + "".join(functions)
+              + f"DEFINES = [{', '.join(define_refs)}]\n"
+              + f"MEASURES = [{', '.join(f'm{i}' for i in range(len(aliases)))}]\n")
+    index = {c.lower(): i for i, c in enumerate(columns or [])}
+    return {
+        "columns": list(columns or []),
+        "partition_by": [index[c.lower()] for c in config.partition_by] if columns is not None else [],
+        "order_by": [[index[o.column.lower()], o.desc] for o in config.order_by] if columns is not None else [],
+        "variables": names,
+        "pattern": config.pattern,
+        "skip": [mode, skip_vars, config.after_match_skip.strip()],
+        "rows_per_match": " ".join(config.rows_per_match.upper().split()),
+        "measure_aliases": aliases,
+        "measure_types": measure_types,
+        "within": duration_seconds(config.within) if config.within else None,
+        "history": compiler.max_prev,
+        "source": source,
+    }
+
+
+def _subsets(config, names: list[str]) -> dict[str, list[str]]:
+    subsets: dict[str, list[str]] = {}
+    for name, members in config.subset.items():
+        upper = name.upper()
+        if upper in names:
+            raise SpecError(f"SUBSET {name}: the name is already a pattern variable", f"subset.{name}")
+        if upper in subsets:
+            raise SpecError(f"SUBSET {name} is declared twice", f"subset.{name}")
+        if not members:
+            raise SpecError(f"SUBSET {name} has no members: list pattern variables", f"subset.{name}")
+        for member in members:
+            if member.upper() not in names:
+                raise SpecError(f"SUBSET {name}: {member} is not a variable of the PATTERN "
+                                f"(variables: {', '.join(names)})", f"subset.{name}")
+        subsets[upper] = [m.upper() for m in members]
+    return subsets
+
+
+def _defines(config, names: list[str]) -> dict[str, tuple[str, str]]:
+    defines: dict[str, tuple[str, str]] = {}
+    for key, text in config.define.items():
+        upper = key.upper()
+        if upper not in names:
+            raise SpecError(f"DEFINE {key}: {key} is not a variable of the PATTERN "
+                            f"(variables: {', '.join(names)})", f"define.{key}")
+        if upper in defines:
+            raise SpecError(f"DEFINE {key} is defined twice", f"define.{key}")
+        defines[upper] = (key, text)
+    return defines
+
+
+def _check_columns(config, columns):
+    if columns is None:
+        return
+    known = {c.lower() for c in columns}
+    listing = ", ".join(columns) or "none"
+    for i, column in enumerate(config.partition_by):
+        if column.lower() not in known:
+            raise SpecError(f"PARTITION BY {column}: no such input column (columns: {listing})", f"partition_by[{i}]")
+    for i, item in enumerate(config.order_by):
+        if item.column.lower() not in known:
+            raise SpecError(f"ORDER BY {item.column}: no such input column (columns: {listing})",
+                            f"order_by[{i}].column")
+
+
+def _output_head(config, columns):
+    if " ".join(config.rows_per_match.upper().split()) == "ONE":
+        return list(config.partition_by)
+    return columns

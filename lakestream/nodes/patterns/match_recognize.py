@@ -1,0 +1,181 @@
+"""Row pattern (MATCH_RECOGNIZE): SQL:2016 row pattern recognition per partition, batch and streaming."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, field_validator
+
+from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema, Target
+from lakestream.nodes.fields import ColumnName, Duration, Model, Name, RequiredText
+
+PATTERN_HELP = (
+    "Row pattern over the DEFINE variables, as in SQL: A B+ C; quantifiers * + ? {n} {n,} {,m} {n,m}, "
+    "reluctant with a trailing ? (B+?); alternation A | B (left first); grouping ( ); PERMUTE(A, B); "
+    "anchors ^ (partition start) and $ (partition end, batch only); exclusion {- A -}; () matches empty"
+)
+
+
+def _skip(value: str) -> str:
+    from lakestream.cep.match_recognize.program import parse_skip
+
+    mode, var = parse_skip(value)
+    return mode if var is None else f"{mode} {var}"
+
+
+def _rows_per_match(value: str) -> str:
+    from lakestream.cep.match_recognize.program import ROWS_PER_MATCH
+
+    words = " ".join((value or "").upper().replace("PER MATCH", "").split())
+    words = words.replace("ALL ROWS", "ALL").replace("ONE ROW", "ONE")
+    if words not in ROWS_PER_MATCH:
+        raise ValueError(f"{value!r} is not a rows-per-match mode: use one of {', '.join(ROWS_PER_MATCH)}")
+    return words
+
+
+SkipMode = Annotated[str, AfterValidator(_skip)]
+RowsPerMatch = Annotated[str, AfterValidator(_rows_per_match)]
+
+
+class OrderItem(Model):
+    column: ColumnName = Field(description="Column to order the rows of a partition by")
+    desc: bool = Field(False, description="Descending order (streaming: the first column must be ascending)")
+
+
+class Measure(Model):
+    expr: RequiredText = Field(
+        description="Expression over the match: A.price, FIRST(A.ts), LAST(B.price, 1), FINAL count(B.*), "
+        "avg(U.price), CLASSIFIER(), MATCH_NUMBER()"
+    )
+    alias: Name = Field(description="Output column name of the measure")
+
+
+class Config(Model):
+    partition_by: tuple[ColumnName, ...] = Field((), description="Columns that split rows into partitions")
+    order_by: tuple[OrderItem, ...] = Field(
+        min_length=1, description="Row order inside a partition; for streaming the first is the event time"
+    )
+    measures: tuple[Measure, ...] = Field((), description="Output columns computed over each match")
+    rows_per_match: RowsPerMatch = Field(
+        "ONE", description="ONE, ALL (= ALL SHOW EMPTY MATCHES), ALL OMIT EMPTY MATCHES, ALL WITH UNMATCHED ROWS"
+    )
+    after_match_skip: SkipMode = Field(
+        "PAST LAST ROW", description="Where the next match starts: PAST LAST ROW, TO NEXT ROW, TO FIRST v, "
+        "TO LAST v, TO v"
+    )
+    pattern: RequiredText = Field(description=PATTERN_HELP)
+    subset: dict[Name, tuple[Name, ...]] = Field(
+        default_factory=dict, description="Union variables: {U: [A, B]} lets U.price mean rows of A or B"
+    )
+    define: dict[Name, RequiredText] = Field(
+        default_factory=dict, description="Condition per variable, e.g. B: price < PREV(price); "
+        "a variable without one matches every row"
+    )
+    within: Duration | None = Field(
+        None, description="Streaming bound: a match spans at most this much event time (partial matches "
+        "older than it are dropped)"
+    )
+    watermark_delay: Duration | None = Field(
+        None, description="How late an event may arrive (streaming; required there)"
+    )
+
+    @field_validator("order_by")
+    @classmethod
+    def _distinct_order(cls, items):
+        names = [i.column for i in items]
+        if len(set(names)) != len(names):
+            raise ValueError("A column appears twice in ORDER BY")
+        return items
+
+
+def output_schema(config: Config, inputs: Inputs) -> Schema:
+    """ONE ROW PER MATCH: partition columns + measures; ALL ROWS: input columns + measures."""
+    schema = inputs.one()
+    types = {c.name.lower(): c.type for c in schema}
+    measures = tuple(Column(m.alias, t) for m, t in zip(config.measures, _measure_types(config, inputs)))
+    if config.rows_per_match == "ONE":
+        return tuple(Column(p, types.get(p.lower(), "string")) for p in config.partition_by) + measures
+    return tuple(schema) + measures
+
+
+def _measure_types(config: Config, inputs: Inputs) -> list[str]:
+    from lakestream.cep.match_recognize.program import SpecError, compile_spec
+
+    schema = inputs.one()
+    try:
+        spec = compile_spec(config, [c.name for c in schema] or None, {c.name: c.type for c in schema})
+        return spec["measure_types"]
+    except SpecError:
+        return ["string"] * len(config.measures)
+
+
+def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
+    """Pattern syntax, subsets, DEFINE/MEASURES expressions and columns, each on its field; streaming risks."""
+    from lakestream.cep.match_recognize.program import SpecError, compile_spec
+
+    schema = inputs.one()
+    try:
+        compile_spec(config, [c.name for c in schema] or None, {c.name: c.type for c in schema})
+    except SpecError as error:
+        yield Finding("error", "match_recognize.invalid", str(error), field=error.field,
+                      hint=_HINTS.get(error.field.split(".")[0].split("[")[0]))
+        return
+    if config.within is None:
+        yield Finding("warning", "pattern.unbounded_state",
+                      "Without WITHIN a partial match can grow state without limit when streaming",
+                      field="within", hint="Set within, e.g. '1 hour', to bound every match")
+    types = {c.name.lower(): c.type for c in schema}
+    first = config.order_by[0]
+    if types and types.get(first.column.lower()) not in (None, "timestamp", "timestamp_ntz"):
+        yield Finding("info", "match_recognize.batch_only",
+                      f"ORDER BY {first.column} is not a timestamp: the node runs in batch replay only",
+                      field="order_by[0].column", hint="Order by the event-time column first to stream it")
+
+
+_HINTS = {
+    "pattern": "Example: A B+ C, or STRT DOWN+ UP+",
+    "define": "Example: price < PREV(price); qualify columns by variable (A.price) or leave them plain",
+    "measures": "Example: FIRST(A.ts), LAST(B.price), count(B.*), CLASSIFIER()",
+    "subset": "A subset lists variables that appear in the PATTERN",
+    "after_match_skip": "Skip to a variable of the PATTERN or a SUBSET",
+}
+
+
+def supports(config: Config) -> frozenset[Target]:
+    """Streaming code needs an ascending event-time ORDER BY, a watermark, and no end anchor `$`."""
+    from lakestream.cep.match_recognize.pattern import PatternError, has_anchor, parse_pattern
+
+    try:
+        streamable = not has_anchor(parse_pattern(config.pattern), "$")
+    except PatternError:
+        streamable = False
+    if config.watermark_delay is None or config.order_by[0].desc or not streamable:
+        return frozenset()
+    return SSS_ONLY
+
+
+NODE = NodeType(
+    type="match_recognize",
+    name="Row pattern (MATCH_RECOGNIZE)",
+    category=Category.PATTERN,
+    description="SQL:2016 row pattern recognition: PATTERN, DEFINE, MEASURES, per partition, in order.",
+    icon="pattern",
+    config=Config,
+    output_schema=output_schema,
+    targets=SSS_ONLY,
+    stateful_reason="needs per-partition state: buffered rows and partial matches until the watermark",
+    checks=checks,
+    supports=supports,
+    docs=PATTERN_HELP,
+    example={
+        "partition_by": ["symbol"],
+        "order_by": [{"column": "ts", "desc": False}],
+        "pattern": "STRT DOWN+ UP+",
+        "define": {"DOWN": "price < PREV(price)", "UP": "price > PREV(price)"},
+        "measures": [{"expr": "STRT.ts", "alias": "start_ts"}, {"expr": "LAST(DOWN.ts)", "alias": "bottom_ts"},
+                     {"expr": "LAST(UP.ts)", "alias": "end_ts"}],
+        "within": "1 hour",
+        "watermark_delay": "10 seconds",
+    },
+)
