@@ -8,8 +8,11 @@ from lakestream.nodes import REGISTRY
 from lakestream.pipeline import Edge, Node, Pipeline, Position
 from lakestream.store import Store
 from lakestream.store.local import LocalBackend
+from lakestream.store.volume import open_volume_store
+from tests.fakes.workspace import FakeWorkspace
 
-BACKEND_NAMES = ["local"]
+BACKEND_NAMES = ["local", "volume"]
+VOLUME = "/Volumes/main/lakestream/files/lakestream"
 
 
 def make_pipeline(name: str = "Card fraud", nodes: int = 3, **fields) -> Pipeline:
@@ -35,3 +38,24 @@ def store(request, tmp_path) -> Store:
 @pytest.fixture
 def local_store(tmp_path) -> Store:
     return Store(LocalBackend(tmp_path / "home"), user="ana@example.com")
+
+
+@pytest.fixture
+def fake():
+    """A wire-level fake workspace; ana@example.com signs in with the token "dapi-ana"."""
+    with FakeWorkspace() as workspace:
+        workspace.add_user("dapi-ana", "ana@example.com")
+        workspace.add_user("dapi-bob", "bob@example.com")
+        yield workspace
+
+
+def volume_store_for(fake, token: str = "dapi-ana", **options) -> Store:
+    """A volume store of the user owning `token`; short timeouts and backoff keep failure tests quick."""
+    client = fake.client(token=token, retry_timeout=options.pop("retry_timeout", 2),
+                         http_timeout=options.pop("http_timeout", 1))
+    return open_volume_store(VOLUME, client=client, backoff=0.01, **options)
+
+
+@pytest.fixture
+def volume_store(fake) -> Store:
+    return volume_store_for(fake)
