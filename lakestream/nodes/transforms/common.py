@@ -171,3 +171,13 @@ def classes_deriving(tree: ast.Module, *bases: str) -> list[ast.ClassDef]:
             if names & set(bases):
                 found.append(node)
     return found
+
+
+# ---- joins with a reference table ----------------------------------------------------------------
+
+def table_columns_added(stream: Schema, table: str, added: Schema) -> Schema:
+    """Columns a join adds from a table: one whose name the stream already has is renamed
+    <table>_<name> (table = last part of its name), so the output never holds two columns of one name."""
+    short = table.rsplit(".", 1)[-1].strip("`")
+    taken = {c.name for c in stream}
+    return tuple(Column(f"{short}_{c.name}" if c.name in taken else c.name, c.type) for c in added)

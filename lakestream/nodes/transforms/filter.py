@@ -18,6 +18,8 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
     return inputs.one()
 
 
+EXAMPLE = {"condition": "amount > 1000 AND country <> 'US'"}
+
 NODE = NodeType(
     type="filter",
     name="Filter",
@@ -26,4 +28,5 @@ NODE = NodeType(
     icon="filter_alt",
     config=Config,
     output_schema=output_schema,
+    example=EXAMPLE,
 )
