@@ -24,7 +24,8 @@ def _differences(sent: Any, kept: Any, path: str) -> list[str]:
         for key, value in sent.items():
             where = f"{path}.{key}" if path else key
             if key not in kept:
-                out.append(where)
+                if value not in ([], {}):  # the SDK sends empty lists that as_dict() leaves out
+                    out.append(where)
             else:
                 out.extend(_differences(value, kept[key], where))
         return out
