@@ -383,7 +383,6 @@ class Compiler:
         return self._bind(var, code, f"_rt.shift(R, {anchor}, {shift})"), typ
 
     def _aggregate(self, node, scope):
-        what = type(node).__name__.lower()
         if scope.row is not None:
             raise ExprError(f"{node.sql('spark')}: aggregates cannot be nested")
         if node.args.get("distinct") or isinstance(node.this, exp.Distinct):

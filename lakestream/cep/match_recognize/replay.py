@@ -1,0 +1,72 @@
+"""Batch replay of a match_recognize node over rows (e.g. a file for `lakestream replay`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from lakestream.cep.match_recognize.engine import Engine
+from lakestream.cep.match_recognize.matcher import MatchError
+from lakestream.cep.match_recognize.program import SpecError, compile_spec
+from lakestream.errors import UserError
+
+
+def load_config(config: Any):
+    """The typed config of a match_recognize node (a dict is validated); raise UserError naming the field."""
+    from lakestream.nodes.patterns.match_recognize import Config
+
+    if isinstance(config, Config):
+        return config
+    try:
+        return Config.model_validate(config)
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first["loc"] if not str(p).startswith("function-after"))
+        raise UserError(f"match_recognize config {where}: {first['msg'].removeprefix('Value error, ')}") from None
+
+
+def _value_type(values: Iterable[Any]) -> str:
+    for value in values:
+        if isinstance(value, bool):
+            return "boolean"
+        if isinstance(value, int):
+            return "bigint"
+        if isinstance(value, float):
+            return "double"
+        if value is not None:
+            return "string"
+    return "string"
+
+
+def compile_for(config: Any, columns: list[str], types: dict[str, str] | None = None) -> Engine:
+    """An engine for `config` over input `columns`; raise UserError naming the field of any problem."""
+    cfg = load_config(config)
+    try:
+        return Engine(compile_spec(cfg, columns, types))
+    except SpecError as error:
+        raise UserError(f"match_recognize {error.field}: {error}") from None
+
+
+def replay_match_recognize(config: Any, rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], list[tuple]]:
+    """Run MATCH_RECOGNIZE over `rows` (dicts; input columns are the keys, in order of appearance).
+
+    Returns (output column names, output rows as tuples): partitions in order of first appearance, each
+    ordered by ORDER BY (any orderable columns). Raises UserError for a bad config or a run-time error the
+    standard requires (such as AFTER MATCH SKIP to the first row of a match).
+    """
+    rows = list(rows)
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    types = {c: _value_type(r.get(c) for r in rows) for c in columns}
+    engine = compile_for(config, columns, types)
+    data = [tuple(row.get(c) for c in columns) for row in rows]
+    try:
+        return engine.columns, engine.run_batch(data)
+    except MatchError as error:
+        raise UserError(f"match_recognize: {error}") from None
+    except TypeError as error:  # e.g. ORDER BY over a column mixing numbers and text
+        raise UserError(f"match_recognize: rows cannot be compared ({error}); check the ORDER BY columns "
+                        "and DEFINE/MEASURES types") from None
