@@ -36,7 +36,7 @@ threshold. tumbling: windows [k*w, (k+1)*w) from the epoch; one row per key and 
 count >= threshold, emitted when the watermark passes the window end. Events are processed in
 event-time order once the watermark reaches them; late events are dropped and counted.
 match_id is `<key values joined by '|'>#<n>`, n counting the key's output rows from 1 (tumbling:
-`<key>#<window_start epoch milliseconds>`).
+`<key>#<window_start epoch microseconds>`).
 """
 
 NODE = NodeType(

@@ -39,7 +39,7 @@ Baseline = values of the key's earlier events (processed before this one) with t
 (e.ts - baseline_window, e.ts); events with a NULL value are ignored entirely. With at least
 min_samples baseline values: zscore: score = |x - mean| / stddev (population), outlier when
 score > k (stddev 0: no alert); iqr: quartiles by linear interpolation (numpy's default), outlier
-when x < Q1 - k*IQR or x > Q3 + k*IQR, score = distance beyond the nearer fence / IQR + k (IQR 0: no alert, like a zero stddev); mad:
+when x < Q1 - k*IQR or x > Q3 + k*IQR, score = distance from the nearer quartile / IQR (IQR 0: no alert, like a zero stddev); mad:
 score = |x - median| / (1.4826 * MAD), outlier when score > k (MAD 0: no alert). Every outlier
 is emitted, and it still joins the baseline of later events. match_id is `<key>#<n>`.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression, Model, Name
@@ -34,6 +34,28 @@ class Config(PatternConfig):
             raise ValueError("Step names must be unique")
         return steps
 
+    @model_validator(mode="after")
+    def _timeouts_need_single_partials(self):
+        if self.emit_timeouts and self.contiguity == "any":
+            raise ValueError("emit_timeouts works with strict or relaxed contiguity, not any")
+        return self
+
+
+DOCS = """\
+A match is one event per step, in step order, with last.ts - first.ts <= within (inclusive).
+Every event meeting step 1 starts a partial match. strict: a partial's next event must meet its
+next step, or the partial is dropped; relaxed (skip-till-next-match): events that do not meet the
+next step are ignored, and the earliest event that does is taken; any (skip-till-any-match): each
+matching event forks the partial, so every combination is a match and nothing is consumed. With
+strict and relaxed, a completed match consumes its events: all open partials are dropped and the
+next match starts after it; when several partials complete on one event, the earliest-started one
+is the match. A partial expires once the watermark passes first.ts + within; with emit_timeouts
+(strict or relaxed only) it is emitted with status TIMEOUT, its reached steps' times and NULL for
+the others. Events are processed per key in event-time order once the watermark reaches them
+(ties keep arrival order); events at or before the watermark are late, dropped and counted.
+Risk: `any` can emit many rows per event (combinations). match_id is `<key>#<n>`.
+"""
+
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:
     steps = tuple(Column(f"{s.name}_ts", "timestamp") for s in config.steps)
@@ -56,4 +78,5 @@ NODE = NodeType(
     targets=SSS_ONLY,
     stateful_reason="needs per-key state with timers (partial matches)",
     checks=event_time_checks,
+    docs=DOCS,
 )

@@ -13,11 +13,13 @@ from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, event_time
 
 PORT_A = Port("a", "A")
 PORT_B = Port("b", "B")
+ExpressionA = expression_of("a")
+ExpressionB = expression_of("b")
 
 
 class Config(PatternConfig):
-    a_condition: expression_of("a") | None = Field(None, description="Spark SQL condition on stream A (empty: all)")
-    b_condition: expression_of("b") | None = Field(None, description="Spark SQL condition on stream B (empty: all)")
+    a_condition: ExpressionA | None = Field(None, description="Spark SQL condition on stream A (empty: all)")
+    b_condition: ExpressionB | None = Field(None, description="Spark SQL condition on stream B (empty: all)")
     correlation_columns: tuple[ColumnName, ...] = Field(
         min_length=1, description="Columns present in both inputs whose values must be equal in a pair"
     )

@@ -1,0 +1,178 @@
+"""Per-key event-time driver shared by the local engine and the generated Spark processors.
+
+An event is a list `[ts, seq, field0, field1, ...]`: ts in epoch microseconds, seq its arrival
+number (ties in ts keep arrival order), then the pattern's fields (condition flags, values).
+A pattern is an object with `new_state()`, `on_event(state, event)`, `on_time(state, now)` and
+`next_time(state)`; the first two return lists of output tuples.
+
+Semantics every pattern inherits (documented in docs/patterns.md):
+- the watermark W is (max event time seen in earlier micro-batches, in ms) - delay; an event with
+  ts <= W when it arrives is late: dropped and counted;
+- a key's events wait in a buffer and are processed in (ts, seq) order once W >= ts, so out-of-order
+  arrival inside the watermark never changes the result;
+- a pattern's timers (deadlines) fire once W >= deadline; an event at exactly a deadline's time is
+  processed before that deadline fires.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from operator import itemgetter
+
+from .sqlfuncs import to_str
+
+_ORDER = itemgetter(0, 1)
+_TS = itemgetter(0)
+
+
+class KeyState:
+    """Everything kept for one key: unprocessed events, the pattern's state, the output counter."""
+
+    __slots__ = ("buffer", "state", "emitted")
+
+    def __init__(self, state):
+        self.buffer = []
+        self.state = state
+        self.emitted = 0
+
+    def to_json(self):
+        return {"buffer": self.buffer, "state": self.state, "emitted": self.emitted}
+
+    @classmethod
+    def from_json(cls, data):
+        self = cls(data["state"])
+        self.buffer = data["buffer"]
+        self.emitted = data["emitted"]
+        return self
+
+
+def key_string(values) -> str:
+    """The key part of match_id: key values as Spark prints them, '|'-joined (NULL as empty)."""
+    return "|".join("" if v is None else to_str(v) for v in values)
+
+
+def watermark_after(max_ts, delay_us):
+    """Spark's watermark in microseconds: (max event time in whole ms) - delay, or None before any event."""
+    if max_ts is None:
+        return None
+    return (max_ts // 1000) * 1000 - delay_us
+
+
+def advance(pattern, ks: KeyState, watermark):
+    """Process the key's buffered events with ts <= watermark, then its deadlines <= watermark."""
+    out = []
+    buffer = ks.buffer
+    if buffer:
+        buffer.sort(key=_ORDER)
+        cut = bisect_right(buffer, watermark, key=_TS)
+        if cut:
+            ready = buffer[:cut]
+            del buffer[:cut]
+            state = ks.state
+            on_time, on_event = pattern.on_time, pattern.on_event
+            for event in ready:
+                out += on_time(state, event[0] - 1)  # deadlines strictly before the event
+                out += on_event(state, event)
+    out += pattern.on_time(ks.state, watermark)
+    return out
+
+
+def wake_time(pattern, ks: KeyState):
+    """When this key next needs the watermark to reach (its first buffered event or deadline), or None."""
+    deadline = pattern.next_time(ks.state)
+    if ks.buffer:
+        first = min(e[0] for e in ks.buffer)
+        return first if deadline is None or first < deadline else deadline
+    return deadline
+
+
+def label(pattern, ks: KeyState, key: str, rows):
+    """Give each output row its match_id: `<key>#<n>`, or `<key>#<ts>` for time-identified patterns."""
+    if not getattr(pattern, "labelled", True):
+        return rows
+    labelled = []
+    id_from = getattr(pattern, "id_from", None)
+    for row in rows:
+        if id_from is None:
+            ks.emitted += 1
+            labelled.append((f"{key}#{ks.emitted}",) + tuple(row))
+        else:
+            labelled.append((f"{key}#{row[id_from]}",) + tuple(row))
+    return labelled
+
+
+class Simulation:
+    """Replays micro-batches through a pattern exactly as the generated Spark processor runs them."""
+
+    def __init__(self, pattern, delay_us: int):
+        self.pattern = pattern
+        self.delay_us = delay_us
+        self.keys: dict = {}
+        self.max_ts = None
+        self.late = 0
+        self.pending_keys: set = set()
+
+    @property
+    def watermark(self):
+        return watermark_after(self.max_ts, self.delay_us)
+
+    def batch(self, events):
+        """Run one micro-batch of (key tuple, event) pairs in arrival order; return labelled output rows.
+
+        The batch runs with the watermark of the batches before it; then the watermark moves on.
+        """
+        watermark = self.watermark
+        pattern = self.pattern
+        touched = self.pending_keys
+        batch_max = self.max_ts
+        for key, event in events:
+            ts = event[0]
+            if watermark is not None and ts <= watermark:
+                self.late += 1
+                continue
+            ks = self.keys.get(key)
+            if ks is None:
+                ks = self.keys[key] = KeyState(pattern.new_state())
+            ks.buffer.append(event)
+            touched.add(key)
+            if batch_max is None or ts > batch_max:
+                batch_max = ts
+        out = self._fire(watermark)
+        self.max_ts = batch_max
+        return out
+
+    def finish(self):
+        """The final no-data batch (as availableNow runs): fire what the last watermark allows."""
+        return self._fire(self.watermark)
+
+    def _fire(self, watermark):
+        if watermark is None:
+            return []
+        out = []
+        pattern = self.pattern
+        for key in sorted(self.pending_keys, key=_sort_key):
+            ks = self.keys[key]
+            wake = wake_time(pattern, ks)
+            if wake is None or wake > watermark:
+                continue
+            rows = advance(pattern, ks, watermark)
+            out += [(key,) + r for r in label(pattern, ks, key_string(key), rows)]
+            if wake_time(pattern, ks) is None:
+                self.pending_keys.discard(key)
+                if forgettable(pattern, ks):
+                    del self.keys[key]
+        return out
+
+    def state_size(self) -> int:
+        """Total number of buffered events and state items across keys (for bounded-state tests)."""
+        return sum(len(ks.buffer) + self.pattern.size(ks.state) for ks in self.keys.values())
+
+
+def forgettable(pattern, ks: KeyState) -> bool:
+    """A key whose state holds nothing can be dropped, unless match_id counts its outputs."""
+    counted = getattr(pattern, "labelled", True) and getattr(pattern, "id_from", None) is None
+    return not counted and not ks.buffer and ks.state == pattern.new_state()
+
+
+def _sort_key(key):
+    return tuple((v is None, "" if v is None else str(v)) for v in key)

@@ -1,0 +1,169 @@
+"""Window patterns: sliding and tumbling count thresholds, velocity, deduplication."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+
+
+class SlidingCount:
+    """Event fields: match flag. State: times of the matching events in the window, and the re-arm flag."""
+
+    id_from = None
+
+    def __init__(self, params):
+        self.window = params["window"]
+        self.threshold = params["threshold"]
+
+    def new_state(self):
+        return {"q": [], "a": True}
+
+    def size(self, state):
+        return len(state["q"])
+
+    def on_event(self, state, event):
+        if not event[2]:
+            return []
+        ts = event[0]
+        times = state["q"]
+        times.append(ts)
+        cut = bisect_right(times, ts - self.window)  # the window is (ts - window, ts]
+        if cut:
+            del times[:cut]
+        count = len(times)
+        if count < self.threshold:
+            state["a"] = True
+            return []
+        if not state["a"]:
+            return []
+        state["a"] = False
+        return [(ts - self.window, ts, count)]
+
+    def on_time(self, state, now):
+        return []
+
+    def next_time(self, state):
+        return None
+
+
+class TumblingCount:
+    """Event fields: match flag. State: [window start, count] of the windows not yet closed."""
+
+    id_from = 0
+
+    def __init__(self, params):
+        self.window = params["window"]
+        self.threshold = params["threshold"]
+
+    def new_state(self):
+        return {"w": []}
+
+    def size(self, state):
+        return len(state["w"])
+
+    def on_event(self, state, event):
+        if event[2]:
+            ts = event[0]
+            start = ts - ts % self.window  # windows are aligned to the epoch, as Spark's window()
+            windows = state["w"]
+            if windows and windows[-1][0] == start:
+                windows[-1][1] += 1
+            else:
+                windows.append([start, 1])
+        return []
+
+    def on_time(self, state, now):
+        windows = state["w"]
+        out = []
+        while windows and windows[0][0] + self.window <= now:
+            start, count = windows.pop(0)
+            if count >= self.threshold:
+                out.append((start, start + self.window, count))
+        return out
+
+    def next_time(self, state):
+        windows = state["w"]
+        return windows[0][0] + self.window if windows else None
+
+
+class Velocity:
+    """Event fields: match flag, value. State: [ts, value] of matching events in the window, re-arm flag."""
+
+    id_from = None
+
+    def __init__(self, params):
+        self.window = params["window"]
+        self.sum = params["metric"] == "sum"
+        self.threshold = params["rate_threshold"]
+        self.units = params["window"] / params["per"]  # window length in `per` units
+
+    def new_state(self):
+        return {"q": [], "a": True}
+
+    def size(self, state):
+        return len(state["q"])
+
+    def on_event(self, state, event):
+        if not event[2]:
+            return []
+        ts = event[0]
+        window = state["q"]
+        window.append([ts, event[3]])
+        limit = ts - self.window
+        cut = 0
+        while window[cut][0] <= limit:
+            cut += 1
+        if cut:
+            del window[:cut]
+        if self.sum:
+            metric = math.fsum(v for _, v in window if v is not None)  # exact, so order never matters
+        else:
+            metric = float(len(window))
+        rate = metric / self.units
+        if rate < self.threshold:
+            state["a"] = True
+            return []
+        if not state["a"]:
+            return []
+        state["a"] = False
+        return [(limit, ts, metric, rate)]
+
+    def on_time(self, state, now):
+        return []
+
+    def next_time(self, state):
+        return None
+
+
+class Dedup:
+    """Key = key columns + identity columns. Event fields: the payload passed through. State: first ts."""
+
+    id_from = None
+    labelled = False  # output rows are the input rows themselves: no match_id
+
+    def __init__(self, params):
+        self.within = params["within"]
+
+    def new_state(self):
+        return {"f": None}
+
+    def size(self, state):
+        return 0 if state["f"] is None else 1
+
+    def on_event(self, state, event):
+        ts = event[0]
+        first = state["f"]
+        if first is not None and ts - first <= self.within:
+            return []
+        state["f"] = ts
+        return [(event[2],)]
+
+    def on_time(self, state, now):
+        first = state["f"]
+        if first is not None and first + self.within <= now:
+            state["f"] = None  # no later event can be its duplicate any more
+        return []
+
+    def next_time(self, state):
+        first = state["f"]
+        return None if first is None else first + self.within
