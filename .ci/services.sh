@@ -17,11 +17,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-# The packaged services start at install time on some images; the tests run their own on free
-# ports, so stop the system ones to save memory (ignore failures: there may be no init system).
-$SUDO service mosquitto stop >/dev/null 2>&1 || true
-$SUDO service postgresql stop >/dev/null 2>&1 || true
-
 # Python clients (already in the project's `test` extra; repeated so this script stands alone).
 python -m pip install -q "paho-mqtt>=2,<3" "psycopg[binary]>=3.1,<4" "aiosmtpd>=1.4"
 

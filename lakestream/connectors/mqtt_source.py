@@ -54,11 +54,12 @@ class MqttDataSource(DataSource):
 
 
 class MqttStreamReader(BufferedStreamReader):
-    """Connects and subscribes when built; paho's network thread fills the buffer."""
+    """Checks its options when built; connects when Spark first asks for offsets, after which
+    paho's network thread fills the buffer."""
+
+    _RUNTIME = BufferedStreamReader._RUNTIME + ("_client", "_subscribed")
 
     def __init__(self, schema: StructType, options):
-        import paho.mqtt.client as mqtt
-
         super().__init__(int(options.get("max_buffered", 100_000)))
         self._url = options.get("broker_url", "")
         self._topic = options.get("topic_filter", "")
@@ -73,31 +74,38 @@ class MqttStreamReader(BufferedStreamReader):
             raise self._error("option 'topic_filter' is required")
         if self._qos not in (0, 1, 2):
             raise self._error(f"qos must be 0, 1 or 2, not {self._qos}")
-        scheme, host, port, tls, transport = self._parse_url()
+        self._parse_url()  # fail early on a malformed URL
+        self._client_id = options.get("client_id") or f"lakestream-{uuid.uuid4().hex[:12]}"
+        self._clean_session = _flag(options, "clean_session", True)
+        self._username, self._password = options.get("username"), options.get("password")
+        self._keepalive = int(options.get("keepalive", 60))
+        self._timeout = float(options.get("connect_timeout", 10))
+
+    def _open(self) -> None:
+        """Connect, subscribe, and wait for the broker's acknowledgement (in the driver)."""
+        import paho.mqtt.client as mqtt
+
+        _, host, port, tls, transport = self._parse_url()
         self._subscribed = threading.Event()
         self._failure: str | None = None
-        self._client = mqtt.Client(
-            callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
-            client_id=options.get("client_id") or f"lakestream-{uuid.uuid4().hex[:12]}",
-            clean_session=_flag(options, "clean_session", True),
-            transport=transport,
-        )
-        if options.get("username"):
-            self._client.username_pw_set(options.get("username"), options.get("password"))
+        self._client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
+                                   client_id=self._client_id, clean_session=self._clean_session,
+                                   transport=transport)
+        if self._username:
+            self._client.username_pw_set(self._username, self._password)
         if tls:
             self._client.tls_set()
         self._client.on_connect = self._on_connect
         self._client.on_subscribe = lambda *args: self._subscribed.set()
         self._client.on_message = self._on_message
-        timeout = float(options.get("connect_timeout", 10))
         try:
-            self._client.connect(host, port, keepalive=int(options.get("keepalive", 60)))
+            self._client.connect(host, port, keepalive=self._keepalive)
         except (OSError, ValueError) as error:
             raise self._error(f"cannot connect: {error}") from None
         self._client.loop_start()
-        if not self._subscribed.wait(timeout) or self._failure:
+        if not self._subscribed.wait(self._timeout) or self._failure:
             self._client.loop_stop()
-            raise self._error(self._failure or f"no subscription acknowledged within {timeout:g} s")
+            raise self._error(self._failure or f"no subscription acknowledged within {self._timeout:g} s")
 
     def _error(self, cause: str) -> ConnectorError:
         return ConnectorError("MQTT source", f"{self._url} topic {self._topic!r}", cause)
@@ -112,7 +120,7 @@ class MqttStreamReader(BufferedStreamReader):
     def _on_connect(self, client, userdata, flags, reason_code, properties) -> None:
         if reason_code.is_failure:
             self._failure = f"broker refused the connection: {reason_code}"
-            self._subscribed.set()  # wake the constructor: it reports the failure
+            self._subscribed.set()  # wake _open: it reports the failure
             return
         # Subscribing here (not once after connect) renews the subscription after a reconnect.
         client.subscribe(self._topic, qos=self._qos)
@@ -132,5 +140,7 @@ class MqttStreamReader(BufferedStreamReader):
         self._append(rows)
 
     def stop(self) -> None:
+        if not self._started:
+            return
         self._client.disconnect()
         self._client.loop_stop()

@@ -6,8 +6,10 @@ import time
 from datetime import datetime, timezone
 
 import pytest
+from pyspark import cloudpickle
 from pyspark.sql.types import DoubleType, IntegerType, StringType, StructField, StructType, TimestampType
 
+from lakestream.connectors.buffered import RowsPartition
 from lakestream.connectors.errors import ConnectorError
 from lakestream.connectors.mqtt_source import MqttDataSource, MqttStreamReader
 from lakestream.connectors.rest_source import RestDataSource, RestStreamReader
@@ -71,8 +73,9 @@ def test_mqtt_text_payloads(mosquitto):
     source = MqttDataSource({"broker_url": mosquitto.url, "topic_filter": "logs", "payload_format": "text"})
     reader = source.streamReader(schema_of(source))
     try:
+        start = reader.initialOffset()  # connects and subscribes
         mosquitto.publish("logs", ["héllo", b"\xff"])
-        rows, _ = wait_rows(reader, reader.initialOffset(), 2)
+        rows, _ = wait_rows(reader, start, 2)
         assert rows == [("héllo", "logs"), ("\ufffd", "logs")]
     finally:
         reader.stop()
@@ -80,8 +83,9 @@ def test_mqtt_text_payloads(mosquitto):
 
 def test_mqtt_connection_problems_are_clear(mosquitto):
     schema = struct(f"{PAYLOAD_DDL}, topic STRING")
+    reader = MqttStreamReader(schema, {"broker_url": "mqtt://127.0.0.1:9", "topic_filter": "t"})
     with pytest.raises(ConnectorError, match=r"MQTT source failed at mqtt://127.0.0.1:9 topic 't': cannot connect"):
-        MqttStreamReader(schema, {"broker_url": "mqtt://127.0.0.1:9", "topic_filter": "t"})
+        reader.initialOffset()
     with pytest.raises(ConnectorError, match="broker_url must look like mqtt://host:1883"):
         MqttStreamReader(schema, {"broker_url": "http://x", "topic_filter": "t"})
     with pytest.raises(ConnectorError, match="qos must be 0, 1 or 2"):
@@ -90,12 +94,24 @@ def test_mqtt_connection_problems_are_clear(mosquitto):
         MqttDataSource({"broker_url": mosquitto.url}).schema()
 
 
+def test_readers_pickle_without_their_connection(mosquitto):
+    source = MqttDataSource({"broker_url": mosquitto.url, "topic_filter": "p", "schema": PAYLOAD_DDL})
+    reader = source.streamReader(schema_of(source))
+    try:
+        reader.initialOffset()  # connected: holds a client, a thread lock and a buffer
+        copy = cloudpickle.loads(cloudpickle.dumps(reader))
+        assert not hasattr(copy, "_client") and list(copy.read(RowsPartition([("x",)]))) == [("x",)]
+    finally:
+        reader.stop()
+
+
 def test_offsets_from_an_earlier_session_read_nothing(mosquitto):
     source = MqttDataSource({"broker_url": mosquitto.url, "topic_filter": "s", "schema": PAYLOAD_DDL})
     reader = source.streamReader(schema_of(source))
     try:
+        start = reader.initialOffset()
         mosquitto.publish("s", [{"device": "d1"}])
-        rows, end = wait_rows(reader, reader.initialOffset(), 1)
+        rows, end = wait_rows(reader, start, 1)
         assert len(rows) == 1
         old = {"session": "before-restart", "index": 7}
         assert reader.partitions(old, old) == []
