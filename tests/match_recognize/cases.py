@@ -15,6 +15,7 @@ Shorthand, to keep cases readable:
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,43 @@ def config_of(case: dict) -> dict:
     if case.get("within"):
         config["within"] = case["within"]
     return config
+
+
+BASE = datetime(2026, 1, 1, 12, 0, 0)
+SENTINEL_PARTITION = "~end"
+
+
+def streamable(case: dict) -> bool:
+    """Cases whose result a stream can reproduce: no $ or NEXT past the end, default ORDER BY, no error."""
+    return case.get("stream", True) and "error" not in case and case.get("order_by", ["id"]) == ["id"]
+
+
+def timed(case: dict) -> tuple[dict, list[str], list[dict]]:
+    """The case as a stream would see it: event time ts = BASE + id seconds, ORDER BY ts, a partition
+    column p, WITHIN 1 day (longer than any case) and a watermark delay of 10 seconds."""
+    config = config_of(case)
+    columns, rows = rows_of(case)
+    rows = [{"p": r.get("p", "all"), "ts": BASE + timedelta(seconds=r["id"]), **r} for r in rows]
+    columns = ["p", "ts"] + [c for c in columns if c != "p"]
+    config["partition_by"] = ["p"] + [c for c in config["partition_by"] if c != "p"]
+    config["order_by"] = [{"column": "ts", "desc": False}]
+    config["within"] = "1 day"
+    config["watermark_delay"] = "10 seconds"
+    return config, columns, rows
+
+
+def sentinel(columns: list[str]) -> dict:
+    """A row in its own partition, far later: it moves the watermark past every other row."""
+    row = {c: None for c in columns}
+    row.update(p=SENTINEL_PARTITION, ts=BASE + timedelta(days=10))
+    return row
+
+
+def by_partition(columns: list[str], rows) -> dict:
+    """Output rows grouped by partition p (order inside a partition kept), sentinel partition left out."""
+    index = list(columns).index("p")
+    groups: dict = {}
+    for row in rows:
+        if row[index] != SENTINEL_PARTITION:
+            groups.setdefault(row[index], []).append(tuple(row))
+    return groups

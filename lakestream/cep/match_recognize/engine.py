@@ -9,22 +9,26 @@ from __future__ import annotations
 import math
 from datetime import date, datetime, timezone
 from functools import cmp_to_key
+from zoneinfo import ZoneInfo
 
-from lakestream.cep.match_recognize import runtime
-from lakestream.cep.match_recognize.matcher import Matcher
-from lakestream.cep.match_recognize.pattern import parse_pattern
-from lakestream.cep.match_recognize.runtime import OpenRows
+from . import runtime
+from .matcher import Matcher
+from .pattern import parse_pattern
+from .runtime import OpenRows
 
 
-def to_seconds(value):
-    """An ORDER BY value as seconds (timestamps, dates, ISO strings, numbers); None when it has none."""
+def to_seconds(value, tz=timezone.utc):
+    """An ORDER BY value as seconds (timestamps, dates, ISO strings, numbers); None when it has none.
+
+    A timestamp without a time zone is read in `tz` (Spark hands pandas the session time zone's wall time).
+    """
     if value is None:
         return None
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=tz)
         return value.timestamp()
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc).timestamp()
@@ -57,6 +61,9 @@ class Engine:
         self.columns = ([spec["columns"][i] for i in self.partition] if self.one else list(spec["columns"])) \
             + list(spec["measure_aliases"])
         self._nulls = (None,) * len(self.measures)
+        zone = spec.get("time_zone")
+        self._tz = ZoneInfo(zone) if zone and zone.upper() != "UTC" else timezone.utc
+        self._time = self.order[0][0] if self.order else 0
 
     # --- output rows ---
 
@@ -98,7 +105,11 @@ class Engine:
     def times(self, rows):
         if self.spec["within"] is None:
             return None
-        return [to_seconds(r[self.order[0][0]]) for r in rows]
+        return [self.seconds(r) for r in rows]
+
+    def seconds(self, row) -> float:
+        """The row's first ORDER BY value in seconds (the event time when streaming)."""
+        return to_seconds(row[self._time], self._tz)
 
     def run_batch(self, rows) -> list[tuple]:
         """Every output row over `rows` (tuples in the spec's column order): partitions in order of appearance."""
@@ -118,23 +129,23 @@ class Engine:
                 "released": None}
 
     def feed(self, state: dict, new_rows, watermark: float | None) -> list[tuple]:
-        """Add rows; release those older than the watermark (their order is final); emit decided matches.
+        """Add rows; release those at or before the watermark (their order is final); emit decided matches.
 
-        `watermark` is in the seconds of the first ORDER BY column. Rows older than the last release point
-        are late and ignored (Spark drops them before they get here).
+        `watermark` is in the seconds of the first ORDER BY column. As in Spark, a row at or before the
+        watermark when it arrives is late: it is ignored (Spark drops it before it gets here).
         """
         released = state["released"]
         for row in new_rows:
-            t = to_seconds(row[self.order[0][0]])
-            if released is None or t >= released:
+            t = self.seconds(row)
+            if released is None or t > released:
                 state["pending"].append(tuple(row))
         if watermark is not None:
-            ready = [r for r in state["pending"] if to_seconds(r[self.order[0][0]]) < watermark]
+            ready = [r for r in state["pending"] if self.seconds(r) <= watermark]
             if ready:
                 ready.sort(key=self.sort_key())
-                state["pending"] = [r for r in state["pending"] if to_seconds(r[self.order[0][0]]) >= watermark]
+                state["pending"] = [r for r in state["pending"] if self.seconds(r) > watermark]
                 state["rows"].extend(ready)
-                state["times"].extend(to_seconds(r[self.order[0][0]]) for r in ready)
+                state["times"].extend(self.seconds(r) for r in ready)
             state["released"] = watermark if released is None else max(released, watermark)
         rows = OpenRows(state["rows"])
         out, pos, mn, covered = self._run(rows, state["pos"], state["mn"], state["covered"], T=state["times"],
@@ -149,7 +160,7 @@ class Engine:
 
     def next_timer(self, state: dict) -> float | None:
         """The watermark (seconds) after which this key may have something new to decide, or None."""
-        candidates = [min(to_seconds(r[self.order[0][0]]) for r in state["pending"])] if state["pending"] else []
+        candidates = [min(self.seconds(r) for r in state["pending"])] if state["pending"] else []
         if self.spec["within"] is not None and state["pos"] < len(state["rows"]):
             candidates.append(state["times"][state["pos"]] + self.spec["within"])
         return min(candidates) if candidates else None

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sys
 
-from lakestream.cep.match_recognize.pattern import Alt, Anchor, Empty, Exclude, Permute, Quant, Seq, Var
-from lakestream.cep.match_recognize.runtime import NeedMore
+from .pattern import Alt, Anchor, Empty, Exclude, Permute, Quant, Seq, Var
+from .runtime import NeedMore
 
 # Each matched row costs a few Python frames; allow long matches (3.11 frames are cheap, not C stack).
 _RECURSION = 200_000
@@ -31,8 +31,8 @@ def _build(tree, var_ids, defines, R, T, within, final, horizon, at_origin):
     def at_end():
         if final:
             return False
-        if within is not None and horizon is not None and horizon - T[S[0]] > within:
-            return False  # any later row would be outside WITHIN: this path is over
+        if within is not None and horizon is not None and horizon - T[S[0]] >= within:
+            return False  # later rows come after the watermark, outside WITHIN: this path is over
         raise NeedMore
 
     def var(vi, define):
