@@ -109,11 +109,12 @@ def sentinel(columns: list[str]) -> dict:
     return row
 
 
-def by_partition(columns: list[str], rows) -> dict:
-    """Output rows grouped by partition p (order inside a partition kept), sentinel partition left out."""
-    index = list(columns).index("p")
+def by_partition(columns: list[str], rows, partition_by: list[str]) -> dict:
+    """Output rows grouped by partition (order inside a partition kept), the sentinel partition left out."""
+    index = [list(columns).index(c) for c in partition_by]
     groups: dict = {}
     for row in rows:
-        if row[index] != SENTINEL_PARTITION:
-            groups.setdefault(row[index], []).append(tuple(row))
+        key = tuple(row[i] for i in index)
+        if key[0] != SENTINEL_PARTITION:
+            groups.setdefault(key, []).append(tuple(row))
     return groups

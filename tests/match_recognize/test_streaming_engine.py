@@ -45,7 +45,8 @@ def test_stream_equals_batch(case, batch_size):
     engine = compile_for(config, columns)
     data = [tuple(r.get(c) for c in columns) for r in rows + [sentinel(columns)]]
     got = simulate(engine, data, batch_size)
-    assert by_partition(out_columns, got) == by_partition(out_columns, expected)
+    keys = config["partition_by"]
+    assert by_partition(out_columns, got, keys) == by_partition(out_columns, expected, keys)
 
 
 def test_state_is_trimmed_behind_the_next_start():
