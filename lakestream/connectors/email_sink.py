@@ -7,6 +7,7 @@ a dropped connection or a 4xx reply is retried with backoff, a 5xx reply fails t
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -19,6 +20,7 @@ from .placeholders import placeholders, render
 from .retry import Permanent, RetryPolicy, Transient, call_with_retries
 
 SECURITY = ("starttls", "ssl", "none")
+log = logging.getLogger(__name__)
 
 
 def _one_line(text: str) -> str:
@@ -31,7 +33,7 @@ class EmailWriter:
     def __init__(self, smtp_host: str, to: Sequence[str], subject_template: str, body_template: str, *,
                  smtp_port: int = 587, security: str = "starttls", username: str | None = None,
                  password: str | None = None, sender: str = "lakestream@localhost", timeout: float = 30.0,
-                 retries: int = 3, backoff: float = 1.0, name: str = "email sink"):
+                 retries: int = 3, backoff: float = 1.0, max_per_batch: int = 100, name: str = "email sink"):
         self.name = name
         self.endpoint = f"smtp://{smtp_host}:{smtp_port}"
         if security not in SECURITY:
@@ -45,6 +47,8 @@ class EmailWriter:
         self.username, self.password, self.sender = username, password, sender
         self.timeout = timeout
         self.policy = RetryPolicy(retries, backoff)
+        self.max_per_batch = max(int(max_per_batch), 1)
+        self.skipped = 0  # rows over max_per_batch, counted since this writer was built
         self._smtp: smtplib.SMTP | None = None
 
     def message(self, row: Mapping[str, Any]) -> EmailMessage:
@@ -107,10 +111,16 @@ class EmailWriter:
         self.write_rows(rows_of(batch_df))
 
     def write_rows(self, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Send one email per row; return how many were sent. Raises ConnectorError on failure."""
-        sent = 0
+        """Send one email per row, at most max_per_batch; return how many were sent.
+
+        Rows past the limit are counted in `skipped` and logged, not sent. Raises ConnectorError on failure.
+        """
+        sent = skipped = 0
         try:
             for row in rows:
+                if sent >= self.max_per_batch:
+                    skipped += 1
+                    continue
                 message = self.message(row)
                 try:
                     call_with_retries(lambda: self._send(message), self.policy)
@@ -119,4 +129,8 @@ class EmailWriter:
                 sent += 1
         finally:
             self.close()
+        if skipped:
+            self.skipped += skipped
+            log.warning("%s: %d emails over the limit of %d per micro-batch were not sent",
+                        self.name, skipped, self.max_per_batch)
         return sent

@@ -13,6 +13,7 @@ see `databricks_credentials`.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -30,6 +31,17 @@ _PG_TYPES = {
 }
 
 
+def local_credentials(database: str, user: str | None = None, password: str | None = None) -> dict[str, Any]:
+    """Connection keywords for a local PostgreSQL standing in for Lakebase: host, port, user and
+    password not given here come from libpq's PGHOST, PGPORT, PGUSER and PGPASSWORD variables."""
+    params: dict[str, Any] = {"dbname": database}
+    if user:
+        params["user"] = user
+    if password is not None:
+        params["password"] = password
+    return params
+
+
 def postgres_type(spark_type: str) -> str:
     """The PostgreSQL column type for a Spark simple type string (nested types are stored as jsonb)."""
     if spark_type.startswith("decimal"):
@@ -37,19 +49,23 @@ def postgres_type(spark_type: str) -> str:
     return _PG_TYPES.get(spark_type, "jsonb")
 
 
-def databricks_credentials(instance: str, database: str) -> Callable[[], dict[str, Any]]:
-    """Connection keywords for a Lakebase database instance, with a fresh OAuth token on each call
-    (needs databricks-sdk, present on Databricks runtimes)."""
+def databricks_credentials(instance: str, database: str, user: str | None = None,
+                           password: str | None = None) -> Callable[[], dict[str, Any]]:
+    """Connection keywords for a Lakebase database instance (needs databricks-sdk, present on
+    Databricks runtimes): a native Postgres login when `password` is given, else the identity
+    running the code with a fresh OAuth token on each call."""
 
     def credentials() -> dict[str, Any]:
         from databricks.sdk import WorkspaceClient
 
         client = WorkspaceClient()
         host = client.database.get_database_instance(name=instance).read_write_dns
-        token = client.database.generate_database_credential(
-            request_id=str(uuid.uuid4()), instance_names=[instance]).token
-        user = client.current_user.me().user_name
-        return {"host": host, "port": 5432, "dbname": database, "user": user, "password": token,
+        login, secret = user, password
+        if secret is None:
+            secret = client.database.generate_database_credential(
+                request_id=str(uuid.uuid4()), instance_names=[instance]).token
+            login = login or client.current_user.me().user_name
+        return {"host": host, "port": 5432, "dbname": database, "user": login, "password": secret,
                 "sslmode": "require"}
 
     return credentials
@@ -116,8 +132,9 @@ class LakebaseWriter:
         import psycopg
 
         params = dict(self._credentials())
-        self.endpoint = f"postgresql://{params.get('host', '')}:{params.get('port', 5432)}/" \
-                        f"{params.get('dbname', '')} table {self.table}"
+        host = params.get("host") or os.environ.get("PGHOST", "localhost")
+        port = params.get("port") or os.environ.get("PGPORT", 5432)
+        self.endpoint = f"postgresql://{host}:{port}/{params.get('dbname', '')} table {self.table}"
         params.setdefault("connect_timeout", self.connect_timeout)
         params.setdefault("options", f"-c statement_timeout={int(self.statement_timeout_ms)}")
         return psycopg.connect(**params)

@@ -8,13 +8,15 @@ Each message's payload is JSON (an object gives one row, an array one row per el
 the declared schema; the `topic` column holds the message's topic. Options: broker_url, topic_filter,
 schema (DDL), qos (0/1/2), client_id, username, password (values, resolved from secrets by the
 caller), clean_session, keepalive, connect_timeout, max_buffered, payload_format (json/text: text
-puts the payload in a `value` column).
+puts the payload in a `value` column), drain_seconds and drain_timeout (Trigger.AvailableNow: how
+long the broker must stay quiet, and the longest wait, before the run's end offset is fixed).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from urllib.parse import urlsplit
 
@@ -80,6 +82,8 @@ class MqttStreamReader(BufferedStreamReader):
         self._username, self._password = options.get("username"), options.get("password")
         self._keepalive = int(options.get("keepalive", 60))
         self._timeout = float(options.get("connect_timeout", 10))
+        self._drain = float(options.get("drain_seconds", 1.0))
+        self._drain_max = float(options.get("drain_timeout", 30.0))
 
     def _open(self) -> None:
         """Connect, subscribe, and wait for the broker's acknowledgement (in the driver)."""
@@ -106,6 +110,16 @@ class MqttStreamReader(BufferedStreamReader):
         if not self._subscribed.wait(self._timeout) or self._failure:
             self._client.loop_stop()
             raise self._error(self._failure or f"no subscription acknowledged within {self._timeout:g} s")
+        self._last_arrival = time.monotonic()
+
+    def prepareForTriggerAvailableNow(self) -> None:
+        """Trigger.AvailableNow reads what the broker delivers on connecting (retained messages, a
+        persistent session's queue): wait until no message came for drain_seconds, then fix the end."""
+        self._start()
+        deadline = time.monotonic() + self._drain_max
+        while time.monotonic() < deadline and time.monotonic() - self._last_arrival < self._drain:
+            time.sleep(0.05)
+        super().prepareForTriggerAvailableNow()
 
     def _error(self, cause: str) -> ConnectorError:
         return ConnectorError("MQTT source", f"{self._url} topic {self._topic!r}", cause)
@@ -126,6 +140,7 @@ class MqttStreamReader(BufferedStreamReader):
         client.subscribe(self._topic, qos=self._qos)
 
     def _on_message(self, client, userdata, message) -> None:
+        self._last_arrival = time.monotonic()
         if self._text:
             self._append([(message.payload.decode("utf-8", "replace"), message.topic)])
             return

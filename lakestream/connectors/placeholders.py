@@ -71,24 +71,48 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"cannot write a {type(value).__name__} as JSON")
 
 
-def render_json(template: Any, row: Mapping[str, Any]) -> Any:
-    """A parsed JSON template rendered for one row: every string leaf is rendered; a leaf that is
-    exactly one placeholder ("{amount}") becomes the column's value with its JSON type."""
-    if isinstance(template, str):
-        match = _TOKEN.fullmatch(template)
-        if match and match.group(1):
-            return row.get(match.group(1))
-        return render(template, row)
-    if isinstance(template, list):
-        return [render_json(item, row) for item in template]
-    if isinstance(template, dict):
-        return {key: render_json(item, row) for key, item in template.items()}
-    return template
+def render_json_text(template: str, row: Mapping[str, Any]) -> str:
+    """Render a template whose text is JSON (like '{{"card": "{card_id}", "amount": {amount}}}') so the
+    result stays JSON whatever the values: a placeholder inside a JSON string gets the value's text,
+    escaped for that string; anywhere else it becomes the value as a JSON value (number, boolean,
+    null, or a quoted string)."""
+    out: list[str] = []
+    in_string = escaped = False
+    position = 0
+    for match in _TOKEN.finditer(template):
+        literal = template[position:match.start()]
+        in_string, escaped = _scan(literal, in_string, escaped)
+        out.append(literal)
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            out.append(token[0])
+        else:
+            value = row.get(match.group(1))
+            if in_string:
+                out.append(json.dumps(text(value), ensure_ascii=False)[1:-1])
+            else:
+                out.append(json.dumps(value, default=json_default, ensure_ascii=False))
+        position = match.end()
+    out.append(template[position:])
+    return "".join(out)
 
 
-def json_placeholders(template: Any) -> list[str]:
-    """Placeholders in every string leaf of a parsed JSON template."""
-    if isinstance(template, str):
-        return placeholders(template)
-    items = template.values() if isinstance(template, dict) else template if isinstance(template, list) else ()
-    return [name for item in items for name in json_placeholders(item)]
+def _scan(literal: str, in_string: bool, escaped: bool) -> tuple[bool, bool]:
+    """Whether the JSON text after `literal` is inside a string (and after a backslash)."""
+    for char in literal:
+        if escaped:
+            escaped = False
+        elif in_string and char == "\\":
+            escaped = True
+        elif char == '"':
+            in_string = not in_string
+    return in_string, escaped
+
+
+def is_json_template(template: str) -> bool:
+    """True when the template renders to JSON (checked with every column null)."""
+    try:
+        json.loads(render_json_text(template, {}))
+    except ValueError:
+        return False
+    return True

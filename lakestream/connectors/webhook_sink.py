@@ -2,10 +2,11 @@
 
     query = df.writeStream.foreachBatch(WebhookWriter("https://hooks/x", batch_size=50)).start()
 
-The payload template is JSON with {column} placeholders in its strings ("{amount}" alone keeps the
-column's JSON type) or, when it is not JSON, plain text. Without a template each row is sent as a
-JSON object. With batch_size > 1 one request carries a JSON array (text: lines) of up to that many
-payloads. Delivery is at least once: a micro-batch replayed after a failure is sent again.
+The payload template is text with {column} placeholders ({{ and }} for literal braces). When it
+renders to JSON, such as '{{"card": "{card_id}", "amount": {amount}}}', values are written as JSON
+(escaped inside strings, typed elsewhere), so no value can break the document; otherwise the body
+is plain text. Without a template each row is sent as a JSON object. With batch_size > 1 one
+request carries a JSON array (text: lines) of up to that many payloads. Delivery is at least once: a micro-batch replayed after a failure is sent again.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from .batches import check_columns, chunks, rows_of
 from .errors import ConnectorError, safe_endpoint
-from .placeholders import json_default, json_placeholders, placeholders, render, render_json
+from .placeholders import is_json_template, json_default, placeholders, render, render_json_text
 from .retry import Permanent, RetryPolicy, Transient, call_with_retries
 from .web import auth_headers, request
 
@@ -34,37 +35,29 @@ class WebhookWriter:
         self.batch_size = max(int(batch_size), 1)
         self.timeout = timeout
         self.policy = RetryPolicy(retries, backoff)
-        self._json_template: Any = None
-        self._text_template: str | None = None
-        if payload_template:
-            try:
-                self._json_template = json.loads(payload_template)
-            except ValueError:
-                self._text_template = payload_template
+        self.template = payload_template or None
+        self.json = self.template is None or is_json_template(self.template)
         try:
             self.headers = {**dict(headers or {}), **auth_headers(auth, token, username, password)}
         except ValueError as error:
             raise ConnectorError(name, self.endpoint, str(error)) from None
-        kind = "text/plain; charset=utf-8" if self._text_template is not None else "application/json"
+        kind = "application/json" if self.json else "text/plain; charset=utf-8"
         self.headers.setdefault("Content-Type", kind)
 
-    def template_columns(self) -> list[str]:
-        if self._text_template is not None:
-            return placeholders(self._text_template)
-        return json_placeholders(self._json_template) if self._json_template is not None else []
-
     def __call__(self, batch_df, batch_id: int) -> None:
-        check_columns(self.name, self.endpoint, self.template_columns(), batch_df.columns)
+        check_columns(self.name, self.endpoint, placeholders(self.template or ""), batch_df.columns)
         self.write_rows(rows_of(batch_df))
 
     def body(self, rows: list[Mapping[str, Any]]) -> bytes:
         """The request body for a chunk of rows."""
-        if self._text_template is not None:
-            return "\n".join(render(self._text_template, row) for row in rows).encode("utf-8")
-        payloads = [render_json(self._json_template, row) if self._json_template is not None else dict(row)
-                    for row in rows]
-        document = payloads[0] if self.batch_size == 1 else payloads
-        return json.dumps(document, default=json_default, ensure_ascii=False).encode("utf-8")
+        if not self.json:
+            return "\n".join(render(self.template, row) for row in rows).encode("utf-8")
+        if self.template is None:
+            payloads = [json.dumps(dict(row), default=json_default, ensure_ascii=False) for row in rows]
+        else:
+            payloads = [render_json_text(self.template, row) for row in rows]
+        text = payloads[0] if self.batch_size == 1 else "[" + ", ".join(payloads) + "]"
+        return text.encode("utf-8")
 
     def write_rows(self, rows: Iterable[Mapping[str, Any]]) -> int:
         """Send the rows; return the number of requests made. Raises ConnectorError on failure."""

@@ -57,7 +57,7 @@ class Mosquitto:
     def url(self) -> str:
         return f"mqtt://127.0.0.1:{self.port}"
 
-    def publish(self, topic: str, payloads: list, qos: int = 1) -> None:
+    def publish(self, topic: str, payloads: list, qos: int = 1, retain: bool = False) -> None:
         """Publish JSON payloads (str/bytes are sent as they are) and wait until each is acknowledged."""
         import paho.mqtt.client as mqtt
 
@@ -67,7 +67,7 @@ class Mosquitto:
         try:
             for payload in payloads:
                 data = payload if isinstance(payload, (str, bytes)) else json.dumps(payload)
-                client.publish(topic, data, qos=qos).wait_for_publish(timeout=5)
+                client.publish(topic, data, qos=qos, retain=retain).wait_for_publish(timeout=5)
         finally:
             client.disconnect()
             client.loop_stop()

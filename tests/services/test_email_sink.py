@@ -62,3 +62,9 @@ def test_starttls_against_a_server_without_it_is_a_permanent_error(smtp):
     with pytest.raises(ConnectorError, match="STARTTLS extension not supported") as caught:
         writer(smtp, security="starttls", retries=3).write_rows([{"card": "c", "amount": 1, "ts": ""}])
     assert caught.value.attempts == 1
+
+
+def test_emails_past_the_batch_limit_are_counted_not_sent(smtp):
+    mailer = writer(smtp, max_per_batch=2)
+    assert mailer.write_rows([{"card": str(i), "amount": i, "ts": ""} for i in range(5)]) == 2
+    assert len(smtp.messages) == 2 and mailer.skipped == 3

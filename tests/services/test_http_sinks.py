@@ -24,8 +24,11 @@ def test_rows_are_sent_as_json_objects_in_batches(http):
 
 
 def test_json_template_keeps_types_and_text_template_joins_lines(http):
-    WebhookWriter(http.url(), payload_template='{"msg": "card {card}", "amount": "{amount}"}').write_rows(ROWS[:2])
+    WebhookWriter(http.url(), payload_template='{{"msg": "card {card}", "amount": {amount}}}').write_rows(ROWS[:2])
     assert [r.json() for r in http.requests] == [{"msg": "card c1", "amount": 12.5}, {"msg": 'card c"2\n', "amount": 3}]
+    http.reset()
+    WebhookWriter(http.url(), payload_template='{{"c": "{card}"}}', batch_size=2).write_rows(ROWS)
+    assert [r.json() for r in http.requests] == [[{"c": "c1"}, {"c": 'c"2\n'}], [{"c": "c3"}]]
     http.reset()
     WebhookWriter(http.url(), method="PUT", payload_template="{card}={amount}", batch_size=10).write_rows(ROWS)
     (request,) = http.requests

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from lakestream.connectors.placeholders import json_placeholders, placeholders, render, render_json
+from lakestream.connectors.placeholders import is_json_template, placeholders, render, render_json_text
 
 HOSTILE = ["'", '"', '"""', "\\", "line1\nline2", "'); DROP TABLE x; --", "{{ }}", "${x}", "{card}", "ü€😀"]
 
@@ -35,9 +35,16 @@ def test_values_read_naturally():
     assert render("{ts}|{d}|{n}|{dec}|{nested}", row) == '2026-01-02 03:04:05+00:00|2026-01-02||1.50|{"a": [1, 2]}'
 
 
-@pytest.mark.parametrize("value", HOSTILE)
-def test_json_template_stays_valid_json_whatever_the_values(value):
-    template = json.loads('{"text": "Alert for {card}", "amount": "{amount}", "tags": ["{card}", 1]}')
-    assert json_placeholders(template) == ["card", "amount", "card"]
-    rendered = json.loads(json.dumps(render_json(template, {"card": value, "amount": 7})))
-    assert rendered == {"text": f"Alert for {value}", "amount": 7, "tags": [value, 1]}
+@pytest.mark.parametrize("value", HOSTILE + [12.5, True, None, {"a": [1]}])
+def test_json_text_template_stays_valid_json_whatever_the_values(value):
+    template = '{{"text": "Alert for {card} \\"{card}\\"", "amount": {amount}, "tags": [{card}, 1], "raw": "{{x}}"}}'
+    assert is_json_template(template)
+    rendered = json.loads(render_json_text(template, {"card": value, "amount": 7}))
+    shown = render("{v}", {"v": value})
+    assert rendered == {"text": f'Alert for {shown} "{shown}"', "amount": 7, "tags": [value, 1], "raw": "{x}"}
+
+
+def test_templates_that_are_not_json_are_text():
+    assert not is_json_template("Card {card} spent {amount}")
+    assert not is_json_template("{card}: {{broken")
+    assert is_json_template("{amount}")

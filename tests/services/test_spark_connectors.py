@@ -90,7 +90,7 @@ def event_stream(spark, tmp_path):
 def test_every_writer_in_a_real_foreach_batch(spark, http, smtp, postgres, tmp_path):
     postgres.query("CREATE TABLE public.card_alerts (card text PRIMARY KEY, amount double precision, ts timestamptz)")
     writers = [
-        WebhookWriter(http.url("/hook"), payload_template='{"card": "{card}", "amount": "{amount}"}', batch_size=2),
+        WebhookWriter(http.url("/hook"), payload_template='{{"card": "{card}", "amount": {amount}}}', batch_size=2),
         AlertWriter("slack", http.url("/slack/T/B/X"), "Card {card}: {amount}"),
         EmailWriter("127.0.0.1", ["ops@example.com"], "Alert {card}", "Amount {amount}", smtp_port=smtp.port,
                     security="none"),

@@ -81,6 +81,24 @@ def test_mqtt_text_payloads(mosquitto):
         reader.stop()
 
 
+def test_available_now_takes_what_the_broker_delivers_on_connect(mosquitto):
+    mosquitto.publish("retained/a", [{"device": "r1"}], retain=True)
+    source = MqttDataSource({"broker_url": mosquitto.url, "topic_filter": "retained/#", "schema": PAYLOAD_DDL,
+                             "drain_seconds": "0.3"})
+    reader = source.streamReader(schema_of(source))
+    try:
+        start = reader.initialOffset()
+        reader.prepareForTriggerAvailableNow()
+        end = reader.latestOffset(start, None)
+        assert end["index"] == 1
+        mosquitto.publish("retained/a", [{"device": "late"}])
+        time.sleep(0.2)
+        assert reader.latestOffset(end, None) == end  # nothing past the end fixed at the start
+        assert [row for p in reader.partitions(start, end) for row in reader.read(p)] == [("r1", None, None, "retained/a")]
+    finally:
+        reader.stop()
+
+
 def test_mqtt_connection_problems_are_clear(mosquitto):
     schema = struct(f"{PAYLOAD_DDL}, topic STRING")
     reader = MqttStreamReader(schema, {"broker_url": "mqtt://127.0.0.1:9", "topic_filter": "t"})
