@@ -1,0 +1,65 @@
+"""Golden files and static checks of every node type x target x profile (Spark's parser for SQL)."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+
+from lakestream.codegen import generate
+from lakestream.codegen.golden import GOLDEN_ROOT, cases, golden_path, render_case
+from lakestream.codegen.registry import CONTEXTS, coverage_problems
+from lakestream.codegen.samples import sample_pipeline
+from tests.codegen.helpers import python_problems, sql_statements
+
+CASES = cases()
+IDS = [f"{t}-{target}-{profile}" for t, target, profile in CASES]
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_matches_golden(case):
+    path = golden_path(*case)
+    assert path.exists(), f"missing golden {path}: run python -m lakestream.codegen.golden"
+    expected = path.read_text(encoding="utf-8")
+    actual = render_case(*case)
+    assert actual == expected, "".join(difflib.unified_diff(
+        expected.splitlines(True), actual.splitlines(True), "golden", "generated"))[:4000] + \
+        "\nIf the change is intended: python -m lakestream.codegen.golden"
+
+
+def test_no_stale_goldens():
+    wanted = {golden_path(*case) for case in CASES}
+    assert sorted(p for p in GOLDEN_ROOT.glob("*/*.txt") if p not in wanted) == []
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_python_files_compile_cleanly(case):
+    code = generate(sample_pipeline(case[0]), case[1], case[2])
+    for path, generated in code.files.items():
+        if generated.language == "python":
+            assert python_problems(generated.text, path) == []
+
+
+@pytest.mark.spark
+def test_every_sql_statement_passes_sparks_parser(spark):
+    parser = spark._jsparkSession.sessionState().sqlParser()
+    checked = 0
+    for type_id, target, profile in CASES:
+        if target != "sdp-sql":
+            continue
+        code = generate(sample_pipeline(type_id), target, profile)
+        for path, generated in code.files.items():
+            if generated.language != "sql":
+                continue
+            for statement in sql_statements(generated.text):
+                try:
+                    parser.parsePlan(statement)
+                except Exception as error:  # py4j wraps the ParseException
+                    raise AssertionError(f"{type_id} {profile} {path}:\n{statement}\n{error}") from None
+                checked += 1
+    assert checked >= len([c for c in CASES if c[1] == "sdp-sql"])
+
+
+def test_generated_types_have_every_claimed_template():
+    # A node type with a context function must have a template for each target it claims.
+    assert [p for p in coverage_problems() if p.split(":")[0] in CONTEXTS] == []

@@ -1,0 +1,146 @@
+"""Hostile values in every string config field end up as literals: the code's structure does not change."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import types
+from typing import Annotated, Union, get_args, get_origin
+
+import pytest
+import sqlglot
+from pydantic import BaseModel, ValidationError
+
+from lakestream.codegen import generate
+from lakestream.codegen.golden import cases
+from lakestream.codegen.escape import sql
+from lakestream.codegen.samples import sample_pipeline
+from lakestream.nodes.fields import FieldKind, Kind
+from lakestream.nodes import REGISTRY
+from lakestream.pipeline import DocumentError
+
+HOSTILE = ["'", '"', '"""', "\\", "a\nb", "'); DROP TABLE x; --", "{{ x }}", "${x}", "é 漢字 \u2028"]
+BENIGN = "plainvalue"
+
+
+def string_paths(value, path=()):
+    """Paths to every string leaf of an example config (nested lists and dicts included)."""
+    if isinstance(value, str):
+        yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from string_paths(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from string_paths(item, path + (index,))
+
+
+def with_value(config, path, value):
+    config = copy.deepcopy(config)
+    target = config
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    return config
+
+
+class _Mask(ast.NodeTransformer):
+    def visit_Constant(self, node):
+        return ast.Constant("S") if isinstance(node.value, str) else node
+
+    def visit_JoinedStr(self, node):
+        return ast.Constant("S")
+
+
+def python_shape(text: str) -> str:
+    """The AST with every string literal replaced: equal shapes differ only in literal data."""
+    return ast.dump(_Mask().visit(ast.parse(text)))
+
+
+def sql_shape(text: str) -> list:
+    tokens = sqlglot.tokenize(text, read="spark")
+    return [(t.token_type.name, "S" if t.token_type.name in ("STRING", "IDENTIFIER") else t.text.upper())
+            for t in tokens]
+
+
+def shapes(code):
+    return {path: python_shape(f.text) if f.language == "python" else sql_shape(f.text)
+            for path, f in code.files.items() if f.language in ("python", "sql")}
+
+
+def _unwrap(annotation):
+    """Strip Optional/Annotated; return (inner annotation, FieldKind or None)."""
+    kind = None
+    while True:
+        origin, args = get_origin(annotation), get_args(annotation)
+        if origin is Annotated:
+            kind = kind or next((m for m in args[1:] if isinstance(m, FieldKind)), None)
+            annotation = args[0]
+        elif origin in (Union, types.UnionType):
+            annotation = next(a for a in args if a is not type(None))
+        else:
+            return annotation, kind
+
+
+def kind_at(model, path) -> Kind | None:
+    """The FieldKind of the config field at a path of the example (None for plain strings)."""
+    annotation, kind = model, None
+    for part in path:
+        annotation, _ = _unwrap(annotation)
+        if isinstance(part, int):
+            annotation, kind = _unwrap(get_args(annotation)[0])
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            info = next(f for n, f in annotation.model_fields.items() if (f.alias or n) == part)
+            inner, found = _unwrap(info.annotation)
+            kind = found or next((m for m in info.metadata if isinstance(m, FieldKind)), None)
+            annotation = inner if found else info.annotation
+        else:
+            return None  # a dict value
+    return kind.kind if kind else None
+
+
+def _cases():
+    out = []
+    for type_id, target, profile in cases():
+        for path in string_paths(dict(REGISTRY[type_id].example)):
+            out.append((type_id, target, profile, path))
+    return out
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}-{'.'.join(map(str, c[3]))}" for c in CASES])
+def test_hostile_values_stay_literals(case):
+    type_id, target, profile, path = case
+    example = dict(REGISTRY[type_id].example)
+
+    def build(value):
+        try:
+            pipeline = sample_pipeline(type_id, with_value(example, path, value))
+        except (ValidationError, DocumentError, ValueError):
+            return None  # the field refuses this value outright: nothing can reach the code
+        return generate(pipeline, target, profile)
+
+    if kind_at(REGISTRY[type_id].config, path) is Kind.EXPRESSION:
+        # An expression is code by design: hostile data goes inside one of its string literals.
+        base = build(f"merchant = {sql(BENIGN)}")
+        values = [f"merchant = {sql(v)}" for v in HOSTILE]
+    else:
+        base, values = build(BENIGN), HOSTILE
+    accepted = 0
+    for value in values:
+        try:
+            hostile = build(value)
+        except Exception as error:  # a validation error from generate() also means refused
+            if "Fix the pipeline first" in str(error):
+                continue
+            raise
+        if hostile is None:
+            continue
+        accepted += 1
+        assert base is not None, "a hostile value validated where a plain one did not"
+        assert shapes(hostile) == shapes(base), f"{value!r} changed the structure of the code"
+    # Names, identifiers and URLs refuse every hostile value; then nothing reaches the code at all.
+    if base is not None and kind_at(REGISTRY[type_id].config, path) in (None, Kind.EXPRESSION, Kind.TEMPLATE):
+        assert accepted, "a free-text field refused every hostile value: the test proves nothing"
