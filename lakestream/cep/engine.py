@@ -87,7 +87,7 @@ class PatternRun:
 
     def _rows(self, raw) -> list[dict]:
         if self.binding.passthrough:
-            return [r[1][0] for r in raw]
+            return [r[1] for r in raw]
         out = []
         for key, *values in raw:
             values = list(key) + values

@@ -21,3 +21,10 @@ def test_engine_matches_hand_written_rows(scenario):
     assert comparable(got) == comparable(expected)
     assert result.late_events == scenario.late_events
 
+
+
+def test_every_pattern_has_at_least_six_scenarios():
+    from lakestream.cep.bindings import _BINDERS
+
+    counts = {node: sum(s.node == node for s in SCENARIOS) for node in _BINDERS}
+    assert {n: c for n, c in counts.items() if c < 6} == {}
