@@ -21,7 +21,8 @@ def connect(profile: str | None = None, *, host: str | None = None, token: str |
     from databricks.sdk import WorkspaceClient
     from databricks.sdk.config import Config
 
-    kwargs = {"http_timeout_seconds": http_timeout, "retry_timeout_seconds": retry_timeout}
+    # retry_timeout_seconds is an int in the SDK, and 0 means its 300 s default.
+    kwargs = {"http_timeout_seconds": http_timeout, "retry_timeout_seconds": max(1, round(retry_timeout))}
     if profile:
         kwargs["profile"] = profile
     if host:
@@ -52,9 +53,9 @@ def check_connection(client, timeout: float = 5.0) -> ConnectionStatus:
     try:
         # A copy of the client's config with a short budget: the probe must answer fast even when the
         # client itself is configured for patient deploys.
-        config = client.config.copy()
+        config = client.config.deep_copy()  # copy() would share, and so change, the client's settings
         config.http_timeout_seconds = timeout
-        config.retry_timeout_seconds = timeout
+        config.retry_timeout_seconds = max(1, round(timeout))  # an int in the SDK; 0 would mean 300 s
         me = WorkspaceClient(config=config).current_user.me()
     except Exception as error:  # any failure is reported as a status, not raised
         return ConnectionStatus(False, host, None, f"Cannot use {host or 'the workspace'}: {describe(error, timeout)}")

@@ -81,7 +81,7 @@ def user_folder(user: str, pipeline: Pipeline) -> str:
     return f"/Workspace/Users/{user}/lakestream/{slug(pipeline.name, pipeline.id[:8])}"
 
 
-def _effective(pipeline: Pipeline, options: DeployOptions) -> Pipeline:
+def effective_pipeline(pipeline: Pipeline, options: DeployOptions) -> Pipeline:
     """The pipeline with the dialog's catalog, schema and checkpoint root applied to its settings."""
     updates = {}
     if options.catalog:
@@ -95,7 +95,7 @@ def _effective(pipeline: Pipeline, options: DeployOptions) -> Pipeline:
     return pipeline.model_copy(update={"settings": pipeline.settings.model_copy(update=updates)})
 
 
-def _pipeline_spec(pipeline: Pipeline, options: DeployOptions, folder: str) -> dict[str, Any]:
+def pipeline_spec(pipeline: Pipeline, options: DeployOptions, folder: str) -> dict[str, Any]:
     settings = pipeline.settings
     if not settings.catalog or not settings.schema_:
         raise PlanError("A declarative pipeline publishes to Unity Catalog: choose a catalog and a schema")
@@ -131,7 +131,7 @@ def _compute(options: DeployOptions, task: dict[str, Any], settings: dict[str, A
         task["existing_cluster_id"] = options.cluster_id
 
 
-def _job_settings(pipeline: Pipeline, options: DeployOptions, folder: str, code: DeployCode) -> dict[str, Any] | None:
+def job_settings(pipeline: Pipeline, options: DeployOptions, folder: str, code: DeployCode) -> dict[str, Any] | None:
     """The job: the SSS stream task (after a pipeline refresh for hybrid), or a scheduled SDP refresh."""
     settings: dict[str, Any] = {"name": pipeline.name, "tags": {TAG: pipeline.id}, "max_concurrent_runs": 1}
     tasks: list[dict[str, Any]] = []
@@ -162,7 +162,7 @@ def plan(pipeline: Pipeline, options: DeployOptions | None = None, *, user: str,
     `code` is a GeneratedCode to deploy (default: generated now with the Databricks profile).
     """
     options = options or DeployOptions()
-    effective = _effective(pipeline, options)
+    effective = effective_pipeline(pipeline, options)
     deploy_code = code_for(effective, options.target or pipeline.code_target, code)
     folder = user_folder(user, pipeline)
     actions: list[Action] = []
@@ -175,11 +175,11 @@ def plan(pipeline: Pipeline, options: DeployOptions | None = None, *, user: str,
         actions.append(Action("upload", f"Upload {path} ({payload['bytes']} bytes)", payload, text))
     notes = list(deploy_code.notes)
     if deploy_code.has_sdp:
-        spec = _pipeline_spec(effective, options, folder)
+        spec = pipeline_spec(effective, options, folder)
         compute = "serverless" if spec.get("serverless") else "a new cluster"
         actions.append(Action("pipeline", f"Create or update declarative pipeline '{pipeline.name}' "
                               f"({spec['catalog']}.{spec['schema']}, {compute})", spec))
-    job = _job_settings(effective, options, folder, deploy_code)
+    job = job_settings(effective, options, folder, deploy_code)
     if job is not None:
         when = {"continuous": "continuous", "cron": f"cron {options.cron} {options.timezone}", "manual": "manual"}
         actions.append(Action("job", f"Create or reset job '{pipeline.name}' ({when[options.schedule]}, "

@@ -67,3 +67,22 @@ def store(tmp_path):
     from lakestream.store import open_store
 
     return open_store("local", home=tmp_path / "home", user="tester@example.com")
+
+
+@pytest.fixture
+def no_workspace(monkeypatch, tmp_path):
+    """No Databricks configuration at all (environment or ~/.databrickscfg)."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("DATABRICKS_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(tmp_path / "no-databrickscfg"))
+
+
+@pytest.fixture
+def workspace_env(fake, no_workspace, monkeypatch):
+    """The environment pointing at the fake workspace, as a user would set it."""
+    monkeypatch.setenv("DATABRICKS_HOST", fake.url)
+    monkeypatch.setenv("DATABRICKS_TOKEN", "dapi-test")
+    return fake

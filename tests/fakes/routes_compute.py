@@ -1,6 +1,6 @@
 """Fake routes: Lakeflow Declarative Pipelines (2.0) and Jobs (2.2), with updates and runs that progress.
 
-Each poll of an update or a run moves it one step through its life cycle, so status polling is
+Each poll of an update (get_update) or a run (runs/get) moves it one step through its life cycle, so status polling is
 deterministic. `fake.pipeline_outcome` / `fake.run_outcome` choose how they end ("COMPLETED"/"FAILED",
 "SUCCESS"/"FAILED"); a failed update logs an ERROR event with `fake.failure_message`.
 """
@@ -123,8 +123,6 @@ def install(fake) -> None:
 
     def get_pipeline(request, pipeline_id):
         p = pipeline(pipeline_id)
-        for update in p["updates"]:
-            advance(p, update)
         return pipelines.GetPipelineResponse.from_dict({
             "pipeline_id": pipeline_id, "name": p["spec"].get("name"), "spec": p["spec"], "state": state_of(p),
             "creator_user_name": p["creator"], "run_as_user_name": p["creator"],
