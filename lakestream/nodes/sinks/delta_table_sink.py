@@ -31,6 +31,8 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
     return ()
 
 
+EXAMPLE = {"table": "main.fraud.alerts", "mode": "merge", "merge_keys": ["match_id"], "cluster_by": ["card_id"]}
+
 NODE = NodeType(
     type="delta_table_sink",
     name="Delta table",
@@ -40,4 +42,5 @@ NODE = NodeType(
     config=Config,
     output_schema=output_schema,
     outputs=(),
+    example=EXAMPLE,
 )
