@@ -1,0 +1,261 @@
+"""Replay a pipeline's filters, projections and pattern nodes over sample events with the local engine.
+
+Events are rows (dicts) fed to the source nodes in file order, each as its own micro-batch (the
+streaming ideal: the watermark moves after every event), then a final no-data batch as Spark's
+availableNow runs. Only the nodes that lead to a pattern node (or to the node asked for) run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lakestream.cep.engine import PatternRun
+from lakestream.cep.expr import ExpressionCompiler, compile_condition
+from lakestream.cep.runtime.sqlfuncs import to_bool, to_double, to_int, to_str, to_timestamp
+from lakestream.errors import UserError
+from lakestream.graph import CycleError, PipelineGraph
+from lakestream.nodes.base import Category
+from lakestream.nodes.fields import ExpressionError
+from lakestream.pipeline import Pipeline
+from lakestream.schemas import propagate
+
+PASS_THROUGH = {"watermark"}
+ROW_TRANSFORMS = {"filter", "map_select", "rename_cast", "split_router", "union_merge"}
+_CASTS = {"boolean": to_bool, "double": to_double, "float": to_double, "string": to_str,
+          "timestamp": to_timestamp, "timestamp_ntz": to_timestamp}
+_INTS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte"}
+
+
+@dataclass
+class NodeOutput:
+    node_id: str
+    columns: list[str]
+    rows: list[dict]
+    late_events: int = 0
+
+
+@dataclass
+class ReplayResult:
+    outputs: dict[str, NodeOutput] = field(default_factory=dict)  # pattern nodes (or the one asked for)
+
+    @property
+    def late_events(self) -> int:
+        return sum(o.late_events for o in self.outputs.values())
+
+
+def read_events(path: str | Path) -> list[dict]:
+    """Rows of a JSON-lines file (one object per line) or a CSV file with a header; UserError if neither."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UserError(f"cannot read events file {path}: {getattr(error, 'strerror', None) or error}") from None
+    if path.suffix.lower() == ".csv":
+        return [dict(r) for r in csv.DictReader(io.StringIO(text))]
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as error:
+            raise UserError(f"{path} line {number} is not JSON ({error.msg}); write one JSON object per line") from None
+        if not isinstance(row, dict):
+            raise UserError(f"{path} line {number} is not a JSON object; write one object per line")
+        rows.append(row)
+    return rows
+
+
+def coerce(rows: list[dict], schema) -> list[dict]:
+    """Rows with the source's declared types (timestamps from text, numbers from CSV text)."""
+    out = []
+    for row in rows:
+        typed = dict(row)
+        for column in schema:
+            kind = column.type.lower()
+            value = row.get(column.name)
+            if value is None:
+                typed[column.name] = None
+            elif kind in _INTS:
+                typed[column.name] = to_int(value)
+            elif kind in _CASTS:
+                typed[column.name] = _CASTS[kind](value)
+        out.append(typed)
+    return out
+
+
+class Replayer:
+    """Runs the needed nodes of one pipeline, in graph order, over the given source events."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+        self.graph = PipelineGraph(pipeline)
+        self.schemas = propagate(pipeline, self.graph)
+
+    def sources(self) -> list[str]:
+        return [n.id for n in self.pipeline.nodes if n.spec.category is Category.SOURCE]
+
+    def run(self, events: dict[str, list[dict]], node_id: str | None = None) -> ReplayResult:
+        wanted = self._wanted(node_id)
+        needed = set(wanted)
+        for target in wanted:
+            needed |= self.graph.upstream(target)
+        produced: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+        result = ReplayResult()
+        arrival = 0
+        for source_id, rows in events.items():  # arrival order: files in the order given
+            schema = self.schemas.get(source_id) or ()
+            produced[(source_id, "out")] = [(arrival + i, r) for i, r in enumerate(coerce(rows, schema))]
+            arrival += len(rows)
+        try:
+            order = self.graph.topological_order()
+        except CycleError as error:
+            raise UserError(f"cannot replay a pipeline with a cycle ({error})") from None
+        for nid in order:
+            if nid not in needed or self.pipeline.node(nid).spec.category is Category.SOURCE:
+                continue
+            output = self._run_node(nid, produced, result)
+            if nid in wanted:
+                result.outputs[nid] = output
+        return result
+
+    def _wanted(self, node_id: str | None) -> list[str]:
+        if node_id is not None:
+            if node_id not in self.pipeline.node_by_id:
+                known = ", ".join(n.id for n in self.pipeline.nodes)
+                raise UserError(f"no node {node_id!r} in this pipeline (nodes: {known})")
+            return [node_id]
+        found = [n.id for n in self.pipeline.nodes if n.spec.category is Category.PATTERN]
+        if not found:
+            raise UserError("this pipeline has no pattern node to replay; name a node with --node")
+        return found
+
+    def _inputs(self, nid: str, produced) -> dict[str, list[tuple[int, dict]]]:
+        by_port: dict[str, list[tuple[int, dict]]] = {}
+        for edge in self.graph.in_edges(nid):
+            rows = produced.get((edge.source, edge.source_port), [])
+            by_port.setdefault(edge.target_port, []).extend(rows)
+        for rows in by_port.values():
+            rows.sort(key=lambda item: item[0])  # several edges into a port: merge by arrival
+        return by_port
+
+    def _run_node(self, nid: str, produced, result: ReplayResult) -> NodeOutput:
+        node = self.pipeline.node(nid)
+        config = node.parsed_or_none()
+        if config is None:
+            raise UserError(f"node {nid} ({node.title}) has an invalid config; run lakestream validate")
+        inputs = self._inputs(nid, produced)
+        schema = self.schemas.get(nid) or ()
+        columns = [c.name for c in schema]
+        type_id = node.type
+        try:
+            if node.spec.category is Category.PATTERN:
+                rows, late = self._pattern(node, config, inputs, columns)
+                produced[(nid, "out")] = rows
+                return NodeOutput(nid, columns, [r for _, r in rows], late)
+            if type_id in PASS_THROUGH:
+                rows = inputs.get("in", [])
+            elif type_id in ROW_TRANSFORMS:
+                rows = self._transform(nid, type_id, config, inputs, produced)
+            else:
+                raise UserError(
+                    f"replay cannot run node {nid} ({node.spec.name}); it runs filters, projections, "
+                    "rename/cast, split, union, watermarks and pattern nodes"
+                )
+        except ExpressionError as error:
+            raise UserError(f"node {nid} ({node.title}): the expression {error}") from None
+        produced.setdefault((nid, "out"), rows)
+        return NodeOutput(nid, columns, [r for _, r in rows])
+
+    def _pattern(self, node, config, inputs, columns):
+        if node.type == "match_recognize":
+            from lakestream.cep.match_recognize.replay import replay_match_recognize
+
+            names, tuples = replay_match_recognize(config, [r for _, r in inputs.get("in", [])])
+            last = max((a for a, _ in inputs.get("in", [])), default=0) + 1
+            return [(last, dict(zip(names, t))) for t in tuples], 0
+        schemas = {p: self.schemas.get(e.source) or () for p in inputs for e in self.graph.in_edges(node.id)
+                   if e.target_port == p}
+        run = PatternRun(node.type, config, schemas)
+        merged = sorted(((a, port, row) for port, rows in inputs.items() for a, row in rows), key=lambda t: t[0])
+        out = []
+        for arrival, port, row in merged:
+            out += [(arrival, r) for r in run.batch([(port, row)])]
+        final = (merged[-1][0] + 1) if merged else 0
+        out += [(final, r) for r in run.finish()]
+        return out, run.late_events
+
+    def _transform(self, nid, type_id, config, inputs, produced):
+        rows = inputs.get("in", [])
+        names = [c.name for c in (self.schemas.get(self.graph.in_edges(nid)[0].source) or ())] if rows else None
+        if type_id == "filter":
+            keep = compile_condition(config.condition, names)
+            return [(a, r) for a, r in rows if keep(r)]
+        if type_id == "map_select":
+            compiler = ExpressionCompiler(names)
+            projections = [(p.name, compiler.function(p.expr)) for p in config.columns]
+            out = []
+            for a, r in rows:
+                new = dict(r) if config.keep_existing else {}
+                for name, fn in projections:
+                    new[name] = fn(r)
+                out.append((a, new))
+            return out
+        if type_id == "rename_cast":
+            casts = {m.column: (m.rename_to or m.column,
+                                ExpressionCompiler().function(f"CAST(`{m.column}` AS {m.cast_to})") if m.cast_to else None)
+                     for m in config.mappings}
+            out = []
+            for a, r in rows:
+                new = {}
+                for key, value in r.items():
+                    target, cast = casts.get(key, (key, None))
+                    new[target] = cast(r) if cast else value
+                out.append((a, new))
+            return out
+        if type_id == "union_merge":
+            return self._union(nid, config, inputs)
+        return self._split(nid, config, rows, names, produced)
+
+    def _union(self, nid, config, inputs):
+        merged = sorted((item for rows in inputs.values() for item in rows), key=lambda t: t[0])
+        columns = [c.name for c in (self.schemas.get(nid) or ())]
+        out, seen = [], set()
+        for a, r in merged:
+            row = {c: r.get(c) for c in columns} if config.by_name else dict(zip(columns, r.values()))
+            if config.distinct:
+                marker = json.dumps(row, default=str, sort_keys=True)
+                if marker in seen:
+                    continue
+                seen.add(marker)
+            out.append((a, row))
+        return out
+
+    def _split(self, nid, config, rows, names, produced):
+        routes = [(route.name, compile_condition(route.condition, names)) for route in config.routes]
+        by_port: dict[str, list] = {}
+        for a, r in rows:
+            port = next((name for name, holds in routes if holds(r)), config.default_route)
+            if port is not None:
+                by_port.setdefault(port, []).append((a, r))
+        for port, routed in by_port.items():
+            produced[(nid, port)] = routed
+        return [item for routed in by_port.values() for item in routed]
+
+
+def replay(pipeline: Pipeline, events: dict[str, list[dict]], node_id: str | None = None) -> ReplayResult:
+    """Run the pipeline's pattern nodes (or `node_id`) over events per source node id."""
+    return Replayer(pipeline).run(events, node_id)
+
+
+def jsonable(value):
+    """A value for JSON output: timestamps as Spark prints them, decimals as numbers."""
+    if hasattr(value, "isoformat") or isinstance(value, bool):
+        return to_str(value) if not isinstance(value, bool) else value
+    if hasattr(value, "as_tuple"):
+        return float(value)
+    return value
