@@ -1,0 +1,90 @@
+"""Helpers of the connector contexts: ship the runtime package, read secrets per profile, build call arguments."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import lakestream.connectors
+from lakestream.codegen.escape import Code, py
+from lakestream.durations import duration_seconds
+from lakestream.nodes.fields import SecretRef
+
+PACKAGE = "lakestream_connectors"
+_SOURCE = Path(lakestream.connectors.__file__).parent
+
+
+def _closure(module: str) -> set[str]:
+    """`module` and every runtime module it imports, directly or not (relative imports only)."""
+    found: set[str] = set()
+    pending = [module]
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.add(name)
+        tree = ast.parse((_SOURCE / f"{name}.py").read_text(encoding="utf-8"))
+        pending += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1]
+    return found
+
+
+def ship(view, module: str) -> None:
+    """Write the runtime modules a node uses beside the generated code, as the package lakestream_connectors."""
+    for name in sorted(_closure(module) | {"__init__"}):
+        view.add_file(f"{PACKAGE}/{name}.py", (_SOURCE / f"{name}.py").read_text(encoding="utf-8"))
+
+
+def runtime_import(view, module: str, name: str) -> None:
+    """Import a runtime name in the generated code, and ship its module."""
+    ship(view, module)
+    view.need(f"from {PACKAGE}.{module} import {name}")
+
+
+def secret(view, ref: SecretRef | None) -> Code:
+    """Code reading a secret at run time: dbutils on Databricks, an environment variable locally."""
+    if ref is None:
+        return py(None)
+    if view.local:
+        runtime_import(view, "secrets", "local_secret")
+        return Code(f"local_secret({py(ref.scope)}, {py(ref.key)})")
+    view.need("from pyspark.dbutils import DBUtils")
+    return Code(f"DBUtils(spark).secrets.get(scope={py(ref.scope)}, key={py(ref.key)})")
+
+
+def warn_local_secrets(view, *fields: str) -> None:
+    """Say, once per secret field in use, where the local run reads it from."""
+    from lakestream.connectors.secrets import env_name
+
+    for field in fields:
+        ref = getattr(view.config, field)
+        if ref is not None:
+            view.warn(f"Local profile: the secret {ref.scope}/{ref.key} is read from the environment variable "
+                      f"{env_name(ref.scope, ref.key)}", field)
+
+
+def arguments(*pairs: tuple[str, object]) -> list[tuple[Code, Code]]:
+    """Keyword arguments for a runtime call: values already Code stay as they are, others become literals."""
+    return [(Code(name), value if isinstance(value, Code) else py(value)) for name, value in pairs]
+
+
+def seconds(duration: str) -> float:
+    """A normalised duration ("10 seconds") as seconds."""
+    return float(duration_seconds(duration))
+
+
+def display_name(view, kind: str) -> str:
+    """How errors name the node: "<kind> '<label>'"."""
+    return f"{kind} '{view.label}'"
+
+
+def auth_arguments(view) -> list[tuple[str, object]]:
+    """auth/token/username/password of an HttpAuth config, secrets read at run time."""
+    config = view.config
+    pairs: list[tuple[str, object]] = [("auth", config.auth)]
+    if config.auth == "bearer":
+        pairs.append(("token", secret(view, config.token)))
+    elif config.auth == "basic":
+        pairs += [("username", secret(view, config.username)), ("password", secret(view, config.password))]
+    if view.local:
+        warn_local_secrets(view, *{"bearer": ("token",), "basic": ("username", "password")}.get(config.auth, ()))
+    return pairs
