@@ -42,6 +42,7 @@ def register(subparsers) -> None:
     p.add_argument("--profile", help="profile in ~/.databrickscfg (default: DATABRICKS_* variables)")
     p.add_argument("--no-start", action="store_true", help="deploy without starting an update or run")
     p.add_argument("--wait", action="store_true", help="after deploying, poll the status until it finishes")
+    p.add_argument("--interval", type=float, default=5.0, help="seconds between status polls with --wait")
     p.add_argument("--store", help="pipeline store holding the deploy history (default: LAKESTREAM_STORE or local)")
     p.add_argument("--json", action="store_true", help="print the plan (dry run) or the result as JSON")
     add_options(p)
@@ -96,7 +97,7 @@ def run(args) -> int:
             print(f"warning: {warning}", file=sys.stderr)
     if args.wait:
         final = None
-        for final in poll(client, result.details()):
+        for final in poll(client, result.details(), interval=max(0.0, args.interval)):
             print(f"status: {final.summary()}", flush=True)
         for line in final.errors if final else []:
             print(f"error: {line}")

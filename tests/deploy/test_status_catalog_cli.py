@@ -26,7 +26,7 @@ def test_status_follows_the_update_and_reports_pipeline_errors(fake, pipeline):
 
 def test_status_of_a_job_run_has_its_page_link(fake, pipeline):
     result = deploy(pipeline, DeployOptions(target="sss"), fake.client())
-    fake.objects[f"/Workspace/Users/tester@example.com/lakestream/card-fraud/stream_job.py"]  # uploaded
+    assert "/Workspace/Users/tester@example.com/lakestream/card-fraud/stream_job.py" in fake.objects
     final = list(poll(fake.client(), result.details(), interval=0, timeout=10))[-1]
     assert (final.run_state, final.run_result) == ("TERMINATED", "SUCCESS")
     assert final.links["run"] == f"{fake.url}/jobs/{result.job_id}/runs/{result.run_id}"
@@ -89,7 +89,7 @@ def test_cli_dry_run_without_a_workspace(no_workspace, tmp_path, pipeline, capsy
 def test_cli_deploy_applies_prints_links_and_waits(workspace_env, tmp_path, pipeline, capsys):
     source = tmp_path / "p.json"
     source.write_text(pipeline.to_json())
-    assert main(["deploy", str(source), "--target", "sdp-sql", "--wait"]) == 0
+    assert main(["deploy", str(source), "--target", "sdp-sql", "--wait", "--interval", "0.05"]) == 0
     out = capsys.readouterr().out
     pipeline_id, = workspace_env.pipelines
     assert f"pipeline: {workspace_env.url}/pipelines/{pipeline_id}" in out
