@@ -11,7 +11,7 @@ def local_source(view, schema=None) -> dict:
     root = "input_root" if view.target == "sss" else "INPUT_ROOT"
     return {
         "local_path": Code(f"{root} + {py('/' + view.id)}"),
-        "local_schema": view.schema_ddl(view.schema_out if schema is None else schema),
+        "local_schema": view.schema_ddl(view.schema_out if schema is None else schema),  # "" for no columns
     }
 
 
@@ -40,3 +40,22 @@ def secret_py(ref: SecretRef) -> Code:
 def secret_sql(ref: SecretRef) -> Code:
     """SQL reading a Databricks secret at run time."""
     return Code(f"secret({sql(ref.scope)}, {sql(ref.key)})")
+
+
+def interval(duration: str) -> Code:
+    """A SQL interval literal of a validated duration ("10 minutes" -> INTERVAL 10 MINUTES)."""
+    from lakestream.durations import normalise_duration
+
+    amount, unit = normalise_duration(duration).split()
+    return Code(f"INTERVAL {int(amount)} {unit.rstrip('s').upper()}S")
+
+
+def select_list(items) -> Code:
+    """SQL select items (already code) joined for a SELECT clause."""
+    return Code(", ".join(items))
+
+
+def projection(items) -> dict:
+    """A one-stage projection as both a SQL select list and the items for selectExpr."""
+    items = [Code(i) for i in items]
+    return {"items": items, "select": select_list(items)}

@@ -1,0 +1,55 @@
+"""Contexts of the Python-code transforms: a user UDF (code kept as a string literal) and model serving calls."""
+
+from __future__ import annotations
+
+from lakestream.codegen.escape import Code, ident, sql
+from lakestream.durations import duration_seconds
+from lakestream.nodes.transforms.custom_python_udf import udf_function
+
+
+def custom_python_udf(view) -> dict:
+    """The user's code is compiled at run time from a literal, so it can never alter the generated module."""
+    config = view.config
+    return {
+        "source_name": Code(f"{view.name.upper()}_SOURCE"),
+        "loader": Code(f"{view.name}_function"),
+        "source": config.code,
+        "function": udf_function(config.code).name,
+        "wrapper": Code("F.pandas_udf" if config.vectorized else "F.udf"),
+        "output": config.output_column,
+        "output_type": config.output_type,
+        "arguments": [ident(c) for c in config.input_columns],
+    }
+
+
+def ml_model_endpoint(view) -> dict:
+    config = view.config
+    fallback = Code(f"CAST({sql(config.fallback_value)} AS {config.output_type})") if config.fallback_value else None
+    if view.local:
+        view.warn("Local profile: model serving is not reachable; the column holds fallback_value", "endpoint")
+        expression = fallback or Code(f"CAST(NULL AS {config.output_type})")
+        mode = "expr"
+    elif config.invocation == "ai_query":
+        request = ", ".join(f"{sql(c)}, {ident(c)}" for c in config.input_columns)
+        call = f"ai_query({sql(config.endpoint)}, named_struct({request}), returnType => {sql(config.output_type)}"
+        expression = Code(f"coalesce({call}, failOnError => false).result, {fallback})" if fallback else f"{call})")
+        mode = "expr"
+    else:
+        view.need("import pandas as pd")
+        expression = None
+        mode = "pandas_udf"
+    return {
+        "mode": mode,
+        "expression": expression,
+        "output": config.output_column,
+        "output_type": config.output_type,
+        "function": Code(f"{view.name}_predict"),
+        "endpoint": config.endpoint,
+        "batch_size": config.batch_size,
+        "timeout_seconds": int(duration_seconds(config.timeout)),
+        "features": [ident(c) for c in config.input_columns],
+        "fallback": fallback,
+    }
+
+
+CONTEXTS = {"custom_python_udf": custom_python_udf, "ml_model_endpoint": ml_model_endpoint}
