@@ -1,0 +1,84 @@
+"""The streaming query (transformWithStateInPandas on local Spark) gives the batch replay's rows.
+
+A representative subset of the hand-written cases runs here (each streaming query costs seconds): one or
+more per feature family; every streamable case runs through the same engine in test_streaming_engine.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from lakestream.cep.match_recognize.replay import replay_match_recognize
+from lakestream.cep.match_recognize.streaming import match_recognize_stream
+from tests.match_recognize.cases import by_partition, load_cases, sentinel, timed
+
+SUBSET = {
+    "quantifiers: nested quantifiers",
+    "preferment: PERMUTE matches the variables in any order",
+    "preferment: alternation picks the preferred option even when another is longer",
+    "anchors_exclusion_empty: ^ inside an alternation",
+    "anchors_exclusion_empty: excluded rows are left out of ALL ROWS PER MATCH",
+    "anchors_exclusion_empty: ALL ROWS shows an empty match as its start row with a null CLASSIFIER",
+    "skip: TO LAST v resumes at the last row of v",
+    "skip: TO NEXT ROW with ALL ROWS outputs a row once per match",
+    "output_modes: WITH UNMATCHED ROWS does not repeat rows covered by an overlapping match",
+    "navigation: RUNNING and FINAL in ALL ROWS PER MATCH",
+    "navigation: PREV(FIRST(...)) and NEXT(LAST(...)) navigate outside the match",
+    "aggregates: a running sum in DEFINE bounds each match",
+    "aggregates: aggregates over a SUBSET in MEASURES",
+    "partitions: each partition is matched on its own and MATCH_NUMBER restarts",
+}
+CASES = [c for c in load_cases() if c.id in SUBSET]
+
+
+def test_the_subset_is_found():
+    assert len(CASES) == len(SUBSET)
+
+
+def _spark_type(values) -> str:
+    kinds = {type(v) for v in values if v is not None}
+    if kinds == {int}:
+        return "bigint"
+    if kinds and kinds <= {int, float}:
+        return "double"
+    return "string"
+
+
+def _write_batches(folder, columns, rows, files: int = 2) -> None:
+    """Rows in `files` JSON-lines files (one micro-batch each), then the sentinel alone in the last one."""
+    folder.mkdir()
+    size = max(1, -(-len(rows) // files))
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)] + [[sentinel(columns)]]
+    for n, chunk in enumerate(chunks):
+        lines = [json.dumps({k: (v.isoformat() if k == "ts" and v else v) for k, v in r.items()}) for r in chunk]
+        path = folder / f"part-{n:03d}.json"
+        path.write_text("\n".join(lines) + "\n")
+        os.utime(path, (1_700_000_000 + n, 1_700_000_000 + n))  # the file source reads oldest first
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("case", CASES)
+def test_stream_equals_batch_on_spark(spark, tmp_path, case, request):
+    config, columns, rows = timed(case)
+    out_columns, expected = replay_match_recognize(config, rows)
+    types = {c: ("timestamp" if c == "ts" else _spark_type(r.get(c) for r in rows)) for c in columns}
+    _write_batches(tmp_path / "in", columns, rows)
+    source = (spark.readStream.schema(", ".join(f"`{c}` {t}" for c, t in types.items()))
+              .option("maxFilesPerTrigger", 1).json(str(tmp_path / "in")))
+    name = f"mr_{abs(hash(request.node.name))}"
+    query = (match_recognize_stream(source, config).writeStream.format("memory").queryName(name)
+             .option("checkpointLocation", str(tmp_path / "checkpoint")).outputMode("append")
+             .trigger(availableNow=True).start())
+    try:
+        query.awaitTermination(180)
+        assert query.exception() is None
+        got = [tuple(row) for row in spark.table(name).collect()]
+    finally:
+        query.stop()
+    got = [tuple(list(v) if isinstance(v, list) else v for v in row) for row in got]
+    keys = config["partition_by"]
+    assert by_partition(out_columns, got, keys) == by_partition(out_columns, expected, keys)
+    assert got, "the stream produced no rows"
