@@ -1,0 +1,83 @@
+"""The deploy dialog and deployments panel with NiceGUI's simulated user, against the fake workspace."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from nicegui import ui
+from nicegui.testing.user_simulation import user_simulation
+
+from lakestream.deploy.connection import connect
+from lakestream.ui.deploy_dialog import deployments_panel, open_deploy_dialog
+
+
+async def _wait_for(condition, seconds: float = 10.0) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if condition():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+@pytest.fixture
+async def page(store, pipeline):
+    """A page with a Deploy button for one saved pipeline, and its deployments panel."""
+    saved = store.create(pipeline)
+    state: dict = {"factory": None}
+
+    def root():
+        async def deploy():
+            state["dialog"] = await open_deploy_dialog(saved, store=store, client_factory=state["factory"])
+
+        ui.button("Deploy", on_click=deploy).mark("open-deploy")
+        ui.button("History", on_click=lambda: deployments_panel(store, saved.id)).mark("show-history")
+
+    async with user_simulation(root=root) as user:
+        yield user, state, saved
+
+
+async def test_deploy_from_the_dialog_shows_progress_links_and_history(page, fake):
+    user, state, saved = page
+    state["factory"] = lambda: fake.client()
+    await user.open("/")
+    user.find(marker="open-deploy").click()
+    await user.should_see("Connected to")
+    await user.should_see("Upload")  # the plan
+    state["dialog"].poll_seconds = 0
+    user.find(marker="deploy-run").click()
+    await _wait_for(lambda: state["dialog"].result is not None)
+    await user.should_see("Open pipeline in the workspace")
+    await user.should_see("✓ [1/")
+    await user.should_see("Status: pipeline update")
+    pipeline_id, = fake.pipelines
+    user.find(marker="deploy-close").click()
+    user.find(marker="show-history").click()
+    await user.should_see("succeeded")
+    await user.should_see(f"v{saved.version}")
+
+
+async def test_without_a_workspace_the_dialog_is_a_dry_run(page, no_workspace):
+    user, state, _ = page
+    state["factory"] = connect
+    await user.open("/")
+    user.find(marker="open-deploy").click()
+    await user.should_see("Dry run: no workspace is connected")
+    await user.should_see("DATABRICKS_HOST")
+    await user.should_see("/Workspace/Users/your.name@example.com/lakestream/card-fraud")
+    assert not state["dialog"].deploy_button.enabled
+
+
+async def test_a_failed_deploy_is_explained(page, fake):
+    user, state, saved = page
+    state["factory"] = lambda: fake.client()
+    fake.deny("POST", r"/api/2\.0/pipelines$")
+    await user.open("/")
+    user.find(marker="open-deploy").click()
+    await user.should_see("Connected to")
+    user.find(marker="deploy-run").click()
+    await _wait_for(lambda: state["dialog"].result is not None)
+    await user.should_see("permission denied")
+    user.find(marker="deploy-close").click()
+    user.find(marker="show-history").click()
+    await user.should_see("failed")
