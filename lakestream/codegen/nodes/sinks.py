@@ -1,0 +1,81 @@
+"""Contexts of the table and Kafka sinks: Unity Catalog, SQL warehouse, feature table, dead-letter queue, Kafka."""
+
+from __future__ import annotations
+
+from lakestream.codegen.escape import Code, expr, ident
+from lakestream.codegen.nodes._common import checkpoint, local_sink, secret_py
+from lakestream.codegen.nodes.kafka_source import _jaas
+
+
+def _write(view, table: str | None, mode: str = "append") -> dict:
+    """What every sink write needs: query name, checkpoint, table (local: node name), local folder, mode."""
+    sdp = view.target != "sss"
+    return {"table": view.name if (view.local and sdp) or table is None else table, "output_mode": mode,
+            "checkpoint": checkpoint(view), **local_sink(view)}
+
+
+def unity_catalog_table_sink(view) -> dict:
+    return {**_write(view, view.config.table), "complete": view.config.mode == "complete"}
+
+
+def sql_warehouse_sink(view) -> dict:
+    view.warn("The job writes the table directly; SQL warehouse "
+              f"{view.config.warehouse_id} then serves it (no warehouse compute is used to write)", "warehouse_id")
+    return {**_write(view, view.config.table), "complete": False}
+
+
+def dead_letter_queue(view) -> dict:
+    config = view.config
+    names = [c.name for c in view.input.schema]
+    items = [ident(n) for n in names if n not in ("_error", "_rejected_at")]
+    if config.include_error:
+        items.append(ident("_error") if "_error" in names else Code("CAST(NULL AS STRING) AS `_error`"))
+        items.append(Code("current_timestamp() AS `_rejected_at`"))
+    kafka = config.target == "kafka"
+    if kafka:
+        items = [Code("to_json(struct(" + ", ".join(items) + ")) AS value")]
+    return {**_write(view, config.table), "kafka": kafka, "items": items,
+            "options": [("kafka.bootstrap.servers", config.bootstrap_servers), ("topic", config.topic)] if kafka
+            else [], "secrets": []}
+
+
+def kafka_sink(view) -> dict:
+    config = view.config
+    value = "to_json(struct(*))" if config.value_format == "json" else "to_avro(struct(*))"
+    items = [Code(f"CAST({expr(config.key_expr)} AS STRING) AS key")] if config.key_expr else []
+    items.append(Code(f"{value} AS value"))
+    options = [("kafka.bootstrap.servers", config.bootstrap_servers), ("topic", config.topic),
+               ("kafka.security.protocol", config.security_protocol)]
+    if config.sasl_mechanism and config.security_protocol.startswith("SASL"):
+        options.append(("kafka.sasl.mechanism", config.sasl_mechanism))
+    if config.ssl_truststore_location:
+        options.append(("kafka.ssl.truststore.location", config.ssl_truststore_location))
+    secrets = []
+    jaas = _jaas(config, secret_py)
+    if jaas is not None:
+        secrets.append(("kafka.sasl.jaas.config", jaas))
+    if config.ssl_truststore_password:
+        secrets.append(("kafka.ssl.truststore.password", secret_py(config.ssl_truststore_password)))
+    if view.local:
+        view.warn("Local profile: rows are written to a folder instead of Kafka", "bootstrap_servers")
+    elif secrets:
+        view.need("from pyspark.dbutils import DBUtils")
+    return {**_write(view, None), "kafka": True, "items": items, "options": options, "secrets": secrets}
+
+
+def feature_store_sink(view) -> dict:
+    config = view.config
+    merge = config.mode == "merge"
+    if view.local and merge:
+        view.warn("Local profile: a parquet folder cannot merge; rows are appended", "mode")
+    return {**_write(view, config.table), "merge": merge, "primary_keys": list(config.primary_keys),
+            "timestamp_key": config.timestamp_key, "writer": Code(f"write_{view.name}")}
+
+
+CONTEXTS = {
+    "unity_catalog_table_sink": unity_catalog_table_sink,
+    "sql_warehouse_sink": sql_warehouse_sink,
+    "dead_letter_queue": dead_letter_queue,
+    "kafka_sink": kafka_sink,
+    "feature_store_sink": feature_store_sink,
+}
