@@ -1,0 +1,39 @@
+"""Serving the builder: the page per browser tab over one store, and `run` for `lakestream ui`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from nicegui import ui
+from starlette.requests import Request
+
+from lakestream.store import open_store
+from lakestream.ui.identity import current_user
+from lakestream.ui.page import BuilderPage
+
+
+@dataclass(frozen=True)
+class UiOptions:
+    store: str | None = None  # store backend name (None: $LAKESTREAM_STORE or local)
+    store_options: dict[str, Any] = field(default_factory=dict)
+
+
+def builder(options: UiOptions, request: Request | None = None) -> BuilderPage:
+    """Build the page for the current client; the store belongs to the current user."""
+    ui.page_title("LakeStream")
+    store = open_store(options.store, user=current_user(request), **options.store_options)
+    page = BuilderPage(store)
+    page.build()
+    return page
+
+
+def run(host: str, port: int, options: UiOptions) -> None:
+    """Serve until interrupted (blocking)."""
+
+    @ui.page("/")
+    def index(request: Request) -> None:
+        builder(options, request)
+
+    ui.run(host=host, port=port, title="LakeStream", reload=False, show=False, favicon="🌊",
+           show_welcome_message=True, reconnect_timeout=10)

@@ -1,0 +1,133 @@
+"""The Code tab of the bottom dock: generated code per target, regenerated off the event loop."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from nicegui import background_tasks, run, ui
+
+from lakestream.pipeline import Pipeline
+from lakestream.ui import code_model
+from lakestream.ui.code_model import TABS, CodeView
+
+LANGUAGES = {"python": "Python", "sql": "SQL", "yaml": "YAML"}
+
+
+class CodeDock:
+    def __init__(self, on_select_node: Callable[[str], None]):
+        self.on_select_node = on_select_node
+        self.tab = "auto"
+        self.view: CodeView | None = None
+        self.file_index = 0
+        self.selected: str | None = None
+        self._generation = 0
+        self.pipeline: Pipeline | None = None
+        with ui.row().classes("w-full items-center no-wrap gap-2 ls-code-bar"):
+            self.tabs = ui.toggle({t: title for t, title in TABS}, value="auto", on_change=self._tab_changed) \
+                .props("dense no-caps unelevated toggle-color=primary").mark("code-tabs")
+            self.badge = ui.badge("").classes("ls-target-badge").mark("code-target")
+            self.reason = ui.label("").classes("text-xs text-grey-7 ellipsis grow").mark("code-reason")
+            self.spinner = ui.spinner(size="sm").classes("hidden")
+            self.files = ui.select({}, on_change=self._file_changed).props("dense options-dense borderless") \
+                .classes("ls-file-select").mark("code-file")
+            ui.button(icon="content_copy", on_click=self._copy).props("flat dense round").tooltip("Copy this file")
+            ui.button(icon="download", on_click=self._download).props("flat dense round") \
+                .tooltip("Download every file (zip)").mark("code-download")
+        self.message = ui.label("").classes("ls-code-message hidden").mark("code-message")
+        self.editor = ui.codemirror("", language="SQL").classes("w-full grow ls-code").mark("code-editor")
+        self.editor.disable()
+        # a click on code selects the node whose lines were clicked (CodeMirror knows the line)
+        self.editor.on("click", self._clicked, js_handler=(
+            "(e) => { const v = getElement(%d).editor; if (!v) return;"
+            " const pos = v.posAtCoords({x: e.clientX, y: e.clientY}); if (pos == null) return;"
+            " emit(v.state.doc.lineAt(pos).number); }" % self.editor.id))
+
+    def schedule(self, pipeline: Pipeline) -> None:
+        """Regenerate for this document in a worker thread; a newer document wins over a slower older one."""
+        self.pipeline = pipeline
+        self._generation += 1
+        background_tasks.create(self._regenerate(self._generation, pipeline), name="regenerate code")
+
+    async def _regenerate(self, generation: int, pipeline: Pipeline) -> None:
+        if generation != self._generation:
+            return
+        self.spinner.classes(remove="hidden")
+        view = await run.io_bound(code_model.build, pipeline, self.tab)
+        if view is None or generation != self._generation:  # None: the server is shutting down
+            return
+        self.spinner.classes(add="hidden")
+        self.show(view)
+
+    def show(self, view: CodeView) -> None:
+        self.view = view
+        if view.error:
+            self.message.set_text(view.error)
+            self.message.classes(remove="hidden")
+            self.editor.set_visibility(False)
+            self.badge.set_text("")
+            self.badge.set_visibility(False)
+            self.reason.set_text("")
+            self.files.set_options({})
+            return
+        self.message.classes(add="hidden")
+        self.editor.set_visibility(True)
+        self.badge.set_text(view.target.upper())
+        self.badge.set_visibility(True)
+        self.reason.set_text(view.reason + (f" · {len(view.warnings)} warning(s)" if view.warnings else ""))
+        self.reason.tooltip("\n".join(view.warnings)) if view.warnings else None
+        self.file_index = min(self.file_index, len(view.files) - 1) if view.files else 0
+        self.files.set_options({i: f.path for i, f in enumerate(view.files)}, value=self.file_index)
+        self._render_file()
+
+    def _render_file(self) -> None:
+        if not self.view or not self.view.files:
+            return
+        current = self.view.files[self.file_index]
+        self.editor.set_language(LANGUAGES.get(current.language, "Python"))
+        self.editor.set_value(current.text)
+        self.highlight(self.selected)
+
+    def highlight(self, node_id: str | None) -> None:
+        """Mark the selected node's lines and scroll them into view."""
+        self.selected = node_id
+        if not self.view or not self.view.files:
+            return
+        current = self.view.files[self.file_index]
+        lines = current.lines_of(node_id) if node_id else []
+        self.editor.decorations = [{"kind": "line", "line": n, "class": "ls-code-hl"} for n in lines]
+        if lines:
+            self.editor.reveal_line(lines[0])
+
+    def _tab_changed(self, e) -> None:
+        self.tab = e.value or "auto"
+        self.file_index = 0
+        if self.pipeline is not None:
+            self.schedule(self.pipeline)
+
+    def _file_changed(self, e) -> None:
+        if e.value is not None and self.view and e.value != self.file_index:
+            self.file_index = int(e.value)
+            self._render_file()
+
+    def _clicked(self, e) -> None:
+        if not self.view or not self.view.files or not isinstance(e.args, int):
+            return
+        node_id = self.view.files[self.file_index].node_at(e.args)
+        if node_id:
+            self.on_select_node(node_id)
+
+    def _copy(self) -> None:
+        if self.view and self.view.files:
+            ui.clipboard.write(self.view.files[self.file_index].text)
+            ui.notify("Code copied", type="positive")
+        else:
+            ui.notify("No code to copy yet", type="warning")
+
+    def _download(self) -> None:
+        if not self.view or not self.view.files:
+            ui.notify(self.view.error if self.view and self.view.error else "No code to download yet", type="warning")
+            return
+        name = (self.pipeline.name if self.pipeline else "pipeline").strip() or "pipeline"
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60]
+        ui.download.content(code_model.zip_bytes(self.view), f"{safe}-{self.view.target}.zip", "application/zip")
+        ui.notify("Code downloaded", type="positive")

@@ -1,0 +1,104 @@
+"""The right-hand panel: the selected node's label, generated config form with inline errors, and help."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import ui
+
+from lakestream.graph import PipelineGraph
+from lakestream.pipeline import Node, Pipeline
+from lakestream.schemas import node_inputs, propagate
+from lakestream.ui.forms import ConfigForm
+from lakestream.validate import Issue
+
+
+def input_columns(pipeline: Pipeline, node_id: str) -> Callable[[str | None], list[str]]:
+    """Column names arriving at a node (per port, or all ports), from schema propagation."""
+    graph = PipelineGraph(pipeline)
+    inputs = node_inputs(graph, node_id, propagate(pipeline, graph))
+
+    def columns(port: str | None) -> list[str]:
+        if inputs is None:
+            return []
+        ports = [port] if port else list(inputs)
+        names: list[str] = []
+        for p in ports:
+            for schema in inputs[p]:
+                names.extend(c.name for c in schema if c.name not in names)
+        return names
+
+    return columns
+
+
+def field_errors(node: Node, issues: list[Issue], known: set[str]) -> tuple[dict[str, str], str | None]:
+    """Messages per form field; issues on a path the form has no widget for go to the nearest parent
+    field, and whole-config ones (a model rule) to `general`."""
+    by_field: dict[str, str] = {}
+    general: list[str] = []
+    for issue in issues:
+        if issue.node_id != node.id or issue.severity == "info":
+            continue
+        field = issue.field
+        while field and field not in known:
+            field = field.rsplit(".", 1)[0] if "." in field else (field.rsplit("[", 1)[0] if "[" in field else "")
+        message = issue.message + (f" — {issue.hint}" if issue.hint else "")
+        if field:
+            by_field.setdefault(field, message)
+        elif issue.code.startswith("config."):
+            general.append(message)
+    return by_field, "; ".join(general) or None
+
+
+class ConfigPanel:
+    """Rebuilt when the selection changes; kept (with focus) while the user types."""
+
+    def __init__(self, on_label: Callable[[str, str], None], on_config: Callable[[str, dict[str, Any], Any, bool], None],
+                 on_help: Callable[[str], None]):
+        self.on_label, self.on_config, self.on_help = on_label, on_config, on_help
+        self.node_id: str | None = None
+        self.form: ConfigForm | None = None
+        self.container = ui.column().classes("w-full gap-2 ls-config")
+
+    def show(self, pipeline: Pipeline, node_id: str | None, issues: list[Issue]) -> None:
+        self.container.clear()
+        self.node_id, self.form = node_id, None
+        with self.container:
+            if node_id is None or node_id not in pipeline.node_by_id:
+                with ui.column().classes("ls-config-empty items-center w-full"):
+                    ui.icon("touch_app").classes("text-4xl text-grey-5")
+                    ui.label("Select a node to configure it").classes("text-grey-7")
+                    ui.label("Shift-click or drag a box to select several").classes("text-xs text-grey-6")
+                return
+            node = pipeline.node(node_id)
+            spec = node.spec
+            with ui.row().classes("items-center w-full no-wrap gap-2"):
+                ui.icon(spec.icon).style(f"color: {spec.colour}").classes("text-2xl")
+                with ui.column().classes("gap-0 grow"):
+                    ui.label(spec.name).classes("text-subtitle1 text-weight-medium")
+                    ui.label(spec.description).classes("text-xs text-grey-7")
+                ui.button(icon="help_outline", on_click=lambda: self.on_help(spec.type)) \
+                    .props("flat round dense").tooltip("Documentation of this node").mark("node-help")
+            ui.input("Label", value=node.label, placeholder=spec.name,
+                     on_change=lambda e: self.on_label(node_id, e.value or "")).classes("w-full").mark("node-label")
+            ui.separator()
+            self.form = ConfigForm(spec.config, node.config, input_columns(pipeline, node_id),
+                                   lambda config, path, structural: self.on_config(node_id, config, path, structural))
+            self.refresh_errors(pipeline, issues)
+
+    def refresh_errors(self, pipeline: Pipeline, issues: list[Issue]) -> None:
+        if self.form is None or self.node_id not in pipeline.node_by_id:
+            return
+        by_field, general = field_errors(pipeline.node(self.node_id), issues, set(self.form.errors))
+        self.form.show_errors(by_field, general)
+
+    def focus_field(self, field: str | None) -> None:
+        """Put the cursor in the field a problem points at (its nearest parent with a widget)."""
+        if self.form is None or not field:
+            return
+        while field and field not in self.form.fields:
+            field = field.rsplit(".", 1)[0] if "." in field else (field.rsplit("[", 1)[0] if "[" in field else "")
+        widget = self.form.fields.get(field or "")
+        if widget is not None:
+            widget.run_method("focus")

@@ -1,0 +1,123 @@
+"""Dialogs of the builder: confirm, rename, open (pipeline list), templates gallery, save conflict."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from nicegui import ui
+
+from lakestream.store import Summary
+from lakestream.ui.gallery import TemplateCard
+
+
+async def confirm(message: str, ok: str = "Continue", cancel: str = "Cancel") -> bool:
+    with ui.dialog() as dialog, ui.card().mark("confirm-dialog"):
+        ui.label(message)
+        with ui.row().classes("w-full justify-end"):
+            ui.button(cancel, on_click=lambda: dialog.submit(False)).props("flat").mark("confirm-cancel")
+            ui.button(ok, on_click=lambda: dialog.submit(True)).props("unelevated color=primary").mark("confirm-ok")
+    result = await dialog
+    dialog.delete()
+    return bool(result)
+
+
+async def ask_text(title: str, value: str, label: str = "Name") -> str | None:
+    with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("text-dialog"):
+        ui.label(title).classes("text-h6")
+        field = ui.input(label, value=value).classes("w-full").mark("text-dialog-input") \
+            .on("keydown.enter", lambda: dialog.submit(field.value))
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=lambda: dialog.submit(None)).props("flat")
+            ui.button("OK", on_click=lambda: dialog.submit(field.value)).props("unelevated color=primary") \
+                .mark("text-dialog-ok")
+    result = await dialog
+    dialog.delete()
+    return result
+
+
+def _when(summary: Summary) -> str:
+    return summary.updated_at.strftime("%Y-%m-%d %H:%M") if summary.updated_at else ""
+
+
+def open_dialog(summaries: list[Summary], on_open: Callable[[str], Awaitable[None]]) -> None:
+    """The pipeline list with search and last-modified; a row click opens the pipeline."""
+    rows = [{"id": s.id, "name": s.name, "nodes": s.node_count, "updated": _when(s), "by": s.updated_by,
+             "error": s.error or ""} for s in sorted(summaries, key=lambda s: _when(s), reverse=True)]
+    columns = [
+        {"name": "name", "label": "Name", "field": "name", "align": "left", "sortable": True},
+        {"name": "nodes", "label": "Nodes", "field": "nodes", "sortable": True},
+        {"name": "updated", "label": "Last modified", "field": "updated", "sortable": True},
+        {"name": "by", "label": "By", "field": "by", "align": "left"},
+        {"name": "error", "label": "", "field": "error", "align": "left"},
+    ]
+    with ui.dialog() as dialog, ui.card().classes("min-w-[640px]").mark("open-dialog"):
+        ui.label("Open a pipeline").classes("text-h6")
+        if not rows:
+            ui.label("No saved pipelines yet. Build one and press Save.").classes("text-grey-7")
+        else:
+            search = ui.input(placeholder="Search…").props("dense outlined clearable").classes("w-full") \
+                .mark("open-search")
+            table = ui.table(columns=columns, rows=rows, row_key="id", pagination=10).classes("w-full") \
+                .props("dense flat").mark("open-table")
+            search.bind_value_to(table, "filter")
+
+            async def pick(e: Any) -> None:
+                row = e.args[1] if isinstance(e.args, list) and len(e.args) > 1 else {}
+                if row.get("id"):
+                    dialog.close()
+                    await on_open(row["id"])
+
+            table.on("rowClick", pick)  # Quasar's row-click event, camel-cased as NiceGUI expects
+        ui.button("Close", on_click=dialog.close).props("flat")
+    dialog.open()
+
+
+def gallery_dialog(cards: list[TemplateCard], on_pick: Callable[[TemplateCard], Awaitable[None]]) -> None:
+    with ui.dialog() as dialog, ui.card().classes("min-w-[640px]").mark("gallery-dialog"):
+        ui.label("Start from a template").classes("text-h6")
+        if not cards:
+            ui.label("No pipeline templates are installed.").classes("text-grey-7")
+        with ui.row().classes("w-full gap-3"):
+            for card in cards:
+                async def choose(c: TemplateCard = card) -> None:
+                    dialog.close()
+                    await on_pick(c)
+
+                with ui.card().classes("ls-template-card cursor-pointer").on("click", choose) \
+                        .mark(f"template-{card.path.stem}"):
+                    ui.label(card.name).classes("text-subtitle1 text-weight-medium")
+                    ui.label(card.description or " ").classes("text-sm text-grey-8")
+                    ui.label(card.error or f"{card.node_count} nodes").classes(
+                        "text-xs " + ("text-negative" if card.error else "text-grey-6"))
+        ui.button("Close", on_click=dialog.close).props("flat")
+    dialog.open()
+
+
+async def conflict_dialog(message: str) -> str | None:
+    """'reload' | 'copy' | 'overwrite' | None: the choices after a refused stale save."""
+    with ui.dialog() as dialog, ui.card().classes("max-w-[520px]").mark("conflict-dialog"):
+        ui.label("This pipeline changed since you opened it").classes("text-h6")
+        ui.label(message)
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=lambda: dialog.submit(None)).props("flat")
+            ui.button("Reload theirs", on_click=lambda: dialog.submit("reload")).props("flat")
+            ui.button("Save mine as a copy", on_click=lambda: dialog.submit("copy")).props("flat")
+            ui.button("Overwrite", on_click=lambda: dialog.submit("overwrite")).props("unelevated color=negative")
+    result = await dialog
+    dialog.delete()
+    return result
+
+
+def problems_dialog(title: str, problems: list[str]) -> None:
+    """A list of messages (an import that failed), rendered as text."""
+    with ui.dialog() as dialog, ui.card().classes("max-w-[640px]").mark("import-error-dialog"):
+        ui.label(title).classes("text-h6 text-negative")
+        with ui.column().classes("gap-1"):
+            for problem in problems[:30]:
+                ui.label(problem).classes("text-sm ls-mono")
+            if len(problems) > 30:
+                ui.label(f"… and {len(problems) - 30} more").classes("text-sm")
+        ui.label("Nothing was changed: your current pipeline is as it was.").classes("text-sm text-grey-7")
+        ui.button("Close", on_click=dialog.close).props("flat")
+    dialog.open()

@@ -1,0 +1,50 @@
+"""Pipeline templates for the gallery: every `*.lakestream.json` under the templates folder (no nicegui)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def templates_folder() -> Path | None:
+    """`lakestream/_templates` when installed, else `templates/` of the checkout (None when absent)."""
+    for candidate in (_PACKAGE / "_templates", _PACKAGE.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class TemplateCard:
+    path: Path
+    name: str
+    description: str
+    node_count: int
+    error: str | None = None
+
+
+def list_templates(folder: Path | None = None) -> list[TemplateCard]:
+    """Cards for every template document, sorted by name; an unreadable one shows its error."""
+    folder = folder or templates_folder()
+    if folder is None:
+        return []
+    cards = []
+    for path in sorted(folder.rglob("*.lakestream.json")):
+        try:
+            doc = load_pipeline(path.read_text(encoding="utf-8"))
+        except (OSError, DocumentError) as error:
+            cards.append(TemplateCard(path, path.name.removesuffix(".lakestream.json"), "", 0, str(error)))
+            continue
+        cards.append(TemplateCard(path, doc.name, doc.description, len(doc.nodes)))
+    return sorted(cards, key=lambda c: c.name.lower())
+
+
+def instantiate(card: TemplateCard) -> Pipeline:
+    """A new, unsaved pipeline from a template (a fresh id, version 0)."""
+    doc = load_pipeline(card.path.read_text(encoding="utf-8"))
+    return doc.model_copy(update={"id": str(uuid.uuid4()), "version": 0})

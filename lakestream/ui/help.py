@@ -1,0 +1,82 @@
+"""In-app documentation of a node type, generated from the registry so it never drifts from the code."""
+
+from __future__ import annotations
+
+import json
+
+from nicegui import ui
+
+from lakestream.nodes import get_node_type
+from lakestream.nodes.base import NodeType
+from lakestream.ui.fieldspec import default_of, describe, key_of
+
+SHORTCUTS = (
+    ("Ctrl+S", "Save"), ("Ctrl+Z", "Undo"), ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
+    ("Ctrl+C / Ctrl+V", "Copy / paste the selected nodes"), ("Ctrl+D", "Duplicate the selection"),
+    ("Delete / Backspace", "Delete the selection"), ("Shift+click, Shift+drag", "Select several nodes"),
+    ("Ctrl+L", "Auto-layout"), ("?", "This list"),
+)
+
+GETTING_STARTED = (
+    "Drag a source (for example Kafka topic) from the palette onto the canvas, or click its + button.",
+    "Add a pattern or a transform, then a sink. Connect them by dragging from a node's right handle "
+    "to the next node's left handle.",
+    "Select a node to fill in its settings on the right. Problems below tell you what is missing.",
+    "Watch the Code tab: it shows the generated SDP or Structured Streaming code. Save with Ctrl+S.",
+)
+
+
+def field_rows(node: NodeType) -> list[dict[str, str]]:
+    rows = []
+    for name, info in node.config.model_fields.items():
+        spec = describe(info)
+        default = default_of(info)
+        rows.append({
+            "field": key_of(name, info),
+            "kind": spec.widget if spec.kind is None else spec.kind.value,
+            "required": "yes" if info.is_required() else "",
+            "default": "" if default in (None, [], {}) else str(default),
+            "description": info.description or "",
+        })
+    return rows
+
+
+def show_node_help(type_id: str) -> None:
+    """A dialog with the node's description, ports, targets, every field, its docs and example."""
+    node = get_node_type(type_id)
+    with ui.dialog() as dialog, ui.card().classes("ls-help-card").mark("node-help-dialog"):
+        with ui.row().classes("items-center gap-2 w-full no-wrap"):
+            ui.icon(node.icon).style(f"color: {node.colour}").classes("text-3xl")
+            with ui.column().classes("gap-0 grow"):
+                ui.label(node.name).classes("text-h6")
+                ui.label(f"{node.category.value} · {node.type}").classes("text-xs text-grey-7 ls-mono")
+            ui.button(icon="close", on_click=dialog.close).props("flat round dense")
+        ui.label(node.description)
+        targets = ", ".join(sorted(t.value for t in node.targets))
+        ins = ", ".join(p.title for p in node.inputs) or "none"
+        outs = ", ".join(p.title for p in node.outputs) or ("per route" if node.dynamic_outputs else "none")
+        ui.label(f"Targets: {targets}. Inputs: {ins}. Outputs: {outs}.").classes("text-sm text-grey-8")
+        if node.stateful_reason:
+            ui.label(f"Runs as Structured Streaming because it {node.stateful_reason}.").classes("text-sm")
+        if node.docs:
+            ui.markdown(node.docs, sanitize=True).classes("ls-help-docs")
+        ui.label("Settings").classes("text-subtitle2 q-mt-sm")
+        columns = [{"name": k, "label": k.capitalize(), "field": k, "align": "left"}
+                   for k in ("field", "kind", "required", "default", "description")]
+        ui.table(columns=columns, rows=field_rows(node), row_key="field").props("dense flat wrap-cells") \
+            .classes("w-full")
+        if node.example:
+            ui.label("Example").classes("text-subtitle2 q-mt-sm")
+            ui.code(json.dumps(dict(node.example), indent=2, default=str), language="json").classes("w-full")
+    dialog.open()
+
+
+def show_shortcuts() -> None:
+    with ui.dialog() as dialog, ui.card().mark("shortcuts-dialog"):
+        ui.label("Keyboard shortcuts").classes("text-h6")
+        for keys, action in SHORTCUTS:
+            with ui.row().classes("w-full justify-between gap-8"):
+                ui.label(keys).classes("ls-kbd")
+                ui.label(action)
+        ui.button("Close", on_click=dialog.close).props("flat")
+    dialog.open()

@@ -1,0 +1,358 @@
+"""The builder page: lays out header, palette, canvas, config panel and dock, and wires thin handlers.
+
+Handlers translate an event into one core call (lakestream.editing, validate, codegen, store) and
+then refresh the views; no graph rule or code building lives here.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any
+
+from nicegui import run, ui
+from nicegui.events import KeyEventArguments
+
+from lakestream import editing
+from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
+from lakestream.store import ConflictError, Store, StoreError
+from lakestream.ui import dialogs, gallery, help as help_ui
+from lakestream.ui.canvas import FlowCanvas
+from lakestream.ui.code_dock import CodeDock
+from lakestream.ui.config_panel import ConfigPanel
+from lakestream.ui.graph_view import graph_payload
+from lakestream.ui.guard import guarded
+from lakestream.ui.header import Header
+from lakestream.ui.palette import Palette
+from lakestream.ui.problems import ProblemsPanel, summary
+from lakestream.ui.session import EditorSession
+from lakestream.validate import Issue
+
+CSS = (Path(__file__).parent / "static" / "lakestream.css").read_text(encoding="utf-8")
+# Ctrl+S would open the browser's "save page" dialog: the builder's own save handles it instead.
+_KEY_GUARD = """<script>document.addEventListener('keydown', (e) => {
+  if ((e.ctrlKey || e.metaKey) && ['s', 'd', 'l'].includes(e.key.toLowerCase())) e.preventDefault(); });</script>"""
+
+
+def safe_file_name(name: str) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip().replace(" ", "_")
+    return cleaned[:80] or "pipeline"
+
+
+class BuilderPage:
+    """One browser tab of the builder."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.session = EditorSession.start()
+
+    # --- layout -------------------------------------------------------------------------------
+    def build(self) -> None:
+        ui.add_css(CSS)
+        ui.add_head_html(_KEY_GUARD)
+        self.header = Header(self)
+        with ui.left_drawer(value=True, bordered=True).props("width=272").classes("p-2 bg-white"):
+            Palette(on_add=guarded(self.add_node), on_help=guarded(help_ui.show_node_help))
+        with ui.right_drawer(value=True, bordered=True).props("width=360").classes("p-3 bg-white"):
+            self.config = ConfigPanel(on_label=guarded(self.set_label), on_config=guarded(self.set_config),
+                                      on_help=guarded(help_ui.show_node_help))
+        with ui.splitter(horizontal=True, value=64, limits=(20, 90)).classes("w-full h-full") as splitter:
+            with splitter.before:
+                with ui.element("div").classes("ls-canvas-area"):
+                    self.canvas = FlowCanvas()
+                    for event, handler in (
+                        ("node-dropped", self.on_drop), ("connect", self.on_connect),
+                        ("nodes-moved", self.on_moved), ("nodes-deleted", self.on_nodes_deleted),
+                        ("edges-deleted", self.on_edges_deleted), ("selection-changed", self.on_selection),
+                    ):
+                        self.canvas.on(event, guarded(handler))  # all listeners before the page is shown
+                    self.empty_state = self._empty_state()
+            with splitter.after:
+                with ui.column().classes("w-full h-full gap-0 ls-dock"):
+                    with ui.tabs().props("dense align=left no-caps").classes("w-full") as tabs:
+                        code_tab = ui.tab("code", "Code")
+                        self.problems_tab = ui.tab("problems", "Problems").mark("problems-tab")
+                    with ui.tab_panels(tabs, value=code_tab).classes("w-full grow").props("keep-alive") as panels:
+                        with ui.tab_panel(code_tab).classes("p-1 h-full"):
+                            self.code = CodeDock(on_select_node=guarded(self.select_node))
+                        with ui.tab_panel(self.problems_tab).classes("p-0"):
+                            self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
+                    self.dock_panels = panels
+        ui.keyboard(on_key=guarded(self.on_key))
+        self.refresh(rebuild_config=True)
+
+    def _empty_state(self) -> ui.element:
+        with ui.element("div").classes("ls-empty") as overlay:
+            with ui.card().classes("items-center text-center").mark("empty-state"):
+                ui.icon("account_tree").classes("text-5xl text-indigo-4")
+                ui.label("Start your pipeline").classes("text-h6")
+                ui.label("Drag a source from the palette and drop it here, or start from a template.") \
+                    .classes("text-grey-8")
+                with ui.row():
+                    ui.button("Open a template", icon="auto_awesome", on_click=guarded(self.templates)) \
+                        .props("unelevated no-caps color=primary").mark("empty-templates")
+                    ui.button("Add a Kafka source", icon="add", on_click=guarded(lambda: self.add_node("kafka_source"))) \
+                        .props("outline no-caps").mark("empty-add-source")
+                with ui.expansion("Getting started", icon="school").classes("w-full text-left"):
+                    for number, step in enumerate(help_ui.GETTING_STARTED, 1):
+                        ui.label(f"{number}. {step}").classes("text-sm text-left")
+        return overlay
+
+    # --- state -> views -----------------------------------------------------------------------
+    @property
+    def doc(self) -> Pipeline:
+        return self.session.doc
+
+    def refresh(self, *, fit: bool = False, rebuild_config: bool = False, select: list[str] | None = None) -> None:
+        doc, issues = self.doc, self.session.issues
+        extra: dict[str, Any] = {"fit": fit}
+        if select is not None:
+            extra["select"] = select
+        self.canvas.sync(graph_payload(doc, issues, **extra))
+        self.empty_state.set_visibility(not doc.nodes)
+        self.problems.show(doc, issues)
+        self.problems_tab.props(f'label="Problems · {summary(issues)}"')
+        self.header.update()
+        if rebuild_config:
+            self.config.show(doc, self.session.selected_node, issues)
+        else:
+            self.config.refresh_errors(doc, issues)
+        self.code.selected = self.session.selected_node
+        self.code.schedule(doc)
+
+    def apply(self, document: Pipeline, key: Any = None, **refresh: Any) -> None:
+        self.session.apply(document, key)
+        self.refresh(**refresh)
+
+    # --- canvas events ------------------------------------------------------------------------
+    def add_node(self, type_id: str, x: float | None = None, y: float | None = None) -> str:
+        if x is None or y is None:  # click-to-add: right of the rightmost node
+            x = max((n.position.x for n in self.doc.nodes), default=-editing.LAYER_GAP_X) + editing.LAYER_GAP_X
+            y = 0.0
+        document, node_id = editing.add_node(self.doc, type_id, x, y)
+        self.session.apply(document)
+        self.session.selection = [node_id]
+        self.refresh(rebuild_config=True, select=[node_id])
+        ui.notify(f"Added {document.node(node_id).spec.name}", type="positive")
+        return node_id
+
+    def on_drop(self, e: Any) -> None:
+        self.add_node(str(e.args.get("type", "")), float(e.args.get("x", 0)), float(e.args.get("y", 0)))
+
+    def on_connect(self, e: Any) -> None:
+        args = e.args
+        try:
+            document, _ = editing.connect(self.doc, args["source"], args.get("sourceHandle") or "out",
+                                          args["target"], args.get("targetHandle") or "in")
+        except editing.EditError as error:
+            ui.notify(f"Connection refused: {error}", type="warning", multi_line=True)
+            return
+        self.apply(document)
+        ui.notify("Connected", type="positive")
+
+    def on_moved(self, e: Any) -> None:
+        moves = {m["id"]: (float(m["x"]), float(m["y"])) for m in e.args.get("nodes", [])}
+        self.apply(editing.move_nodes(self.doc, moves))
+
+    def on_nodes_deleted(self, e: Any) -> None:
+        self.delete(nodes=e.args.get("nodes", []))
+
+    def on_edges_deleted(self, e: Any) -> None:
+        self.delete(edges=e.args.get("edges", []))
+
+    def delete(self, nodes: list[str] = (), edges: list[str] = ()) -> None:  # type: ignore[assignment]
+        document = editing.delete(self.doc, nodes, edges)
+        if document == self.doc:
+            return
+        removed = len(self.doc.nodes) - len(document.nodes)
+        self.session.apply(document)
+        self.refresh(rebuild_config=bool(removed))
+        ui.notify(f"Deleted {removed} node(s)" if removed else "Connection deleted", type="info")
+
+    def on_selection(self, e: Any) -> None:
+        before = self.session.selected_node
+        self.session.selection = [n for n in e.args.get("nodes", []) if n in self.doc.node_by_id]
+        if self.session.selected_node != before:
+            self.config.show(self.doc, self.session.selected_node, self.session.issues)
+        self.code.highlight(self.session.selected_node)
+
+    def select_node(self, node_id: str, field: str | None = None) -> None:
+        if node_id not in self.doc.node_by_id:
+            return
+        self.session.selection = [node_id]
+        self.canvas.focus_node(node_id)
+        self.config.show(self.doc, node_id, self.session.issues)
+        self.config.focus_field(field)
+        self.code.highlight(node_id)
+
+    def pick_problem(self, issue: Issue) -> None:
+        if issue.node_id:
+            self.select_node(issue.node_id, issue.field)
+        elif issue.hint:
+            ui.notify(issue.hint, type="info")
+
+    # --- config panel -------------------------------------------------------------------------
+    def set_label(self, node_id: str, label: str) -> None:
+        self.apply(editing.set_label(self.doc, node_id, label), key=("label", node_id))
+
+    def set_config(self, node_id: str, config: dict[str, Any], path: Any, structural: bool) -> None:
+        # typing in one field is one undo step; a list add/remove is its own step
+        key = None if structural else ("config", node_id, tuple(path))
+        self.apply(editing.set_config(self.doc, node_id, config), key=key, rebuild_config=structural)
+
+    # --- header actions -----------------------------------------------------------------------
+    def undo(self) -> None:
+        if self.session.undo():
+            self.refresh(rebuild_config=True)
+        else:
+            ui.notify("Nothing to undo", type="info")
+
+    def redo(self) -> None:
+        if self.session.redo():
+            self.refresh(rebuild_config=True)
+        else:
+            ui.notify("Nothing to redo", type="info")
+
+    def copy(self) -> None:
+        if not self.session.selection:
+            ui.notify("Select nodes to copy", type="info")
+            return
+        self.session.clip = editing.copy(self.doc, self.session.selection)
+        ui.notify(f"Copied {len(self.session.clip.nodes)} node(s)", type="positive")
+
+    def paste(self) -> None:
+        if not self.session.clip:
+            ui.notify("Nothing to paste: copy nodes first", type="info")
+            return
+        document, ids = editing.paste(self.doc, self.session.clip)
+        self.session.apply(document)
+        self.session.selection = ids
+        self.refresh(rebuild_config=True, select=ids)
+        ui.notify(f"Pasted {len(ids)} node(s)", type="positive")
+
+    def duplicate(self) -> None:
+        if not self.session.selection:
+            ui.notify("Select nodes to duplicate", type="info")
+            return
+        document, ids = editing.duplicate(self.doc, self.session.selection)
+        self.session.apply(document)
+        self.session.selection = ids
+        self.refresh(rebuild_config=True, select=ids)
+        ui.notify(f"Duplicated {len(ids)} node(s)", type="positive")
+
+    def delete_selection(self) -> None:
+        self.delete(nodes=list(self.session.selection))
+
+    def layout(self) -> None:
+        self.apply(editing.auto_layout(self.doc), fit=True)
+        ui.notify("Laid out left to right", type="positive")
+
+    async def rename(self) -> None:
+        name = await dialogs.ask_text("Rename pipeline", self.doc.name)
+        if name is not None:
+            self.apply(editing.rename(self.doc, name))
+            ui.notify(f"Renamed to {self.doc.name}", type="positive")
+
+    async def _may_discard(self) -> bool:
+        return not self.session.dirty or await dialogs.confirm(
+            "You have unsaved changes. Discard them?", ok="Discard changes")
+
+    def _open_document(self, document: Pipeline, saved: bool) -> None:
+        self.session.open(document, saved=saved)
+        self.refresh(fit=True, rebuild_config=True, select=[])
+
+    async def new(self) -> None:
+        if await self._may_discard():
+            self._open_document(Pipeline(), saved=False)
+            ui.notify("New pipeline", type="positive")
+
+    async def open(self) -> None:
+        if not await self._may_discard():
+            return
+        summaries = await run.io_bound(self.store.list)
+        dialogs.open_dialog(summaries, guarded(self.open_id))
+
+    async def open_id(self, pipeline_id: str) -> None:
+        document = await run.io_bound(self.store.get, pipeline_id)
+        self._open_document(document, saved=True)
+        ui.notify(f"Opened {document.name}", type="positive")
+
+    async def save(self) -> None:
+        document = self.doc
+        try:
+            if document.version == 0:
+                saved = await run.io_bound(self.store.create, document)
+            else:
+                saved = await run.io_bound(self.store.save, document, document.version)
+        except ConflictError as conflict:
+            await self._resolve_conflict(conflict)
+            return
+        except StoreError as error:
+            ui.notify(f"Not saved: {error}", type="negative", multi_line=True)
+            return
+        self.session.mark_saved(saved)
+        self.header.update()
+        ui.notify(f"Saved {saved.name} (version {saved.version})", type="positive")
+
+    async def _resolve_conflict(self, conflict: ConflictError) -> None:
+        choice = await dialogs.conflict_dialog(str(conflict))
+        if choice == "reload":
+            self._open_document(conflict.theirs, saved=True)
+            ui.notify("Reloaded the latest version", type="info")
+        elif choice == "copy":
+            saved = await run.io_bound(self.store.save_as, conflict.mine, f"{conflict.mine.name} (copy)")
+            self._open_document(saved, saved=True)
+            ui.notify(f"Saved as a copy: {saved.name}", type="positive")
+        elif choice == "overwrite":
+            saved = await run.io_bound(self.store.save, conflict.mine, conflict.theirs.version)
+            self.session.mark_saved(saved)
+            self.header.update()
+            ui.notify(f"Saved (version {saved.version})", type="positive")
+
+    def export(self) -> None:
+        ui.download.content(self.doc.to_json().encode("utf-8"), f"{safe_file_name(self.doc.name)}.lakestream.json",
+                            "application/json")
+        ui.notify("Exported", type="positive")
+
+    async def import_text(self, text: str | bytes, file_name: str = "file") -> bool:
+        """Load a document; a bad file shows every problem and changes nothing."""
+        try:
+            document = load_pipeline(text)
+        except DocumentError as error:
+            dialogs.problems_dialog(f"{file_name} is not a valid pipeline",
+                                    [f"{p}: {m}" if p else m for p, m in error.problems])
+            ui.notify(f"Import failed: {file_name} is not a valid pipeline", type="negative")
+            return False
+        if not await self._may_discard():
+            return False
+        # an imported file becomes a new pipeline of this store (its own id and version history)
+        self._open_document(document.model_copy(update={"id": Pipeline().id, "version": 0}), saved=False)
+        ui.notify(f"Imported {document.name}", type="positive")
+        return True
+
+    async def templates(self) -> None:
+        cards = await run.io_bound(gallery.list_templates)
+
+        async def pick(card: gallery.TemplateCard) -> None:
+            if await self._may_discard():
+                self._open_document(gallery.instantiate(card), saved=False)
+                ui.notify(f"Started from the template {card.name}", type="positive")
+
+        dialogs.gallery_dialog(cards, guarded(pick))
+
+    # --- keyboard -----------------------------------------------------------------------------
+    async def on_key(self, e: KeyEventArguments) -> None:
+        if not e.action.keydown or e.action.repeat:
+            return
+        key = e.key.name.lower() if e.key.name else ""
+        command = e.modifiers.ctrl or e.modifiers.meta
+        if command:
+            actions = {"s": self.save, "y": self.redo, "c": self.copy, "v": self.paste, "d": self.duplicate,
+                       "l": self.layout, "z": self.redo if e.modifiers.shift else self.undo}
+            action = actions.get(key)
+            if action is not None:
+                result = action()
+                if inspect.isawaitable(result):
+                    await result
+        elif key == "?":
+            help_ui.show_shortcuts()

@@ -1,0 +1,296 @@
+"""The builder page with NiceGUI's simulated user: palette, canvas events, forms, problems, code, header."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from nicegui import ui
+
+from lakestream.nodes import get_node_type, node_types
+from lakestream.nodes.base import Category
+from lakestream.pipeline import load_pipeline
+from lakestream.ui.canvas import FlowCanvas
+
+KAFKA = {
+    "bootstrap_servers": "broker:9092", "topics": ["payments"],
+    "schema": [{"name": "card_id", "type": "string"}, {"name": "amount", "type": "double"},
+               {"name": "ts", "type": "timestamp"}],
+}
+
+
+async def _open(user, pages):
+    await user.open("/")
+    await user.should_see("Start your pipeline")
+    return pages[-1]
+
+
+async def settle():
+    """Let the page's async handlers (guarded, run as tasks) finish."""
+    await asyncio.sleep(0.05)
+
+
+def _canvas(user):
+    return user.find(FlowCanvas)
+
+
+async def _chain(user, pages):
+    """Kafka -> Filter -> Delta sink, built through canvas events like the browser sends them."""
+    page = await _open(user, pages)
+    canvas = _canvas(user)
+    canvas.trigger("nodeDropped", {"type": "kafka_source", "x": 0, "y": 0})
+    canvas.trigger("nodeDropped", {"type": "filter", "x": 300, "y": 0})
+    canvas.trigger("nodeDropped", {"type": "delta_table_sink", "x": 600, "y": 0})
+    await user.should_see("Added Delta table")
+    canvas.trigger("connect", {"source": "n1", "sourceHandle": "out", "target": "n2", "targetHandle": "in"})
+    canvas.trigger("connect", {"source": "n2", "sourceHandle": "out", "target": "n3", "targetHandle": "in"})
+    await user.should_see("Connected")
+    return page
+
+
+async def test_palette_lists_every_registered_type_in_four_categories(user, pages):
+    await _open(user, pages)
+    for category, title in (("source", "Sources"), ("pattern", "Patterns (CEP)"), ("transform", "Transforms"),
+                            ("sink", "Sinks")):
+        count = len(node_types(Category(category)))
+        await user.should_see(f"{title} ({count})")
+    for node in node_types():
+        user.find(marker=f"add-{node.type}")
+
+
+async def test_palette_search_hides_non_matching(user, pages):
+    await _open(user, pages)
+    user.find(marker="palette-search").type("kafka")
+    await user.should_see("Kafka topic")
+    await user.should_not_see("Geofence")
+
+
+async def test_click_to_add_and_drop_add_nodes_with_fresh_ids(user, pages):
+    page = await _open(user, pages)
+    user.find(marker="add-kafka_source").click()
+    _canvas(user).trigger("nodeDropped", {"type": "filter", "x": 333, "y": 41})
+    await settle()
+    assert [(n.id, n.type) for n in page.doc.nodes] == [("n1", "kafka_source"), ("n2", "filter")]
+    assert (page.doc.node("n2").position.x, page.doc.node("n2").position.y) == (336, 48)  # snapped
+    await user.should_not_see("Start your pipeline")
+    assert page.session.selection == ["n2"]
+
+
+async def test_unknown_dropped_type_is_a_message_not_a_crash(user, pages):
+    page = await _open(user, pages)
+    _canvas(user).trigger("nodeDropped", {"type": "filtr", "x": 0, "y": 0})
+    await user.should_see("Did you mean 'filter'?")
+    assert page.doc.nodes == ()
+
+
+async def test_connections_are_decided_by_can_connect(user, pages):
+    page = await _chain(user, pages)
+    assert [(e.source, e.target) for e in page.doc.edges] == [("n1", "n2"), ("n2", "n3")]
+    _canvas(user).trigger("connect", {"source": "n3", "sourceHandle": "out", "target": "n2", "targetHandle": "in"})
+    await user.should_see("Connection refused: A sink has no output")
+    _canvas(user).trigger("nodeDropped", {"type": "kafka_source", "x": 0, "y": 200})
+    _canvas(user).trigger("connect", {"source": "n4", "sourceHandle": "out", "target": "n2", "targetHandle": "in"})
+    await user.should_see("Filter takes one input")
+    assert len(page.doc.edges) == 2
+
+
+async def test_moves_and_deletes_from_the_canvas(user, pages):
+    page = await _chain(user, pages)
+    _canvas(user).trigger("nodesMoved", {"nodes": [{"id": "n2", "x": 320, "y": 96}]})
+    await settle()
+    assert page.doc.node("n2").position.y == 96
+    _canvas(user).trigger("edgesDeleted", {"edges": ["e1"]})
+    await settle()
+    assert [e.id for e in page.doc.edges] == ["e2"]
+    _canvas(user).trigger("nodesDeleted", {"nodes": ["n2"]})
+    await settle()
+    assert [n.id for n in page.doc.nodes] == ["n1", "n3"] and page.doc.edges == ()
+    await user.should_see("Deleted 1 node(s)")
+
+
+async def test_form_is_generated_from_the_config_model_with_inline_errors(user, pages):
+    page = await _chain(user, pages)
+    _canvas(user).trigger("selectionChanged", {"nodes": ["n2"], "edges": []})
+    await settle()
+    await user.should_see("Spark SQL condition; rows where it is true pass (false or NULL are dropped)")
+    field = user.find(marker="field-condition").elements.pop()
+    field.set_value("amount >")
+    await user.should_see("is not a valid Spark SQL expression")
+    field.set_value("amount > 100")
+    await settle()
+    assert page.doc.node("n2").config == {"condition": "amount > 100"}
+    await user.should_not_see("is not a valid Spark SQL expression")
+    # the expression field completes the columns propagated from the Kafka source
+    page.doc  # noqa: B018
+    user.find(marker="node-label").type("Big payments")
+    await settle()
+    assert page.doc.node("n2").label == "Big payments"
+
+
+async def test_column_pickers_offer_the_propagated_schema(user, pages):
+    page = await _chain(user, pages)
+    page.set_config("n1", KAFKA, ("bootstrap_servers",), True)
+    page.set_config("n2", {"condition": "amount > 1"}, ("condition",), True)
+    _canvas(user).trigger("selectionChanged", {"nodes": ["n3"], "edges": []})
+    await settle()
+    await user.should_see("Target table, catalog.schema.table")
+    merge_keys = user.find(marker="field-merge_keys").elements.pop()
+    assert {"card_id", "amount", "ts", "_kafka_offset"} <= set(merge_keys.options)
+
+
+async def test_list_fields_add_and_remove_items(user, pages):
+    page = await _open(user, pages)
+    _canvas(user).trigger("nodeDropped", {"type": "sequence_detector", "x": 0, "y": 0})
+    await user.should_see("The steps, in order (2 to 10)")
+    user.find(marker="add-item-steps").click()
+    user.find(marker="add-item-steps").click()
+    await settle()
+    assert page.doc.node("n1").config["steps"] == [{}, {}]
+    await user.should_see("Step name; it names the output column <name>_ts")
+    user.find(marker="field-steps[0].name").type("login")
+    await settle()
+    assert page.doc.node("n1").config["steps"] == [{"name": "login"}, {}]
+    user.find(marker="remove-item-steps[0]").click()
+    await settle()
+    assert page.doc.node("n1").config["steps"] == [{}]
+
+
+async def test_undo_redo_and_typing_is_one_step(user, pages):
+    page = await _chain(user, pages)
+    _canvas(user).trigger("selectionChanged", {"nodes": ["n2"], "edges": []})
+    await settle()
+    user.find(marker="node-label").type("a").type("b").type("c")
+    await settle()
+    assert page.doc.node("n2").label == "abc"
+    user.find(marker="action-undo").click()
+    await settle()
+    assert page.doc.node("n2").label == ""
+    user.find(marker="action-undo").click()
+    await settle()
+    assert len(page.doc.edges) == 1
+    user.find(marker="action-redo").click()
+    user.find(marker="action-redo").click()
+    await settle()
+    assert page.doc.node("n2").label == "abc" and len(page.doc.edges) == 2
+
+
+async def test_copy_paste_duplicate_and_layout(user, pages):
+    page = await _chain(user, pages)
+    _canvas(user).trigger("selectionChanged", {"nodes": ["n1", "n2"], "edges": []})
+    await settle()
+    user.find(marker="action-copy").click()
+    user.find(marker="action-paste").click()
+    await user.should_see("Pasted 2 node(s)")
+    assert [n.id for n in page.doc.nodes][-2:] == ["n4", "n5"]
+    assert ("n4", "n5") in {(e.source, e.target) for e in page.doc.edges}
+    assert page.session.selection == ["n4", "n5"]
+    user.find(marker="action-duplicate").click()
+    await settle()
+    assert len(page.doc.nodes) == 7
+    user.find(marker="action-layout").click()
+    await settle()
+    assert page.doc.node("n1").position.x < page.doc.node("n2").position.x < page.doc.node("n3").position.x
+
+
+async def test_problems_panel_lists_issues_and_selects_the_node(user, pages):
+    page = await _chain(user, pages)
+    user.find(marker="problems-tab").click()
+    errors = [i for i in page.session.issues if i.severity == "error"]
+    assert len(errors) >= 3  # every required field of the three nodes
+    await user.should_see(f"{len(errors)} errors")
+    assert page.problems_tab.props["label"] == f"Problems · {len(errors)} errors"
+    await user.should_see("condition is required")
+    user.find(marker="problem-n2").trigger("click")
+    await settle()
+    await user.should_see("Spark SQL condition; rows where it is true pass")
+    assert page.session.selection == ["n2"]
+
+
+async def test_save_open_roundtrip_and_dirty_state(user, pages):
+    page = await _chain(user, pages)
+    page.set_config("n1", KAFKA, ("x",), True)
+    await user.should_see("Unsaved changes")
+    user.find(marker="action-save").click()
+    await user.should_see("Saved Untitled pipeline (version 1)")
+    await user.should_see("Saved · version 1")
+    saved = page.doc
+    stored = page.store.get(saved.id)
+    assert stored.nodes == saved.nodes and stored.edges == saved.edges
+    user.find(marker="action-new").click()
+    await settle()
+    assert page.doc.nodes == ()
+    user.find(marker="action-open").click()
+    await user.should_see("Open a pipeline")
+    user.find(marker="open-table").trigger("rowClick", [{}, {"id": saved.id}, 0])
+    await user.should_see("Opened Untitled pipeline")
+    assert page.doc.nodes == saved.nodes and page.doc.edges == saved.edges
+
+
+async def test_new_asks_before_discarding_unsaved_work(user, pages):
+    page = await _chain(user, pages)
+    user.find(marker="action-new").click()
+    await user.should_see("You have unsaved changes. Discard them?")
+    user.find(marker="confirm-cancel").click()
+    await user.should_see("Connected")
+    assert len(page.doc.nodes) == 3
+
+
+async def test_import_broken_file_changes_nothing(user, pages):
+    page = await _chain(user, pages)
+    before = page.doc
+    broken = json.dumps({"format": 1, "nodes": [{"id": "a", "type": "kafka_sorce"}]})
+    with user.client:
+        assert not await page.import_text(broken, "broken.lakestream.json")
+    await user.should_see("broken.lakestream.json is not a valid pipeline")
+    await user.should_see("Did you mean 'kafka_source'?")
+    assert page.doc is before
+
+
+async def test_export_and_import_roundtrip(user, pages):
+    page = await _chain(user, pages)
+    user.find(marker="action-export").click()
+    response = await user.download.next()
+    exported = load_pipeline(response.content)
+    assert exported.nodes == page.doc.nodes
+    page.session.saved = page.doc  # nothing unsaved: import does not ask
+    with user.client:
+        assert await page.import_text(response.content, "x.lakestream.json")
+    assert page.doc.nodes == exported.nodes and page.doc.id != exported.id and page.doc.version == 0
+
+
+async def test_rename(user, pages):
+    page = await _open(user, pages)
+    user.find(marker="pipeline-name").click()
+    await user.should_see("Rename pipeline")
+    user.find(marker="text-dialog-input").clear().type("Card fraud")
+    user.find(marker="text-dialog-ok").click()
+    await user.should_see("Renamed to Card fraud")
+    assert page.doc.name == "Card fraud"
+
+
+async def test_node_help_is_generated_from_the_registry(user, pages):
+    await _open(user, pages)
+    user.find(marker="help-sequence_detector").click()
+    await user.should_see("Detects events that happen in a given order within a time bound, per key.")
+    table = user.find(kind=ui.table).elements.pop()
+    model = get_node_type("sequence_detector").config
+    assert [r["field"] for r in table.rows] == [info.alias or name for name, info in model.model_fields.items()]
+    within = next(r for r in table.rows if r["field"] == "within")
+    assert within["description"] == model.model_fields["within"].description and within["required"] == "yes"
+
+
+async def test_shortcuts_and_templates_dialogs(user, pages):
+    await _open(user, pages)
+    user.find(marker="action-shortcuts").click()
+    await user.should_see("Keyboard shortcuts")
+    user.find(marker="action-templates").click()
+    await user.should_see("Start from a template")
+
+
+@pytest.mark.parametrize("payload", ['<script>alert(1)</script>', '<img src=x onerror="alert(1)">'])
+async def test_labels_with_markup_are_data(user, pages, payload):
+    page = await _chain(user, pages)
+    page.set_label("n2", payload)
+    assert page.doc.node("n2").label == payload.strip()
+    await user.should_see(payload.strip())  # shown as text in the problems and config panels
