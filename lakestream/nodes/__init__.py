@@ -43,12 +43,16 @@ REGISTRY: dict[str, NodeType] = _load()
 
 def suggest(type_id: str) -> str | None:
     """The closest known type id, for "did you mean"."""
-    candidates = list(REGISTRY)
-    close = difflib.get_close_matches(type_id, candidates, n=1, cutoff=0.5)
+    candidates = list(REGISTRY)  # palette order: sources first, so 'kafka' suggests the source
+    key = type_id.strip().lower().replace("-", "_").replace(" ", "_")
+    prefixed = [t for t in candidates if key and t.startswith(key)]
+    if prefixed:
+        return prefixed[0]
+    close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.5)
     if close:
         return close[0]
-    prefixed = [t for t in candidates if t.startswith(type_id) or type_id in t]
-    return prefixed[0] if prefixed else None
+    contained = [t for t in candidates if len(key) >= 3 and key in t]
+    return contained[0] if contained else None
 
 
 def get_node_type(type_id: str) -> NodeType:
