@@ -137,7 +137,8 @@ def _node_changes(a: Node, b: Node) -> NodeChange | None:
 
 def diff(a: Pipeline, b: Pipeline) -> PipelineDiff:
     """What changed from `a` (older) to `b` (newer). Nodes are matched by id."""
-    nodes_a, nodes_b = a.node_by_id, b.node_by_id
+    # (not Pipeline.node_by_id: a cached property that model_copy(update=...) carries over stale)
+    nodes_a, nodes_b = {n.id: n for n in a.nodes}, {n.id: n for n in b.nodes}
     changed = [c for nid in nodes_a if nid in nodes_b if (c := _node_changes(nodes_a[nid], nodes_b[nid]))]
     edges_a = {_edge_key(e): e for e in a.edges}
     edges_b = {_edge_key(e): e for e in b.edges}
