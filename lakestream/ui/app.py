@@ -8,8 +8,7 @@ from typing import Any
 from nicegui import ui
 from starlette.requests import Request
 
-from lakestream.store import open_store
-from lakestream.ui.identity import current_user
+from lakestream.ui.identity import store_for_request
 from lakestream.ui.page import BuilderPage
 
 
@@ -22,8 +21,8 @@ class UiOptions:
 def builder(options: UiOptions, request: Request | None = None) -> BuilderPage:
     """Build the page for the current client; the store belongs to the current user."""
     ui.page_title("LakeStream")
-    store = open_store(options.store, user=current_user(request), **options.store_options)
-    page = BuilderPage(store)
+    store = store_for_request(request, options.store, options.store_options)
+    page = BuilderPage(store, request)
     page.build()
     return page
 

@@ -39,6 +39,10 @@ class Header:
             self._button("download", "Export as .lakestream.json", page.export, "export")
             self._button("auto_awesome", "Templates", page.templates, "templates")
             ui.element("div").classes("ls-sep")
+            ui.button("Deploy", icon="rocket_launch", on_click=guarded(page.deploy)) \
+                .props("unelevated dense no-caps color=indigo-5 padding='2px 10px'").mark("action-deploy") \
+                .tooltip("Deploy to a Databricks workspace (or see the dry-run plan)")
+            ui.element("div").classes("ls-sep")
             self._button("keyboard", "Keyboard shortcuts (?)", help_ui.show_shortcuts, "shortcuts")
 
     def _button(self, icon: str, tip: str, action, mark: str) -> ui.button:

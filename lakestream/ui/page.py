@@ -42,8 +42,9 @@ def safe_file_name(name: str) -> str:
 class BuilderPage:
     """One browser tab of the builder."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, request: Any = None):
         self.store = store
+        self.request = request  # the forwarded headers carry the user's identity in App mode
         self.session = EditorSession.start()
 
     # --- layout -------------------------------------------------------------------------------
@@ -339,6 +340,11 @@ class BuilderPage:
                 ui.notify(f"Started from the template {card.name}", type="positive")
 
         dialogs.gallery_dialog(cards, guarded(pick))
+
+    async def deploy(self) -> None:
+        from lakestream.ui.deploy_dialog import open_deploy_dialog  # the deploy area's dialog
+
+        await open_deploy_dialog(self.doc, store=self.store, request=self.request)
 
     # --- keyboard -----------------------------------------------------------------------------
     async def on_key(self, e: KeyEventArguments) -> None:

@@ -294,3 +294,12 @@ async def test_labels_with_markup_are_data(user, pages, payload):
     page.set_label("n2", payload)
     assert page.doc.node("n2").label == payload.strip()
     await user.should_see(payload.strip())  # shown as text in the problems and config panels
+
+
+async def test_deploy_button_opens_the_deploy_dialog(user, pages, monkeypatch):
+    for name in ("DATABRICKS_HOST", "DATABRICKS_TOKEN", "DATABRICKS_CONFIG_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", "/nonexistent/.databrickscfg")
+    await _chain(user, pages)
+    user.find(marker="action-deploy").click()
+    await user.should_see("Deploy Untitled pipeline")
