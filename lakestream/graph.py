@@ -34,26 +34,40 @@ class PipelineGraph:
     def labels(self) -> dict[str, str]:
         return {n.id: n.title for n in self.pipeline.nodes}
 
+    @cached_property
+    def _edges_by_end(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
+        incoming: dict[str, list[Edge]] = {}
+        outgoing: dict[str, list[Edge]] = {}
+        for edge in self.pipeline.edges:  # document order
+            if edge.source in self.nx and edge.target in self.nx:
+                incoming.setdefault(edge.target, []).append(edge)
+                outgoing.setdefault(edge.source, []).append(edge)
+        return incoming, outgoing
+
     def in_edges(self, node_id: str) -> list[Edge]:
         """Edges into a node, in document order."""
-        return sorted((d["edge"] for _, _, d in self.nx.in_edges(node_id, data=True)), key=self._edge_order)
+        return self._edges_by_end[0].get(node_id, [])
 
     def out_edges(self, node_id: str) -> list[Edge]:
         """Edges out of a node, in document order."""
-        return sorted((d["edge"] for _, _, d in self.nx.out_edges(node_id, data=True)), key=self._edge_order)
-
-    @cached_property
-    def _edge_index(self) -> dict[str, int]:
-        return {e.id: i for i, e in enumerate(self.pipeline.edges)}
-
-    def _edge_order(self, edge: Edge) -> int:
-        return self._edge_index[edge.id]
+        return self._edges_by_end[1].get(node_id, [])
 
     def upstream(self, node_id: str) -> set[str]:
         return nx.ancestors(self.nx, node_id)
 
     def downstream(self, node_id: str) -> set[str]:
         return nx.descendants(self.nx, node_id)
+
+    def reaching(self, targets: list[str]) -> set[str]:
+        """The targets and every node with a path to one of them (one reverse traversal for all)."""
+        seen = set(targets)
+        stack = list(targets)
+        while stack:
+            for parent in self.nx.predecessors(stack.pop()):
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+        return seen
 
     def find_cycle(self) -> list[str] | None:
         """One cycle as a node path that ends where it starts, or None."""

@@ -159,7 +159,7 @@ def _graph_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
         issues.append(Issue(ERROR, "graph.no_source", "The pipeline has no source", hint="Drag a source onto the canvas"))
     if not sinks:
         issues.append(Issue(ERROR, "graph.no_sink", "The pipeline has no sink", hint="Add a sink to write the results"))
-    reaches_sink = set(sinks).union(*(graph.upstream(s) for s in sinks)) if sinks else set()
+    reaches_sink = graph.reaching(sinks)
     for node in pipeline.nodes:
         if graph.nx.degree(node.id) == 0 and len(pipeline.nodes) > 1:
             issues.append(Issue(WARNING, "node.orphan", f"{node.title} is not connected to anything", node.id,

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import sqlglot
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
 from lakestream.durations import normalise_duration
 
@@ -47,6 +48,9 @@ TABLE_RE = re.compile(rf"^{_TABLE_PART}(?:\.{_TABLE_PART}){{0,2}}$")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
+_SPARK = Dialect.get_or_raise("spark")
+
+
 class ExpressionError(ValueError):
     """A string that is not one Spark SQL expression."""
 
@@ -57,7 +61,7 @@ def parse_expression(text: str) -> exp.Expression:
     if not text or not text.strip():
         raise ExpressionError("is empty: write a Spark SQL expression such as amount > 100")
     try:
-        trees = [t for t in sqlglot.parse(text, read="spark") if t is not None]
+        trees = [t for t in _SPARK.parse(text) if t is not None]
     except sqlglot.errors.TokenError:
         raise ExpressionError(
             "is not a valid Spark SQL expression (a quote or bracket is not closed); "
