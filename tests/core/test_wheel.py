@@ -1,0 +1,38 @@
+"""The wheel carries everything: built, installed into a fresh venv, `lakestream nodes` runs from there."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_wheel_installs_and_runs(tmp_path):
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True, capture_output=True,
+    )
+    [wheel] = tmp_path.glob("lakestream-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "lakestream/nodes/sources/kafka_source.py" in names
+    assert any(n.startswith("lakestream/_templates/") for n in names), "templates must ship in the wheel"
+    assert not any("node_modules" in n or "/canvas/build/" in n for n in names)
+
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    # dependencies come from the system site-packages; the wheel itself goes into the fresh venv
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
+                   check=True, capture_output=True)
+    where = subprocess.run([str(python), "-c", "import lakestream; print(lakestream.__file__)"],
+                           check=True, capture_output=True, text=True, cwd=tmp_path).stdout
+    assert str(env_dir) in where, f"imported {where} instead of the installed wheel"
+    result = subprocess.run([str(env_dir / "bin" / "lakestream"), "nodes", "--json"],
+                            check=True, capture_output=True, text=True, cwd=tmp_path)
+    entries = json.loads(result.stdout)
+    assert {e["category"] for e in entries} == {"source", "pattern", "transform", "sink"}
