@@ -21,6 +21,7 @@ def test_wheel_installs_and_runs(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "lakestream/nodes/sources/kafka_source.py" in names
     assert any(n.startswith("lakestream/_templates/") for n in names), "templates must ship in the wheel"
+    assert "lakestream/ui/canvas/dist/index.js" in names and "lakestream/ui/canvas/flow_canvas.js" in names
     assert not any("node_modules" in n or "/canvas/build/" in n for n in names)
 
     env_dir = tmp_path / "venv"
