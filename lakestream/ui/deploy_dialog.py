@@ -66,14 +66,15 @@ class DeployDialog:
             "checkpoint_root": settings.checkpoint_root or "", "start": True,
         }
         self.dialog = ui.dialog().props("persistent")
-        with self.dialog, ui.card().classes("w-[760px] max-w-full").mark("deploy-dialog"):
+        with self.dialog, ui.card().classes("w-[760px] max-w-full max-h-[90vh] overflow-auto").mark("deploy-dialog"):
             with ui.row().classes("w-full items-center"):
                 ui.label(f"Deploy {pipeline.name}").classes("text-h6")
                 ui.space()
                 ui.button(icon="close", on_click=self.close).props("flat round dense").mark("deploy-close")
             self.connection = ui.label("Checking the workspace connection…").classes("text-sm").mark("deploy-connection")
             self._form()
-            self.plan_view = ui.column().classes("w-full gap-0 text-sm font-mono").mark("deploy-plan")
+            with ui.expansion("Plan", icon="list", value=True).classes("w-full") as self.plan_box:
+                self.plan_view = ui.column().classes("w-full gap-0 text-xs font-mono").mark("deploy-plan")
             self.progress = ui.linear_progress(value=0, show_value=False).classes("w-full")
             self.progress.set_visibility(False)
             self.log = ui.column().classes("w-full gap-0 text-sm").mark("deploy-log")
@@ -147,6 +148,7 @@ class DeployDialog:
         with self.plan_view:
             for line in the_plan.describe():
                 ui.label(line)
+        self.plan_box.set_text(f"Plan: {len(the_plan.actions)} steps as {the_plan.user}")
         return the_plan
 
     async def deploy(self) -> None:
@@ -157,6 +159,7 @@ class DeployDialog:
         self.events.clear()
         self.log.clear()
         self.progress.set_visibility(True)
+        self.plan_box.set_value(False)  # make room for the progress log
         self.timer.activate()
         record = store_recorder(self.store, the_plan) if self.store is not None else None
         previous = last_details(self.store, self.pipeline.id) if self.store is not None else {}
@@ -185,8 +188,10 @@ class DeployDialog:
     def _drain(self) -> None:
         while self.events:
             state, message = self.events.pop(0)
+            if state == "running":  # the progress bar shows the running step; the log keeps outcomes
+                continue
             with self.log:
-                icon = {"running": "…", "done": "✓", "failed": "✗"}[state]
+                icon = "✓" if state == "done" else "✗"
                 ui.label(f"{icon} {message}").classes("text-negative" if state == "failed" else "")
         self.progress.set_value(self.progress_value)
 

@@ -42,14 +42,14 @@ async def test_deploy_from_the_dialog_shows_progress_links_and_history(page, fak
     state["factory"] = lambda: fake.client()
     await user.open("/")
     user.find(marker="open-deploy").click()
-    await user.should_see("Connected to")
-    await user.should_see("Upload")  # the plan
+    await user.should_see("Connected to", retries=50)
+    await user.should_see("Upload", retries=50)  # the plan
     state["dialog"].poll_seconds = 0
     user.find(marker="deploy-run").click()
     await _wait_for(lambda: state["dialog"].result is not None)
     await user.should_see("Open pipeline in the workspace")
     await user.should_see("✓ [1/")
-    await user.should_see("Status: pipeline update")
+    await user.should_see("Status: pipeline update", retries=50)
     pipeline_id, = fake.pipelines
     user.find(marker="deploy-close").click()
     user.find(marker="show-history").click()
@@ -64,7 +64,7 @@ async def test_without_a_workspace_the_dialog_is_a_dry_run(page, no_workspace):
     user.find(marker="open-deploy").click()
     await user.should_see("Dry run: no workspace is connected")
     await user.should_see("DATABRICKS_HOST")
-    await user.should_see("/Workspace/Users/your.name@example.com/lakestream/card-fraud")
+    await user.should_see("/Workspace/Users/your.name@example.com/lakestream/card-fraud", retries=50)
     assert not state["dialog"].deploy_button.enabled
 
 
@@ -74,7 +74,7 @@ async def test_a_failed_deploy_is_explained(page, fake):
     fake.deny("POST", r"/api/2\.0/pipelines$")
     await user.open("/")
     user.find(marker="open-deploy").click()
-    await user.should_see("Connected to")
+    await user.should_see("Connected to", retries=50)
     user.find(marker="deploy-run").click()
     await _wait_for(lambda: state["dialog"].result is not None)
     await user.should_see("permission denied")
