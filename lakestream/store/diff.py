@@ -171,3 +171,17 @@ def code_diff(old_files: dict[str, str], new_files: dict[str, str], *, context: 
             tofile=f"b/{path}" if new is not None else "/dev/null", n=context,
         ))
     return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
+
+
+def generated_code_diff(a: Pipeline, b: Pipeline, target: str = "auto", profile: str = "databricks") -> str:
+    """The unified diff of the code generated from `a` and from `b`; UserError when one cannot be generated."""
+    from lakestream.codegen import CodegenError, generate
+    from lakestream.errors import UserError
+
+    texts = []
+    for doc in (a, b):
+        try:
+            texts.append(generate(doc, target, profile).texts)
+        except CodegenError as error:
+            raise UserError(f"No code for version {doc.version} of {doc.name!r}: {error}") from None
+    return code_diff(texts[0], texts[1])
