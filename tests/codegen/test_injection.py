@@ -63,9 +63,10 @@ def sql_shape(text: str) -> list:
             for t in tokens]
 
 
-def shapes(code):
+def shapes(code, paths):
+    """The shapes of the files that changed (identical files are skipped: big runtime files cost time)."""
     return {path: python_shape(f.text) if f.language == "python" else sql_shape(f.text)
-            for path, f in code.files.items() if f.language in ("python", "sql")}
+            for path, f in code.files.items() if path in paths and f.language in ("python", "sql")}
 
 
 def _unwrap(annotation):
@@ -137,7 +138,9 @@ def test_hostile_values_stay_literals(case):
             continue
         accepted += 1
         assert base is not None, "a hostile value validated where a plain one did not"
-        assert shapes(hostile) == shapes(base), f"{value!r} changed the structure of the code"
+        assert hostile.files.keys() == base.files.keys()
+        changed = [p for p in base.files if hostile.files[p].text != base.files[p].text]
+        assert shapes(hostile, changed) == shapes(base, changed), f"{value!r} changed the structure of the code"
     ACCEPTED[case] = accepted
 
 
