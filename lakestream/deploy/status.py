@@ -78,6 +78,9 @@ def status(client, details: dict[str, Any]) -> DeployStatus:
                 result.update_state = _value(update.state) if update else None
             result.errors = pipeline_errors(client, pipeline_id)
         run_id = details.get("run_id")
+        if not run_id and details.get("job_id"):  # a continuous job starts its runs by itself
+            active = next(iter(client.jobs.list_runs(job_id=details["job_id"], active_only=True, limit=1)), None)
+            run_id = active.run_id if active else None
         if run_id:
             run = client.jobs.get_run(run_id)
             state = run.state

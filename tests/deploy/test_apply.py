@@ -102,3 +102,34 @@ def test_a_workspace_that_does_not_answer_times_out_quickly(fake, pipeline):
     time.sleep(1.6)  # the slow requests complete on the server after the client gave up
     result = deploy(pipeline, DeployOptions(target="sdp-sql"), fake.client())
     assert result.ok and len(fake.pipelines) == 1  # the name guard made the late creates harmless
+
+
+def test_hybrid_deploy_with_the_real_generator(fake):
+    from lakestream.pipeline import load_pipeline
+
+    absence = {"key_columns": ["customer_id"], "event_time_column": "ts", "watermark_delay": "5 minutes",
+               "trigger_condition": "status = 'add_to_cart'", "expected_condition": "status = 'purchase'",
+               "timeout": "1 hour"}
+    columns = [{"name": "customer_id", "type": "string"}, {"name": "status", "type": "string"},
+               {"name": "ts", "type": "timestamp"}]
+    doc = load_pipeline({
+        "name": "Cart abandon", "code_target": "hybrid", "settings": {"catalog": "main", "schema": "shop"},
+        "nodes": [
+            {"id": "n1", "type": "kafka_source", "config": {"bootstrap_servers": "b:9092", "topics": ["events"],
+                                                            "schema": columns}},
+            {"id": "n2", "type": "filter", "config": {"condition": "status IS NOT NULL"}},
+            {"id": "n3", "type": "absence_detector", "config": absence},
+            {"id": "n4", "type": "delta_table_sink", "config": {"table": "main.shop.abandoned"}},
+        ],
+        "edges": [{"id": "e1", "source": "n1", "target": "n2"}, {"id": "e2", "source": "n2", "target": "n3"},
+                  {"id": "e3", "source": "n3", "target": "n4"}],
+    })
+    result = deploy(doc, DeployOptions(), fake.client())
+    folder = "/Workspace/Users/tester@example.com/lakestream/cart-abandon"
+    assert result.target == "hybrid" and f"{folder}/lakestream_cep/__init__.py" in fake.objects
+    tasks = fake.jobs[result.job_id]["settings"]["tasks"]
+    assert [t["task_key"] for t in tasks] == ["prepare", "patterns"]
+    assert tasks[1]["spark_python_task"]["python_file"] == f"{folder}/stream_job.py"
+    assert fake.pipelines[result.pipeline_id]["spec"]["libraries"][0]["glob"]["include"] == f"{folder}/transformations/**"
+    source = fake.objects[f"{folder}/stream_job.py"]["content"].decode()
+    compile(source, "stream_job.py", "exec")  # what was uploaded is the generated Python, intact

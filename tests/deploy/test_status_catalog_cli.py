@@ -97,3 +97,11 @@ def test_cli_deploy_applies_prints_links_and_waits(workspace_env, tmp_path, pipe
     workspace_env.deny("POST", r"/api/2\.0/workspace/import")
     assert main(["deploy", str(source), "--target", "sdp-sql"]) == 1
     assert "permission denied" in capsys.readouterr().err
+
+
+def test_a_continuous_job_runs_by_itself_and_its_run_is_found(fake, pipeline):
+    result = deploy(pipeline, DeployOptions(target="sss", schedule="continuous"), fake.client())
+    assert result.run_id is None and not fake.calls("POST", r"/jobs/run-now$")
+    current = [status(fake.client(), result.details()) for _ in range(3)][-1]
+    assert current.run_state == "RUNNING" and not current.finished
+    assert current.links["run"].startswith(f"{fake.url}/jobs/{result.job_id}/runs/")

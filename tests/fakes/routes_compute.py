@@ -222,6 +222,24 @@ def _install_jobs(fake) -> None:
         if settings.get("schedule") and settings.get("continuous"):
             raise ApiError(400, "INVALID_PARAMETER_VALUE", "A job cannot have both a schedule and continuous.")
 
+    def new_run(job_id: int) -> int:
+        record = fake.jobs[job_id]
+        run_id = fake.new_id()
+        missing = [t["spark_python_task"]["python_file"] for t in record["settings"].get("tasks", [])
+                   if "spark_python_task" in t and t["spark_python_task"]["python_file"] not in fake.objects]
+        fake.runs[run_id] = {"job_id": job_id, "step": 0, "start": _millis(),
+                             "tasks": [t["task_key"] for t in record["settings"].get("tasks", [])],
+                             "continuous": bool(record["settings"].get("continuous")),
+                             "message": f"File {missing[0]} not found." if missing else None}
+        return run_id
+
+    def start_continuous(job_id: int) -> None:
+        """An unpaused continuous job starts a run by itself, as the platform does."""
+        continuous = fake.jobs[job_id]["settings"].get("continuous") or {}
+        active = [r for r in fake.runs.values() if r["job_id"] == job_id and run_state(r)["life_cycle_state"] != "TERMINATED"]
+        if continuous.get("pause_status", "UNPAUSED") == "UNPAUSED" and continuous and not active:
+            new_run(job_id)
+
     def create(request):
         body = dict(request.json or {})
         acl = body.pop("access_control_list", None)
@@ -232,6 +250,7 @@ def _install_jobs(fake) -> None:
         check_settings(settings)
         job_id = fake.new_id()
         fake.jobs[job_id] = {"settings": settings, "creator": request.user, "created_time": _millis()}
+        start_continuous(job_id)
         return jobs.CreateResponse.from_dict({"job_id": job_id}).as_dict()
 
     def reset(request):
@@ -242,6 +261,7 @@ def _install_jobs(fake) -> None:
         settings = check_body(jobs.JobSettings, body.get("new_settings")).as_dict()
         check_settings(settings)
         record["settings"] = settings
+        start_continuous(int(body["job_id"]))
         return {}
 
     def as_base(job_id: int, expand: bool) -> dict[str, Any]:
@@ -273,14 +293,8 @@ def _install_jobs(fake) -> None:
     def run_now(request):
         body = request.json or {}
         check_params(jobs.JobsAPI.run_now, body)
-        record = job(body.get("job_id"))
-        run_id = fake.new_id()
-        missing = [t["spark_python_task"]["python_file"] for t in record["settings"].get("tasks", [])
-                   if "spark_python_task" in t and t["spark_python_task"]["python_file"] not in fake.objects]
-        fake.runs[run_id] = {"job_id": int(body["job_id"]), "step": 0, "start": _millis(),
-                             "tasks": [t["task_key"] for t in record["settings"].get("tasks", [])],
-                             "continuous": bool(record["settings"].get("continuous")),
-                             "message": f"File {missing[0]} not found." if missing else None}
+        job(body.get("job_id"))
+        run_id = new_run(int(body["job_id"]))
         return jobs.RunNowResponse.from_dict({"run_id": run_id, "number_in_job": run_id}).as_dict()
 
     def run_state(run: dict[str, Any]) -> dict[str, Any]:
@@ -289,6 +303,21 @@ def _install_jobs(fake) -> None:
         failed = run["message"] is not None or fake.run_outcome == "FAILED"
         return {"life_cycle_state": "TERMINATED", "result_state": "FAILED" if failed else "SUCCESS",
                 "state_message": run["message"] or ("Task failed." if failed else "")}
+
+    def list_runs(request):
+        job_id = int(request.arg("job_id") or 0)
+        active_only = request.arg("active_only") == "true"
+        found = sorted((rid for rid, r in fake.runs.items() if not job_id or r["job_id"] == job_id), reverse=True)
+        if active_only:
+            found = [rid for rid in found if run_state(fake.runs[rid])["life_cycle_state"] != "TERMINATED"]
+        chunk, token = _page(found, request, 25, "limit")
+        items = [{"run_id": rid, "job_id": fake.runs[rid]["job_id"], "state": run_state(fake.runs[rid]),
+                  "start_time": fake.runs[rid]["start"]} for rid in chunk]
+        out = jobs.ListRunsResponse.from_dict({"runs": items}).as_dict()
+        out["has_more"] = token is not None
+        if token:
+            out["next_page_token"] = token
+        return out
 
     def get_run(request):
         run_id = int(request.arg("run_id") or 0)
@@ -312,4 +341,5 @@ def _install_jobs(fake) -> None:
         ("GET", re.compile(r"/api/2\.2/jobs/get"), get),
         ("POST", re.compile(r"/api/2\.2/jobs/run-now"), run_now),
         ("GET", re.compile(r"/api/2\.2/jobs/runs/get"), get_run),
+        ("GET", re.compile(r"/api/2\.2/jobs/runs/list"), list_runs),
     ]
