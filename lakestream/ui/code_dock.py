@@ -9,6 +9,7 @@ from nicegui import background_tasks, run, ui
 from lakestream.pipeline import Pipeline
 from lakestream.ui import code_model
 from lakestream.ui.code_model import TABS, CodeView
+from lakestream.ui.guard import notify
 
 LANGUAGES = {"python": "Python", "sql": "SQL", "yaml": "YAML"}
 
@@ -119,15 +120,15 @@ class CodeDock:
     def _copy(self) -> None:
         if self.view and self.view.files:
             ui.clipboard.write(self.view.files[self.file_index].text)
-            ui.notify("Code copied", type="positive")
+            notify("Code copied", type="positive")
         else:
-            ui.notify("No code to copy yet", type="warning")
+            notify("No code to copy yet", type="warning")
 
     def _download(self) -> None:
         if not self.view or not self.view.files:
-            ui.notify(self.view.error if self.view and self.view.error else "No code to download yet", type="warning")
+            notify(self.view.error if self.view and self.view.error else "No code to download yet", type="warning")
             return
         name = (self.pipeline.name if self.pipeline else "pipeline").strip() or "pipeline"
         safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name)[:60]
         ui.download.content(code_model.zip_bytes(self.view), f"{safe}-{self.view.target}.zip", "application/zip")
-        ui.notify("Code downloaded", type="positive")
+        notify("Code downloaded", type="positive")

@@ -15,13 +15,18 @@ from lakestream.nodes import UnknownNodeType
 log = logging.getLogger("lakestream.ui")
 
 
+def notify(message: str, type: str = "info", **options: Any) -> None:  # noqa: A002 (NiceGUI's own name)
+    """A toast in the builder's style: bottom right, short, several lines when needed."""
+    ui.notify(message, type=type, position="bottom-right", timeout=options.pop("timeout", 3000),
+              multi_line=True, **options)
+
+
 def _report(handler: Any, error: Exception) -> None:
     if isinstance(error, (UserError, UnknownNodeType)):
-        ui.notify(str(error), type="negative", multi_line=True)
+        notify(str(error), type="negative")
         return
     log.error("unexpected error in %s", getattr(handler, "__name__", handler), exc_info=error)
-    ui.notify(f"Something went wrong ({type(error).__name__}); it was logged. Your work is unchanged.",
-              type="negative")
+    notify(f"Something went wrong ({type(error).__name__}); it was logged. Your work is unchanged.", type="negative")
 
 
 def guarded(handler):

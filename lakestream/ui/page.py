@@ -21,7 +21,7 @@ from lakestream.ui.canvas import FlowCanvas
 from lakestream.ui.code_dock import CodeDock
 from lakestream.ui.config_panel import ConfigPanel
 from lakestream.ui.graph_view import graph_payload
-from lakestream.ui.guard import guarded
+from lakestream.ui.guard import guarded, notify
 from lakestream.ui.header import Header
 from lakestream.ui.palette import Palette
 from lakestream.ui.problems import ProblemsPanel, summary
@@ -134,7 +134,7 @@ class BuilderPage:
         self.session.apply(document)
         self.session.selection = [node_id]
         self.refresh(rebuild_config=True, select=[node_id])
-        ui.notify(f"Added {document.node(node_id).spec.name}", type="positive")
+        notify(f"Added {document.node(node_id).spec.name}", type="positive")
         return node_id
 
     def on_drop(self, e: Any) -> None:
@@ -146,10 +146,10 @@ class BuilderPage:
             document, _ = editing.connect(self.doc, args["source"], args.get("sourceHandle") or "out",
                                           args["target"], args.get("targetHandle") or "in")
         except editing.EditError as error:
-            ui.notify(f"Connection refused: {error}", type="warning", multi_line=True)
+            notify(f"Connection refused: {error}", type="warning")
             return
         self.apply(document)
-        ui.notify("Connected", type="positive")
+        notify("Connected", type="positive")
 
     def on_moved(self, e: Any) -> None:
         moves = {m["id"]: (float(m["x"]), float(m["y"])) for m in e.args.get("nodes", [])}
@@ -168,7 +168,7 @@ class BuilderPage:
         removed = len(self.doc.nodes) - len(document.nodes)
         self.session.apply(document)
         self.refresh(rebuild_config=bool(removed))
-        ui.notify(f"Deleted {removed} node(s)" if removed else "Connection deleted", type="info")
+        notify(f"Deleted {removed} node(s)" if removed else "Connection deleted", type="info")
 
     def on_selection(self, e: Any) -> None:
         before = self.session.selected_node
@@ -190,7 +190,7 @@ class BuilderPage:
         if issue.node_id:
             self.select_node(issue.node_id, issue.field)
         elif issue.hint:
-            ui.notify(issue.hint, type="info")
+            notify(issue.hint, type="info")
 
     # --- config panel -------------------------------------------------------------------------
     def set_label(self, node_id: str, label: str) -> None:
@@ -206,53 +206,53 @@ class BuilderPage:
         if self.session.undo():
             self.refresh(rebuild_config=True)
         else:
-            ui.notify("Nothing to undo", type="info")
+            notify("Nothing to undo", type="info")
 
     def redo(self) -> None:
         if self.session.redo():
             self.refresh(rebuild_config=True)
         else:
-            ui.notify("Nothing to redo", type="info")
+            notify("Nothing to redo", type="info")
 
     def copy(self) -> None:
         if not self.session.selection:
-            ui.notify("Select nodes to copy", type="info")
+            notify("Select nodes to copy", type="info")
             return
         self.session.clip = editing.copy(self.doc, self.session.selection)
-        ui.notify(f"Copied {len(self.session.clip.nodes)} node(s)", type="positive")
+        notify(f"Copied {len(self.session.clip.nodes)} node(s)", type="positive")
 
     def paste(self) -> None:
         if not self.session.clip:
-            ui.notify("Nothing to paste: copy nodes first", type="info")
+            notify("Nothing to paste: copy nodes first", type="info")
             return
         document, ids = editing.paste(self.doc, self.session.clip)
         self.session.apply(document)
         self.session.selection = ids
         self.refresh(rebuild_config=True, select=ids)
-        ui.notify(f"Pasted {len(ids)} node(s)", type="positive")
+        notify(f"Pasted {len(ids)} node(s)", type="positive")
 
     def duplicate(self) -> None:
         if not self.session.selection:
-            ui.notify("Select nodes to duplicate", type="info")
+            notify("Select nodes to duplicate", type="info")
             return
         document, ids = editing.duplicate(self.doc, self.session.selection)
         self.session.apply(document)
         self.session.selection = ids
         self.refresh(rebuild_config=True, select=ids)
-        ui.notify(f"Duplicated {len(ids)} node(s)", type="positive")
+        notify(f"Duplicated {len(ids)} node(s)", type="positive")
 
     def delete_selection(self) -> None:
         self.delete(nodes=list(self.session.selection))
 
     def layout(self) -> None:
         self.apply(editing.auto_layout(self.doc), fit=True)
-        ui.notify("Laid out left to right", type="positive")
+        notify("Laid out left to right", type="positive")
 
     async def rename(self) -> None:
         name = await dialogs.ask_text("Rename pipeline", self.doc.name)
         if name is not None:
             self.apply(editing.rename(self.doc, name))
-            ui.notify(f"Renamed to {self.doc.name}", type="positive")
+            notify(f"Renamed to {self.doc.name}", type="positive")
 
     async def _may_discard(self) -> bool:
         return not self.session.dirty or await dialogs.confirm(
@@ -265,7 +265,7 @@ class BuilderPage:
     async def new(self) -> None:
         if await self._may_discard():
             self._open_document(Pipeline(), saved=False)
-            ui.notify("New pipeline", type="positive")
+            notify("New pipeline", type="positive")
 
     async def open(self) -> None:
         if not await self._may_discard():
@@ -276,7 +276,7 @@ class BuilderPage:
     async def open_id(self, pipeline_id: str) -> None:
         document = await run.io_bound(self.store.get, pipeline_id)
         self._open_document(document, saved=True)
-        ui.notify(f"Opened {document.name}", type="positive")
+        notify(f"Opened {document.name}", type="positive")
 
     async def save(self) -> None:
         document = self.doc
@@ -289,31 +289,31 @@ class BuilderPage:
             await self._resolve_conflict(conflict)
             return
         except StoreError as error:
-            ui.notify(f"Not saved: {error}", type="negative", multi_line=True)
+            notify(f"Not saved: {error}", type="negative")
             return
         self.session.mark_saved(saved)
         self.header.update()
-        ui.notify(f"Saved {saved.name} (version {saved.version})", type="positive")
+        notify(f"Saved {saved.name} (version {saved.version})", type="positive")
 
     async def _resolve_conflict(self, conflict: ConflictError) -> None:
         choice = await dialogs.conflict_dialog(str(conflict))
         if choice == "reload":
             self._open_document(conflict.theirs, saved=True)
-            ui.notify("Reloaded the latest version", type="info")
+            notify("Reloaded the latest version", type="info")
         elif choice == "copy":
             saved = await run.io_bound(self.store.save_as, conflict.mine, f"{conflict.mine.name} (copy)")
             self._open_document(saved, saved=True)
-            ui.notify(f"Saved as a copy: {saved.name}", type="positive")
+            notify(f"Saved as a copy: {saved.name}", type="positive")
         elif choice == "overwrite":
             saved = await run.io_bound(self.store.save, conflict.mine, conflict.theirs.version)
             self.session.mark_saved(saved)
             self.header.update()
-            ui.notify(f"Saved (version {saved.version})", type="positive")
+            notify(f"Saved (version {saved.version})", type="positive")
 
     def export(self) -> None:
         ui.download.content(self.doc.to_json().encode("utf-8"), f"{safe_file_name(self.doc.name)}.lakestream.json",
                             "application/json")
-        ui.notify("Exported", type="positive")
+        notify("Exported", type="positive")
 
     async def import_text(self, text: str | bytes, file_name: str = "file") -> bool:
         """Load a document; a bad file shows every problem and changes nothing."""
@@ -322,13 +322,13 @@ class BuilderPage:
         except DocumentError as error:
             dialogs.problems_dialog(f"{file_name} is not a valid pipeline",
                                     [f"{p}: {m}" if p else m for p, m in error.problems])
-            ui.notify(f"Import failed: {file_name} is not a valid pipeline", type="negative")
+            notify(f"Import failed: {file_name} is not a valid pipeline", type="negative")
             return False
         if not await self._may_discard():
             return False
         # an imported file becomes a new pipeline of this store (its own id and version history)
         self._open_document(document.model_copy(update={"id": Pipeline().id, "version": 0}), saved=False)
-        ui.notify(f"Imported {document.name}", type="positive")
+        notify(f"Imported {document.name}", type="positive")
         return True
 
     async def templates(self) -> None:
@@ -337,7 +337,7 @@ class BuilderPage:
         async def pick(card: gallery.TemplateCard) -> None:
             if await self._may_discard():
                 self._open_document(gallery.instantiate(card), saved=False)
-                ui.notify(f"Started from the template {card.name}", type="positive")
+                notify(f"Started from the template {card.name}", type="positive")
 
         dialogs.gallery_dialog(cards, guarded(pick))
 

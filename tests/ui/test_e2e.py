@@ -1,0 +1,268 @@
+"""End to end in real headless Chromium: build, check, save, reopen and import a pipeline as a user would.
+
+Runs `lakestream ui` as a subprocess on a free port with its own store folder; screenshots of the main
+states go to test-results/ (kept by CI as artifacts).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`lakestream ui` on 127.0.0.1 with an empty local store."""
+    home = tmp_path_factory.mktemp("home")
+    port = _free_port()
+    env = {**os.environ, "LAKESTREAM_HOME": str(home), "LAKESTREAM_STORE": "local"}
+    # NiceGUI switches to its own test mode when it sees pytest's variable: this is a real server
+    for name in ("DATABRICKS_APP_PORT", "PYTEST_CURRENT_TEST", "NICEGUI_USER_SIMULATION"):
+        env.pop(name, None)
+    log = open(home / "server.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "lakestream", "ui", "--port", str(port)],
+                               stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 30
+    while process.poll() is None and time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        log.flush()
+        pytest.fail(f"lakestream ui did not start: {(home / 'server.log').read_text()}")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require(Path(CHROMIUM).exists(), "Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    tab.goto(server)
+    tab.wait_for_selector(".vue-flow")
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def shot(page, name: str) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(RESULTS / f"ui-{name}.png"))
+
+
+def drag_from_palette(page, type_id: str, x: int, y: int) -> None:
+    page.locator(f".ls-palette-item[data-node-type={type_id}]").drag_to(
+        page.locator(".vue-flow"), target_position={"x": x, "y": y})
+
+
+def node(page, node_id: str):
+    return page.locator(f".vue-flow__node[data-id={node_id}]")
+
+
+def connect(page, source: str, target: str) -> None:
+    start = node(page, source).locator(".vue-flow__handle.source").first.bounding_box()
+    end = node(page, target).locator(".vue-flow__handle.target").first.bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=12)
+    page.mouse.up()
+
+
+def field(page, path: str):
+    return page.locator(f'.ls-field[data-field="{path}"]').first
+
+
+def fill(page, path: str, text: str) -> None:
+    box = field(page, path).locator("input, textarea").first
+    box.fill(text)
+    box.press("Tab")
+
+
+def select_node(page, node_id: str, expect: str) -> None:
+    node(page, node_id).locator(".ls-node-head").click()
+    page.locator(".ls-config").get_by_text(expect, exact=True).first.wait_for()
+
+
+def toast(page, text: str) -> None:
+    page.locator(".q-notification").filter(has_text=text).first.wait_for(timeout=5000)
+
+
+def code_text(page) -> str:
+    return page.locator(".ls-code .cm-content").inner_text()
+
+
+def export(page) -> dict:
+    with page.expect_download() as download:
+        page.locator("button:has(i:text('download'))").first.click()
+    return json.loads(Path(download.value.path()).read_text())
+
+
+def test_build_check_save_reopen_undo_and_import(page, tmp_path):
+    shot(page, "01-empty")
+    page.get_by_text("Start your pipeline").wait_for()
+
+    # drag a Kafka source, a filter and a Delta sink from the palette, and connect them
+    drag_from_palette(page, "kafka_source", 140, 140)
+    drag_from_palette(page, "filter", 440, 140)
+    drag_from_palette(page, "delta_table_sink", 740, 140)
+    node(page, "n3").wait_for()
+    connect(page, "n1", "n2")
+    connect(page, "n2", "n3")
+    page.wait_for_function("document.querySelectorAll('.vue-flow__edge').length === 2")
+    assert page.get_by_text("Start your pipeline").is_hidden()
+
+    # an invalid connection is refused at once, with the reason
+    drag_from_palette(page, "kafka_source", 140, 340)
+    node(page, "n4").wait_for()
+    connect(page, "n4", "n2")
+    toast(page, "Filter takes one input")
+    shot(page, "02-refused-connection")
+    assert page.locator(".vue-flow__edge").count() == 2
+    select_node(page, "n4", "Kafka topic")
+    page.keyboard.press("Delete")
+    node(page, "n4").wait_for(state="detached")
+
+    # fill the forms
+    select_node(page, "n1", "Kafka topic")
+    fill(page, "bootstrap_servers", "broker:9092")
+    topics = field(page, "topics").locator("input").first
+    topics.fill("payments")
+    topics.press("Enter")
+    field(page, "schema").get_by_role("button", name="Add").click()
+    field(page, "schema[0].name").wait_for()
+    fill(page, "schema[0].name", "card_id")
+    fill(page, "schema[0].type", "string")
+    field(page, "schema").get_by_role("button", name="Add").click()
+    field(page, "schema[1].name").wait_for()
+    fill(page, "schema[1].name", "amount")
+    fill(page, "schema[1].type", "double")
+    select_node(page, "n2", "Filter")
+    fill(page, "condition", "amount >")
+    field(page, "condition").get_by_text("is not a valid Spark SQL expression").wait_for()
+    fill(page, "condition", "amount > 100")
+    node(page, "n2").locator(".ls-node-msg").wait_for(state="detached")
+    shot(page, "03-forms")
+
+    # one problem left: the sink's table; fix it from the problems panel
+    page.get_by_role("tab", name="Problems").click()
+    problem = page.locator(".ls-problem").filter(has_text="table is required")
+    problem.click()
+    page.locator(".ls-config").get_by_text("Delta table", exact=True).first.wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.closest('[data-field=\"table\"]')")
+    page.keyboard.type("main.fraud.big_payments")
+    page.keyboard.press("Tab")
+    page.locator(".ls-problems").get_by_text("No problems").wait_for()
+    shot(page, "04-problems-fixed")
+
+    # the SDP SQL follows the edits
+    page.get_by_role("tab", name="Code").click()
+    page.locator(".ls-code-bar").get_by_text("SDP SQL", exact=True).click()
+    page.wait_for_function(
+        "document.querySelector('.ls-code .cm-content') && "
+        "document.querySelector('.ls-code .cm-content').innerText.includes('big_payments')")
+    sql = code_text(page)
+    assert "WHERE amount > 100" in sql and "'broker:9092'" in sql
+    select_node(page, "n3", "Delta table")
+    fill(page, "table", "main.fraud.large_payments")
+    page.wait_for_function(
+        "document.querySelector('.ls-code .cm-content').innerText.includes('large_payments')")
+    shot(page, "05-code")
+
+    # save, reload the page, reopen the pipeline: identical
+    page.locator(".vue-flow__pane").click(position={"x": 600, "y": 400})
+    page.keyboard.press("Control+s")
+    toast(page, "(version 1)")
+    saved = export(page)
+    page.reload()
+    page.wait_for_selector(".vue-flow")
+    page.get_by_text("Start your pipeline").wait_for()
+    page.locator("button:has(i:text('folder_open'))").click()
+    page.locator(".q-dialog tbody tr").filter(has_text=saved["name"]).first.click()
+    node(page, "n3").wait_for()
+    assert export(page) == saved
+    shot(page, "06-reopened")
+
+    # undo / redo of a label edit (typing is one step)
+    select_node(page, "n2", "Filter")
+    label = page.locator(".ls-config input[placeholder=Filter]")
+    label.fill("Big payments")
+    label.press("Tab")
+    node(page, "n2").get_by_text("Big payments").wait_for()
+    page.locator(".vue-flow__pane").click(position={"x": 600, "y": 400})
+    page.keyboard.press("Control+z")
+    node(page, "n2").locator(".ls-node-label").filter(has_text="Filter").wait_for()
+    page.keyboard.press("Control+Shift+z")
+    node(page, "n2").get_by_text("Big payments").wait_for()
+
+    # a broken file is refused with its errors; nothing changes
+    broken = tmp_path / "broken.lakestream.json"
+    broken.write_text(json.dumps({"format": 1, "name": "x", "nodes": [{"id": "a", "type": "kafka_sorce"}]}))
+    page.locator("button:has(i:text('upload_file'))").click()
+    page.locator(".q-dialog input[type=file]").set_input_files(str(broken))
+    page.get_by_text("broken.lakestream.json is not a valid pipeline").first.wait_for()
+    page.get_by_text("Did you mean 'kafka_source'?").first.wait_for()
+    shot(page, "07-import-error")
+    page.keyboard.press("Escape")
+    assert page.locator(".vue-flow__node").count() == 3
+
+
+@pytest.mark.parametrize("payload", ["<script>window.__xss = 1</script>", '<img src=x onerror="window.__xss = 1">'])
+def test_markup_in_labels_and_values_renders_as_text(page, payload):
+    drag_from_palette(page, "filter", 300, 200)
+    node(page, "n1").wait_for()
+    select_node(page, "n1", "Filter")
+    label = page.locator(".ls-config input[placeholder=Filter]")
+    label.fill(payload)
+    label.press("Tab")
+    fill(page, "condition", f"note = '{payload}'")
+    card = node(page, "n1").locator(".ls-node-label")
+    card.filter(has_text=payload).wait_for()
+    assert card.inner_text() == payload
+    assert node(page, "n1").locator("img, script").count() == 0
+    page.get_by_role("tab", name="Problems").click()
+    page.locator(".ls-problems").get_by_text(payload).first.wait_for()
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__xss") is None
+    shot(page, "08-xss")
