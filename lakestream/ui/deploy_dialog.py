@@ -20,6 +20,7 @@ from lakestream.deploy import DeployError, DeployOptions, NotConnected, apply, c
 from lakestream.deploy import last_details, store_recorder
 from lakestream.deploy.app import identity_from_headers
 from lakestream.deploy.bundle import bundle_files
+from lakestream.deploy.catalog import CatalogBrowser, CatalogError
 from lakestream.deploy.errors import CONNECT_HELP
 from lakestream.deploy.plan import slug
 from lakestream.deploy.status import status
@@ -99,8 +100,12 @@ class DeployDialog:
             ui.select(SCHEDULES, label="Schedule").bind_value(v, "schedule").mark("deploy-schedule")
             ui.input("Quartz cron").bind_value(v, "cron").bind_visibility_from(v, "schedule", backward=lambda s: s == "cron")
             ui.input("Time zone").bind_value(v, "timezone").bind_visibility_from(v, "schedule", backward=lambda s: s == "cron")
-            ui.input("Catalog").bind_value(v, "catalog").mark("deploy-catalog")
-            ui.input("Schema").bind_value(v, "schema").mark("deploy-schema")
+            # Free text until connected; then the workspace's catalogs and schemas are offered too.
+            self.catalog_select = ui.select([v["catalog"]] if v["catalog"] else [], label="Catalog",
+                                            with_input=True, new_value_mode="add-unique",
+                                            on_change=self._catalog_changed).bind_value(v, "catalog").mark("deploy-catalog")
+            self.schema_select = ui.select([v["schema"]] if v["schema"] else [], label="Schema", with_input=True,
+                                           new_value_mode="add-unique").bind_value(v, "schema").mark("deploy-schema")
             ui.input("Checkpoint root", placeholder="/Volumes/<catalog>/<schema>/<volume>/checkpoints") \
                 .bind_value(v, "checkpoint_root")
         ui.checkbox("Start now").bind_value(v, "start").mark("deploy-start")
@@ -132,10 +137,29 @@ class DeployDialog:
             self.user = checked.user
             self.connection.set_text(checked.message)
             self.deploy_button.enable()
+            self.browser = CatalogBrowser(self.client)
+            await self._offer(self.catalog_select, self.browser.catalogs)
+            await self._catalog_changed()
         elif checked is not None:
             self.client = None
             self.connection.set_text(f"Dry run: {checked.message}. {CONNECT_HELP}")
         await self.show_plan()
+
+    browser: CatalogBrowser | None = None
+
+    async def _offer(self, select: ui.select, load, *args) -> None:
+        """Add the workspace's names to a select (a catalog that cannot be read leaves it free text)."""
+        try:
+            names = await run.io_bound(load, *args)
+        except CatalogError as error:
+            ui.notify(str(error), type="warning")
+            return
+        current = select.value
+        select.set_options(sorted(set(names) | ({current} if current else set())), value=current)
+
+    async def _catalog_changed(self, _event: Any = None) -> None:
+        if self.browser is not None and self.values["catalog"]:
+            await self._offer(self.schema_select, self.browser.schemas, self.values["catalog"])
 
     async def show_plan(self):
         self.plan_view.clear()
@@ -255,3 +279,64 @@ def deployments_panel(store, pipeline_id: str) -> ui.element:
             if details.get("error"):
                 ui.label(details["error"]).classes("text-xs text-negative")
     return panel
+
+
+async def pick_table(browser: CatalogBrowser, initial: str = "") -> tuple[str, list[dict[str, str]]] | None:
+    """A catalog → schema → table picker showing the columns; returns (full name, schema fields) or None.
+
+    Forms use it for Delta / Unity Catalog table fields, and to import a source's schema from a table.
+    """
+    parts = (initial.split(".") + ["", "", ""])[:3] if initial.count(".") == 2 else ["", "", ""]
+    chosen = {"catalog": parts[0], "schema": parts[1], "table": parts[2]}
+    with ui.dialog() as dialog, ui.card().classes("w-[560px] max-w-full").mark("table-picker"):
+        ui.label("Choose a table").classes("text-h6")
+        catalog = ui.select([], label="Catalog").bind_value(chosen, "catalog").classes("w-full").mark("pick-catalog")
+        schema = ui.select([], label="Schema").bind_value(chosen, "schema").classes("w-full").mark("pick-schema")
+        table = ui.select([], label="Table").bind_value(chosen, "table").classes("w-full").mark("pick-table")
+        columns = ui.column().classes("w-full gap-0 text-sm font-mono").mark("pick-columns")
+        message = ui.label("").classes("text-negative text-sm")
+
+        async def load(select: ui.select, call, *args) -> None:
+            try:
+                names = await run.io_bound(call, *args)
+            except CatalogError as error:
+                message.set_text(str(error))
+                return
+            select.set_options(names, value=select.value if select.value in names else None)
+
+        async def on_catalog(_=None):
+            if chosen["catalog"]:
+                await load(schema, browser.schemas, chosen["catalog"])
+
+        async def on_schema(_=None):
+            if chosen["catalog"] and chosen["schema"]:
+                await load(table, browser.tables, chosen["catalog"], chosen["schema"])
+
+        async def on_table(_=None):
+            columns.clear()
+            if all(chosen.values()):
+                try:
+                    found = await run.io_bound(browser.columns, ".".join(chosen.values()))
+                except CatalogError as error:
+                    message.set_text(str(error))
+                    return
+                with columns:
+                    for column in found:
+                        ui.label(f"{column.name}  {column.type}")
+
+        catalog.on_value_change(on_catalog)
+        schema.on_value_change(on_schema)
+        table.on_value_change(on_table)
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=lambda: dialog.submit(None)).props("flat")
+            ui.button("Use this table", on_click=lambda: dialog.submit(".".join(chosen.values()))
+                      if all(chosen.values()) else None).mark("pick-ok")
+    await load(catalog, browser.catalogs)
+    await on_catalog()
+    await on_schema()
+    await on_table()
+    full_name = await dialog
+    if not full_name:
+        return None
+    fields = await run.io_bound(browser.schema_fields, full_name)
+    return full_name, fields
