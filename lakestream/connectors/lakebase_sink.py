@@ -144,7 +144,7 @@ class LakebaseWriter:
         if conn is not None:
             conn.close()
 
-    def _run(self, work: Callable[[Any], None]) -> None:
+    def _run(self, work: Callable[[Any], None], columns: Sequence[str] = ()) -> None:
         """Run `work(connection)` in one transaction, retrying on connection trouble."""
         import psycopg
 
@@ -159,7 +159,11 @@ class LakebaseWriter:
                 raise Transient(_first_line(error)) from None
             except psycopg.Error as error:
                 code = f" [{error.sqlstate}]" if error.sqlstate else ""
-                raise Permanent(_first_line(error) + code) from None
+                hint = ""
+                if error.sqlstate == "42703" and columns:  # undefined column
+                    hint = (f"; the table needs every column of the stream ({', '.join(columns)}): "
+                            "select fewer columns upstream or add them to the table")
+                raise Permanent(_first_line(error) + code + hint) from None
 
         try:
             call_with_retries(attempt, self.policy)
@@ -192,7 +196,7 @@ class LakebaseWriter:
                 for chunk in chunks(values, self.rows_per_statement):
                     cursor.executemany(statement, chunk)
 
-        self._run(work)
+        self._run(work, columns)
         return len(values)
 
 

@@ -67,6 +67,14 @@ def test_missing_table_is_a_permanent_error_naming_the_table(postgres):
     assert caught.value.attempts == 1
 
 
+def test_a_column_missing_in_the_table_names_the_stream_columns(postgres, table):
+    writer = LakebaseWriter(postgres.params, table, retries=0)
+    postgres.query(writer.create_sql([("id", "bigint")]).as_string())
+    with pytest.raises(ConnectorError, match=r'column "extra" of relation .* does not exist \[42703\]; the table '
+                                             r"needs every column of the stream \(id, extra\)"):
+        writer.write_rows([{"id": 1, "extra": "x"}], ["id", "extra"])
+
+
 def test_wrong_password_and_unreachable_server_fail_clearly(postgres):
     with pytest.raises(ConnectorError, match="password authentication failed"):
         LakebaseWriter({**postgres.params, "password": "wrong"}, "t", retries=0).write_rows([{"id": 1}], ["id"])
