@@ -85,10 +85,18 @@ def test_skip_and_rows_per_match_are_normalised():
     assert config(after_match_skip="to up").after_match_skip == "TO LAST UP"
 
 
-def test_streaming_needs_watermark_ascending_time_and_no_end_anchor():
-    assert NODE.targets_for(config(watermark_delay=None)) == frozenset()
-    assert NODE.targets_for(config(pattern="STRT DOWN+ UP+ $")) == frozenset()
-    assert NODE.targets_for(config(order_by=[{"column": "ts", "desc": True}])) == frozenset()
+@pytest.mark.parametrize("changes, field, fragment", [
+    ({"watermark_delay": None}, "watermark_delay", "needs a watermark delay"),
+    ({"pattern": "STRT DOWN+ UP+ $"}, "pattern", "no partition end"),
+    ({"order_by": [{"column": "ts", "desc": True}]}, "order_by[0].column", "ts is timestamp DESC"),
+    ({"order_by": [{"column": "id"}]}, "order_by[0].column", "id is bigint"),
+])
+def test_streaming_needs_watermark_ascending_time_and_no_end_anchor(changes, field, fragment):
+    cfg = config(**changes)
+    assert NODE.targets_for(cfg) == (frozenset() if "order_by" not in changes or changes["order_by"][0].get("desc")
+                                     else frozenset({Target.SSS}))
+    found = [f for f in findings(cfg) if f.severity == "error"]
+    assert [(f.field, fragment in f.message) for f in found] == [(field, True)]
 
 
 def test_missing_within_is_a_warning_on_within():
@@ -100,3 +108,8 @@ def test_unknown_input_schema_still_checks_syntax():
     assert findings(config(), schema=())[0:0] == []
     bad = findings(config(define={"DOWN": "price <"}), schema=())
     assert bad[0].field == "define.DOWN"
+
+
+def test_an_unclosed_quote_is_a_message_not_a_crash():
+    found = findings(config(define={"DOWN": "symbol = 'abc"}))
+    assert found[0].field == "define.DOWN" and "not a valid expression" in found[0].message

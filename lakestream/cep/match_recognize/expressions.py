@@ -79,8 +79,9 @@ def parse(text: str) -> exp.Expression:
         raise ExprError("must be one expression, not statements")
     try:
         tree = sqlglot.parse_one(rewrite(text), read="spark")
-    except sqlglot.errors.ParseError as error:
-        detail = error.errors[0]["description"] if error.errors else str(error)
+    except sqlglot.errors.SqlglotError as error:  # ParseError, TokenError (an unclosed quote), …
+        errors = getattr(error, "errors", None)
+        detail = errors[0]["description"] if errors else str(error).splitlines()[0]
         raise ExprError(f"is not a valid expression ({detail})") from None
     if isinstance(tree, (exp.Command, exp.DDL, exp.DML, exp.Query)):
         raise ExprError("must be one expression, not a statement")

@@ -46,8 +46,8 @@ def _python(value):
 class MatchRecognizeProcessor(StatefulProcessor):
     """Runs one compiled MATCH_RECOGNIZE spec per grouping key; `output_types` are the Spark output types."""
 
-    def __init__(self, spec: dict, output_types: list[str]):
-        self.spec = spec
+    def __init__(self, spec: dict, output_types: list[str], time_zone: str = "UTC"):
+        self.spec = {**spec, "time_zone": time_zone}  # pandas gets wall-clock times of the session zone
         self.output_types = output_types
 
     def init(self, handle: StatefulProcessorHandle) -> None:
@@ -56,10 +56,11 @@ class MatchRecognizeProcessor(StatefulProcessor):
         self.state = handle.getValueState("match_recognize", _STATE)
 
     def handleInputRows(self, key, rows, timerValues):
-        columns = self.spec["columns"]
+        width = len(self.spec["columns"])
         new = []
         for frame in rows:
-            for row in frame[columns].astype(object).itertuples(index=False, name=None):
+            # by position: the input is selected in spec order, and Arrow may rename columns such as _x
+            for row in frame.iloc[:, :width].astype(object).itertuples(index=False, name=None):
                 new.append(tuple(_python(v) for v in row))
         yield from self._step(new, timerValues)
 

@@ -12,7 +12,7 @@ from lakestream.errors import UserError
 _CONSTANT_KEY = "__match_recognize_key"
 
 
-def streaming_spec(config: Any, columns: list[str], types: dict[str, str], time_zone: str = "UTC") -> dict:
+def streaming_spec(config: Any, columns: list[str], types: dict[str, str]) -> dict:
     """The compiled spec for streaming, after the streaming rules; raise UserError naming the field."""
     cfg = load_config(config)
     first = cfg.order_by[0]
@@ -27,7 +27,6 @@ def streaming_spec(config: Any, columns: list[str], types: dict[str, str], time_
         spec = compile_spec(cfg, columns, types)
     except SpecError as error:
         raise UserError(f"match_recognize {error.field}: {error}") from None
-    spec["time_zone"] = time_zone
     return spec
 
 
@@ -47,14 +46,15 @@ def match_recognize_stream(df, config: Any):
 
     types = {f.name: f.dataType.simpleString() for f in df.schema.fields}
     time_zone = df.sparkSession.conf.get("spark.sql.session.timeZone")
-    spec = streaming_spec(config, list(df.columns), types, time_zone)
+    spec = streaming_spec(config, list(df.columns), types)
     cfg = load_config(config)
     ddl, kinds = output_ddl(spec, types)
-    watermarked = df.withWatermark(cfg.order_by[0].column, cfg.watermark_delay)
+    from pyspark.sql import functions as F
+
+    selected = df.select(*[F.col(f"`{c.replace('`', '``')}`") for c in spec["columns"]])  # the processor reads by position
+    watermarked = selected.withWatermark(cfg.order_by[0].column, cfg.watermark_delay)
     keys = list(cfg.partition_by)
     if not keys:  # one global partition: transformWithState needs a grouping key
-        from pyspark.sql import functions as F
-
         watermarked, keys = watermarked.withColumn(_CONSTANT_KEY, F.lit(0)), [_CONSTANT_KEY]
     return watermarked.groupBy(*keys).transformWithStateInPandas(
-        MatchRecognizeProcessor(spec, kinds), ddl, "append", "EventTime")
+        MatchRecognizeProcessor(spec, kinds, time_zone), ddl, "append", "EventTime")

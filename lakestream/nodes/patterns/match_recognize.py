@@ -121,16 +121,32 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
         yield Finding("error", "match_recognize.invalid", str(error), field=error.field,
                       hint=_HINTS.get(error.field.split(".")[0].split("[")[0]))
         return
+    yield from _streaming_checks(config, {c.name.lower(): c.type for c in schema})
+
+
+def _streaming_checks(config: Config, types: dict[str, str]) -> Iterator[Finding]:
+    """A pipeline runs the node as a stream: event time first, a watermark, no `$`, a WITHIN bound."""
+    from lakestream.cep.match_recognize.pattern import has_anchor, parse_pattern
+
+    first = config.order_by[0]
+    found = types.get(first.column.lower())
+    if first.desc or (types and found not in ("timestamp", "timestamp_ntz")):
+        yield Finding("error", "match_recognize.stream_order",
+                      f"Streaming orders rows by event time: ORDER BY must start with a timestamp column, "
+                      f"ascending ({first.column} is {found or 'missing'}{' DESC' if first.desc else ''})",
+                      field="order_by[0].column",
+                      hint="Put the event-time column first; other ORDER BY columns work in lakestream replay")
+    if config.watermark_delay is None:
+        yield Finding("error", "pattern.watermark_required", "Streaming needs a watermark delay",
+                      field="watermark_delay", hint="How late may an event arrive? e.g. '10 seconds'")
+    if has_anchor(parse_pattern(config.pattern), "$"):
+        yield Finding("error", "match_recognize.end_anchor",
+                      "A stream has no partition end: the $ anchor can only match in lakestream replay",
+                      field="pattern", hint="Remove $, or bound the pattern with WITHIN instead")
     if config.within is None:
         yield Finding("warning", "pattern.unbounded_state",
                       "Without WITHIN a partial match can grow state without limit when streaming",
                       field="within", hint="Set within, e.g. '1 hour', to bound every match")
-    types = {c.name.lower(): c.type for c in schema}
-    first = config.order_by[0]
-    if types and types.get(first.column.lower()) not in (None, "timestamp", "timestamp_ntz"):
-        yield Finding("info", "match_recognize.batch_only",
-                      f"ORDER BY {first.column} is not a timestamp: the node runs in batch replay only",
-                      field="order_by[0].column", hint="Order by the event-time column first to stream it")
 
 
 _HINTS = {

@@ -1,0 +1,49 @@
+"""Context of match_recognize: the compiled spec (DEFINE/MEASURES already Python), shipped with its runtime.
+
+The generated code watermarks the input on the event-time column, groups by PARTITION BY and runs
+MatchRecognizeProcessor from the package lakestream_match_recognize written beside it (standard library
+plus pyspark/pandas: no sqlglot or pydantic on the cluster).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lakestream.cep.match_recognize as package
+from lakestream.cep.match_recognize.program import compile_spec
+from lakestream.codegen.escape import Code, ident, py
+
+PACKAGE = "lakestream_match_recognize"
+RUNTIME = ("__init__", "pattern", "runtime", "matcher", "engine", "processor")
+CONSTANT_KEY = "_ls_key"  # one global partition still needs a grouping key
+
+
+def ship(view) -> None:
+    """Write the runtime modules (relative imports only) beside the generated code."""
+    folder = Path(package.__file__).parent
+    for name in RUNTIME:
+        view.add_file(f"{PACKAGE}/{name}.py", (folder / f"{name}.py").read_text(encoding="utf-8"))
+
+
+def context(view) -> dict:
+    config = view.config
+    schema = view.input.schema
+    spec = compile_spec(config, [c.name for c in schema], {c.name: c.type for c in schema})
+    ship(view)
+    view.need(f"import {PACKAGE}", f"from {PACKAGE}.processor import MatchRecognizeProcessor",
+              "from pyspark import cloudpickle", "from pyspark.sql import functions as F")
+    keys = list(config.partition_by)
+    return {
+        "package": Code(PACKAGE),
+        "columns": [py(str(ident(c.name))) for c in schema],
+        "time_column": py(config.order_by[0].column),
+        "delay": py(config.watermark_delay),
+        "constant_key": py(CONSTANT_KEY) if not keys else None,
+        "group_by": [py(k) for k in keys] or [py(CONSTANT_KEY)],
+        "spec": py(spec),
+        "output_types": py([c.type for c in view.schema_out]),
+        "output_ddl": py(view.schema_ddl(view.schema_out)),
+    }
+
+
+CONTEXTS = {"match_recognize": context}
