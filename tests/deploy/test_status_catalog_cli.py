@@ -59,11 +59,12 @@ def test_catalog_browsing_is_cached_per_session(fake):
 
 def test_connection_check_is_short_and_never_raises(fake):
     assert check_connection(fake.client()).user == "tester@example.com"
+    refused = check_connection(fake.client("dapi-bad"))
+    assert not refused.ok and "refused the credentials" in refused.message
     fake.inject("GET", r"/scim/v2/Me$", status=None, delay=3, times=10)
     started = time.monotonic()
     checked = check_connection(fake.client(), timeout=0.5)
     assert not checked.ok and "did not answer" in checked.message and time.monotonic() - started < 4
-    assert not check_connection(fake.client("dapi-bad")).ok
 
 
 def test_no_workspace_configured_explains_how_to_connect(no_workspace):
@@ -105,3 +106,14 @@ def test_a_continuous_job_runs_by_itself_and_its_run_is_found(fake, pipeline):
     current = [status(fake.client(), result.details()) for _ in range(3)][-1]
     assert current.run_state == "RUNNING" and not current.finished
     assert current.links["run"].startswith(f"{fake.url}/jobs/{result.job_id}/runs/")
+
+
+def test_an_invalid_pipeline_is_refused_before_anything_is_done(no_workspace, tmp_path, capsys):
+    from tests.deploy.conftest import DOC
+
+    broken = {**DOC, "edges": DOC["edges"][:1]}  # the sink is no longer connected
+    source = tmp_path / "broken.json"
+    source.write_text(json.dumps(broken))
+    assert main(["deploy", str(source), "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("lakestream: Cannot generate code for 'Card fraud'") and "Traceback" not in err
