@@ -25,6 +25,7 @@ CASES = [
         rejects=(
             ({"security_protocol": "SASL_SSL"}, "SASL_SSL needs sasl_mechanism, sasl_username, sasl_password"),
             ({"starting_offsets": "timestamp"}, "needs starting_timestamp"),
+            ({"event_time": "event_ts"}, "'event_ts' is not a declared column"),
             ({"schema": [{"name": "a", "type": "varchar2"}]}, "is not a Spark type"),
             ({"schema": [{"name": "a", "type": "int"}, {"name": "a", "type": "int"}]}, "declared twice"),
         ),

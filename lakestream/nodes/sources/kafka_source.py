@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from lakestream.nodes.base import Category, Inputs, NodeType, Schema, schema_of
 from lakestream.nodes.fields import ColumnName, Columns, Model, RequiredText, SecretRef, Url, declared_schema
@@ -62,6 +62,15 @@ class Config(KafkaSecurity):
     event_time: ColumnName | None = Field(
         None, description="Column holding the event time; empty uses the Kafka record timestamp"
     )
+
+    @field_validator("event_time")
+    @classmethod
+    def _declared_time(cls, value, info: ValidationInfo):
+        # A source has no input to check columns against: its own declared schema is the reference.
+        declared = {c.name for c in info.data.get("schema_", ())} | {c.name for c in KAFKA_METADATA}
+        if value is not None and info.data.get("schema_") and value not in declared:
+            raise ValueError(f"{value!r} is not a declared column; pick one of the schema or _kafka_timestamp")
+        return value
 
     @model_validator(mode="after")
     def _consistent(self):
