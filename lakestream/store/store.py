@@ -157,6 +157,13 @@ class Store:
             updated_at=info.saved_at, updated_by=info.saved_by, deleted_at=deleted_at,
         )
 
+    def summary(self, pipeline_id: str) -> Summary:
+        """The list entry of one pipeline (NotFound when it does not exist)."""
+        entries = self.backend.list(paths.pipeline_dir(pipeline_id))
+        if not entries:
+            raise NotFound(f"No pipeline with id {pipeline_id} in {self.location}.")
+        return self._summary(pipeline_id, entries)
+
     def list(self, *, trash: bool = False) -> list[Summary]:
         """Summaries of the pipelines (or of the trash), most recently updated first; a pipeline whose
         files cannot be read is listed with `error` set, the others are unaffected."""
