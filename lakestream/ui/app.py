@@ -24,6 +24,9 @@ def builder(options: UiOptions, request: Request | None = None) -> BuilderPage:
     store = store_for_request(request, options.store, options.store_options)
     page = BuilderPage(store, request)
     page.build()
+    pipeline_id = request.query_params.get("open") if request is not None else None
+    if pipeline_id:  # a deep link: /?open=<pipeline id>
+        page.open_link(pipeline_id)
     return page
 
 

@@ -278,6 +278,15 @@ class BuilderPage:
         self._open_document(document, saved=True)
         notify(f"Opened {document.name}", type="positive")
 
+    def open_link(self, pipeline_id: str) -> None:
+        """Open a pipeline named in the page's address; a bad id is a toast, the page stays usable."""
+        try:
+            document = self.store.get(pipeline_id)
+        except StoreError as error:
+            notify(f"Cannot open the linked pipeline: {error}", type="negative")
+            return
+        self._open_document(document, saved=True)
+
     async def save(self) -> None:
         document = self.doc
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from nicegui.testing.user_simulation import user_simulation
+from starlette.requests import Request
 
 from lakestream.ui.app import UiOptions, builder
 
@@ -24,5 +25,9 @@ async def user(tmp_path, monkeypatch, pages):
     monkeypatch.setenv("LAKESTREAM_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("DATABRICKS_APP_PORT", raising=False)
     options = UiOptions(store="local", store_options={"home": str(tmp_path / "home")})
-    async with user_simulation(root=lambda: pages.append(builder(options))) as simulated:
+
+    def root(request: Request) -> None:
+        pages.append(builder(options, request))
+
+    async with user_simulation(root=root) as simulated:
         yield simulated

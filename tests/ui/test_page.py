@@ -10,7 +10,9 @@ from nicegui import ui
 
 from lakestream.nodes import get_node_type, node_types
 from lakestream.nodes.base import Category
-from lakestream.pipeline import load_pipeline
+from lakestream import editing
+from lakestream.pipeline import Pipeline, load_pipeline
+from lakestream.store import open_store
 from lakestream.ui.canvas import FlowCanvas
 
 KAFKA = {
@@ -303,3 +305,14 @@ async def test_deploy_button_opens_the_deploy_dialog(user, pages, monkeypatch):
     await _chain(user, pages)
     user.find(marker="action-deploy").click()
     await user.should_see("Deploy Untitled pipeline")
+
+
+async def test_deep_link_opens_a_saved_pipeline(user, pages, tmp_path):
+    store = open_store("local", home=str(tmp_path / "home"))
+    document, _ = editing.add_node(Pipeline(name="Linked"), "filter")
+    saved = store.create(document)
+    await user.open(f"/?open={saved.id}")
+    await user.should_see("Linked")
+    assert pages[-1].doc.nodes == saved.nodes and not pages[-1].session.dirty
+    await user.open("/?open=not-a-pipeline")
+    await user.should_see("Cannot open the linked pipeline")
