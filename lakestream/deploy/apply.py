@@ -65,38 +65,64 @@ def _resolve(value: Any, result: DeployResult) -> Any:
     return value
 
 
-def _run(w, plan: DeployPlan, action: Action, result: DeployResult, previous: dict[str, Any]) -> str:
-    payload = _resolve(action.payload, result)
-    if action.kind == "mkdirs":
-        w.workspace.mkdirs(payload["path"])
-        return ""
-    if action.kind == "upload":
-        w.workspace.upload(payload["path"], action.content.encode("utf-8"), format=ImportFormat.AUTO, overwrite=True)
-        return ""
-    if action.kind == "pipeline":
-        result.pipeline_id, created = upsert_pipeline(w, payload, plan.pipeline_id, previous.get("pipeline_id"))
-        if created:
-            result.created.append(f"pipeline {result.pipeline_id}")
-        return f"{'created' if created else 'updated'} pipeline {result.pipeline_id}"
-    if action.kind == "job":
-        result.job_id, created = upsert_job(w, payload, plan.pipeline_id, previous.get("job_id"))
-        if created:
-            result.created.append(f"job {result.job_id}")
-        return f"{'created' if created else 'reset'} job {result.job_id}"
-    if action.kind == "start_pipeline":
-        try:
-            result.update_id = w.pipelines.start_update(payload["pipeline_id"]).update_id
-        except errors.ResourceConflict:
-            result.warnings.append("An update of the pipeline was already running; it was left running")
-            return "an update is already running"
-        return f"started update {result.update_id}"
-    if action.kind == "run_job":
-        result.run_id = w.jobs.run_now(payload["job_id"]).run_id
-        run = w.jobs.get_run(result.run_id)
-        if run.run_page_url:
-            result.links["run"] = run.run_page_url
-        return f"started run {result.run_id}"
-    raise ValueError(f"unknown action kind {action.kind!r}")
+@dataclass
+class _Run:
+    """What every step sees: the client, the plan, the result so far, the ids of the last deploy."""
+
+    w: Any
+    plan: DeployPlan
+    result: DeployResult
+    previous: dict[str, Any]
+
+
+def _mkdirs(run: _Run, payload: dict[str, Any], action: Action) -> str:
+    run.w.workspace.mkdirs(payload["path"])
+    return ""
+
+
+def _upload(run: _Run, payload: dict[str, Any], action: Action) -> str:
+    run.w.workspace.upload(payload["path"], action.content.encode("utf-8"), format=ImportFormat.AUTO, overwrite=True)
+    return ""
+
+
+def _pipeline(run: _Run, payload: dict[str, Any], action: Action) -> str:
+    result = run.result
+    result.pipeline_id, created = upsert_pipeline(run.w, payload, run.plan.pipeline_id, run.previous.get("pipeline_id"))
+    if created:
+        result.created.append(f"pipeline {result.pipeline_id}")
+    return f"{'created' if created else 'updated'} pipeline {result.pipeline_id}"
+
+
+def _job(run: _Run, payload: dict[str, Any], action: Action) -> str:
+    result = run.result
+    result.job_id, created = upsert_job(run.w, payload, run.plan.pipeline_id, run.previous.get("job_id"))
+    if created:
+        result.created.append(f"job {result.job_id}")
+    return f"{'created' if created else 'reset'} job {result.job_id}"
+
+
+def _start_pipeline(run: _Run, payload: dict[str, Any], action: Action) -> str:
+    try:
+        run.result.update_id = run.w.pipelines.start_update(payload["pipeline_id"]).update_id
+    except errors.ResourceConflict:  # not a failure: the pipeline is already doing what was asked
+        run.result.warnings.append("An update of the pipeline was already running; it was left running")
+        return "an update is already running"
+    return f"started update {run.result.update_id}"
+
+
+def _run_job(run: _Run, payload: dict[str, Any], action: Action) -> str:
+    run.result.run_id = run.w.jobs.run_now(payload["job_id"]).run_id
+    page = run.w.jobs.get_run(run.result.run_id).run_page_url
+    if page:
+        run.result.links["run"] = page
+    return f"started run {run.result.run_id}"
+
+
+# One function per action kind (plan.Action.kind).
+STEPS: dict[str, Callable[[_Run, dict[str, Any], Action], str]] = {
+    "mkdirs": _mkdirs, "upload": _upload, "pipeline": _pipeline, "job": _job,
+    "start_pipeline": _start_pipeline, "run_job": _run_job,
+}
 
 
 def apply(plan: DeployPlan, client, *, progress: Progress | None = None, record: Recorder | None = None,
@@ -108,13 +134,13 @@ def apply(plan: DeployPlan, client, *, progress: Progress | None = None, record:
     running the same deploy again completes it without duplicates.
     """
     result = DeployResult(host=client.config.host or "", folder=plan.folder, target=plan.target)
-    previous = previous or {}
+    run = _Run(client, plan, result, previous or {})
     total = len(plan.actions)
     for step, action in enumerate(plan.actions, 1):
         if progress:
             progress(step, total, action, "running", action.title)
         try:
-            message = _run(client, plan, action, result, previous)
+            message = STEPS[action.kind](run, _resolve(action.payload, result), action)
         except DeployError as error:
             reason = str(error)
         except Exception as error:  # every workspace failure becomes one message, recorded below

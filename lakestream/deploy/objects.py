@@ -55,15 +55,15 @@ def upsert_pipeline(w, spec: dict[str, Any], document_id: str, known_id: str | N
     if existing is None:
         wanted = pipelines.PipelineSpec.from_dict(spec)
         return w.pipelines.create(**_kwargs(wanted), allow_duplicate_names=False).pipeline_id, True
-    for attempt in range(2):  # update is a PUT of the whole spec: merge into the current one
+    for attempt in (1, 2):  # update is a PUT of the whole spec: merge into the current one
         current = w.pipelines.get(existing)
         merged = pipelines.PipelineSpec.from_dict({**(current.spec.as_dict() if current.spec else {}), **spec,
                                                    "id": existing})
         try:
             w.pipelines.update(existing, **_kwargs(merged), expected_last_modified=current.last_modified)
-            return existing, False
+            break
         except errors.ResourceConflict:
-            if attempt:  # somebody changed it between our get and update twice in a row
+            if attempt == 2:  # somebody changed it between our get and update twice in a row
                 raise
     return existing, False
 
