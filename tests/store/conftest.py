@@ -9,6 +9,7 @@ from lakestream.pipeline import Edge, Node, Pipeline, Position
 from lakestream.store import Store
 from lakestream.store.local import LocalBackend
 from lakestream.store.volume import open_volume_store
+from tests.fakes import workspace as fake_workspace
 from tests.fakes.workspace import FakeWorkspace
 
 BACKEND_NAMES = ["local", "volume"]
@@ -41,8 +42,11 @@ def local_store(tmp_path) -> Store:
 
 
 @pytest.fixture
-def fake():
+def fake(monkeypatch):
     """A wire-level fake workspace; ana@example.com signs in with the token "dapi-ana"."""
+    # The fake sends headers and body in two writes; with Nagle on, each answer waits ≈40 ms for a
+    # delayed ACK (7x slower store tests). Scoped to these tests; reported to the fake's owner.
+    monkeypatch.setattr(fake_workspace._Handler, "disable_nagle_algorithm", True)
     with FakeWorkspace() as workspace:
         workspace.add_user("dapi-ana", "ana@example.com")
         workspace.add_user("dapi-bob", "bob@example.com")
