@@ -42,13 +42,24 @@ def wait_for_port(port: int, timeout: float = 15.0) -> None:
 
 # -- MQTT ------------------------------------------------------------------------------------------
 class Mosquitto:
-    """A mosquitto broker on 127.0.0.1 accepting anonymous clients."""
+    """A mosquitto broker on 127.0.0.1: anonymous, or with `users` ({name: password}) only those."""
 
-    def __init__(self) -> None:
+    def __init__(self, users: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.dir = Path(tempfile.mkdtemp(prefix="lakestream-mqtt-"))
+        settings = [f"listener {self.port} 127.0.0.1", "persistence false"]
+        if users:
+            passwords = self.dir / "passwords"
+            for name, password in users.items():
+                subprocess.run(["mosquitto_passwd", "-b", *(["-c"] if not passwords.exists() else []),
+                                str(passwords), name, password], check=True, capture_output=True)
+            passwords.chmod(0o644)
+            self.dir.chmod(0o755)  # a root-started broker reads it after dropping to its own user
+            settings += ["allow_anonymous false", f"password_file {passwords}"]
+        else:
+            settings.append("allow_anonymous true")
         conf = self.dir / "mosquitto.conf"
-        conf.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\npersistence false\n")
+        conf.write_text("\n".join(settings) + "\n")
         self.process = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.PIPE)
         wait_for_port(self.port)

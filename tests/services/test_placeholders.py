@@ -48,3 +48,24 @@ def test_templates_that_are_not_json_are_text():
     assert not is_json_template("Card {card} spent {amount}")
     assert not is_json_template("{card}: {{broken")
     assert is_json_template("{amount}")
+
+
+def test_retry_policy_backs_off_and_honours_retry_after():
+    from lakestream.connectors.retry import Permanent, RetryPolicy, Transient, call_with_retries
+
+    policy = RetryPolicy(retries=3, backoff=0.5, max_delay=3)
+    assert [policy.delay(n) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 3]
+    assert policy.delay(1, retry_after=2.5) == 2.5 and policy.delay(1, retry_after=60) == 3
+    waits, outcomes = [], [Transient("busy", retry_after=2), Transient("busy"), "done"]
+
+    def action():
+        outcome = outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    assert call_with_retries(action, policy, sleep=waits.append) == ("done", 3)
+    assert waits == [2, 1.0]
+    with pytest.raises(Permanent) as caught:
+        call_with_retries(lambda: (_ for _ in ()).throw(Permanent("no")), policy, sleep=waits.append)
+    assert caught.value.attempts == 1

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 import time
+from pathlib import Path
 from datetime import datetime, timezone
 
+import paho.mqtt.client as mqtt
 import pytest
 from pyspark import cloudpickle
 from pyspark.sql.types import DoubleType, IntegerType, StringType, StructField, StructType, TimestampType
@@ -13,7 +17,8 @@ from lakestream.connectors.buffered import RowsPartition
 from lakestream.connectors.errors import ConnectorError
 from lakestream.connectors.mqtt_source import MqttDataSource, MqttStreamReader
 from lakestream.connectors.rest_source import RestDataSource, RestStreamReader
-from tests.services.servers import Served
+from tests.conftest import require
+from tests.services.servers import MOSQUITTO, Mosquitto, Served
 
 pytestmark = pytest.mark.services
 
@@ -110,6 +115,33 @@ def test_mqtt_connection_problems_are_clear(mosquitto):
         MqttStreamReader(schema, {"broker_url": mosquitto.url, "topic_filter": "t", "qos": "3"})
     with pytest.raises(ConnectorError, match="option 'schema'"):
         MqttDataSource({"broker_url": mosquitto.url}).schema()
+
+
+def test_mqtt_credentials_are_used_and_refusals_are_clear():
+    require(shutil.which("mosquitto_passwd") is not None and Path(MOSQUITTO).exists(),
+            "mosquitto and mosquitto_passwd (.ci/services.sh)")
+    broker = Mosquitto(users={"sensor": "p@ss 'w"})
+    try:
+        options = {"broker_url": broker.url, "topic_filter": "t", "schema": PAYLOAD_DDL, "username": "sensor"}
+        wrong = MqttDataSource({**options, "password": "nope"})
+        with pytest.raises(ConnectorError, match="broker refused the connection: Not authorized"):
+            wrong.streamReader(schema_of(wrong)).initialOffset()
+        right = MqttDataSource({**options, "password": "p@ss 'w"})
+        reader = right.streamReader(schema_of(right))
+        try:
+            start = reader.initialOffset()
+            client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2)
+            client.username_pw_set("sensor", "p@ss 'w")
+            client.connect("127.0.0.1", broker.port)
+            client.loop_start()
+            client.publish("t", json.dumps({"device": "d1"}), qos=1).wait_for_publish(5)
+            client.disconnect()
+            client.loop_stop()
+            assert wait_rows(reader, start, 1)[0] == [("d1", None, None, "t")]
+        finally:
+            reader.stop()
+    finally:
+        broker.stop()
 
 
 def test_readers_pickle_without_their_connection(mosquitto):
