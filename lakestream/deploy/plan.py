@@ -95,7 +95,7 @@ def effective_pipeline(pipeline: Pipeline, options: DeployOptions) -> Pipeline:
     return pipeline.model_copy(update={"settings": pipeline.settings.model_copy(update=updates)})
 
 
-def pipeline_spec(pipeline: Pipeline, options: DeployOptions, folder: str) -> dict[str, Any]:
+def pipeline_spec(pipeline: Pipeline, options: DeployOptions, folder: str, *, hybrid: bool = False) -> dict[str, Any]:
     settings = pipeline.settings
     if not settings.catalog or not settings.schema_:
         raise PlanError("A declarative pipeline publishes to Unity Catalog: choose a catalog and a schema")
@@ -113,7 +113,9 @@ def pipeline_spec(pipeline: Pipeline, options: DeployOptions, folder: str) -> di
     else:
         raise PlanError("A declarative pipeline runs on serverless or on its own cluster, not on an existing "
                         "cluster: choose serverless or a new cluster")
-    if options.schedule == "continuous":
+    if options.schedule == "continuous" and hybrid:
+        # The SDK marks `continuous` deprecated in favour of a continuous job wrapping the pipeline; a
+        # hybrid's job already runs the never-ending stateful task, which would block that refresh.
         spec["continuous"] = True
     return spec
 
@@ -135,8 +137,9 @@ def job_settings(pipeline: Pipeline, options: DeployOptions, folder: str, code: 
     """The job: the SSS stream task (after a pipeline refresh for hybrid), or a scheduled SDP refresh."""
     settings: dict[str, Any] = {"name": pipeline.name, "tags": {TAG: pipeline.id}, "max_concurrent_runs": 1}
     tasks: list[dict[str, Any]] = []
-    # A continuous pipeline never finishes, so a task refreshing it could not be followed by another.
-    refresh = code.has_sdp and options.schedule != "continuous"
+    # A hybrid's continuous pipeline never finishes, so no task may wait for it; a pipeline alone is made
+    # continuous by a continuous job wrapping a refresh task (the SDK's advice).
+    refresh = code.has_sdp and not (options.schedule == "continuous" and code.entry is not None)
     if refresh:
         tasks.append({"task_key": "prepare", "pipeline_task": {"pipeline_id": PIPELINE_REF}})
     if code.entry is not None:
@@ -145,8 +148,8 @@ def job_settings(pipeline: Pipeline, options: DeployOptions, folder: str, code: 
             task["depends_on"] = [{"task_key": "prepare"}]
         _compute(options, task, settings)
         tasks.append(task)
-    elif options.schedule != "cron":
-        return None  # SDP alone: the pipeline itself runs (triggered or continuous), no job needed
+    elif options.schedule == "manual":
+        return None  # SDP alone, started by hand: the pipeline needs no job
     settings["tasks"] = tasks
     if options.schedule == "continuous":
         settings["continuous"] = {"pause_status": "UNPAUSED"}
@@ -175,7 +178,7 @@ def plan(pipeline: Pipeline, options: DeployOptions | None = None, *, user: str,
         actions.append(Action("upload", f"Upload {path} ({payload['bytes']} bytes)", payload, text))
     notes = list(deploy_code.notes)
     if deploy_code.has_sdp:
-        spec = pipeline_spec(effective, options, folder)
+        spec = pipeline_spec(effective, options, folder, hybrid=deploy_code.entry is not None)
         compute = "serverless" if spec.get("serverless") else "a new cluster"
         actions.append(Action("pipeline", f"Create or update declarative pipeline '{pipeline.name}' "
                               f"({spec['catalog']}.{spec['schema']}, {compute})", spec))

@@ -95,3 +95,15 @@ def test_folder_names_never_come_raw_from_user_text(pipeline):
     the_plan = plan(hostile, DeployOptions(target="sss"), user=USER)
     assert the_plan.folder == "/Workspace/Users/ana@example.com/lakestream/x-rm-rf"
     assert all(".." not in a.payload.get("path", "") for a in the_plan.actions)
+
+
+def test_continuous_declarative_pipeline_is_wrapped_in_a_continuous_job(pipeline, hybrid_code):
+    the_plan = plan(pipeline, DeployOptions(target="sdp-sql", schedule="continuous"), user=USER)
+    spec, job = the_plan.actions[3].payload, the_plan.actions[4].payload
+    assert "continuous" not in spec  # deprecated on pipelines: the job makes it continuous
+    assert job["continuous"] == {"pause_status": "UNPAUSED"}
+    assert job["tasks"] == [{"task_key": "prepare", "pipeline_task": {"pipeline_id": "${pipeline.id}"}}]
+    assert [a.kind for a in the_plan.actions][-1] == "job"  # the continuous job starts by itself
+    hybrid = plan(pipeline, DeployOptions(schedule="continuous"), user=USER, code=hybrid_code)
+    spec, job = hybrid.actions[5].payload, hybrid.actions[6].payload
+    assert spec["continuous"] is True and [t["task_key"] for t in job["tasks"]] == ["patterns"]
