@@ -206,9 +206,10 @@ class Replayer:
                 out.append((a, new))
             return out
         if type_id == "rename_cast":
-            casts = {m.column: (m.rename_to or m.column,
-                                ExpressionCompiler().function(f"CAST(`{m.column}` AS {m.cast_to})") if m.cast_to else None)
-                     for m in config.mappings}
+            casts = {}
+            for m in config.mappings:
+                cast = ExpressionCompiler().function(f"CAST(`{m.column}` AS {m.cast_to})") if m.cast_to else None
+                casts[m.column] = (m.rename_to or m.column, cast)
             out = []
             for a, r in rows:
                 new = {}

@@ -51,6 +51,10 @@ class Scenario:
     raw: dict
 
     @property
+    def node_spec(self):
+        return REGISTRY[self.node]
+
+    @property
     def id(self):
         return f"{self.node}/{self.name}"
 
@@ -67,8 +71,11 @@ def _row(columns, types, values):
 
 
 def load(path: Path) -> Scenario:
-    data = json.loads(path.read_text())
-    node = path.parent.name
+    return from_dict(path.parent.name, path.stem, json.loads(path.read_text()))
+
+
+def from_dict(node: str, name: str, data: dict) -> Scenario:
+    """A scenario from its file's content (also used by generated property tests)."""
     columns, types = data["columns"], data["types"]
     batches = []
     for batch in data["batches"]:
@@ -79,7 +86,7 @@ def load(path: Path) -> Scenario:
         batches.append(rows)
     return Scenario(
         node=node,
-        name=path.stem,
+        name=name,
         title=data["title"],
         config=REGISTRY[node].config.model_validate(data["config"]),
         columns=columns,

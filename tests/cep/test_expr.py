@@ -8,7 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from lakestream.cep.expr import ExpressionCompiler, UnknownColumn, UnsupportedExpression, check_expression, compile_condition
+from lakestream.cep.expr import (
+    ExpressionCompiler,
+    UnknownColumn,
+    UnsupportedExpression,
+    check_expression,
+    compile_condition,
+)
 
 ROW = {"a": 7, "b": None, "d": 2.5, "s": "Hello", "t": datetime(2024, 3, 1, 12, 30), "z": 0, "n": "42", "flag": True}
 
@@ -23,7 +29,8 @@ CASES = [
     ("a + 1", 8), ("a / 2", 3.5), ("a div 2", 3), ("-7 div 2", -3), ("a % 3", 1), ("-7 % 3", -1),
     ("pmod(-7, 3)", 2), ("a / z", None), ("a % z", None), ("a div z", None), ("0.1 + 0.2 = 0.3", True),
     ("d * 2", 5.0), ("a + d", 9.5), ("a + b", None), ("2 * 3 + 4", 10), ("power(2, 10)", 1024.0),
-    ("abs(-3)", 3), ("round(2.5)", Decimal(3)), ("round(d)", 3.0), ("round(-2.5)", Decimal(-3)), ("bround(2.5)", Decimal(2)),
+    ("abs(-3)", 3), ("round(2.5)", Decimal(3)), ("round(d)", 3.0), ("round(-2.5)", Decimal(-3)),
+    ("bround(2.5)", Decimal(2)),
     ("floor(d)", 2), ("ceil(d)", 3), ("sqrt(16)", 4.0), ("sign(-2)", -1.0), ("ln(0)", None),
     ("greatest(1, b, 3)", 3), ("least(b, 5, 2)", 2), ("greatest(b, NULL)", None),
     # comparisons with implicit casts

@@ -57,8 +57,8 @@ def test_text_output_and_csv_events(tmp_path, capsys):
 
 def test_node_option_shows_an_intermediate_projection(tmp_path, capsys):
     document = linear_document()
-    document["nodes"][1] = node("n2", "map_select", {"columns": [{"expr": "card_id"}, {"expr": "amount * 2", "alias": "twice"},
-                                                                   {"expr": "ts"}]})
+    columns = [{"expr": "card_id"}, {"expr": "amount * 2", "alias": "twice"}, {"expr": "ts"}]
+    document["nodes"][1] = node("n2", "map_select", {"columns": columns})
     pipeline, events = _write(tmp_path, document, SEQUENCE_EVENTS[:2])
     assert main(["replay", pipeline, "--events", events, "--node", "n2", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["outputs"]["n2"]["rows"]
@@ -70,11 +70,13 @@ def test_absence_fires_by_watermark_with_split_and_union(tmp_path, capsys):
                "trigger_condition": "amount > 100", "expected_condition": "amount < 0", "timeout": "10 minutes"}
     document = {
         "format": 1, "name": "Refunds",
-        "nodes": [node("src", "kafka_source", KAFKA), node("split", "split_router", {"routes": [{"name": "big", "condition": "amount > 100"}]}),
+        "nodes": [node("src", "kafka_source", KAFKA),
+                  node("split", "split_router", {"routes": [{"name": "big", "condition": "amount > 100"}]}),
                   node("merge", "union_merge", {}), node("wait", "absence_detector", absence),
                   node("sink", "delta_table_sink", {"table": "main.x.y"})],
         "edges": [edge("e1", "src", "split"), edge("e2", "split", "merge", source_port="big"),
-                  edge("e3", "split", "merge", source_port="default"), edge("e4", "merge", "wait"), edge("e5", "wait", "sink")],
+                  edge("e3", "split", "merge", source_port="default"), edge("e4", "merge", "wait"),
+                  edge("e5", "wait", "sink")],
     }
     events = [{"card_id": "c1", "amount": 150, "ts": "2024-05-01 10:00:00"},
               {"card_id": "c2", "amount": 150, "ts": "2024-05-01 10:00:00"},

@@ -32,6 +32,15 @@ them (ties keep arrival order); events older than the watermark are late, droppe
 match_id is `<key values joined by '|'>#<n>`, n counting the key's output rows from 1.
 """
 
+EXAMPLE = {
+    'key_columns': ['customer_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '5 minutes',
+    'trigger_condition': "status = 'add_to_cart'",
+    'expected_condition': "status = 'purchase'",
+    'timeout': '1 hour',
+}
+
 NODE = NodeType(
     type="absence_detector",
     name="Absence",
@@ -44,4 +53,5 @@ NODE = NodeType(
     stateful_reason="needs per-key state and event-time timers (fires when nothing arrives)",
     checks=event_time_checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

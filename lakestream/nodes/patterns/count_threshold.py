@@ -39,6 +39,16 @@ match_id is `<key values joined by '|'>#<n>`, n counting the key's output rows f
 `<key>#<window_start epoch microseconds>`).
 """
 
+EXAMPLE = {
+    'key_columns': ['card_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '1 minute',
+    'condition': "status = 'failed'",
+    'threshold': 5,
+    'window': '10 minutes',
+    'mode': 'sliding',
+}
+
 NODE = NodeType(
     type="count_threshold",
     name="Count threshold",
@@ -51,4 +61,5 @@ NODE = NodeType(
     stateful_reason="sliding counts with re-arming need per-key state",
     checks=event_time_checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -73,6 +73,35 @@ exactly output_schema's columns. LakeStream checks that the code compiles and th
 defines init and handleInputRows, and runs it on sample events locally with Spark.
 """
 
+EXAMPLE = {
+    "key_columns": ["card_id"],
+    "event_time_column": "ts",
+    "watermark_delay": "1 minute",
+    "time_mode": "event",
+    "output_schema": [{"name": "card_id", "type": "string"}, {"name": "events", "type": "bigint"}],
+    "code": (
+        "import pandas as pd\n"
+        "from pyspark.sql.streaming.stateful_processor import StatefulProcessor\n"
+        "from pyspark.sql.types import LongType, StructField, StructType\n"
+        "\n\n"
+        "class CountEvents(StatefulProcessor):\n"
+        "    \"\"\"Emits each key's running event count. State: count (bigint).\"\"\"\n"
+        "\n"
+        "    def init(self, handle):\n"
+        "        self.count = handle.getValueState(\"count\", StructType([StructField(\"n\", LongType())]))\n"
+        "\n"
+        "    def handleInputRows(self, key, rows, timerValues):\n"
+        "        n = self.count.get()[0] if self.count.exists() else 0\n"
+        "        for frame in rows:\n"
+        "            n += len(frame)\n"
+        "        self.count.update((n,))\n"
+        "        yield pd.DataFrame({\"card_id\": [key[0]], \"events\": [n]})\n"
+        "\n"
+        "    def close(self):\n"
+        "        pass\n"
+    ),
+}
+
 NODE = NodeType(
     type="custom_stateful_processor",
     name="Custom processor",
@@ -85,4 +114,5 @@ NODE = NodeType(
     stateful_reason="runs a user StatefulProcessor with transformWithStateInPandas",
     checks=event_time_checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -25,6 +25,14 @@ the same identity and ts - first.ts <= within is dropped; one later than that is
 the new first. State of an identity is evicted when the watermark passes first.ts + within.
 """
 
+EXAMPLE = {
+    'key_columns': ['card_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '10 minutes',
+    'columns': ['merchant'],
+    'within': '10 minutes',
+}
+
 NODE = NodeType(
     type="deduplication",
     name="Deduplication",
@@ -37,4 +45,5 @@ NODE = NodeType(
     stateful_reason="remembers recent identities per key",
     checks=event_time_checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -71,6 +71,16 @@ Events are processed in event-time order once the watermark reaches them; late e
 match_id is `<key values joined by '|'>#<n>`.
 """
 
+EXAMPLE = {
+    'key_columns': ['card_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '1 minute',
+    'lat_column': 'lat',
+    'lon_column': 'lon',
+    'shape': {'kind': 'circle', 'center_lat': 52.37, 'center_lon': 4.9, 'radius_m': 500},
+    'trigger': 'enter',
+}
+
 NODE = NodeType(
     type="geofence",
     name="Geofence",
@@ -83,4 +93,5 @@ NODE = NodeType(
     stateful_reason="inside/outside state per key (and a dwell timer)",
     checks=checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -37,6 +37,15 @@ dead key emits ALIVE (last_seen_ts = that event's ts, detected_ts = the same). A
 is never reported. match_id is `<key>#<n>`.
 """
 
+EXAMPLE = {
+    'key_columns': ['card_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '1 minute',
+    'expected_interval': '5 minutes',
+    'grace': '1 minute',
+    'emit': 'status_change',
+}
+
 NODE = NodeType(
     type="heartbeat_monitor",
     name="Heartbeat / liveness",
@@ -49,4 +58,5 @@ NODE = NodeType(
     stateful_reason="needs an event-time timer per key (fires when nothing arrives)",
     checks=event_time_checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -15,7 +15,9 @@ from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, k
 class Config(PatternConfig):
     value_column: ColumnName = Field(description="Numeric column checked for outliers")
     baseline_window: Duration = Field(description="How far back the key's earlier events form the baseline")
-    method: Literal["zscore", "iqr", "mad"] = Field(description="zscore, interquartile range, or median absolute deviation")
+    method: Literal["zscore", "iqr", "mad"] = Field(
+        description="zscore, interquartile range, or median absolute deviation"
+    )
     threshold: float = Field(gt=0, description="k: how many deviations (or IQRs) away counts as an outlier")
     min_samples: int = Field(10, ge=2, le=100_000, description="Fewest baseline events needed before alerting")
 
@@ -39,10 +41,21 @@ Baseline = values of the key's earlier events (processed before this one) with t
 (e.ts - baseline_window, e.ts); events with a NULL value are ignored entirely. With at least
 min_samples baseline values: zscore: score = |x - mean| / stddev (population), outlier when
 score > k (stddev 0: no alert); iqr: quartiles by linear interpolation (numpy's default), outlier
-when x < Q1 - k*IQR or x > Q3 + k*IQR, score = distance from the nearer quartile / IQR (IQR 0: no alert, like a zero stddev); mad:
+when x < Q1 - k*IQR or x > Q3 + k*IQR, score = distance from the nearer quartile / IQR (IQR 0:
+no alert, like a zero stddev); mad:
 score = |x - median| / (1.4826 * MAD), outlier when score > k (MAD 0: no alert). Every outlier
 is emitted, and it still joins the baseline of later events. match_id is `<key>#<n>`.
 """
+
+EXAMPLE = {
+    'key_columns': ['card_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '1 minute',
+    'value_column': 'amount',
+    'baseline_window': '1 hour',
+    'method': 'zscore',
+    'threshold': 3,
+}
 
 NODE = NodeType(
     type="outlier_detector",
@@ -56,4 +69,5 @@ NODE = NodeType(
     stateful_reason="keeps each key's recent values as the baseline",
     checks=checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -67,6 +67,15 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
     )
 
 
+EXAMPLE = {
+    'key_columns': ['card_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '5 minutes',
+    'within': '1 hour',
+    'contiguity': 'relaxed',
+    'steps': [{'name': 'small', 'condition': 'amount < 10'}, {'name': 'big', 'condition': 'amount > 500'}],
+}
+
 NODE = NodeType(
     type="sequence_detector",
     name="Sequence",
@@ -79,4 +88,5 @@ NODE = NodeType(
     stateful_reason="needs per-key state with timers (partial matches)",
     checks=event_time_checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -32,6 +32,13 @@ events at a time are processed before timers at that time). match_id is `<key>#<
 epoch microseconds>`.
 """
 
+EXAMPLE = {
+    'key_columns': ['customer_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '1 minute',
+    'gap': '30 minutes',
+}
+
 NODE = NodeType(
     type="session_detector",
     name="Session",
@@ -44,4 +51,5 @@ NODE = NodeType(
     stateful_reason="keeps each key's open session and closes it by timer",
     checks=event_time_checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -25,7 +25,9 @@ class Config(PatternConfig):
     transitions: tuple[Transition, ...] = Field(
         min_length=1, description="Transitions, checked in order; the first matching one out of the current state wins"
     )
-    terminal_states: tuple[Name, ...] = Field((), description="States that end the instance (the next event starts again)")
+    terminal_states: tuple[Name, ...] = Field(
+        (), description="States that end the instance (the next event starts again)"
+    )
     emit: Literal["transition", "terminal", "all"] = Field(
         "transition", description="transition: every transition; terminal: entering a terminal state; all: every event"
     )
@@ -70,6 +72,18 @@ emit mode, by timer when the watermark reaches it, and resets to initial_state. 
 the same state restarts the timeout. match_id is `<key>#<n>`.
 """
 
+EXAMPLE = {
+    'key_columns': ['customer_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '1 minute',
+    'states': ['idle', 'open', 'closed'],
+    'initial_state': 'idle',
+    'transitions': [{'from': 'idle', 'to': 'open', 'condition': "status = 'open'"},
+                    {'from': 'open', 'to': 'closed', 'condition': "status = 'close'"}],
+    'terminal_states': ['closed'],
+    'state_timeout': '1 hour',
+}
+
 NODE = NodeType(
     type="state_machine",
     name="State machine",
@@ -82,4 +96,5 @@ NODE = NodeType(
     stateful_reason="keeps each key's current state (and a timeout timer)",
     checks=event_time_checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -64,10 +64,21 @@ DOCS = """\
 Both inputs use the same event_time_column name. Every pair (a, b) with equal key and correlation
 values (NULL never equals), |b.ts - a.ts| <= max_gap (and a.ts <= b.ts for a_before_b) is emitted
 once, as soon as both events have been seen; gap_seconds = b.ts - a.ts (negative when b came first).
-Each side keeps its events until the watermark passes ts + max_gap. A late event of either side is
+Each side keeps its events until the watermark passes ts + max_gap. The watermark is taken over
+both inputs together (the generated code unions them before one watermark). A late event of either side is
 dropped and counted. Pairs are emitted in the order their second event is processed.
 match_id is `<key values joined by '|'>#<n>`, n counting the key's pairs.
 """
+
+EXAMPLE = {
+    'event_time_column': 'ts',
+    'watermark_delay': '5 minutes',
+    'correlation_columns': ['card_id'],
+    'a_condition': "status = 'failed'",
+    'b_condition': 'amount > 100',
+    'max_gap': '10 minutes',
+    'order': 'a_before_b',
+}
 
 NODE = NodeType(
     type="temporal_correlation",
@@ -82,4 +93,5 @@ NODE = NodeType(
     stateful_reason="keeps each side's recent events per key to pair them",
     checks=checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -17,7 +17,9 @@ class Config(PatternConfig):
     direction: Literal["up", "down", "flat"] = Field(description="The trend to detect")
     length: int = Field(ge=2, le=10_000, description="Number of consecutive events a run needs (at least 2)")
     min_change_percent: float = Field(0.0, ge=0, description="up/down: smallest step, in percent of the previous value")
-    tolerance_percent: float = Field(1.0, ge=0, description="flat: how far values may stray from the run's first value, in percent")
+    tolerance_percent: float = Field(
+        1.0, ge=0, description="flat: how far values may stray from the run's first value, in percent"
+    )
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:
@@ -41,10 +43,20 @@ A run is consecutive events of the key (in event-time order). up: each value v >
 where p is the previous value and m = min_change_percent (for positive values this is
 v > p*(1+m/100); using |p| keeps "rising" meaningful for negative values); down: v < p - |p|*m/100;
 flat: |v - f| <= |f|*tolerance_percent/100 where f is the run's first value. An event that breaks
-the run starts a new run of length 1 (values 1,2,3,2,3,4 give the up runs 1,2,3 and 2,3,4). Emit once when a run reaches `length` events: start_ts/first_value of
+the run starts a new run of length 1 (values 1,2,3,2,3,4 give the up runs 1,2,3 and 2,3,4).
+Emit once when a run reaches `length` events: start_ts/first_value of
 its first event, end_ts/last_value of the event that completed it; a longer run does not emit
 again. Events with a NULL value are ignored. match_id is `<key values joined by '|'>#<n>`.
 """
+
+EXAMPLE = {
+    'key_columns': ['card_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '1 minute',
+    'value_column': 'temperature',
+    'direction': 'up',
+    'length': 3,
+}
 
 NODE = NodeType(
     type="trend_detector",
@@ -58,4 +70,5 @@ NODE = NodeType(
     stateful_reason="follows each key's current run in state",
     checks=checks,
     docs=DOCS,
+    example=EXAMPLE,
 )

@@ -51,6 +51,17 @@ Events are processed in event-time order once the watermark reaches them; late e
 match_id is `<key values joined by '|'>#<n>`.
 """
 
+EXAMPLE = {
+    'key_columns': ['card_id'],
+    'event_time_column': 'ts',
+    'watermark_delay': '1 minute',
+    'metric': 'sum',
+    'value_column': 'amount',
+    'rate_threshold': 1000,
+    'per': 'minute',
+    'window': '5 minutes',
+}
+
 NODE = NodeType(
     type="velocity_detector",
     name="Velocity",
@@ -63,4 +74,5 @@ NODE = NodeType(
     stateful_reason="a sliding rate with re-arming needs per-key state",
     checks=checks,
     docs=DOCS,
+    example=EXAMPLE,
 )
