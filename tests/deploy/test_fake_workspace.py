@@ -154,6 +154,9 @@ def test_unity_catalog_browsing(fake):
     assert [(c.name, c.type_text) for c in columns] == [("card_id", "string"), ("amount", "double")]
     with pytest.raises(errors.NotFound):
         w.tables.get("main.fraud.nope")
+    assert w.catalogs.get("main").name == "main" and w.schemas.get("main.fraud").catalog_name == "main"
+    with pytest.raises(errors.NotFound):
+        w.schemas.get("main.nope")
 
 
 def test_injected_failures_permissions_and_timeouts(fake):

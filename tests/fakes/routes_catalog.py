@@ -64,6 +64,16 @@ def install(fake) -> None:
         items = [table_info(catalog_name, schema_name, t, None if omit else cols) for t, cols in sorted(tables.items())]
         return catalog.ListTablesResponse.from_dict({"tables": items}).as_dict()
 
+    def get_catalog(request, name):
+        schemas_of(name)
+        return catalog.CatalogInfo.from_dict({"name": name, "full_name": name, "catalog_type": "MANAGED_CATALOG"}).as_dict()
+
+    def get_schema(request, full_name):
+        catalog_name, _, schema_name = full_name.partition(".")
+        tables_of(catalog_name, schema_name)
+        return catalog.SchemaInfo.from_dict({"name": schema_name, "catalog_name": catalog_name,
+                                             "full_name": full_name}).as_dict()
+
     def get_table(request, full_name):
         parts = full_name.split(".")
         if len(parts) != 3:
@@ -78,4 +88,6 @@ def install(fake) -> None:
         ("GET", re.compile(r"/api/2\.1/unity-catalog/schemas"), list_schemas),
         ("GET", re.compile(r"/api/2\.1/unity-catalog/tables"), list_tables),
         ("GET", re.compile(r"/api/2\.1/unity-catalog/tables/([^/]+)"), get_table),
+        ("GET", re.compile(r"/api/2\.1/unity-catalog/catalogs/([^/]+)"), get_catalog),
+        ("GET", re.compile(r"/api/2\.1/unity-catalog/schemas/([^/]+)"), get_schema),
     ]
