@@ -103,9 +103,16 @@ class LocalBackend(Backend):
         except FileExistsError:
             raise
         except OSError as error:
-            raise StoreError(f"Cannot write {target}: {error.strerror}") from None
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
+                raise StoreError(f"Cannot write {target}: {error.strerror}") from None
+            # A file system without hard links: callers hold the folder's lock around a create,
+            # so "check, then atomic rename" is still exclusive.
+            if target.exists():
+                raise FileExistsError(str(target)) from None
+            os.replace(temp, target)
         finally:
-            os.unlink(temp)
+            if temp.exists():
+                os.unlink(temp)
         _fsync_dir(target.parent)
 
     def replace(self, path: str, data: bytes) -> None:

@@ -139,7 +139,7 @@ class Store:
         sizes = self.backend.list(paths.versions_dir(pipeline_id))
         numbers = sorted(v for v in map(paths.version_of, sizes) if v is not None)
         if not numbers:
-            return Summary(pipeline_id, "(unreadable)", deleted_at=deleted_at, error="it has no saved version")
+            raise NotFound(f"Pipeline {pipeline_id} has no saved version.")
         latest = numbers[-1]
         file_name = paths.version_file(pipeline_id, latest)
         try:
@@ -176,6 +176,8 @@ class Store:
                 continue
             try:
                 out.append(self._summary(name, entries))
+            except NotFound:
+                continue  # a first save that never completed (killed, or refused): nothing to list
             except StoreError as error:
                 out.append(Summary(name, "(unreadable)", error=str(error)))
         never = datetime.fromtimestamp(0, timezone.utc)

@@ -192,3 +192,12 @@ def test_missing_things_are_clear(store):
         store.get_version(p.id, 9)
     with pytest.raises(StoreError, match="whole numbers"):
         store.get_version(p.id, 0)
+
+
+def test_a_first_save_that_never_completed_is_not_listed(store):
+    kept = store.create(make_pipeline(name="Kept"))
+    ghost = make_pipeline(name="Ghost")
+    with pytest.raises(NotFound, match="no longer exists"):
+        store.save(ghost, expected_version=3)  # a new pipeline cannot start at version 3
+    store.backend.replace(f"{paths.versions_dir(make_pipeline().id)}/not-a-version.json", b"{}")
+    assert [s.id for s in store.list()] == [kept.id]
