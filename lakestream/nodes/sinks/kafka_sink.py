@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 
 from lakestream.nodes.base import PYTHON_TARGETS, Category, Inputs, NodeType, Schema
-from lakestream.nodes.fields import Expression, RequiredText
+from lakestream.nodes.fields import Expression, Model, RequiredText
 from lakestream.nodes.sources.kafka_source import KafkaSecurity
 
 
@@ -22,13 +22,19 @@ def kafka_topic(value: str) -> str:
 Topic = Annotated[str, AfterValidator(kafka_topic)]
 
 
-class Config(KafkaSecurity):
+class _Target(Model):
+    """The topic fields, shown before the shared security fields."""
+
     bootstrap_servers: RequiredText = Field(description="Comma-separated host:port list of the Kafka brokers")
     topic: Topic = Field(description="Topic the records are written to")
     key_expr: Expression | None = Field(
         None, description="Spark SQL expression giving the record key, like card_id (empty: no key)"
     )
     value_format: Literal["json", "avro"] = Field("json", description="Encoding of the record value (all columns)")
+
+
+class Config(KafkaSecurity, _Target):
+    """A Kafka topic and its connection security (base order puts _Target fields first)."""
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:

@@ -37,7 +37,9 @@ class Header(Model):
     value: Annotated[str, AfterValidator(_header_value)] = Field(description="Header value (not a secret)")
 
 
-class Config(HttpAuth):
+class _Request(Model):
+    """The request fields, shown before the shared auth fields."""
+
     url: Url = Field(description="Endpoint the rows are sent to")
     method: Literal["POST", "PUT", "PATCH"] = Field("POST", description="HTTP method")
     headers: Annotated[tuple[Header, ...], unique("Header", lambda h: h.name.lower())] = Field(
@@ -49,6 +51,10 @@ class Config(HttpAuth):
     batch_size: int = Field(1, ge=1, le=1000, description="Rows per request; above 1 the body is a JSON array")
     max_retries: int = Field(3, ge=0, le=10, description="Retries of a failed request (exponential backoff)")
     timeout: Duration = Field("10 seconds", description="Longest wait for one request")
+
+
+class Config(HttpAuth, _Request):
+    """Requests to an endpoint and their authentication (base order puts _Request fields first)."""
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:

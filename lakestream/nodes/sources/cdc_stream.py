@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from lakestream.nodes.base import Category, Inputs, NodeType, Schema, schema_of
-from lakestream.nodes.fields import ColumnName, RequiredText, TableName, declared_schema
+from lakestream.nodes.fields import ColumnName, Model, RequiredText, TableName, declared_schema
 from lakestream.nodes.sources.common import RequiredColumns, schema_field
 from lakestream.nodes.sources.kafka_source import KafkaSecurity
 from lakestream.nodes.transforms.common import KeyColumns
@@ -21,7 +21,9 @@ OPERATION_COLUMNS = schema_of(
 )
 
 
-class Config(KafkaSecurity):
+class _Changes(Model):
+    """The CDC fields, shown before the shared Kafka security fields."""
+
     source_kind: Literal["kafka", "table"] = Field(
         description="Where the change events come from: a Kafka topic or a table (change feed or raw events)"
     )
@@ -60,6 +62,10 @@ class Config(KafkaSecurity):
         elif self.source_table is None:
             raise ValueError("source_kind = table needs source_table")
         return self
+
+
+class Config(KafkaSecurity, _Changes):
+    """Change events and, for Kafka, the connection security (base order puts _Changes fields first)."""
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:

@@ -41,7 +41,9 @@ class KafkaSecurity(Model):
         return self
 
 
-class Config(KafkaSecurity):
+class _Subscription(Model):
+    """The subscription fields; forms show them before the shared security fields."""
+
     bootstrap_servers: RequiredText = Field(description="Comma-separated host:port list of the Kafka brokers")
     topics: tuple[RequiredText, ...] = Field(
         min_length=1, description="Topics to subscribe to (one regular expression when subscribe_pattern is on)"
@@ -81,6 +83,10 @@ class Config(KafkaSecurity):
         if self.value_format != "text" and not self.schema_ and not self.schema_registry_url:
             raise ValueError("Declare the value's schema (or a schema registry URL for Avro)")
         return self
+
+
+class Config(KafkaSecurity, _Subscription):
+    """A Kafka subscription and its connection security."""
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:

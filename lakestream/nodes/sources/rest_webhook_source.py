@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from lakestream.nodes.base import PYTHON_TARGETS, Category, Inputs, NodeType, Schema
-from lakestream.nodes.fields import Duration, Url, declared_schema
+from lakestream.nodes.fields import Duration, Model, Url, declared_schema
 from lakestream.nodes.sources.common import HttpAuth, RequiredColumns, schema_field
 
 _JSON_PATH = re.compile(r"^\$?(?:\.?[A-Za-z_][A-Za-z0-9_]*|\[\d+\])*$")
@@ -20,13 +20,19 @@ def _json_path(value: str) -> str:
     return value
 
 
-class Config(HttpAuth):
+class _Endpoint(Model):
+    """The endpoint fields, shown before the shared auth fields."""
+
     url: Url = Field(description="Endpoint polled for new records (GET)")
     poll_interval: Duration = Field("30 seconds", description="Time between two polls")
     json_path: Annotated[str, AfterValidator(_json_path)] | None = Field(
         None, description="Where the list of records sits in the response, like $.data.items (empty: the body)"
     )
     schema_: RequiredColumns = schema_field("Columns of each record")
+
+
+class Config(HttpAuth, _Endpoint):
+    """A polled endpoint and its authentication (base order puts _Endpoint fields first)."""
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:
