@@ -47,10 +47,11 @@ class Palette:
                 .props(f'draggable=true data-node-type="{node.type}"') as item:
             ui.icon(node.icon).style(f"color: {node.colour}")
             ui.label(node.name).classes("grow ellipsis")
+            # native titles, not tooltip elements: 96 fewer components on every page load
             ui.button(icon="add", on_click=lambda t=node.type: self.on_add(t)) \
-                .props("flat round dense size=sm").tooltip("Add to the canvas").mark(f"add-{node.type}")
+                .props('flat round dense size=sm title="Add to the canvas"').mark(f"add-{node.type}")
             ui.button(icon="info_outline", on_click=lambda t=node.type: self.on_help(t)) \
-                .props("flat round dense size=sm").tooltip("Documentation").mark(f"help-{node.type}")
+                .props('flat round dense size=sm title="Documentation"').mark(f"help-{node.type}")
             ui.tooltip(node.description).props("anchor='center right' self='center left' :delay=600")
         # the drop handler on the canvas reads this and asks Python to add the node there
         item.on("dragstart", js_handler=f"(e) => e.dataTransfer.setData({json.dumps(DRAG_TYPE)}, {json.dumps(node.type)})")

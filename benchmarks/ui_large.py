@@ -1,0 +1,47 @@
+"""Benchmark: open a 500-node pipeline, then pan and zoom it (frame times while dragging the pane)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from ui_common import chains, chromium, report, save, server
+
+FRAME_PROBE = """() => new Promise((resolve) => {
+  const times = []; let last = performance.now();
+  function tick(now) { times.push(now - last); last = now; if (times.length < 60) requestAnimationFrame(tick); else resolve(times); }
+  requestAnimationFrame(tick);
+})"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    with server() as (url, home, _), chromium() as browser:
+        pipeline_id = save(home, chains(100))
+        opens, frames = [], []
+        for _ in range(args.runs):
+            page = browser.new_page(viewport={"width": 1600, "height": 1000})
+            start = time.perf_counter()
+            page.goto(f"{url}?open={pipeline_id}")
+            page.wait_for_function("document.querySelectorAll('.vue-flow__node').length >= 500", timeout=60000)
+            opens.append((time.perf_counter() - start) * 1000)
+            pane = page.locator(".vue-flow__pane").bounding_box()
+            x, y = pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] / 2
+            probe = page.evaluate_handle(FRAME_PROBE)  # frame times measured while the pane is dragged
+            page.mouse.move(x, y)
+            page.mouse.down()
+            for step in range(30):
+                page.mouse.move(x - step * 10, y - step * 6)
+            page.mouse.up()
+            for _ in range(5):
+                page.mouse.wheel(0, -240)
+            frames.extend(probe.json_value())
+            page.close()
+        report("open a 500-node pipeline (to all nodes rendered)", opens)
+        report("frame time while panning/zooming 500 nodes", frames)
+
+
+if __name__ == "__main__":
+    main()
