@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 
 from lakestream.codegen.escape import comment, py
 from lakestream.codegen.render import Fragment
@@ -35,6 +34,10 @@ class _Lines:
     def file(self, path: str, language: str) -> GeneratedFile:
         text = "\n".join(self.lines).rstrip("\n") + "\n"
         return GeneratedFile(path, text, language, tuple(self.spans))
+
+
+def _indent(text: str) -> str:
+    return "\n".join("    " + line if line else line for line in text.split("\n"))
 
 
 def _header(mark: str, pipeline_name: str, what: str, profile: str) -> str:
@@ -94,7 +97,7 @@ def sss_file(path: str, pipeline_name: str, profile: str, fragments: list[Fragme
     out.add('    """Define every stream and start one query per sink; return the started queries."""')
     out.add("    queries = []")
     for fragment in everything:
-        out.add_node(fragment.node_id, textwrap.indent(f"# {comment(fragment.heading)}\n{fragment.body}", "    "))
+        out.add_node(fragment.node_id, _indent(f"# {comment(fragment.heading)}\n{fragment.body}"))
     out.add("    return queries")
     out.add()
     out.add()

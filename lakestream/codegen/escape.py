@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from lakestream.nodes.fields import parse_expression
 
 
@@ -61,6 +64,7 @@ def sql(value: object) -> Code:
     return Code("'" + "".join(out) + "'")
 
 
+@lru_cache(maxsize=65536)
 def ident(name: str) -> Code:
     """A quoted Spark SQL identifier: `name` with backticks doubled (the name cannot end the quote)."""
     if not isinstance(name, str) or not name:
@@ -98,14 +102,18 @@ def _split_table(name: str) -> list[str]:
     return parts
 
 
+@lru_cache(maxsize=16384)
 def expr(text: str) -> Code:
     """One Spark SQL expression, re-rendered from its sqlglot parse tree (so no statement can ride along)."""
     return Code(parse_expression(text).sql(dialect="spark"))
 
 
+_BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def comment(text: str) -> Code:
     """Text safe inside a one-line # or -- comment: line breaks and other control characters become spaces."""
-    return Code("".join(c if c.isprintable() and c not in "\x85\u2028\u2029" else " " for c in str(text)))
+    return Code(_BREAKS.sub(" ", str(text)))
 
 
 FILTERS = {"py": py, "sql": sql, "ident": ident, "table": table, "expr": expr, "comment": comment}

@@ -170,11 +170,16 @@ def _append_boundary(generated, writes: list[Fragment], flavour: str):
 
 
 def generate(pipeline, target: str = "auto", profile: str = "databricks", *, allow_hybrid: bool = False,
-             paths: Paths | None = None) -> GeneratedCode:
-    """Generate the code of a pipeline; raise CodegenError (with `.issues`) when it cannot be generated."""
+             paths: Paths | None = None, check: bool = True) -> GeneratedCode:
+    """Generate the code of a pipeline; raise CodegenError (with `.issues`) when it cannot be generated.
+
+    `check=False` skips the validation gate, for a caller that has just run `validate` on this very
+    pipeline (the UI validates after every edit); generating an invalid pipeline is then undefined.
+    """
     if profile not in PROFILES:
         raise CodegenError(f"Unknown profile {profile!r}: choose databricks or local")
-    _gate(pipeline)
+    if check:
+        _gate(pipeline)
     paths = paths or default_paths(pipeline, profile)
     program = _Program(pipeline, profile, paths)
     try:

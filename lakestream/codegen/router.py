@@ -97,6 +97,6 @@ def route(pipeline, requested: str, order: list[str], allow_hybrid: bool = False
             )
         why = "every node fits one part" if not (sdp and rest) else "; ".join(r.message for r in blocking)
         raise TargetError(f"A hybrid split is not possible: {why}", blocking)
-    reasons = [Reason(f"hybrid: SDP ({TARGET_NAMES[flavour]}) prepares the data, an SSS job runs the stateful part")]
+    reasons = [Reason(f"SDP ({TARGET_NAMES[flavour]}) runs the declarative part, an SSS job the rest")]
     reasons += [r for r in _blocking(pipeline, caps, Target.SDP_PYTHON) if r.node_id in rest]
     return Plan("hybrid", tuple(reasons), flavour, sdp)

@@ -12,6 +12,7 @@ from lakestream.codegen.escape import FILTERS, Code
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
+@lru_cache(maxsize=1)
 def template_root() -> Path:
     """The templates folder: `lakestream/_templates` in an installed wheel, else `templates/` of the checkout."""
     for candidate in (_PACKAGE / "_templates", _PACKAGE.parent / "templates"):
@@ -50,6 +51,7 @@ def template_path(target: str, type_id: str) -> str:
     return f"{target}/{type_id}.{suffix}.j2"
 
 
+@lru_cache(maxsize=1024)
 def has_template(target: str, type_id: str) -> bool:
     return (template_root() / template_path(target, type_id)).is_file()
 

@@ -65,7 +65,13 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
             folder = work / "output" / node.id
             if node.spec.category is not Category.SINK or not folder.is_dir():
                 continue
-            frame = spark.read.parquet(str(folder))
+            if not any(folder.glob("part-*")):
+                (out / f"{node.id}.jsonl").write_text("", encoding="utf-8")
+                counts[node.id] = 0
+                continue
+            # Sinks write parquet locally, Kafka-like sinks JSON lines; the folder's files say which.
+            is_json = any(p.suffix == ".json" for p in folder.glob("part-*"))
+            frame = spark.read.json(str(folder)) if is_json else spark.read.parquet(str(folder))
             rows = sorted(r[0] for r in frame.select(F.to_json(F.struct(*frame.columns))).collect())
             (out / f"{node.id}.jsonl").write_text("".join(r + "\n" for r in rows), encoding="utf-8")
             counts[node.id] = len(rows)

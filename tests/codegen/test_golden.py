@@ -45,8 +45,8 @@ def test_every_sql_statement_passes_sparks_parser(spark):
     parser = spark._jsparkSession.sessionState().sqlParser()
     checked = 0
     for type_id, target, profile in CASES:
-        if target != "sdp-sql":
-            continue
+        if target != "sdp-sql" or profile != "local":
+            continue  # the Databricks rendering uses Databricks-only syntax (EXPECT, read_kafka named args)
         code = generate(sample_pipeline(type_id), target, profile)
         for path, generated in code.files.items():
             if generated.language != "sql":
@@ -57,7 +57,7 @@ def test_every_sql_statement_passes_sparks_parser(spark):
                 except Exception as error:  # py4j wraps the ParseException
                     raise AssertionError(f"{type_id} {profile} {path}:\n{statement}\n{error}") from None
                 checked += 1
-    assert checked >= len([c for c in CASES if c[1] == "sdp-sql"])
+    assert checked >= len([c for c in CASES if c[1] == "sdp-sql" and c[2] == "local"])
 
 
 def test_generated_types_have_every_claimed_template():

@@ -64,3 +64,49 @@ def test_sdp_output_runs_in_spark_pipelines(spark, tmp_path, target):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     rows = spark.read.parquet(str(tmp_path / "project" / "spark-warehouse" / "alerts")).collect()
     assert sorted((r.card_id, r.amount) for r in rows) == [("c1", 999.5), ("c2", 150.0)]
+
+
+FIVE_NODES = {
+    "name": "Five nodes",
+    "nodes": [
+        {"id": "files", "type": "auto_loader", "label": "Readings", "config": {
+            "path": "/Volumes/main/iot/landing", "format": "json",
+            "schema": [{"name": "device", "type": "string"}, {"name": "temp_f", "type": "double"},
+                       {"name": "ts", "type": "timestamp"}]}},
+        {"id": "hot", "type": "filter", "label": "Hot", "config": {"condition": "temp_f > 80"}},
+        {"id": "celsius", "type": "map_select", "label": "Celsius", "config": {"columns": [
+            {"expr": "device"}, {"expr": "round((temp_f - 32) / 1.8, 1)", "alias": "temp_c"}, {"expr": "ts"}]}},
+        {"id": "per_minute", "type": "window_aggregate", "label": "Per minute", "config": {
+            "window_type": "tumbling", "duration": "1 minute", "event_time_column": "ts",
+            "watermark_delay": "30 seconds", "group_by": ["device"], "aggregations": [
+                {"function": "count", "alias": "readings"}, {"function": "max", "column": "temp_c", "alias": "peak"}]}},
+        {"id": "out", "type": "delta_table_sink", "label": "Hot minutes", "config": {"table": "main.iot.hot"}},
+    ],
+    "edges": [{"id": f"e{i}", "source": s, "target": t} for i, (s, t) in enumerate(
+        [("files", "hot"), ("hot", "celsius"), ("celsius", "per_minute"), ("per_minute", "out")])],
+}
+
+
+@pytest.mark.spark
+def test_lakestream_run_five_node_pipeline(spark, tmp_path):
+    doc = tmp_path / "five.lakestream.json"
+    doc.write_text(json.dumps(FIVE_NODES))
+    write_events(tmp_path / "events" / "files", [
+        [{"device": "d1", "temp_f": 86.0, "ts": "2024-01-01T00:00:05Z"},
+         {"device": "d1", "temp_f": 70.0, "ts": "2024-01-01T00:00:06Z"},
+         {"device": "d2", "temp_f": 95.0, "ts": "2024-01-01T00:00:30Z"},
+         {"device": "d1", "temp_f": 104.0, "ts": "2024-01-01T00:00:50Z"}],
+        [{"device": "d1", "temp_f": 90.0, "ts": "2024-01-01T00:01:10Z"},
+         {"device": "d2", "temp_f": 99.0, "ts": "2024-01-01T00:03:00Z"}],
+    ])
+    assert cli_main(["run", str(doc), "--events", str(tmp_path / "events"), "--out", str(tmp_path / "out")]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "out" / "out.jsonl").read_text().splitlines()]
+    # Windows whose end the watermark (last event 00:03:00 - 30 s) has passed: 00:00 and 00:01.
+    assert rows == [
+        {"window_start": "2024-01-01T00:00:00.000Z", "window_end": "2024-01-01T00:01:00.000Z", "device": "d1",
+         "readings": 2, "peak": 40.0},
+        {"window_start": "2024-01-01T00:00:00.000Z", "window_end": "2024-01-01T00:01:00.000Z", "device": "d2",
+         "readings": 1, "peak": 35.0},
+        {"window_start": "2024-01-01T00:01:00.000Z", "window_end": "2024-01-01T00:02:00.000Z", "device": "d1",
+         "readings": 1, "peak": 32.2},
+    ]

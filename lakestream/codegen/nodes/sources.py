@@ -174,7 +174,8 @@ def stream_simulator(view) -> dict:
         if column.name == key:
             value = f"concat({sql(column.name + '-')}, CAST(pmod(xxhash64(value, {seed}), {config.keys}) AS STRING))"
         elif kind in ("timestamp", "timestamp_ntz"):
-            value = "timestamp"
+            # rate's wall-clock time on Databricks; locally event i happens at i / events_per_second seconds
+            value = f"timestamp_millis(value * 1000 DIV {config.events_per_second})" if view.local else "timestamp"
         elif kind in ("double", "float") or kind.startswith("decimal"):
             value = f"round(pmod({h}, 100000) / 100.0, 2)"
             if config.anomaly_rate:
@@ -189,7 +190,11 @@ def stream_simulator(view) -> dict:
         else:
             value = f"concat({sql(column.name + '-')}, CAST(pmod({h}, 10) AS STRING))"
         items.append(Code(f"CAST({value} AS {kind}) AS {ident(column.name)}"))
-    return {"rows_per_batch": config.events_per_second, "max_events": config.max_events, "items": items}
+    if view.local:
+        view.warn("Local profile: events come in one batch (max_events, else events_per_second rows) with event "
+                  "times spaced 1/events_per_second apart", "events_per_second")
+    rows = (config.max_events or config.events_per_second) if view.local else config.events_per_second
+    return {"rows_per_batch": rows, "max_events": config.max_events, "items": items}
 
 
 CONTEXTS = {
