@@ -35,6 +35,7 @@ class Header:
             self._button("note_add", "New pipeline", page.new, "new")
             self._button("folder_open", "Open…", page.open, "open")
             self._button("save", "Save (Ctrl+S)", page.save, "save")
+            self._button("history", "Versions", page.versions, "versions")
             self._button("upload_file", "Import a .lakestream.json file", self.import_dialog, "import")
             self._button("download", "Export as .lakestream.json", page.export, "export")
             self._button("auto_awesome", "Templates", page.templates, "templates")

@@ -350,6 +350,19 @@ class BuilderPage:
 
         dialogs.gallery_dialog(cards, guarded(pick))
 
+    async def versions(self) -> None:
+        if self.doc.version == 0:
+            notify("Save the pipeline first: versions start with the first save", type="info")
+            return
+        from lakestream.ui.versions import versions_dialog  # the store area's panel
+
+        def restored(document: Pipeline) -> None:
+            self._open_document(document, saved=True)
+            notify(f"Restored as version {document.version}", type="positive")
+
+        await versions_dialog(self.store, self.doc.id, current_version=self.doc.version, on_restored=restored,
+                              code_target=self.code.tab)
+
     async def deploy(self) -> None:
         from lakestream.ui.deploy_dialog import open_deploy_dialog  # the deploy area's dialog
 

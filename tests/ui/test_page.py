@@ -316,3 +316,32 @@ async def test_deep_link_opens_a_saved_pipeline(user, pages, tmp_path):
     assert pages[-1].doc.nodes == saved.nodes and not pages[-1].session.dirty
     await user.open("/?open=not-a-pipeline")
     await user.should_see("Cannot open the linked pipeline")
+
+
+async def test_stale_save_offers_the_conflict_choices(user, pages):
+    page = await _chain(user, pages)
+    user.find(marker="action-save").click()
+    await user.should_see("(version 1)")
+    mine = page.doc
+    page.store.save(editing.rename(mine, "Changed elsewhere"), expected_version=1)  # another tab saved v2
+    page.set_label("n2", "Mine")
+    user.find(marker="action-save").click()
+    await user.should_see("This pipeline changed since you opened it")
+    user.find(content="Save mine as a copy").click()
+    await user.should_see("Saved as a copy")
+    await settle()
+    assert page.doc.id != mine.id and page.doc.node("n2").label == "Mine"
+    assert page.store.get(mine.id).name == "Changed elsewhere"  # theirs untouched
+
+
+async def test_versions_button_opens_the_versions_panel(user, pages):
+    page = await _chain(user, pages)
+    user.find(marker="action-versions").click()
+    await user.should_see("Save the pipeline first")
+    user.find(marker="action-save").click()
+    await user.should_see("(version 1)")
+    page.set_label("n1", "Payments")
+    user.find(marker="action-save").click()
+    await user.should_see("(version 2)")
+    user.find(marker="action-versions").click()
+    await user.should_see("v1")
