@@ -20,7 +20,8 @@ from lakestream.store.diff import PipelineDiff, diff, generated_code_diff
 
 STATUS_COLOURS = {"added": "#16a34a", "removed": "#dc2626", "changed": "#d97706", "moved": "#64748b"}
 MAX_ROWS = 200  # a very long history shows its newest versions; the CLI lists them all
-_BOX = (300, 170)  # mini-graph size in px
+_BOX = (430, 180)  # mini-graph size in px
+_CANVAS_NODE_WIDTH = 180  # a node card's width on the canvas, in flow units
 
 
 def version_rows(infos: list[VersionInfo]) -> list[dict[str, Any]]:
@@ -31,22 +32,25 @@ def version_rows(infos: list[VersionInfo]) -> list[dict[str, Any]]:
     } for i in infos[:MAX_ROWS]]
 
 
-def graph_layout(pipeline: Pipeline, width: int = _BOX[0], height: int = _BOX[1]) -> dict[str, tuple[float, float]]:
-    """Node id -> (x, y) in a width x height box (the canvas positions, scaled to fit)."""
+def graph_layout(pipeline: Pipeline, width: int = _BOX[0], height: int = _BOX[1]
+                 ) -> tuple[dict[str, tuple[float, float]], float]:
+    """(node id -> (x, y), node width) in a width x height box: the canvas positions scaled to fit,
+    node cards scaled with them so that nodes apart on the canvas stay apart here."""
     if not pipeline.nodes:
-        return {}
+        return {}, 0.0
     xs = [n.position.x for n in pipeline.nodes]
     ys = [n.position.y for n in pipeline.nodes]
-    span_x, span_y = max(max(xs) - min(xs), 1.0), max(max(ys) - min(ys), 1.0)
-    scale = min((width - 90) / span_x, (height - 30) / span_y)
+    span_x, span_y = max(xs) - min(xs) + _CANVAS_NODE_WIDTH, max(ys) - min(ys) + 60
+    scale = min((width - 10) / span_x, (height - 10) / span_y, 1.0)
+    node_width = max(36.0, _CANVAS_NODE_WIDTH * scale)
     return {n.id: (5 + (n.position.x - min(xs)) * scale, 5 + (n.position.y - min(ys)) * scale)
-            for n in pipeline.nodes}
+            for n in pipeline.nodes}, node_width
 
 
 def mini_graph(pipeline: Pipeline, status: dict[str, str], side: str) -> None:
     """The pipeline's graph with a coloured badge on each added/removed/changed/moved node."""
-    layout = graph_layout(pipeline)
-    centres = {k: (x + 40, y + 10) for k, (x, y) in layout.items()}
+    layout, node_width = graph_layout(pipeline)
+    centres = {k: (x + node_width / 2, y + 10) for k, (x, y) in layout.items()}
     lines = "".join(
         f'<line x1="{centres[e.source][0]:.1f}" y1="{centres[e.source][1]:.1f}" '
         f'x2="{centres[e.target][0]:.1f}" y2="{centres[e.target][1]:.1f}" stroke="#94a3b8" stroke-width="1.5"/>'
@@ -59,9 +63,13 @@ def mini_graph(pipeline: Pipeline, status: dict[str, str], side: str) -> None:
         for node in pipeline.nodes:
             x, y = layout[node.id]
             state = status.get(node.id)
-            border = STATUS_COLOURS.get(state, node.spec.colour)
-            with ui.element("div").classes("absolute bg-white rounded text-[10px] px-1 truncate").style(
-                    f"left:{x:.0f}px;top:{y:.0f}px;width:80px;border:2px solid {border}").mark(
+            # unchanged nodes stay neutral so that only the status colours draw the eye
+            border = STATUS_COLOURS[state] if state else "#cbd5e1"
+            fill = f"linear-gradient({border}22,{border}22),#fff" if state else "#fff"  # opaque: hides edges
+            strike = "line-through" if state == "removed" else "none"
+            with ui.element("div").classes("absolute rounded text-[10px] px-1 truncate").style(
+                    f"left:{x:.0f}px;top:{y:.0f}px;width:{node_width:.0f}px;border:2px solid {border};"
+                    f"background:{fill};text-decoration:{strike}").mark(
                     f"node-{side}-{node.id}" + (f"-{state}" if state else "")):
                 ui.label(node.title).classes("truncate").tooltip(f"{node.title} ({node.type})"
                                                                  + (f": {state}" if state else ""))
@@ -71,7 +79,7 @@ def change_list(result: PipelineDiff) -> None:
     """The field-level differences, one line each."""
     with ui.column().classes("gap-0 w-full").mark("diff-lines"):
         for line in result.lines():
-            colour = {"+": "text-positive", "-": "text-negative", "~": "text-warning"}.get(line[:1], "")
+            colour = {"+": "text-green-9", "-": "text-red-9", "~": "text-orange-10"}.get(line[:1], "")
             ui.label(line).classes(f"ls-mono text-xs {colour}")
 
 
@@ -101,7 +109,8 @@ def compare_view(old: Pipeline, new: Pipeline, *, code_target: str = "auto") -> 
             if not text:
                 ui.label("The generated code is the same.").mark("code-diff-same")
             else:
-                ui.code(text, language="diff").classes("w-full text-xs").mark("code-diff")
+                with ui.scroll_area().classes("w-full h-80 border rounded"):
+                    ui.code(text, language="diff").classes("w-full text-xs").mark("code-diff")
 
     ui.button("Compare generated code", icon="code", on_click=show_code).props("flat dense").mark("show-code-diff")
 
@@ -156,7 +165,7 @@ async def versions_dialog(store: Store, pipeline_id: str, *, current_version: in
 
     with ui.dialog() as dialog, ui.card().classes("min-w-[720px] max-w-[960px]").mark("versions-dialog"):
         ui.label(f"Versions of {latest.name}").classes("text-h6")
-        with ui.scroll_area().classes("w-full h-48 border rounded"):
+        with ui.scroll_area().classes("w-full h-40 shrink-0 border rounded"):
             for row in rows:
                 with ui.row().classes("w-full items-center gap-3 no-wrap").mark(f"version-{row['version']}"):
                     ui.label(f"v{row['version']}").classes("text-weight-medium w-10")

@@ -125,5 +125,7 @@ async def test_restore_after_someone_else_saved_is_refused(panel):
 
 
 def test_graph_layout_fits_the_box():
-    layout = graph_layout(make_pipeline(nodes=6))
-    assert all(0 <= x <= 300 - 80 and 0 <= y <= 170 - 20 for x, y in layout.values())
+    layout, width = graph_layout(make_pipeline(nodes=6), 430, 180)
+    assert all(0 <= x <= 430 - width and 0 <= y <= 180 - 20 for x, y in layout.values())
+    xs = sorted(x for x, _ in layout.values())
+    assert all(b - a >= width for a, b in zip(xs, xs[1:]))  # nodes 200 apart on the canvas do not overlap
