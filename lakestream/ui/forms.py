@@ -16,6 +16,8 @@ Path = tuple[Any, ...]
 OnChange = Callable[[dict[str, Any], Path, bool], None]  # (config, path, structural) -> None
 
 _QUASAR_FIELDS = (ui.input, ui.number, ui.select, ui.textarea)
+PLACEHOLDERS = {"duration": "e.g. 10 minutes", "table": "catalog.schema.table", "url": "https://host/path",
+                "name": "letters, digits, _"}
 
 
 class ConfigForm:
@@ -78,8 +80,14 @@ class ConfigForm:
                                on_change=lambda e, p=path, i=spec.integer: self._set(
                                    p, (int(e.value) if i else e.value) if e.value is not None else None))
         elif spec.widget == "expression":
-            widget = ui.input(label, value=value or "", autocomplete=self.columns(spec.port), on_change=on)
+            columns = self.columns(spec.port)
+            widget = ui.input(label, value=value or "", autocomplete=columns, on_change=on)
             widget.props("spellcheck=false").classes("ls-mono")
+            if columns:  # one click appends a column name where the user is typing
+                with ui.row().classes("gap-1 ls-column-chips"):
+                    for column in columns[:16]:
+                        ui.chip(column, on_click=lambda _, c=column, w=widget: w.set_value(
+                            f"{(w.value or '').rstrip()} {c}".strip())).props("dense outline clickable size=sm")
         elif spec.widget == "column":
             choices = self.columns(spec.port)
             if value and value not in choices:
@@ -121,7 +129,8 @@ class ConfigForm:
             widget = ui.textarea(label, value="" if value is None else json.dumps(value),
                                  on_change=lambda e, p=path: self._json(p, e.value)).classes("ls-mono")
         else:
-            widget = ui.input(label, value="" if value is None else str(value), on_change=on)
+            widget = ui.input(label, value="" if value is None else str(value), on_change=on,
+                              placeholder=PLACEHOLDERS.get(spec.kind.value if spec.kind else "", ""))
         widget.mark(f"field-{path_text(path)}")
         if isinstance(widget, _QUASAR_FIELDS):
             widget.classes("w-full").props("dense")
