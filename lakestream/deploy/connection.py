@@ -33,8 +33,12 @@ def connect(profile: str | None = None, *, host: str | None = None, token: str |
     try:
         return WorkspaceClient(config=Config(**kwargs))
     except ValueError as error:  # raised at once when nothing is configured or the profile is unknown
-        first = str(error).splitlines()[0] if str(error) else "no workspace configured"
-        raise NotConnected(f"No Databricks workspace is configured ({first[:200]}). {CONNECT_HELP}") from None
+        detail = str(error).splitlines()[0].split(". Config:")[0][:200] if str(error) else ""
+        if profile:
+            raise NotConnected(f"Profile {profile!r} is not configured ({detail}). {CONNECT_HELP}") from None
+        if host or "cannot configure default credentials" not in detail:
+            raise NotConnected(f"Cannot use that workspace configuration ({detail}). {CONNECT_HELP}") from None
+        raise NotConnected(f"No Databricks workspace is configured. {CONNECT_HELP}") from None
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,12 @@ def test_an_invalid_pipeline_is_refused_before_anything_is_done(no_workspace, tm
     assert main(["deploy", str(source), "--dry-run"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("lakestream: Cannot generate code for 'Card fraud'") and "Traceback" not in err
+
+
+def test_an_unknown_profile_is_named(no_workspace, tmp_path, monkeypatch):
+    config = tmp_path / "databrickscfg"
+    config.write_text("[dev]\nhost = https://example.cloud.databricks.com\ntoken = dapi-x\n")
+    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(config))
+    with pytest.raises(NotConnected, match="Profile 'prod' is not configured .*has no prod profile"):
+        connect("prod")
+    assert connect("dev").config.host == "https://example.cloud.databricks.com"
