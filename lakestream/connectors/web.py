@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import socket
+import ssl
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ def request(url: str, *, method: str = "GET", body: bytes | None = None,
         raise Permanent(message) from None
     except urllib.error.URLError as error:
         reason = error.reason
+        if isinstance(reason, ssl.SSLCertVerificationError):  # retrying cannot fix a certificate
+            raise Permanent(f"TLS certificate not trusted: {reason.verify_message}") from None
         if isinstance(reason, (TimeoutError, socket.timeout)):
             raise Transient(f"timed out after {timeout:g} s") from None
         raise Transient(f"cannot connect: {reason}") from None

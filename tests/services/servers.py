@@ -158,6 +158,7 @@ class HttpRecorder:
     requests: list[Recorded] = field(default_factory=list)
     responses: dict = field(default_factory=dict)
     delay: float = 0.0
+    tls: tuple | None = None  # (cert.pem, key.pem): serve HTTPS
     _failures: list = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -191,6 +192,12 @@ class HttpRecorder:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if self.tls:
+            import ssl
+
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*map(str, self.tls))
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
@@ -202,7 +209,7 @@ class HttpRecorder:
         return json.dumps(body).encode()
 
     def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}{path}"
 
     def fail(self, times: int, status: int = 500) -> None:
         with self._lock:
@@ -228,12 +235,42 @@ class Served:
 
 
 # -- SMTP ------------------------------------------------------------------------------------------
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (it is its own CA): returns (cert.pem, key.pem)."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
+
+
 class SmtpRecorder:
     """An aiosmtpd server keeping every message; `refuse(n, code)` answers the next n DATA commands
-    with an error reply (4xx for retry tests, 5xx for permanent failures)."""
+    with an error reply (4xx for retry tests, 5xx for permanent failures). With `tls` (cert, key) and
+    `users` it offers STARTTLS, requires it, and accepts only those logins."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None, users: dict[str, str] | None = None) -> None:
+        import ssl
+
         from aiosmtpd.controller import Controller
+        from aiosmtpd.smtp import AuthResult, LoginPassword
 
         self.messages: list = []
         self._refusals: list[int] = []
@@ -250,8 +287,20 @@ class SmtpRecorder:
                 recorder.messages.append((envelope.mail_from, list(envelope.rcpt_tos), message))
                 return "250 OK"
 
+        def authenticate(server, session, envelope, mechanism, data):
+            ok = isinstance(data, LoginPassword) and (users or {}).get(data.login.decode()) == data.password.decode()
+            return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535
+
+        options: dict = {}
+        if tls:
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*map(str, tls))
+            options = {"tls_context": context, "require_starttls": True}
+        if users:
+            # PLAIN only: smtplib falls back from a refused PLAIN to LOGIN, which aiosmtpd 1.4 leaves hanging.
+            options.update(authenticator=authenticate, auth_required=True, auth_exclude_mechanism=["LOGIN"])
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **options)
         self.controller.start()
 
     def refuse(self, times: int, code: int = 451) -> None:

@@ -6,6 +6,7 @@ import pytest
 
 from lakestream.connectors.email_sink import EmailWriter
 from lakestream.connectors.errors import ConnectorError
+from tests.services.servers import SmtpRecorder, self_signed_certificate
 
 pytestmark = pytest.mark.services
 
@@ -68,3 +69,25 @@ def test_emails_past_the_batch_limit_are_counted_not_sent(smtp):
     mailer = writer(smtp, max_per_batch=2)
     assert mailer.write_rows([{"card": str(i), "amount": i, "ts": ""} for i in range(5)]) == 2
     assert len(smtp.messages) == 2 and mailer.skipped == 3
+
+
+def test_starttls_and_login_against_a_server_that_requires_both(tmp_path, monkeypatch):
+    cert, key = self_signed_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust the test certificate like a public CA
+    server = SmtpRecorder(tls=(cert, key), users={"alerts": "s3cret"})
+    try:
+        good = EmailWriter("127.0.0.1", ["ops@example.com"], "Card {card}", "x", smtp_port=server.port,
+                           username="alerts", password="s3cret", backoff=0.01, timeout=5)
+        assert good.write_rows([{"card": "c1"}]) == 1
+        assert server.messages[0][2]["Subject"] == "Card c1"
+        bad = EmailWriter("127.0.0.1", ["ops@example.com"], "s", "b", smtp_port=server.port,
+                          username="alerts", password="wrong", retries=2, backoff=0.01, timeout=5)
+        with pytest.raises(ConnectorError, match="SMTP 535 .*Authentication credentials invalid") as caught:
+            bad.write_rows([{}])
+        assert caught.value.attempts == 1
+        plain = EmailWriter("127.0.0.1", ["ops@example.com"], "s", "b", smtp_port=server.port, security="none",
+                            retries=0, timeout=5)
+        with pytest.raises(ConnectorError, match="SMTP 530 .*STARTTLS"):
+            plain.write_rows([{}])
+    finally:
+        server.stop()

@@ -9,6 +9,7 @@ import pytest
 from lakestream.connectors.alert_sink import AlertWriter
 from lakestream.connectors.errors import ConnectorError
 from lakestream.connectors.webhook_sink import WebhookWriter
+from tests.services.servers import HttpRecorder, self_signed_certificate
 
 pytestmark = pytest.mark.services
 
@@ -120,3 +121,17 @@ def test_alert_config_errors_are_clear():
 def test_non_ascii_survives_the_trip(http):
     WebhookWriter(http.url()).write_rows([{"city": "Zürich €"}])
     assert json.loads(http.requests[0].body.decode("utf-8")) == {"city": "Zürich €"}
+
+
+def test_https_endpoints_are_verified(tmp_path, monkeypatch):
+    cert, key = self_signed_certificate(tmp_path)
+    server = HttpRecorder(tls=(cert, key))
+    try:
+        with pytest.raises(ConnectorError, match="TLS certificate not trusted: self.signed certificate") as caught:
+            WebhookWriter(server.url(), retries=3, backoff=0.01).write_rows(ROWS[:1])
+        assert caught.value.attempts == 1 and server.requests == []
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # trust it like a public CA
+        WebhookWriter(server.url(), retries=0).write_rows(ROWS[:1])
+        assert [r.json() for r in server.requests] == [ROWS[0]]
+    finally:
+        server.stop()
