@@ -30,7 +30,7 @@ def register(subparsers) -> None:
 
     action("list", "the stored pipelines, newest first", _list).add_argument(
         "--trash", action="store_true", help="list the pipelines in the trash instead")
-    show = action("show", "one pipeline: summary, nodes, recent versions", _show)
+    show = action("show", "one pipeline: who saved it when, its nodes", _show)
     export = action("export", "write a pipeline document (a version with --version)", _export)
     for sub in (show, export):
         sub.add_argument("pipeline", help="pipeline id, unique id prefix or exact name")

@@ -151,7 +151,7 @@ def workspace_client() -> Any:
     from databricks.sdk.config import Config
 
     try:
-        return WorkspaceClient(config=Config(retry_timeout_seconds=30, http_timeout_seconds=20))
+        return WorkspaceClient(config=Config(retry_timeout_seconds=15, http_timeout_seconds=10))
     except ValueError as error:
         raise StoreError(f"No Databricks workspace is configured for the volume store ({_reason(error)}).") from None
 
