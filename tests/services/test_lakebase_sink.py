@@ -106,3 +106,28 @@ def test_config_errors():
         LakebaseWriter({}, "a.b.c")
     assert [postgres_type(t) for t in ("string", "decimal(10,2)", "array<int>", "timestamp")] == [
         "text", "numeric(10,2)", "jsonb", "timestamptz"]
+
+
+def test_databricks_credentials_use_the_workspace_api(http, monkeypatch):
+    """The Databricks path, against a local HTTP server answering the REST calls databricks-sdk makes."""
+    import os
+
+    from lakestream.connectors.lakebase_sink import databricks_credentials
+
+    for name in [n for n in os.environ if n.startswith("DATABRICKS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("DATABRICKS_HOST", http.url(""))
+    monkeypatch.setenv("DATABRICKS_TOKEN", "pat")
+    http.responses["/api/2.0/database/instances/fraud-serving"] = {"name": "fraud-serving",
+                                                                   "read_write_dns": "instance-1.db.example.com"}
+    http.responses["/api/2.0/database/credentials"] = {"token": "oauth-token"}
+    http.responses["/api/2.0/preview/scim/v2/Me"] = {"userName": "ana@example.com"}
+    expected = {"host": "instance-1.db.example.com", "port": 5432, "dbname": "alerts", "sslmode": "require"}
+    assert databricks_credentials("fraud-serving", "alerts")() == {
+        **expected, "user": "ana@example.com", "password": "oauth-token"}
+    token_request = next(r for r in http.requests if r.path == "/api/2.0/database/credentials")
+    assert token_request.method == "POST" and token_request.json()["instance_names"] == ["fraud-serving"]
+    http.requests.clear()
+    assert databricks_credentials("fraud-serving", "alerts", user="svc", password="pw")() == {
+        **expected, "user": "svc", "password": "pw"}
+    assert "/api/2.0/database/credentials" not in [r.path for r in http.requests]
