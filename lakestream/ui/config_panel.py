@@ -45,6 +45,10 @@ def field_errors(node: Node, issues: list[Issue], known: set[str]) -> tuple[dict
             field = field.rsplit(".", 1)[0] if "." in field else (field.rsplit("[", 1)[0] if "[" in field else "")
         message = issue.message + (f" — {issue.hint}" if issue.hint else "")
         if field:
+            # under the field itself its name (and description, already shown) need not be repeated
+            if field == issue.field and message.startswith(f"{field} is required"):
+                message = "Required"
+            message = message.removeprefix(f"{issue.field}: ") if issue.field else message
             by_field.setdefault(field, message)
         elif issue.code.startswith("config."):
             general.append(message)
