@@ -8,6 +8,7 @@ so a template typed by a user cannot read anything but the row's columns.
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -71,6 +72,21 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"cannot write a {type(value).__name__} as JSON")
 
 
+def to_json(value: Any) -> str:
+    """A value as JSON text; NaN and infinities (which JSON cannot hold) become null."""
+    return json.dumps(_finite(value), default=json_default, ensure_ascii=False, allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
 def render_json_text(template: str, row: Mapping[str, Any]) -> str:
     """Render a template whose text is JSON (like '{{"card": "{card_id}", "amount": {amount}}}') so the
     result stays JSON whatever the values: a placeholder inside a JSON string gets the value's text,
@@ -91,7 +107,7 @@ def render_json_text(template: str, row: Mapping[str, Any]) -> str:
             if in_string:
                 out.append(json.dumps(text(value), ensure_ascii=False)[1:-1])
             else:
-                out.append(json.dumps(value, default=json_default, ensure_ascii=False))
+                out.append(to_json(value))
         position = match.end()
     out.append(template[position:])
     return "".join(out)

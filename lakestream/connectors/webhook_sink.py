@@ -11,12 +11,11 @@ request carries a JSON array (text: lines) of up to that many payloads. Delivery
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterable, Mapping
 
 from .batches import check_columns, chunks, rows_of
 from .errors import ConnectorError, safe_endpoint
-from .placeholders import is_json_template, json_default, placeholders, render, render_json_text
+from .placeholders import is_json_template, placeholders, render, render_json_text, to_json
 from .retry import Permanent, RetryPolicy, Transient, call_with_retries
 from .web import auth_headers, request
 
@@ -53,7 +52,7 @@ class WebhookWriter:
         if not self.json:
             return "\n".join(render(self.template, row) for row in rows).encode("utf-8")
         if self.template is None:
-            payloads = [json.dumps(dict(row), default=json_default, ensure_ascii=False) for row in rows]
+            payloads = [to_json(dict(row)) for row in rows]
         else:
             payloads = [render_json_text(self.template, row) for row in rows]
         text = payloads[0] if self.batch_size == 1 else "[" + ", ".join(payloads) + "]"

@@ -69,3 +69,11 @@ def test_retry_policy_backs_off_and_honours_retry_after():
     with pytest.raises(Permanent) as caught:
         call_with_retries(lambda: (_ for _ in ()).throw(Permanent("no")), policy, sleep=waits.append)
     assert caught.value.attempts == 1
+
+
+def test_json_cannot_carry_nan_or_infinity():
+    from lakestream.connectors.placeholders import to_json
+
+    row = {"x": float("nan"), "y": float("inf"), "nested": {"z": [float("-inf"), 1.5]}}
+    assert json.loads(render_json_text('{{"x": {x}, "y": "{y}"}}', row)) == {"x": None, "y": "inf"}
+    assert json.loads(to_json(row)) == {"x": None, "y": None, "nested": {"z": [None, 1.5]}}
