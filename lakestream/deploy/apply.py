@@ -85,6 +85,17 @@ def _upload(run: _Run, payload: dict[str, Any], action: Action) -> str:
     return ""
 
 
+def _prune(run: _Run, payload: dict[str, Any], action: Action) -> str:
+    from databricks.sdk.service.workspace import ObjectType
+
+    folder, keep = payload["folder"], set(payload["keep"])
+    stale = [o.path for o in run.w.workspace.list(folder, recursive=True)
+             if o.object_type is not ObjectType.DIRECTORY and o.path.startswith(folder + "/") and o.path not in keep]
+    for path in stale:
+        run.w.workspace.delete(path)
+    return f"removed {len(stale)} old file(s)" if stale else "no old files"
+
+
 def _pipeline(run: _Run, payload: dict[str, Any], action: Action) -> str:
     result = run.result
     result.pipeline_id, created = upsert_pipeline(run.w, payload, run.plan.pipeline_id, run.previous.get("pipeline_id"))
@@ -120,7 +131,7 @@ def _run_job(run: _Run, payload: dict[str, Any], action: Action) -> str:
 
 # One function per action kind (plan.Action.kind).
 STEPS: dict[str, Callable[[_Run, dict[str, Any], Action], str]] = {
-    "mkdirs": _mkdirs, "upload": _upload, "pipeline": _pipeline, "job": _job,
+    "mkdirs": _mkdirs, "upload": _upload, "prune": _prune, "pipeline": _pipeline, "job": _job,
     "start_pipeline": _start_pipeline, "run_job": _run_job,
 }
 

@@ -22,7 +22,7 @@ class PlanError(UserError):
 
 @dataclass(frozen=True)
 class Action:
-    """One step of a deploy. `kind` is mkdirs | upload | pipeline | job | start_pipeline | run_job."""
+    """One step of a deploy. `kind` is mkdirs | upload | prune | pipeline | job | start_pipeline | run_job."""
 
     kind: str
     title: str
@@ -176,6 +176,11 @@ def plan(pipeline: Pipeline, options: DeployOptions | None = None, *, user: str,
         path = f"{folder}/{rel}"
         payload = {"path": path, "format": "AUTO", "overwrite": True, "bytes": len(text.encode())}
         actions.append(Action("upload", f"Upload {path} ({payload['bytes']} bytes)", payload, text))
+    # Files of an earlier deploy that the new code no longer has would still match the pipeline's glob
+    # (say, transformations/pipeline.py after switching to SQL): remove them.
+    keep = sorted(f"{folder}/{rel}" for rel in deploy_code.files)
+    actions.append(Action("prune", f"Remove files in {folder} that this version no longer generates",
+                          {"folder": folder, "keep": keep}))
     notes = list(deploy_code.notes)
     if deploy_code.has_sdp:
         spec = pipeline_spec(effective, options, folder, hybrid=deploy_code.entry is not None)

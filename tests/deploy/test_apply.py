@@ -73,7 +73,7 @@ def test_failure_mid_plan_is_clear_recorded_and_rerun_completes(fake, store, pip
     with pytest.raises(DeployError) as caught:
         deploy(saved, DeployOptions(target="sss"), fake.client(), store=store)
     message = str(caught.value)
-    assert message.startswith("Deploy failed at step 3 of 4 (Create or reset job 'Card fraud'")
+    assert message.startswith("Deploy failed at step 4 of 5 (Create or reset job 'Card fraud'")
     assert "INTERNAL_ERROR" in message and "deploy again" in message
     assert fake.jobs == {} and f"{FOLDER}/stream_job.py" in fake.objects
     failed, = store.deploy_history(saved.id)
@@ -95,7 +95,7 @@ def test_a_workspace_that_does_not_answer_times_out_quickly(fake, pipeline):
     client = fake.client(retry_timeout=1, http_timeout=0.5)
     with pytest.raises(DeployError, match="did not answer within 0.5 s") as caught:
         deploy(pipeline, DeployOptions(target="sdp-sql"), client)
-    assert caught.value.step == 4
+    assert caught.value.step == 5
     fake.inject("POST", r"/api/2\.0/pipelines$", status=None, times=0)
     import time
 
@@ -133,3 +133,12 @@ def test_hybrid_deploy_with_the_real_generator(fake):
     assert fake.pipelines[result.pipeline_id]["spec"]["libraries"][0]["glob"]["include"] == f"{folder}/transformations/**"
     source = fake.objects[f"{folder}/stream_job.py"]["content"].decode()
     compile(source, "stream_job.py", "exec")  # what was uploaded is the generated Python, intact
+
+
+def test_files_no_longer_generated_are_removed_on_redeploy(fake, pipeline):
+    deploy(pipeline, DeployOptions(target="sdp-python", start=False), fake.client())
+    assert f"{FOLDER}/transformations/pipeline.py" in fake.objects
+    fake.objects[f"{FOLDER}/notes.txt"] = {"object_type": "FILE", "object_id": 1, "content": b""}
+    deploy(pipeline, DeployOptions(target="sdp-sql", start=False), fake.client())
+    files = sorted(p for p, o in fake.objects.items() if p.startswith(FOLDER + "/") and o["object_type"] == "FILE")
+    assert files == [f"{FOLDER}/transformations/pipeline.sql"]  # the Python file would be a second definition

@@ -72,7 +72,7 @@ def test_deploy_a_saved_pipeline_in_chromium(server, fake):
         dialog.get_by_role("button", name="Deploy").click()
         expect(dialog.get_by_text("Open pipeline in the workspace")).to_be_visible(timeout=20000)
         expect(dialog.get_by_text("Status: pipeline update")).to_be_visible(timeout=10000)
-        expect(dialog.get_by_text("✓ [5/5] started update")).to_be_visible()
+        expect(dialog.get_by_text("✓ [6/6] started update")).to_be_visible()
         pipeline_id, = fake.pipelines
         link = dialog.get_by_role("link", name="Open pipeline in the workspace")
         assert link.get_attribute("href") == f"{fake.url}/pipelines/{pipeline_id}"

@@ -16,12 +16,13 @@ FOLDER = "/Workspace/Users/ana@example.com/lakestream/card-fraud"
 def test_sdp_plan_uploads_then_creates_a_serverless_pipeline(pipeline):
     the_plan = plan(pipeline, DeployOptions(target="sdp-sql"), user=USER)
     kinds = [a.kind for a in the_plan.actions]
-    assert kinds == ["mkdirs", "mkdirs", "upload", "pipeline", "start_pipeline"]
+    assert kinds == ["mkdirs", "mkdirs", "upload", "prune", "pipeline", "start_pipeline"]
     assert the_plan.actions[1].payload == {"path": f"{FOLDER}/transformations"}
     upload = the_plan.actions[2]
     assert upload.payload["path"] == f"{FOLDER}/transformations/pipeline.sql"
     assert "CREATE" in upload.content and upload.payload["bytes"] == len(upload.content.encode())
-    spec = the_plan.actions[3].payload
+    assert the_plan.actions[3].payload == {"folder": FOLDER, "keep": [upload.payload["path"]]}
+    spec = the_plan.actions[4].payload
     assert spec == {
         "name": "Card fraud", "catalog": "main", "schema": "fraud", "root_path": FOLDER, "channel": "CURRENT",
         "libraries": [{"glob": {"include": f"{FOLDER}/transformations/**"}}],
@@ -36,9 +37,9 @@ def test_sss_plan_creates_a_cron_job_on_serverless(pipeline):
     options = DeployOptions(target="sss", schedule="cron", cron="0 0/15 * * * ?", timezone="Europe/Berlin",
                             checkpoint_root="/Volumes/main/fraud/chk")
     the_plan = plan(pipeline, options, user=USER)
-    assert [a.kind for a in the_plan.actions] == ["mkdirs", "upload", "job", "run_job"]
+    assert [a.kind for a in the_plan.actions] == ["mkdirs", "upload", "prune", "job", "run_job"]
     assert "/Volumes/main/fraud/chk" in the_plan.actions[1].content  # the checkpoint root reaches the code
-    job = the_plan.actions[2].payload
+    job = the_plan.actions[3].payload
     assert job["tasks"] == [{"task_key": "patterns", "environment_key": "default",
                              "spark_python_task": {"python_file": f"{FOLDER}/stream_job.py"}}]
     assert job["environments"] == [{"environment_key": "default", "spec": {"environment_version": "4"}}]
@@ -67,8 +68,8 @@ def test_cluster_and_continuous_variants(pipeline):
 def test_hybrid_plan_refreshes_the_pipeline_before_the_stateful_task(pipeline, hybrid_code):
     the_plan = plan(pipeline, DeployOptions(schedule="cron", cron="0 0 * * * ?"), user=USER, code=hybrid_code)
     kinds = [a.kind for a in the_plan.actions]
-    assert kinds == ["mkdirs", "mkdirs", "upload", "upload", "upload", "pipeline", "job", "run_job"]
-    tasks = the_plan.actions[6].payload["tasks"]
+    assert kinds == ["mkdirs", "mkdirs", "upload", "upload", "upload", "prune", "pipeline", "job", "run_job"]
+    tasks = the_plan.actions[7].payload["tasks"]
     assert tasks[0] == {"task_key": "prepare", "pipeline_task": {"pipeline_id": "${pipeline.id}"}}
     assert tasks[1]["depends_on"] == [{"task_key": "prepare"}]
     assert tasks[1]["spark_python_task"]["python_file"] == f"{FOLDER}/stream_job.py"
@@ -99,11 +100,11 @@ def test_folder_names_never_come_raw_from_user_text(pipeline):
 
 def test_continuous_declarative_pipeline_is_wrapped_in_a_continuous_job(pipeline, hybrid_code):
     the_plan = plan(pipeline, DeployOptions(target="sdp-sql", schedule="continuous"), user=USER)
-    spec, job = the_plan.actions[3].payload, the_plan.actions[4].payload
+    spec, job = the_plan.actions[4].payload, the_plan.actions[5].payload
     assert "continuous" not in spec  # deprecated on pipelines: the job makes it continuous
     assert job["continuous"] == {"pause_status": "UNPAUSED"}
     assert job["tasks"] == [{"task_key": "prepare", "pipeline_task": {"pipeline_id": "${pipeline.id}"}}]
     assert [a.kind for a in the_plan.actions][-1] == "job"  # the continuous job starts by itself
     hybrid = plan(pipeline, DeployOptions(schedule="continuous"), user=USER, code=hybrid_code)
-    spec, job = hybrid.actions[5].payload, hybrid.actions[6].payload
+    spec, job = hybrid.actions[6].payload, hybrid.actions[7].payload
     assert spec["continuous"] is True and [t["task_key"] for t in job["tasks"]] == ["patterns"]

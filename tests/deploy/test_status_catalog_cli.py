@@ -79,7 +79,7 @@ def test_cli_dry_run_without_a_workspace(no_workspace, tmp_path, pipeline, capsy
                  "--cron", "0 0 * * * ?", "--json"]) == 0
     out = capsys.readouterr()
     planned = json.loads(out.out)
-    assert [a["kind"] for a in planned["actions"]] == ["mkdirs", "upload", "job", "run_job"]
+    assert [a["kind"] for a in planned["actions"]] == ["mkdirs", "upload", "prune", "job", "run_job"]
     assert "DATABRICKS_HOST" in out.err
     assert main(["deploy", str(source)]) == 1
     assert "No Databricks workspace is configured" in capsys.readouterr().err
@@ -94,7 +94,7 @@ def test_cli_deploy_applies_prints_links_and_waits(workspace_env, tmp_path, pipe
     out = capsys.readouterr().out
     pipeline_id, = workspace_env.pipelines
     assert f"pipeline: {workspace_env.url}/pipelines/{pipeline_id}" in out
-    assert "[5/5] ok" in out and "status: pipeline update completed" in out
+    assert "[6/6] ok" in out and "status: pipeline update completed" in out
     workspace_env.deny("POST", r"/api/2\.0/workspace/import")
     assert main(["deploy", str(source), "--target", "sdp-sql"]) == 1
     assert "permission denied" in capsys.readouterr().err
