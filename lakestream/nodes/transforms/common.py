@@ -1,19 +1,15 @@
-"""Helpers shared by node modules: non-empty lists, Spark type strings, Python code checks, type inference."""
+"""Helpers shared by node modules: non-empty lists, Spark type strings, Python code checks, join columns."""
 
 from __future__ import annotations
 
 import ast
 import re
-from functools import lru_cache
 from typing import Annotated, Any
 
-import sqlglot
 from pydantic import AfterValidator
-from sqlglot.optimizer.annotate_types import annotate_types
-from sqlglot.optimizer.qualify import qualify
 
 from lakestream.nodes.base import Column, Finding, Schema
-from lakestream.nodes.fields import ColumnName, parse_expression
+from lakestream.nodes.fields import ColumnName
 
 
 def non_empty(what: str) -> AfterValidator:
@@ -101,6 +97,25 @@ INTEGRAL = ("tinyint", "smallint", "int", "bigint", "byte", "short", "integer", 
 FRACTIONAL = ("float", "double")
 
 
+# Numeric widening order, as Spark coerces types in unions, CASE and COALESCE.
+_WIDEN = ("tinyint", "smallint", "int", "bigint", "float", "double")
+_ALIASES = {"byte": "tinyint", "short": "smallint", "integer": "int", "long": "bigint"}
+
+
+def widen(a: str, b: str) -> str | None:
+    """The common type of two column types, or None when they cannot be combined."""
+    a, b = _ALIASES.get(a, a), _ALIASES.get(b, b)
+    if a == b:
+        return a
+    if a in _WIDEN and b in _WIDEN:
+        return max(a, b, key=_WIDEN.index)
+    if {a, b} <= set(_WIDEN) | {t for t in (a, b) if t.startswith("decimal")}:
+        return "double"
+    if {a, b} == {"timestamp", "timestamp_ntz"} or {a, b} == {"date", "timestamp"}:
+        return "timestamp"
+    return None
+
+
 def is_numeric(type_: str) -> bool:
     return type_ in INTEGRAL or type_ in FRACTIONAL or type_.startswith("decimal")
 
@@ -118,32 +133,6 @@ def timestamp_check(column: str, schema: Schema, field: str) -> list[Finding]:
         "error", "column.not_timestamp", f"Column {column!r} is {found}, not a timestamp", field=field,
         hint="Cast it with a Rename / cast node (cast_to: timestamp) or pick a timestamp column",
     )]
-
-
-@lru_cache(maxsize=4096)
-def _infer(expression: str, schema: Schema) -> str:
-    tables = {"t": {c.name: c.type for c in schema}} if schema else {"t": {"_": "string"}}
-    tree = sqlglot.parse_one(f"SELECT {expression} AS _result FROM t", read="spark")
-    tree = qualify(tree, schema=tables, dialect="spark", validate_qualify_columns=False)
-    tree = annotate_types(tree, schema=tables, dialect="spark")
-    inferred = tree.selects[0].type
-    if inferred is None or inferred.this == sqlglot.exp.DataType.Type.UNKNOWN:
-        return "string"
-    return inferred.sql("spark").lower().replace(" ", "")
-
-
-def infer_type(expression: str, schema: Schema) -> str:
-    """The Spark type of an expression over `schema`: exact for a bare column, sqlglot's inference
-    otherwise, and "string" when it cannot tell (so a schema always has a type)."""
-    parse_expression(expression)
-    bare = expression.strip().strip("`")
-    types = types_of(schema)
-    if bare in types:
-        return types[bare]
-    try:
-        return _infer(expression, schema)
-    except Exception:  # noqa: BLE001 - sqlglot's optimizer raises many kinds; an unknown type is "string"
-        return "string"
 
 
 # ---- Python code fields --------------------------------------------------------------------------

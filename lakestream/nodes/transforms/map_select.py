@@ -10,7 +10,8 @@ from sqlglot import exp
 
 from lakestream.nodes.base import Category, Column, Finding, Inputs, NodeType, Schema, merge_schema
 from lakestream.nodes.fields import Expression, Model, Name, parse_expression
-from lakestream.nodes.transforms.common import infer_type, non_empty
+from lakestream.nodes.transforms.common import non_empty
+from lakestream.nodes.transforms.type_inference import infer_type
 
 
 class Projection(Model):
@@ -62,7 +63,8 @@ EXAMPLE = {
 
 DOCS = """\
 Output types: a bare column keeps its input type; other expressions get the type sqlglot infers over the
-input schema (arithmetic, casts, string and date functions), or string when it cannot tell.
+input schema, corrected to Spark's rules (int literals, decimal arithmetic, round, COALESCE/CASE widening,
+date parts), or string when it cannot tell (window(), map_keys, higher-order functions).
 With keep_existing, a computed column with an input column's name replaces it in place.
 """
 

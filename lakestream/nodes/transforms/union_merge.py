@@ -10,31 +10,12 @@ from lakestream.nodes.base import (
     ALL_TARGETS, PYTHON_TARGETS, Category, Column, Finding, Inputs, NodeType, Port, Schema, Target,
 )
 from lakestream.nodes.fields import Model
-from lakestream.nodes.transforms.common import types_of
+from lakestream.nodes.transforms.common import types_of, widen
 
 INPUTS = Port("in", "Inputs", min_edges=2, max_edges=8)
-# Numeric widening order, as Spark's union coerces types.
-_WIDEN = ("tinyint", "smallint", "int", "bigint", "float", "double")
-_ALIASES = {"byte": "tinyint", "short": "smallint", "integer": "int", "long": "bigint"}
-
-
 class Config(Model):
     distinct: bool = Field(False, description="Drop duplicate rows across the inputs (keeps state: needs care)")
     by_name: bool = Field(True, description="Match columns by name (off: by position, names of the first input)")
-
-
-def widen(a: str, b: str) -> str | None:
-    """The common type of two column types, or None when they cannot be unioned."""
-    a, b = _ALIASES.get(a, a), _ALIASES.get(b, b)
-    if a == b:
-        return a
-    if a in _WIDEN and b in _WIDEN:
-        return max(a, b, key=_WIDEN.index)
-    if {a, b} <= set(_WIDEN) | {t for t in (a, b) if t.startswith("decimal")}:
-        return "double"
-    if {a, b} == {"timestamp", "timestamp_ntz"} or {a, b} == {"date", "timestamp"}:
-        return "timestamp"
-    return None
 
 
 def _aligned(config: Config, schemas: tuple[Schema, ...]) -> list[tuple[str, list[str | None]]]:
