@@ -126,3 +126,19 @@ def test_an_unknown_profile_is_named(no_workspace, tmp_path, monkeypatch):
     with pytest.raises(NotConnected, match="Profile 'prod' is not configured .*has no prod profile"):
         connect("prod")
     assert connect("dev").config.host == "https://example.cloud.databricks.com"
+
+
+def test_cli_deploy_of_a_stored_pipeline_records_history(workspace_env, tmp_path, pipeline, monkeypatch, capsys):
+    from lakestream.store import open_store
+
+    monkeypatch.setenv("LAKESTREAM_HOME", str(tmp_path / "home"))
+    store = open_store("local")
+    saved = store.create(pipeline)
+    source = tmp_path / "p.json"
+    source.write_text(saved.to_json())
+    assert main(["deploy", str(source), "--target", "sss", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    record, = store.deploy_history(saved.id)
+    assert record.status == "succeeded" and record.details["job_id"] == result["job_id"]
+    assert main(["deploy", str(source), "--target", "sss", "--json"]) == 0  # the same job again
+    assert len(workspace_env.jobs) == 1 and len(store.deploy_history(saved.id)) == 2
