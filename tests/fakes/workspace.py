@@ -10,6 +10,11 @@ Usage::
 
 State lives in plain attributes (`objects`, `files`, `pipelines`, `jobs`, `runs`, `catalogs`) so tests
 can look at it and seed it. Request bodies are validated against databricks-sdk's own dataclasses.
+
+Controls: `add_user(token, email)` (tokens are users; "dapi-test" is tester@example.com),
+`deny(method, path_regex, user=None)` (403 PERMISSION_DENIED), `inject(...)` (failures and delays),
+`add_table(full_name, [(column, type)])`, `pipeline_outcome` / `run_outcome` / `failure_message`
+(how updates and runs end), `calls(method, path_regex)` (recorded requests).
 """
 
 from __future__ import annotations
