@@ -1,5 +1,8 @@
 """Alert sink: one Slack, Microsoft Teams or PagerDuty message per row, over their webhook APIs.
 
+PagerDuty events carry the row's `match_id` (every pattern node emits one) as `dedup_key`, so a
+micro-batch replayed after a failure updates the same incident instead of opening another.
+
 The secret is the incoming-webhook URL for Slack and Teams (the URL itself is the credential, so
 errors show only its host) and the Events API v2 routing key for PagerDuty. At most
 `max_per_batch` alerts go out per micro-batch; the rest are summed up in one last message, so a
@@ -40,10 +43,14 @@ def teams_payload(message: str, severity: str) -> dict[str, Any]:
             "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": card}]}
 
 
-def pagerduty_payload(message: str, severity: str, routing_key: str, source: str) -> dict[str, Any]:
+def pagerduty_payload(message: str, severity: str, routing_key: str, source: str,
+                      dedup_key: str | None = None) -> dict[str, Any]:
     """A PagerDuty Events API v2 trigger event (summary is limited to 1024 characters)."""
-    return {"routing_key": routing_key, "event_action": "trigger",
-            "payload": {"summary": message[:1024], "severity": severity, "source": source}}
+    event = {"routing_key": routing_key, "event_action": "trigger",
+             "payload": {"summary": message[:1024], "severity": severity, "source": source}}
+    if dedup_key:
+        event["dedup_key"] = dedup_key[:255]
+    return event
 
 
 class AlertWriter:
@@ -69,12 +76,15 @@ class AlertWriter:
         self._http.endpoint = safe_endpoint(target, keep_path=provider == "pagerduty")
         self.endpoint = self._http.endpoint
 
-    def payload(self, message: str) -> dict[str, Any]:
+    def payload(self, message: str, row: Mapping[str, Any] | None = None) -> dict[str, Any]:
         if self.provider == "slack":
             return slack_payload(message, self.severity)
         if self.provider == "teams":
             return teams_payload(message, self.severity)
-        return pagerduty_payload(message, self.severity, self._routing_key, self.source)
+        # A pattern's match_id makes a replayed micro-batch update the same incident, not open another.
+        match_id = (row or {}).get("match_id")
+        return pagerduty_payload(message, self.severity, self._routing_key, self.source,
+                                 None if match_id is None else str(match_id))
 
     def __call__(self, batch_df, batch_id: int) -> None:
         check_columns(self._http.name, self.endpoint, placeholders(self.template), batch_df.columns)
@@ -87,7 +97,7 @@ class AlertWriter:
             if sent >= self.max_per_batch:
                 skipped += 1
                 continue
-            self._http.write_rows([self.payload(render(self.template, row))])
+            self._http.write_rows([self.payload(render(self.template, row), row)])
             sent += 1
         if skipped:
             note = f"… and {skipped} more alerts in this micro-batch (limit {self.max_per_batch})"

@@ -94,6 +94,12 @@ def test_slack_teams_and_pagerduty_payload_shapes(http):
     assert [r.path for r in http.requests] == ["/slack/T0/B0/XYZ", "/teams", "/v2/enqueue"]
 
 
+def test_pagerduty_deduplicates_on_the_match_id(http):
+    writer = AlertWriter("pagerduty", "RK", "{card}", url=http.url("/v2/enqueue"))
+    writer.write_rows([{"card": "c1", "match_id": "m-1"}, {"card": "c1", "match_id": "m-1"}])
+    assert [r.json()["dedup_key"] for r in http.requests] == ["m-1", "m-1"]
+
+
 def test_alert_floods_are_capped_with_a_summary(http):
     sent = AlertWriter("slack", http.url(), "{card}", max_per_batch=2).write_rows(ROWS)
     assert sent == 3
