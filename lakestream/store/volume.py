@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import requests
 from databricks.sdk import errors as sdk_errors
+from databricks.sdk.service._internal import _escape_multi_segment_path_parameter
 from databricks.sdk.service.files import FilesAPI
 
 from lakestream.store import paths
@@ -26,6 +27,7 @@ from lakestream.store.errors import StoreError, StoreUnavailable
 from lakestream.store.store import Store
 
 T = TypeVar("T")
+_HEAD_BYTES = 65536
 _VOLUME_PATH = re.compile(r"^/Volumes/[A-Za-z0-9_\-]+/[A-Za-z0-9_\-]+/[A-Za-z0-9_\-]+(/[A-Za-z0-9_\-.]+)*$")
 _TRANSIENT = (sdk_errors.InternalError, sdk_errors.TemporarilyUnavailable, sdk_errors.DeadlineExceeded,
               sdk_errors.TooManyRequests, TimeoutError, requests.RequestException)
@@ -90,6 +92,19 @@ class VolumeBackend(Backend):
             with response.contents as body:
                 return body.read()
         return self._call(f"read {path}", download)
+
+    def read_first_line(self, path: str) -> bytes:
+        """Listing reads only version headers: ask for the first 64 KiB (an HTTP Range the Files API
+        supports) and fall back to the whole file when the line is longer."""
+        def head() -> bytes:
+            response = self.client.api_client.do(
+                "GET", f"/api/2.0/fs/files{_escape_multi_segment_path_parameter(self._full(path))}",
+                headers={"Accept": "application/octet-stream", "Range": f"bytes=0-{_HEAD_BYTES - 1}"}, raw=True)
+            with response["contents"] as body:
+                return body.read()
+        data = self._call(f"read {path}", head)
+        end = data.find(b"\n")
+        return data[: end + 1] if end >= 0 else super().read_first_line(path)
 
     def create(self, path: str, data: bytes) -> None:
         try:

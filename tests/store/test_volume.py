@@ -143,3 +143,15 @@ def test_sharing_needs_the_volume_store(local_store):
     p = local_store.create(make_pipeline())
     with pytest.raises(StoreError, match="Sharing needs the volume store"):
         share(local_store, p.id, "bob@example.com")
+
+
+def test_listing_reads_only_the_headers_of_big_versions(fake, volume_store):
+    big = volume_store.create(make_pipeline(nodes=400))
+    volume_store.save(big, expected_version=1)
+    before = len(fake.requests)
+    [summary] = volume_store.list()
+    infos = volume_store.versions(big.id)
+    assert summary.node_count == 400 and [i.version for i in infos] == [2, 1]
+    reads = [r for r in fake.requests[before:] if r.method == "GET" and "/versions/" in r.path]
+    assert reads and all(r.headers.get("range") == "bytes=0-65535" for r in reads)
+    assert volume_store.get(big.id).version == 2  # opening still reads the whole file
