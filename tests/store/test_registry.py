@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lakestream.store import StoreError, UnknownStore, open_store
 from lakestream.store.paths import user_folder
@@ -81,3 +83,12 @@ def test_version_file_is_valid_json_with_a_header_line():
     for broken in (data[:-1], data[:50], data + b" ", data.replace(b"Payments", b"Paymentz"), b""):
         with pytest.raises(BadRecord):
             decode_version(broken)
+
+
+@given(st.text(min_size=1, max_size=60).filter(str.strip), st.text(min_size=1, max_size=60).filter(str.strip))
+@settings(max_examples=300, deadline=None)
+def test_user_folders_are_one_segment_and_never_shared_by_two_users(a, b):
+    folder_a, folder_b = user_folder(a), user_folder(b)
+    segment = folder_a.removeprefix("users/")
+    assert "/" not in segment and "\x00" not in segment and not segment.startswith(".")
+    assert (folder_a == folder_b) == (a == b)
