@@ -54,8 +54,8 @@ def main() -> None:
             page.wait_for_function("document.querySelectorAll('.vue-flow__node').length >= 10")
         log = (home / "server.log").read_text()
         server_errors = [line for line in log.splitlines() if "ERROR" in line or "Traceback" in line]
-        print(f"{args.clients} clients for {args.seconds:.0f} s: {edits} edit rounds "
-              f"(median round over all clients {statistics.median(round_times):.1f} s), "
+        print(f"{args.clients} clients for {args.seconds:.0f} s: {edits} edits in {len(round_times)} rounds "
+              f"(median round through all clients {statistics.median(round_times):.1f} s), "
               f"{len(errors)} client errors, {len(server_errors)} server errors")
         for line in (errors + server_errors)[:10]:
             print("  ", line)

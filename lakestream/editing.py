@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+
 from lakestream.errors import UserError
 from lakestream.graph import CycleError, PipelineGraph
 from lakestream.nodes import get_node_type
@@ -184,6 +186,30 @@ def rename(pipeline: Pipeline, name: str) -> Pipeline:
     if len(name) > 200:
         raise EditError("A pipeline name has at most 200 characters")
     return _copy(pipeline, name=name)
+
+
+def update_pipeline(pipeline: Pipeline, **changes: Any) -> Pipeline:
+    """Change document-level fields: description, code_target, or settings (a dict of Settings fields).
+
+    Raises EditError for an unknown field or value, with the valid choices.
+    """
+    allowed = {"description", "code_target", "settings"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise EditError(f"Not a pipeline setting: {', '.join(unknown)}; choose from {', '.join(sorted(allowed))}")
+    data = pipeline.to_dict()
+    if "settings" in changes:
+        data["settings"] = {**data["settings"], **changes.pop("settings")}
+    data.update(changes)
+    try:
+        checked = Pipeline.model_validate(
+            {k: data[k] for k in ("description", "code_target", "settings")} | {"id": pipeline.id})
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise EditError(f"Invalid pipeline setting {where}: {first['msg']}") from None
+    return _copy(pipeline, description=checked.description, code_target=checked.code_target,
+                 settings=checked.settings)
 
 
 @dataclass

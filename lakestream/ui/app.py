@@ -8,6 +8,7 @@ from typing import Any
 from nicegui import ui
 from starlette.requests import Request
 
+from lakestream.errors import UserError
 from lakestream.ui.identity import store_for_request
 from lakestream.ui.page import BuilderPage
 
@@ -18,10 +19,18 @@ class UiOptions:
     store_options: dict[str, Any] = field(default_factory=dict)
 
 
-def builder(options: UiOptions, request: Request | None = None) -> BuilderPage:
-    """Build the page for the current client; the store belongs to the current user."""
+def builder(options: UiOptions, request: Request | None = None) -> BuilderPage | None:
+    """Build the page for the current client; the store belongs to the current user (None: it cannot be
+    opened, and the page says why)."""
     ui.page_title("LakeStream")
-    store = store_for_request(request, options.store, options.store_options)
+    try:
+        store = store_for_request(request, options.store, options.store_options)
+    except UserError as error:  # e.g. App mode without the proxy's user header, or no volume configured
+        with ui.column().classes("absolute-center items-center").mark("startup-error"):
+            ui.icon("error_outline").classes("text-5xl text-negative")
+            ui.label("LakeStream cannot open your pipelines").classes("text-h6")
+            ui.label(str(error))
+        return None
     page = BuilderPage(store, request)
     page.build()
     pipeline_id = request.query_params.get("open") if request is not None else None

@@ -48,7 +48,8 @@ def build(pipeline: Pipeline, target: str) -> CodeView:
     if not pipeline.nodes:
         return CodeView(target, error="Add nodes to see their code.")
     try:
-        code = generate(pipeline, target, allow_hybrid=target in ("auto", "hybrid"))
+        # auto picks hybrid only when the pipeline's own target allows it (DESIGN: "the user allows it")
+        code = generate(pipeline, target, allow_hybrid=target == "hybrid" or pipeline.code_target == "hybrid")
     except CodegenError as error:
         return CodeView(target, error=str(error))
     except Exception as error:  # an unexpected generator failure must not take the page down

@@ -11,6 +11,7 @@ from lakestream.graph import PipelineGraph
 from lakestream.pipeline import Node, Pipeline
 from lakestream.schemas import node_inputs, propagate
 from lakestream.ui.forms import ConfigForm
+from lakestream.ui.settings_panel import settings_form
 from lakestream.validate import Issue
 
 
@@ -59,8 +60,9 @@ class ConfigPanel:
     """Rebuilt when the selection changes; kept (with focus) while the user types."""
 
     def __init__(self, on_label: Callable[[str, str], None], on_config: Callable[[str, dict[str, Any], Any, bool], None],
-                 on_help: Callable[[str], None]):
+                 on_help: Callable[[str], None], on_pipeline: Callable[[str, Any], None]):
         self.on_label, self.on_config, self.on_help = on_label, on_config, on_help
+        self.on_pipeline = on_pipeline
         self.node_id: str | None = None
         self.form: ConfigForm | None = None
         self.container = ui.column().classes("w-full gap-2 ls-config")
@@ -70,10 +72,12 @@ class ConfigPanel:
         self.node_id, self.form = node_id, None
         with self.container:
             if node_id is None or node_id not in pipeline.node_by_id:
-                with ui.column().classes("ls-config-empty items-center w-full"):
-                    ui.icon("touch_app").classes("text-4xl text-grey-5")
-                    ui.label("Select a node to configure it").classes("text-grey-7")
-                    ui.label("Shift-click or drag a box to select several").classes("text-xs text-grey-6")
+                with ui.row().classes("items-center gap-2 text-grey-7 no-wrap"):
+                    ui.icon("touch_app").classes("text-2xl text-grey-5")
+                    ui.label("Select a node to configure it (Shift-click or Shift-drag selects several).") \
+                        .classes("text-xs")
+                ui.separator()
+                settings_form(pipeline, self.on_pipeline)
                 return
             node = pipeline.node(node_id)
             spec = node.spec

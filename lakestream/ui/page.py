@@ -56,7 +56,8 @@ class BuilderPage:
             Palette(on_add=guarded(self.add_node), on_help=guarded(help_ui.show_node_help))
         with ui.right_drawer(value=True, bordered=True).props("width=360").classes("p-3 bg-white"):
             self.config = ConfigPanel(on_label=guarded(self.set_label), on_config=guarded(self.set_config),
-                                      on_help=guarded(help_ui.show_node_help))
+                                      on_help=guarded(help_ui.show_node_help),
+                                      on_pipeline=guarded(self.set_pipeline_field))
         with ui.splitter(horizontal=True, value=64, limits=(20, 90)).classes("w-full h-full") as splitter:
             with splitter.before:
                 with ui.element("div").classes("ls-canvas-area"):
@@ -200,6 +201,10 @@ class BuilderPage:
         # typing in one field is one undo step; a list add/remove is its own step
         key = None if structural else ("config", node_id, tuple(path))
         self.apply(editing.set_config(self.doc, node_id, config), key=key, rebuild_config=structural)
+
+    def set_pipeline_field(self, name: str, value: Any) -> None:
+        change = {"settings": {name.split(".", 1)[1]: value}} if name.startswith("settings.") else {name: value}
+        self.apply(editing.update_pipeline(self.doc, **change), key=("pipeline", name))
 
     # --- header actions -----------------------------------------------------------------------
     def undo(self) -> None:

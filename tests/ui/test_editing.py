@@ -101,3 +101,14 @@ def test_history_keeps_at_least_fifty_steps():
     for _ in range(60):
         history.undo()
     assert history.present == doc
+
+
+def test_update_pipeline_settings_checked():
+    doc = ed.update_pipeline(Pipeline(), code_target="sss", settings={"catalog": "dev", "schema": "fraud"},
+                             description="Card fraud")
+    assert (doc.code_target, doc.settings.catalog, doc.settings.schema_, doc.description) == \
+        ("sss", "dev", "fraud", "Card fraud")
+    with pytest.raises(ed.EditError, match="code_target"):
+        ed.update_pipeline(doc, code_target="nope")
+    with pytest.raises(ed.EditError, match="Not a pipeline setting: nodes"):
+        ed.update_pipeline(doc, nodes=())

@@ -13,6 +13,7 @@ from lakestream.nodes.base import Category
 from lakestream import editing
 from lakestream.pipeline import Pipeline, load_pipeline
 from lakestream.store import open_store
+from lakestream.ui import gallery
 from lakestream.ui.canvas import FlowCanvas
 
 KAFKA = {
@@ -353,3 +354,40 @@ async def test_versions_button_opens_the_versions_panel(user, pages):
     await user.should_see("(version 2)")
     user.find(marker="action-versions").click()
     await user.should_see("v1")
+
+
+async def test_pipeline_settings_when_nothing_is_selected(user, pages):
+    page = await _open(user, pages)
+    await user.should_see("Pipeline settings")
+    target = user.find(marker="pipeline-code-target").elements.pop()
+    target.set_value("sss")
+    user.find(marker="pipeline-catalog").clear().type("dev")
+    await settle()
+    assert page.doc.code_target == "sss" and page.doc.settings.catalog == "dev"
+    user.find(marker="action-undo").click()
+    await settle()
+    assert page.doc.settings.catalog == "main"
+
+
+async def test_template_gallery_opens_a_template_as_a_new_pipeline(user, pages, tmp_path, monkeypatch):
+    folder = tmp_path / "templates" / "card_fraud"
+    folder.mkdir(parents=True)
+    document, _ = editing.add_node(Pipeline(name="Card fraud", description="Velocity then sequence"), "filter")
+    (folder / "card_fraud.lakestream.json").write_text(document.to_json())
+    (folder / "broken.lakestream.json").write_text("{")
+    monkeypatch.setattr(gallery, "templates_folder", lambda: tmp_path / "templates")
+    page = await _open(user, pages)
+    user.find(marker="action-templates").click()
+    await user.should_see("Velocity then sequence")
+    await user.should_see("not JSON")  # a broken template is shown with its error, not hidden
+    user.find(marker="template-card_fraud.lakestream").trigger("click")
+    await user.should_see("Started from the template Card fraud")
+    assert page.doc.name == "Card fraud" and page.doc.id != document.id and page.doc.version == 0
+    assert [n.type for n in page.doc.nodes] == ["filter"] and page.session.dirty
+
+
+async def test_app_mode_without_the_proxy_header_explains_instead_of_crashing(user, pages, monkeypatch):
+    monkeypatch.setenv("DATABRICKS_APP_PORT", "8000")
+    await user.open("/")
+    await user.should_see("LakeStream cannot open your pipelines")
+    await user.should_see("X-Forwarded-Email")
