@@ -12,6 +12,7 @@ import paho.mqtt.client as mqtt
 import pytest
 from pyspark.errors import StreamingQueryException
 
+from lakestream.cli import main as cli_main
 from lakestream.codegen import generate
 from lakestream.pipeline import load_pipeline
 from tests.services.servers import Served
@@ -155,3 +156,20 @@ def test_a_generated_sink_fails_its_query_clearly(spark, http, tmp_path):
     assert (f"REST / webhook sink 'Ops hook' (POST) failed at http://127.0.0.1:{http.port}/down: "
             "HTTP 503 Service Unavailable") in message
     assert "(after 2 attempts)" in message and "SECRET" not in message
+
+
+def test_lakestream_run_feeds_an_mqtt_source_from_sample_events(spark, tmp_path, capsys):
+    """Without a broker: `lakestream run` gives each source its events folder, the MQTT source included."""
+    source = {"id": "mq", "type": "mqtt_source", "label": "Sensors",
+              "config": {"broker_url": "mqtt://127.0.0.1:9", "topic_filter": "plant/#", "schema": SCHEMA}}
+    doc = tmp_path / "plant.lakestream.json"
+    doc.write_text(document([source, parquet_sink()], [("mq", "out")]).to_json())
+    folder = tmp_path / "events" / "mq"
+    folder.mkdir(parents=True)
+    (folder / "000.json").write_text("".join(json.dumps({**e, "topic": "plant/a"}) + "\n" for e in EVENTS))
+    for name in [m for m in sys.modules if m == "lakestream_connectors" or m.startswith("lakestream_connectors.")]:
+        del sys.modules[name]
+    assert cli_main(["run", str(doc), "--events", str(tmp_path / "events"), "--out", str(tmp_path / "out")]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "out" / "out.jsonl").read_text().splitlines()]
+    assert sorted((r["card_id"], r["amount"], r["topic"]) for r in rows) == [
+        ("c'2\"", 7.0, "plant/a"), ("c1", 120.5, "plant/a"), ("c3", 99.0, "plant/a")]

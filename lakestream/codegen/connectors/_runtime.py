@@ -40,12 +40,21 @@ def runtime_import(view, module: str, name: str) -> None:
     view.need(f"from {PACKAGE}.{module} import {name}")
 
 
+def late_imports(view) -> bool:
+    """Local SDP Python: spark-pipelines does not put the project folder on sys.path, so the generated
+    file adds it and imports the runtime after that, not among the imports at the top."""
+    return view.local and view.target == "sdp-python"
+
+
 def secret(view, ref: SecretRef | None) -> Code:
     """Code reading a secret at run time: dbutils on Databricks, an environment variable locally."""
     if ref is None:
         return py(None)
     if view.local:
-        runtime_import(view, "secrets", "local_secret")
+        if late_imports(view):
+            ship(view, "secrets")  # imported by the template, after the runtime folder is on sys.path
+        else:
+            runtime_import(view, "secrets", "local_secret")
         return Code(f"local_secret({py(ref.scope)}, {py(ref.key)})")
     view.need("from pyspark.dbutils import DBUtils")
     return Code(f"DBUtils(spark).secrets.get(scope={py(ref.scope)}, key={py(ref.key)})")

@@ -23,8 +23,8 @@ def context(view) -> dict:
         secrets = [("username", _runtime.secret(view, config.username)),
                    ("password", _runtime.secret(view, config.password))]
     if view.local:
-        view.warn("Local profile: subscribes to the broker in broker_url (point it at a local broker); a run reads "
-                  "the messages the broker delivers on connecting, then stops", "broker_url")
+        view.warn("Local profile: reads sample events from the node's input folder when it exists, else subscribes "
+                  "to broker_url (a local broker) and takes the messages it delivers on connecting", "broker_url")
         _runtime.warn_local_secrets(view, "username", "password")
     return source_context(view, "mqtt_source", "MqttDataSource", "lakestream_mqtt", options, secrets)
 

@@ -20,7 +20,8 @@ def context(view) -> dict:
     options.append(("auth", config.auth))
     secrets = [(key, value) for key, value in auth if key != "auth"]
     if view.local:
-        view.warn("Local profile: polls the url once per run (point it at a local server), then stops", "url")
+        view.warn("Local profile: reads sample events from the node's input folder when it exists, else polls the "
+                  "url once (a local server)", "url")
     return source_context(view, "rest_source", "RestDataSource", "lakestream_rest", options, secrets)
 
 
