@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import math
 from datetime import date, datetime, timezone
+from decimal import Decimal
 from functools import cmp_to_key
 from zoneinfo import ZoneInfo
 
 from . import runtime
+
+try:  # shipped beside generated code, the shared scalar helpers sit in this package
+    from . import sqlfuncs, sqltext
+except ImportError:  # inside lakestream they are the pattern engine's shared runtime
+    from lakestream.cep.runtime import sqlfuncs, sqltext
 from .matcher import Matcher
 from .pattern import parse_pattern
 from .runtime import OpenRows
@@ -47,7 +53,7 @@ class Engine:
 
     def __init__(self, spec: dict):
         self.spec = spec
-        scope = {"_rt": runtime, "math": math}
+        scope = {"_rt": runtime, "_f": sqlfuncs, "_t": sqltext, "_D": Decimal, "math": math}
         exec(compile(spec["source"], "<match_recognize>", "exec"), scope)  # our own compiled code, never user text
         self.names = spec["variables"]
         self.measures = scope["MEASURES"]

@@ -4,18 +4,64 @@ Needs only pyspark and pandas next to the standard-library runtime (pattern, mat
 so it ships beside generated code. The key's state is one pickled blob (rows waiting for the watermark,
 rows kept for PREV, the next start row, the match counter); an event-time timer wakes the key when the
 watermark will release rows or end a partial match by WITHIN.
+
+Python workers may not see the files shipped beside the job: the generated code registers this package
+for pickling by value, and the processor carries the runtime's source, which it imports on the worker
+when the package is not importable there.
 """
 
 from __future__ import annotations
 
+import importlib
+import importlib.abc
+import importlib.util
 import math
 import pickle
+import sys
+from pathlib import Path
 
 import pandas as pd
 from pyspark.sql.streaming.stateful_processor import StatefulProcessor, StatefulProcessorHandle
 from pyspark.sql.types import BinaryType, StructField, StructType
 
-from .engine import Engine
+_PACKAGE = __package__  # lakestream.cep.match_recognize here; lakestream_match_recognize beside generated code
+
+
+class _SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports `package` and its modules from source texts carried by the processor."""
+
+    def __init__(self, package: str, sources: dict[str, str]):
+        self.package, self.sources = package, sources
+
+    def find_spec(self, fullname, path=None, target=None):
+        name = "__init__" if fullname == self.package else fullname.removeprefix(self.package + ".")
+        if fullname != self.package and not fullname.startswith(self.package + "."):
+            return None
+        if name not in self.sources:
+            return None
+        return importlib.util.spec_from_loader(fullname, self, is_package=fullname == self.package)
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        name = "__init__" if module.__name__ == self.package else module.__name__.rsplit(".", 1)[1]
+        exec(compile(self.sources[name], f"<{module.__name__}>", "exec"), module.__dict__)  # our runtime
+
+
+def _engine_class(package: str, sources: dict[str, str]):
+    try:
+        return importlib.import_module(f"{package}.engine").Engine
+    except ModuleNotFoundError:
+        sys.meta_path.append(_SourceFinder(package, sources))
+        return importlib.import_module(f"{package}.engine").Engine
+
+
+def _runtime_sources() -> dict[str, str]:
+    if _PACKAGE.startswith("lakestream."):
+        return {}  # workers import the installed lakestream package
+    return {p.stem: p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("*.py")}
+
 
 _STATE = StructType([StructField("blob", BinaryType(), True)])
 _INTEGRAL = ("tinyint", "smallint", "int", "bigint", "integer", "long", "short", "byte")
@@ -49,10 +95,12 @@ class MatchRecognizeProcessor(StatefulProcessor):
     def __init__(self, spec: dict, output_types: list[str], time_zone: str = "UTC"):
         self.spec = {**spec, "time_zone": time_zone}  # pandas gets wall-clock times of the session zone
         self.output_types = output_types
+        self.package = _PACKAGE
+        self.sources = _runtime_sources()
 
     def init(self, handle: StatefulProcessorHandle) -> None:
         self.handle = handle
-        self.engine = Engine(self.spec)
+        self.engine = _engine_class(self.package, self.sources)(self.spec)
         self.state = handle.getValueState("match_recognize", _STATE)
 
     def handleInputRows(self, key, rows, timerValues):
