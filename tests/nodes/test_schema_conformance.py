@@ -49,7 +49,7 @@ EXPRESSIONS = [
     "double(qty)", "string(qty)", "cardinality(tags)", "concat_ws(',', tags)", "nullif(qty, 0)", "ifnull(amount, 0)",
     "CASE WHEN qty > 0 THEN amount END", "signum(qty)", "qty DIV 2", "bround(amount, 1)", "array_distinct(tags)",
     "format_number(amount, 2)", "date_format(ts, 'yyyy')", "unix_millis(ts)", "make_date(2020, 1, 1)",
-    "ts - INTERVAL 1 DAY",
+    "ts - INTERVAL 1 DAY", "CAST(amount AS decimal(12,2))", "price * CAST(2 AS decimal(4,1))",
 ]
 
 

@@ -31,7 +31,7 @@ _FUNCTION_TYPES = {
 def _int_literals(node: exp.Expression) -> exp.Expression:
     # Spark types a whole-number literal that fits 32 bits as int; sqlglot would say bigint.
     if (isinstance(node, exp.Literal) and not node.is_string and re.fullmatch(r"\d+", node.this)
-            and int(node.this) < 2**31 and not isinstance(node.parent, exp.Interval)):
+            and int(node.this) < 2**31 and node.find_ancestor(exp.Interval, exp.DataType) is None):
         return exp.Cast(this=node.copy(), to=exp.DataType.build("INT"))
     return node
 
@@ -40,27 +40,37 @@ def _spark_spelling(type_sql: str) -> str:
     return type_sql.lower().replace(" ", "").replace("`", "")
 
 
-def _decimal_of(node: exp.Expression, schema: Schema) -> tuple[int, int] | None:
-    """(precision, scale) of a decimal-compatible operand, as Spark sees it; None when not one."""
+_DECIMAL = re.compile(r"^decimal\((\d+),(\d+)\)$")
+_INTEGRAL_DIGITS = {"tinyint": 3, "smallint": 5, "int": 10, "bigint": 20}
+
+
+def _operand(node: exp.Expression, schema: Schema) -> tuple[int, int, bool] | None:
+    """(precision, scale, is a decimal) of a decimal-compatible operand as Spark sees it; None otherwise."""
     if isinstance(node, exp.Column):
-        found = types_of(schema).get(node.name, "")
-        m = re.match(r"^decimal\((\d+),(\d+)\)$", found.replace(" ", ""))
-        if m:
-            return int(m.group(1)), int(m.group(2))
-        return {"tinyint": (3, 0), "smallint": (5, 0), "int": (10, 0), "bigint": (20, 0)}.get(found)
-    if isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
-        return len(node.this), 0  # Spark narrows an integer literal to the digits it has
-    return None
+        found = types_of(schema).get(node.name, "").replace(" ", "")
+    elif isinstance(node, exp.Cast):
+        found = _spark_spelling(node.to.sql("spark"))
+    elif isinstance(node, exp.Literal) and not node.is_string and node.this.isdigit():
+        return len(node.this), 0, False  # Spark narrows an integer literal to the digits it has
+    else:
+        return None
+    m = _DECIMAL.match(found)
+    if m:
+        return int(m.group(1)), int(m.group(2)), True
+    return (_INTEGRAL_DIGITS[found], 0, False) if found in _INTEGRAL_DIGITS else None
+
+
+def _decimal_of(node: exp.Expression, schema: Schema) -> tuple[int, int] | None:
+    found = _operand(node, schema)
+    return found[:2] if found else None
 
 
 def _decimal_arithmetic(tree: exp.Binary, schema: Schema) -> str | None:
-    """Spark's DecimalPrecision rule for + - * when a decimal column takes part (None otherwise)."""
-    left, right = _decimal_of(tree.left, schema), _decimal_of(tree.right, schema)
-    has_decimal = any(isinstance(n, exp.Column) and types_of(schema).get(n.name, "").startswith("decimal")
-                      for n in (tree.left, tree.right))
-    if left is None or right is None or not has_decimal:
+    """Spark's DecimalPrecision rule for + - * when a decimal takes part (None otherwise)."""
+    left, right = _operand(tree.left, schema), _operand(tree.right, schema)
+    if left is None or right is None or not (left[2] or right[2]):
         return None
-    (p1, s1), (p2, s2) = left, right
+    (p1, s1, _), (p2, s2, _) = left, right
     if isinstance(tree, exp.Mul):
         precision, scale = p1 + p2 + 1, s1 + s2
     else:
