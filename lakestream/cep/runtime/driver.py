@@ -17,11 +17,11 @@ Semantics every pattern inherits (documented in docs/patterns.md):
 from __future__ import annotations
 
 from bisect import bisect_right
+from heapq import heappop, heappush
 from operator import itemgetter
 
 from .sqlfuncs import to_str
 
-_ORDER = itemgetter(0, 1)
 _TS = itemgetter(0)
 
 
@@ -62,18 +62,29 @@ def advance(pattern, ks: KeyState, watermark):
     """Process the key's buffered events with ts <= watermark, then its deadlines <= watermark."""
     out = []
     buffer = ks.buffer
+    state = ks.state
     if buffer:
-        buffer.sort(key=_ORDER)
+        buffer.sort()  # [ts, seq, ...]: seq is unique per key, so later fields are never compared
         cut = bisect_right(buffer, watermark, key=_TS)
         if cut:
             ready = buffer[:cut]
             del buffer[:cut]
-            state = ks.state
-            on_time, on_event = pattern.on_time, pattern.on_event
-            for event in ready:
-                out += on_time(state, event[0] - 1)  # deadlines strictly before the event
-                out += on_event(state, event)
-    out += pattern.on_time(ks.state, watermark)
+            on_event = pattern.on_event
+            if getattr(pattern, "timed", True):
+                next_time, on_time = pattern.next_time, pattern.on_time
+                for event in ready:
+                    deadline = next_time(state)
+                    if deadline is not None and deadline < event[0]:
+                        out += on_time(state, event[0] - 1)  # deadlines strictly before the event
+                    rows = on_event(state, event)
+                    if rows:
+                        out += rows
+            else:
+                for event in ready:
+                    rows = on_event(state, event)
+                    if rows:
+                        out += rows
+    out += pattern.on_time(state, watermark)
     return out
 
 
@@ -86,10 +97,11 @@ def wake_time(pattern, ks: KeyState):
     return deadline
 
 
-def label(pattern, ks: KeyState, key: str, rows):
+def label(pattern, ks: KeyState, key: tuple, rows):
     """Give each output row its match_id: `<key>#<n>`, or `<key>#<ts>` for time-identified patterns."""
     if not getattr(pattern, "labelled", True):
         return rows
+    key = key_string(key)
     labelled = []
     id_from = getattr(pattern, "id_from", None)
     for row in rows:
@@ -110,7 +122,9 @@ class Simulation:
         self.keys: dict = {}
         self.max_ts = None
         self.late = 0
-        self.pending_keys: set = set()
+        self._wakes: list = []  # heap of (wake time, scheduling number, key): the Spark processor's timers
+        self._count = 0
+        self._scheduled: dict = {}  # key -> its current wake time (older heap entries are stale)
 
     @property
     def watermark(self):
@@ -122,19 +136,21 @@ class Simulation:
         The batch runs with the watermark of the batches before it; then the watermark moves on.
         """
         watermark = self.watermark
-        pattern = self.pattern
-        touched = self.pending_keys
+        keys = self.keys
+        scheduled = self._scheduled
         batch_max = self.max_ts
         for key, event in events:
             ts = event[0]
             if watermark is not None and ts <= watermark:
                 self.late += 1
                 continue
-            ks = self.keys.get(key)
+            ks = keys.get(key)
             if ks is None:
-                ks = self.keys[key] = KeyState(pattern.new_state())
+                ks = keys[key] = KeyState(self.pattern.new_state())
             ks.buffer.append(event)
-            touched.add(key)
+            wake = scheduled.get(key)
+            if wake is None or ts < wake:
+                self._schedule(key, ts)
             if batch_max is None or ts > batch_max:
                 batch_max = ts
         out = self._fire(watermark)
@@ -145,22 +161,30 @@ class Simulation:
         """The final no-data batch (as availableNow runs): fire what the last watermark allows."""
         return self._fire(self.watermark)
 
+    def _schedule(self, key, wake):
+        self._scheduled[key] = wake
+        self._count += 1  # ties in wake time fire in scheduling order: deterministic for a given input
+        heappush(self._wakes, (wake, self._count, key))
+
     def _fire(self, watermark):
         if watermark is None:
             return []
         out = []
-        pattern = self.pattern
-        for key in sorted(self.pending_keys, key=_sort_key):
+        pattern, wakes, scheduled = self.pattern, self._wakes, self._scheduled
+        while wakes and wakes[0][0] <= watermark:
+            wake, _, key = heappop(wakes)
+            if scheduled.get(key) != wake:
+                continue  # a stale wake-up: the key was rescheduled
+            del scheduled[key]
             ks = self.keys[key]
-            wake = wake_time(pattern, ks)
-            if wake is None or wake > watermark:
-                continue
             rows = advance(pattern, ks, watermark)
-            out += [(key,) + r for r in label(pattern, ks, key_string(key), rows)]
-            if wake_time(pattern, ks) is None:
-                self.pending_keys.discard(key)
-                if forgettable(pattern, ks):
-                    del self.keys[key]
+            if rows:
+                out += [(key,) + r for r in label(pattern, ks, key, rows)]
+            wake = wake_time(pattern, ks)
+            if wake is not None:
+                self._schedule(key, wake)
+            elif forgettable(pattern, ks):
+                del self.keys[key]
         return out
 
     def state_size(self) -> int:
@@ -172,7 +196,3 @@ def forgettable(pattern, ks: KeyState) -> bool:
     """A key whose state holds nothing can be dropped, unless match_id counts its outputs."""
     counted = getattr(pattern, "labelled", True) and getattr(pattern, "id_from", None) is None
     return not counted and not ks.buffer and ks.state == pattern.new_state()
-
-
-def _sort_key(key):
-    return tuple((v is None, "" if v is None else str(v)) for v in key)

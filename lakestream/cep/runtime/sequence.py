@@ -57,18 +57,21 @@ class Sequence:
         return out
 
     def on_time(self, state, now):
-        partials = state["p"]
-        if not partials or min(p[0] for p in partials) + self.within > now:
+        partials = state["p"]  # kept in order of their first event
+        if not partials or partials[0][0] + self.within > now:
             return []
-        expired = [p for p in partials if p[0] + self.within <= now]
-        state["p"] = [p for p in partials if p[0] + self.within > now]
+        cut = 1
+        while cut < len(partials) and partials[cut][0] + self.within <= now:
+            cut += 1
+        expired = partials[:cut]
+        del partials[:cut]
         if not self.emit_timeouts:
             return []
-        return [self._row("TIMEOUT", p) for p in sorted(expired, key=lambda p: p[0])]
+        return [self._row("TIMEOUT", p) for p in expired]
 
     def next_time(self, state):
         partials = state["p"]
-        return min(p[0] for p in partials) + self.within if partials else None
+        return partials[0][0] + self.within if partials else None
 
 
 def _first(partial):

@@ -16,7 +16,7 @@ import pandas as pd
 from pyspark.sql.streaming.stateful_processor import StatefulProcessor
 from pyspark.sql.types import BinaryType, StructField, StructType
 
-from .driver import KeyState, advance, forgettable, key_string, label, wake_time
+from .driver import KeyState, advance, forgettable, label, wake_time
 from .registry import make_pattern
 
 _STATE = StructType([StructField("blob", BinaryType())])
@@ -115,7 +115,7 @@ class PatternProcessor(StatefulProcessor):
             out = [r[0] for r in rows]
         else:
             head = tuple(key)[: self.keys]
-            out = [head + r for r in label(self.pattern, ks, key_string(head), rows)]
+            out = [head + r for r in label(self.pattern, ks, head, rows)]
         self._save(ks, None, seq)
         if out:
             frame = pd.DataFrame(out, columns=self.columns)

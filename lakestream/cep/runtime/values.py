@@ -9,6 +9,7 @@ class Trend:
     """Event fields: value. State: the current run's start, first and previous value, length, emitted."""
 
     id_from = None
+    timed = False  # no deadlines: the driver skips its timer checks
 
     def __init__(self, params):
         self.direction = params["direction"]
@@ -69,6 +70,7 @@ class Outlier:
     """Event fields: value. State: [ts, value] of the key's events inside the baseline window."""
 
     id_from = None
+    timed = False  # no deadlines: the driver skips its timer checks
 
     def __init__(self, params):
         self.window = params["baseline_window"]

@@ -10,6 +10,7 @@ class SlidingCount:
     """Event fields: match flag. State: times of the matching events in the window, and the re-arm flag."""
 
     id_from = None
+    timed = False  # no deadlines: the driver skips its timer checks
 
     def __init__(self, params):
         self.window = params["window"]
@@ -90,6 +91,7 @@ class Velocity:
     """Event fields: match flag, value. State: [ts, value] of matching events in the window, re-arm flag."""
 
     id_from = None
+    timed = False  # no deadlines: the driver skips its timer checks
 
     def __init__(self, params):
         self.window = params["window"]

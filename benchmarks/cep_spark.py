@@ -1,0 +1,115 @@
+"""Spark throughput of the generated pattern code (transformWithStateInPandas over the runtime) against
+the closest native Spark operator, on the same files: median events/s of a few availableNow runs.
+
+Run: python benchmarks/cep_spark.py [--events N] [--files F] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from lakestream.codegen import generate  # noqa: E402
+from lakestream.pipeline import load_pipeline  # noqa: E402
+from lakestream.spark_local import local_session  # noqa: E402
+from tests.cep.spark_harness import load_job  # noqa: E402
+
+SCHEMA = [{"name": "k", "type": "string"}, {"name": "id", "type": "string"}, {"name": "ts", "type": "timestamp"}]
+BASE = {"key_columns": ["k"], "event_time_column": "ts", "watermark_delay": "10 seconds"}
+CASES = {
+    "session": ("session_detector", {"gap": "30 seconds"}),
+    "count_threshold (tumbling)": ("count_threshold", {"threshold": 3, "window": "1 minute", "mode": "tumbling"}),
+    "deduplication": ("deduplication", {"columns": ["id"], "within": "10 seconds"}),
+}
+
+
+def write_events(root: Path, events: int, files: int) -> None:
+    rng = random.Random(3)
+    root.mkdir(parents=True)
+    per_file = events // files
+    for f in range(files):
+        lines = []
+        for i in range(per_file):
+            n = f * per_file + i
+            seconds = n * 0.05 + rng.random()  # 20 events/s, up to 1 s out of order
+            lines.append(json.dumps({"k": f"k{rng.randrange(500)}", "id": f"e{rng.randrange(5)}",
+                                     "ts": _iso(seconds)}))
+        path = root / f"part{f:04d}.json"
+        path.write_text("\n".join(lines) + "\n")
+        os.utime(path, (1_000_000 + f, 1_000_000 + f))
+
+
+def _iso(seconds: float) -> str:
+    whole = int(seconds)
+    return f"2024-01-01T{whole // 3600:02d}:{whole // 60 % 60:02d}:{whole % 60:02d}.{int(seconds % 1 * 1e6):06d}Z"
+
+
+def generated_run(spark, type_id: str, config: dict, events: Path, work: Path) -> float:
+    sink = f"bench_{uuid.uuid4().hex[:8]}"
+    document = {"name": "bench", "nodes": [
+        {"id": "src", "type": "kafka_source",
+         "config": {"bootstrap_servers": "b:9092", "topics": ["t"], "schema": SCHEMA}},
+        {"id": "p", "type": type_id, "config": {**BASE, **config}},
+        {"id": sink, "type": "delta_table_sink", "label": sink, "config": {"table": "main.b.o"}},
+    ], "edges": [{"id": "e1", "source": "src", "target": "p"}, {"id": "e2", "source": "p", "target": sink}]}
+    code = generate(load_pipeline(document), "sss", "local")
+    for path, generated in code.files.items():
+        (work / "code" / path).parent.mkdir(parents=True, exist_ok=True)
+        (work / "code" / path).write_text(generated.text)
+    job = load_job(work / "code")
+    start = time.perf_counter()
+    for query in job.start(spark, checkpoint_root=str(work / "cp"), input_root=str(events.parent),
+                           output_root=str(work / "out")):
+        query.awaitTermination()
+    return time.perf_counter() - start
+
+
+def native_run(spark, label: str, events: Path, work: Path) -> float:
+    from pyspark.sql import functions as F
+
+    df = (spark.readStream.schema("k string, id string, ts timestamp").option("maxFilesPerTrigger", 1)
+          .json(str(events)).withWatermark("ts", "10 seconds"))
+    if label == "session":
+        out = df.groupBy("k", F.session_window("ts", "30 seconds")).count()
+    elif label.startswith("count_threshold"):
+        out = df.groupBy("k", F.window("ts", "1 minute")).count().where("count >= 3")
+    else:
+        out = df.dropDuplicatesWithinWatermark(["k", "id"])
+    start = time.perf_counter()
+    query = (out.writeStream.format("parquet").option("checkpointLocation", str(work / "cp"))
+             .trigger(availableNow=True).start(str(work / "out")))
+    query.awaitTermination()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000)
+    parser.add_argument("--files", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    spark = local_session("lakestream-bench")
+    root = Path(tempfile.mkdtemp())
+    write_events(root / "src", args.events, args.files)
+    print(f"{'pattern':28s} {'generated ev/s':>15s} {'native ev/s':>12s} {'ratio':>6s}   "
+          f"{args.events:,} events in {args.files} micro-batches, median of {args.repeat}")
+    for label, (type_id, config) in CASES.items():
+        gen = [generated_run(spark, type_id, config, root / "src", Path(tempfile.mkdtemp()))
+               for _ in range(args.repeat)]
+        nat = [native_run(spark, label, root / "src", Path(tempfile.mkdtemp())) for _ in range(args.repeat)]
+        g, n = args.events / statistics.median(gen), args.events / statistics.median(nat)
+        print(f"{label:28s} {g:>15,.0f} {n:>12,.0f} {n / g:>5.1f}x")
+
+
+if __name__ == "__main__":
+    main()
