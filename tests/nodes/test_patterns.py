@@ -171,3 +171,14 @@ def test_state_machine_reads_from_alias_and_dumps_it():
     config = REGISTRY["state_machine"].config.model_validate(_config("state_machine"))
     assert config.transitions[0].from_state == "idle"
     assert config.model_dump(by_alias=True)["transitions"][0]["from"] == "idle"
+
+
+def test_conditions_the_engine_cannot_replay_are_warnings_naming_the_field():
+    node = REGISTRY["sequence_detector"]
+    steps = [{"name": "a", "condition": "my_udf(kind) = 1"}, {"name": "b", "condition": "kind = 'b'"}]
+    config = node.config.model_validate(_config("sequence_detector", steps=steps))
+    findings = list(node.checks(config, Inputs({"in": (INPUT,)})))
+    assert [(f.severity, f.code, f.field) for f in findings] == [
+        ("warning", "pattern.replay_expression", "steps[0].condition")
+    ]
+    assert "the function my_udf()" in findings[0].message

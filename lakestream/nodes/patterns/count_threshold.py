@@ -8,7 +8,7 @@ from pydantic import Field
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression
-from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema
+from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
 
 
 class Config(PatternConfig):
@@ -59,7 +59,7 @@ NODE = NodeType(
     output_schema=output_schema,
     targets=SSS_ONLY,
     stateful_reason="sliding counts with re-arming need per-key state",
-    checks=event_time_checks,
+    checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
 )

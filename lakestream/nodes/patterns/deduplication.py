@@ -6,7 +6,7 @@ from pydantic import Field
 
 from lakestream.nodes.base import SSS_ONLY, Category, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration
-from lakestream.nodes.patterns.common import PatternConfig, event_time_checks
+from lakestream.nodes.patterns.common import PatternConfig, pattern_checks
 
 
 class Config(PatternConfig):
@@ -43,7 +43,7 @@ NODE = NodeType(
     output_schema=output_schema,
     targets=SSS_ONLY,
     stateful_reason="remembers recent identities per key",
-    checks=event_time_checks,
+    checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
 )

@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Model
-from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema, numeric_checks
+from lakestream.nodes.patterns.common import PatternConfig, engine_checks, event_time_checks, key_schema, numeric_checks
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -58,6 +58,7 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     yield from numeric_checks(config, inputs, "lat_column")
     yield from numeric_checks(config, inputs, "lon_column")
+    yield from engine_checks(config)
 
 
 DOCS = """\

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration
-from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema
+from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
 
 
 class Config(PatternConfig):
@@ -56,7 +56,7 @@ NODE = NodeType(
     output_schema=output_schema,
     targets=SSS_ONLY,
     stateful_reason="needs an event-time timer per key (fires when nothing arrives)",
-    checks=event_time_checks,
+    checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
 )

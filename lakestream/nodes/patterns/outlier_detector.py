@@ -9,7 +9,7 @@ from pydantic import Field
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration
-from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema, numeric_checks
+from lakestream.nodes.patterns.common import PatternConfig, engine_checks, event_time_checks, key_schema, numeric_checks
 
 
 class Config(PatternConfig):
@@ -34,6 +34,7 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     yield from numeric_checks(config, inputs, "value_column")
+    yield from engine_checks(config)
 
 
 DOCS = """\

@@ -8,7 +8,7 @@ from pydantic import Field, field_validator, model_validator
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression, Model, Name
-from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema
+from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
 
 
 class Step(Model):
@@ -86,7 +86,7 @@ NODE = NodeType(
     output_schema=output_schema,
     targets=SSS_ONLY,
     stateful_reason="needs per-key state with timers (partial matches)",
-    checks=event_time_checks,
+    checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
 )

@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression, Model, Name
-from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema
+from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
 
 TIMEOUT = "TIMEOUT"
 
@@ -94,7 +94,7 @@ NODE = NodeType(
     output_schema=output_schema,
     targets=SSS_ONLY,
     stateful_reason="keeps each key's current state (and a timeout timer)",
-    checks=event_time_checks,
+    checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
 )

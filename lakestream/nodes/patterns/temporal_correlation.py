@@ -9,7 +9,7 @@ from pydantic import Field
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Port, Schema
 from lakestream.nodes.fields import ColumnName, Duration, expression_of
-from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, event_time_checks
+from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, engine_checks, event_time_checks
 
 PORT_A = Port("a", "A")
 PORT_B = Port("b", "B")
@@ -58,6 +58,7 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
                     field="correlation_columns",
                     hint="Correlation columns must exist in both inputs with the same name",
                 )
+    yield from engine_checks(config)
 
 
 DOCS = """\

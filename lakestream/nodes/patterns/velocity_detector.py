@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Expression
-from lakestream.nodes.patterns.common import PatternConfig, event_time_checks, key_schema, numeric_checks
+from lakestream.nodes.patterns.common import PatternConfig, engine_checks, event_time_checks, key_schema, numeric_checks
 
 
 class Config(PatternConfig):
@@ -40,6 +40,7 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     if config.metric == "sum":
         yield from numeric_checks(config, inputs, "value_column")
+    yield from engine_checks(config)
 
 
 DOCS = """\
