@@ -44,13 +44,13 @@ def test_all_rows_schema_is_input_plus_measures():
 @pytest.mark.parametrize("changes, field, fragment", [
     ({"pattern": "STRT DOWN+ (UP+"}, "pattern", "column 16: expected ')'"),
     ({"pattern": "STRT DOWN{3,1}"}, "pattern", "column 10"),
-    ({"subset": {"U": ["DOWN", "SIDE"]}}, "subset.U", "SIDE is not a variable of the PATTERN"),
-    ({"define": {"DOWN": "price < PREV(price)", "FLAT": "price = PREV(price)"}}, "define.FLAT",
+    ({"subset": {"U": ["DOWN", "SIDE"]}}, "subset[0].variables", "SIDE is not a variable of the PATTERN"),
+    ({"define": {"DOWN": "price < PREV(price)", "FLAT": "price = PREV(price)"}}, "define[1].variable",
      "FLAT is not a variable"),
-    ({"define": {"DOWN": "price < median(price)"}}, "define.DOWN", "median() is not supported"),
-    ({"define": {"DOWN": "FINAL LAST(price) < 3"}}, "define.DOWN", "FINAL is not allowed in DEFINE"),
-    ({"define": {"DOWN": "X.price < 3"}}, "define.DOWN", "X is not a pattern variable"),
-    ({"define": {"DOWN": "prize < 3"}}, "define.DOWN", "column 'prize' is not in the input"),
+    ({"define": {"DOWN": "price < median(price)"}}, "define[0].condition", "median() is not supported"),
+    ({"define": {"DOWN": "FINAL LAST(price) < 3"}}, "define[0].condition", "FINAL is not allowed in DEFINE"),
+    ({"define": {"DOWN": "X.price < 3"}}, "define[0].condition", "X is not a pattern variable"),
+    ({"define": {"DOWN": "prize < 3"}}, "define[0].condition", "column 'prize' is not in the input"),
     ({"measures": [{"expr": "ts", "alias": "a"}, {"expr": "sum(price) + (", "alias": "b"}]}, "measures[1].expr",
      "not a valid expression"),
     ({"measures": [{"expr": "PREV(ts, x)", "alias": "a"}]}, "measures[0].expr", "offset of PREV"),
@@ -68,7 +68,7 @@ def test_checks_report_on_the_exact_field(changes, field, fragment):
 
 @pytest.mark.parametrize("changes, fragment", [
     ({"after_match_skip": "TO SOMEWHERE ELSE"}, "is not a skip mode"),
-    ({"rows_per_match": "TWO ROWS"}, "is not a rows-per-match mode"),
+    ({"rows_per_match": "TWO ROWS"}, "Input should be 'ONE'"),
     ({"order_by": []}, "at least 1"),
     ({"within": "soon"}, "is not a duration"),
     ({"define": {"bad name": "x"}}, "not a valid name"),
@@ -107,9 +107,18 @@ def test_missing_within_is_a_warning_on_within():
 def test_unknown_input_schema_still_checks_syntax():
     assert findings(config(), schema=())[0:0] == []
     bad = findings(config(define={"DOWN": "price <"}), schema=())
-    assert bad[0].field == "define.DOWN"
+    assert bad[0].field == "define[0].condition"
 
 
 def test_an_unclosed_quote_is_a_message_not_a_crash():
     found = findings(config(define={"DOWN": "symbol = 'abc"}))
-    assert found[0].field == "define.DOWN" and "not a valid expression" in found[0].message
+    assert found[0].field == "define[0].condition" and "not a valid expression" in found[0].message
+
+
+def test_define_and_subset_are_lists_for_forms_and_accept_the_mapping_form():
+    cfg = config(define={"DOWN": "price < PREV(price)"}, subset={"U": ["DOWN", "UP"]})
+    assert cfg.model_dump(mode="json")["define"] == [{"variable": "DOWN", "condition": "price < PREV(price)"}]
+    assert cfg.model_dump(mode="json")["subset"] == [{"name": "U", "variables": ["DOWN", "UP"]}]
+    same = config(define=[{"variable": "DOWN", "condition": "price < PREV(price)"}],
+                  subset=[{"name": "U", "variables": ["DOWN", "UP"]}])
+    assert same == cfg

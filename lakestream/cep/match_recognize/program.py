@@ -58,11 +58,11 @@ def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None
         if name not in defines:
             define_refs.append("None")  # an undefined variable matches every row
             continue
-        key, text = defines[name]
+        field, text = defines[name]
         try:
             code, _ = compiler.compile(text, define=True)
         except ExprError as error:
-            raise SpecError(f"DEFINE {name}: {error}", f"define.{key}") from None
+            raise SpecError(f"DEFINE {name}: {error}", field) from None
         functions.append(f"def d{len(define_refs)}(R, L, s, c, e, mn):\n    return {code}\n")
         define_refs.append(f"d{len(define_refs)}")
     aliases, measure_types = [], []
@@ -100,32 +100,31 @@ def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None
 
 def _subsets(config, names: list[str]) -> dict[str, list[str]]:
     subsets: dict[str, list[str]] = {}
-    for name, members in config.subset.items():
-        upper = name.upper()
+    for i, item in enumerate(config.subset):
+        upper = item.name.upper()
         if upper in names:
-            raise SpecError(f"SUBSET {name}: the name is already a pattern variable", f"subset.{name}")
+            raise SpecError(f"SUBSET {item.name}: the name is already a pattern variable", f"subset[{i}].name")
         if upper in subsets:
-            raise SpecError(f"SUBSET {name} is declared twice", f"subset.{name}")
-        if not members:
-            raise SpecError(f"SUBSET {name} has no members: list pattern variables", f"subset.{name}")
-        for member in members:
+            raise SpecError(f"SUBSET {item.name} is declared twice", f"subset[{i}].name")
+        for member in item.variables:
             if member.upper() not in names:
-                raise SpecError(f"SUBSET {name}: {member} is not a variable of the PATTERN "
-                                f"(variables: {', '.join(names)})", f"subset.{name}")
-        subsets[upper] = [m.upper() for m in members]
+                raise SpecError(f"SUBSET {item.name}: {member} is not a variable of the PATTERN "
+                                f"(variables: {', '.join(names)})", f"subset[{i}].variables")
+        subsets[upper] = [m.upper() for m in item.variables]
     return subsets
 
 
 def _defines(config, names: list[str]) -> dict[str, tuple[str, str]]:
+    """Variable -> (field path of its condition, condition text)."""
     defines: dict[str, tuple[str, str]] = {}
-    for key, text in config.define.items():
-        upper = key.upper()
+    for i, item in enumerate(config.define):
+        upper = item.variable.upper()
         if upper not in names:
-            raise SpecError(f"DEFINE {key}: {key} is not a variable of the PATTERN "
-                            f"(variables: {', '.join(names)})", f"define.{key}")
+            raise SpecError(f"DEFINE {item.variable}: {item.variable} is not a variable of the PATTERN "
+                            f"(variables: {', '.join(names)})", f"define[{i}].variable")
         if upper in defines:
-            raise SpecError(f"DEFINE {key} is defined twice", f"define.{key}")
-        defines[upper] = (key, text)
+            raise SpecError(f"DEFINE {item.variable} is defined twice", f"define[{i}].variable")
+        defines[upper] = (f"define[{i}].condition", item.condition)
     return defines
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema, Target
 from lakestream.nodes.fields import ColumnName, Duration, Model, Name, RequiredText
@@ -24,18 +24,19 @@ def _skip(value: str) -> str:
     return mode if var is None else f"{mode} {var}"
 
 
-def _rows_per_match(value: str) -> str:
-    from lakestream.cep.match_recognize.program import ROWS_PER_MATCH
-
-    words = " ".join((value or "").upper().replace("PER MATCH", "").split())
-    words = words.replace("ALL ROWS", "ALL").replace("ONE ROW", "ONE")
-    if words not in ROWS_PER_MATCH:
-        raise ValueError(f"{value!r} is not a rows-per-match mode: use one of {', '.join(ROWS_PER_MATCH)}")
-    return words
+def _rows_per_match(value):
+    # the SQL spellings (ALL ROWS PER MATCH WITH UNMATCHED ROWS) become the short ones the select offers
+    if not isinstance(value, str):
+        return value
+    words = " ".join(value.upper().replace("PER MATCH", "").split())
+    return words.replace("ALL ROWS", "ALL").replace("ONE ROW", "ONE")
 
 
 SkipMode = Annotated[str, AfterValidator(_skip)]
-RowsPerMatch = Annotated[str, AfterValidator(_rows_per_match)]
+RowsPerMatch = Annotated[
+    Literal["ONE", "ALL", "ALL SHOW EMPTY MATCHES", "ALL OMIT EMPTY MATCHES", "ALL WITH UNMATCHED ROWS"],
+    BeforeValidator(_rows_per_match),
+]
 
 
 class OrderItem(Model):
@@ -49,6 +50,26 @@ class Measure(Model):
         "avg(U.price), CLASSIFIER(), MATCH_NUMBER()"
     )
     alias: Name = Field(description="Output column name of the measure")
+
+
+class Define(Model):
+    variable: Name = Field(description="A variable of the PATTERN")
+    condition: RequiredText = Field(
+        description="Condition a row must meet to be this variable, e.g. price < PREV(price) or "
+        "sum(A.price) <= 30; qualify columns by variable (A.price) or leave them plain (the row being tested)"
+    )
+
+
+class Subset(Model):
+    name: Name = Field(description="Name of the union variable, e.g. U")
+    variables: tuple[Name, ...] = Field(min_length=1, description="The PATTERN variables it stands for")
+
+
+def _as_items(value, key: str, item: str):
+    # the catalogue's mapping form {var: condition} is accepted; forms edit it as a list of rows
+    if isinstance(value, dict):
+        return [{key: k, item: v} for k, v in value.items()]
+    return value
 
 
 class Config(Model):
@@ -65,12 +86,12 @@ class Config(Model):
         "TO LAST v, TO v"
     )
     pattern: RequiredText = Field(description=PATTERN_HELP)
-    subset: dict[Name, tuple[Name, ...]] = Field(
-        default_factory=dict, description="Union variables: {U: [A, B]} lets U.price mean rows of A or B"
+    subset: tuple[Subset, ...] = Field(
+        (), description="Union variables: U = (A, B) lets U.price, count(U.*) mean rows of A or B"
     )
-    define: dict[Name, RequiredText] = Field(
-        default_factory=dict, description="Condition per variable, e.g. B: price < PREV(price); "
-        "a variable without one matches every row"
+    define: tuple[Define, ...] = Field(
+        (), description="A condition per variable, e.g. DOWN: price < PREV(price); a variable without one "
+        "matches every row"
     )
     within: Duration | None = Field(
         None, description="Streaming bound: a match spans at most this much event time (partial matches "
@@ -79,6 +100,16 @@ class Config(Model):
     watermark_delay: Duration | None = Field(
         None, description="How late an event may arrive (streaming; required there)"
     )
+
+    @field_validator("define", mode="before")
+    @classmethod
+    def _define_items(cls, value):
+        return _as_items(value, "variable", "condition")
+
+    @field_validator("subset", mode="before")
+    @classmethod
+    def _subset_items(cls, value):
+        return _as_items(value, "name", "variables")
 
     @field_validator("order_by")
     @classmethod
