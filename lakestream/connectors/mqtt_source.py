@@ -24,7 +24,7 @@ from pyspark.sql.datasource import DataSource
 from pyspark.sql.types import StringType, StructType
 
 from .buffered import BufferedStreamReader
-from .errors import ConnectorError
+from .errors import ConnectorError, safe_endpoint
 from .records import records_of, struct_converter
 
 _SCHEMES = {"mqtt": (1883, False, "tcp"), "tcp": (1883, False, "tcp"), "mqtts": (8883, True, "tcp"),
@@ -100,7 +100,7 @@ class MqttStreamReader(BufferedStreamReader):
         if tls:
             self._client.tls_set()
         self._client.on_connect = self._on_connect
-        self._client.on_subscribe = lambda *args: self._subscribed.set()
+        self._client.on_subscribe = self._on_subscribe
         self._client.on_message = self._on_message
         try:
             self._client.connect(host, port, keepalive=self._keepalive)
@@ -122,7 +122,7 @@ class MqttStreamReader(BufferedStreamReader):
         super().prepareForTriggerAvailableNow()
 
     def _error(self, cause: str) -> ConnectorError:
-        return ConnectorError("MQTT source", f"{self._url} topic {self._topic!r}", cause)
+        return ConnectorError("MQTT source", f"{safe_endpoint(self._url)} topic {self._topic!r}", cause)
 
     def _parse_url(self):
         parts = urlsplit(self._url)
@@ -138,6 +138,12 @@ class MqttStreamReader(BufferedStreamReader):
             return
         # Subscribing here (not once after connect) renews the subscription after a reconnect.
         client.subscribe(self._topic, qos=self._qos)
+
+    def _on_subscribe(self, client, userdata, mid, reason_codes, properties) -> None:
+        refused = [str(code) for code in reason_codes if code.is_failure]
+        if refused:
+            self._failure = f"broker refused the subscription: {', '.join(refused)}"
+        self._subscribed.set()
 
     def _on_message(self, client, userdata, message) -> None:
         self._last_arrival = time.monotonic()
