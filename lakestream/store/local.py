@@ -87,12 +87,19 @@ class LocalBackend(Backend):
     def read(self, path: str) -> bytes:
         try:
             return self._abs(path).read_bytes()
-        except IsADirectoryError:
+        except (FileNotFoundError, IsADirectoryError):
             raise FileNotFoundError(path) from None
+        except OSError as error:  # permissions, symlink loops, I/O errors: this file only
+            raise StoreError(f"Cannot read {self._abs(path)}: {error.strerror or error}") from None
 
     def read_first_line(self, path: str) -> bytes:
-        with open(self._abs(path), "rb") as handle:
-            return handle.readline()
+        try:
+            with open(self._abs(path), "rb") as handle:
+                return handle.readline()
+        except (FileNotFoundError, IsADirectoryError):
+            raise FileNotFoundError(path) from None
+        except OSError as error:
+            raise StoreError(f"Cannot read {self._abs(path)}: {error.strerror or error}") from None
 
     def create(self, path: str, data: bytes) -> None:
         target = self._abs(path)
@@ -136,8 +143,12 @@ class LocalBackend(Backend):
                         entries[entry.name] = None if entry.is_dir() else entry.stat().st_size
                     except FileNotFoundError:  # removed while listing
                         continue
+                    except OSError:
+                        entries[entry.name] = -1  # unreadable: listed, so reading it reports why
         except (FileNotFoundError, NotADirectoryError):
             return {}
+        except OSError as error:
+            raise StoreError(f"Cannot list {self._abs(folder)}: {error.strerror or error}") from None
         return entries
 
     def delete(self, path: str) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 from lakestream.pipeline import Pipeline
 from lakestream.store import paths
 from lakestream.store.backend import Backend
-from lakestream.store.errors import ConflictError, CorruptPipeline, NotFound, StoreError
+from lakestream.store.errors import ConflictError, CorruptPipeline, NotFound, StoreError, StoreUnavailable
 from lakestream.store.model import DeployRecord, Summary, VersionInfo
 from lakestream.store.records import (
     BadRecord,
@@ -171,13 +171,15 @@ class Store:
         for name, size in self.backend.list(paths.PIPELINES).items():
             if size is not None or not paths.is_id(name):
                 continue  # not a pipeline folder of ours
-            entries = self.backend.list(paths.pipeline_dir(name))
-            if ("trash.json" in entries) != trash:
-                continue
             try:
+                entries = self.backend.list(paths.pipeline_dir(name))
+                if ("trash.json" in entries) != trash:
+                    continue
                 out.append(self._summary(name, entries))
             except NotFound:
                 continue  # a first save that never completed (killed, or refused): nothing to list
+            except StoreUnavailable:
+                raise  # the whole store is down, not this pipeline
             except StoreError as error:
                 out.append(Summary(name, "(unreadable)", error=str(error)))
         never = datetime.fromtimestamp(0, timezone.utc)

@@ -53,3 +53,22 @@ def test_an_unwritable_home_is_a_clear_error(tmp_path):
         backend = LocalBackend(tmp_path / "home" / "sub")
     with pytest.raises(StoreError, match="Cannot create the folder"):
         backend.replace("preferences.json", b"{}")
+
+
+def test_an_unreadable_version_file_is_reported_for_its_pipeline_only(tmp_path):
+    from lakestream.store import Store
+    from lakestream.store.paths import version_file
+    from tests.store.conftest import make_pipeline
+
+    store = Store(LocalBackend(tmp_path), user="ana")
+    good = store.create(make_pipeline(name="Good"))
+    bad = store.create(make_pipeline(name="Bad"))
+    store.save(bad, expected_version=1)
+    loop = tmp_path / version_file(bad.id, 2)
+    loop.unlink()
+    loop.symlink_to(loop)  # opening it fails with "Too many levels of symbolic links"
+    listed = {s.id: s for s in store.list()}
+    assert listed[good.id].ok and "Too many levels of symbolic links" in listed[bad.id].error
+    with pytest.raises(StoreError, match="Cannot read .*Too many levels"):
+        store.get(bad.id)
+    assert store.get_version(bad.id, 1).name == "Bad" and store.get(good.id) == good

@@ -155,3 +155,13 @@ def test_listing_reads_only_the_headers_of_big_versions(fake, volume_store):
     reads = [r for r in fake.requests[before:] if r.method == "GET" and "/versions/" in r.path]
     assert reads and all(r.headers.get("range") == "bytes=0-65535" for r in reads)
     assert volume_store.get(big.id).version == 2  # opening still reads the whole file
+
+
+def test_a_pipeline_the_user_may_not_read_is_reported_alone(fake, volume_store):
+    good = volume_store.create(make_pipeline(name="Good"))
+    hidden = volume_store.create(make_pipeline(name="Hidden"))
+    fake.deny("GET", rf"/api/2\.0/fs/files/.*/pipelines/{hidden.id}/.*")
+    listed = {s.id: s for s in volume_store.list()}
+    assert listed[good.id].ok and listed[good.id].name == "Good"
+    assert "No permission to read" in listed[hidden.id].error
+    assert volume_store.get(good.id) == good
