@@ -13,7 +13,8 @@ def context(view) -> dict:
         ("broker_url", config.broker_url),
         ("topic_filter", config.topic_filter),
         ("qos", str(config.qos)),
-        ("schema", view.schema_ddl(declared_schema(config.schema_))),
+        # A declared `topic` column is the message's topic (as the node's output schema says).
+        ("schema", view.schema_ddl(declared_schema(tuple(c for c in config.schema_ if c.name != "topic")))),
     ]
     if config.client_id:
         # A fixed client id resumes its broker session: QoS 1/2 messages wait while the query is down.
