@@ -157,3 +157,23 @@ def test_docs_list_every_node_and_config_key():
         assert section is not None, f"docs/nodes.md has no section for {spec.type}"
         for name, info in spec.config.model_fields.items():
             assert f"| `{info.alias or name}` |" in section, f"{spec.type}.{name} is not documented"
+
+
+def test_missing_columns_in_transform_configs_are_reported_with_their_path():
+    doc = _document(
+        [
+            node("src", "stream_simulator", {"profile": "ecommerce_orders"}),
+            node("rn", "rename_cast", {"mappings": [{"column": "quantiy", "rename_to": "n"},
+                                                    {"column": "price", "cast_to": "decimal(10,2)"}]}),
+            node("agg", "window_aggregate", {
+                "window_type": "tumbling", "duration": "1 hour", "event_time_column": "ts",
+                "watermark_delay": "5 minutes", "group_by": ["product"],
+                "aggregations": [{"function": "sum", "column": "price", "alias": "revenue"}],
+            }),
+            node("out", "unity_catalog_table_sink", {"table": "main.shop.revenue"}),
+        ],
+        [edge("e1", "src", "rn"), edge("e2", "rn", "agg"), edge("e3", "agg", "out")],
+    )
+    unknown = sorted((i.node_id, i.field, i.hint) for i in validate(doc) if i.code == "column.unknown")
+    assert unknown == [("agg", "group_by[0]", "Did you mean 'product_id'?"),
+                       ("rn", "mappings[0].column", "Did you mean 'quantity'?")]
