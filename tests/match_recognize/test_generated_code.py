@@ -70,3 +70,20 @@ def test_generated_code_equals_replay(spark, tmp_path):
     assert sorted(expected) == got, (expected, got)
     assert counts == {"out_out": len(expected)}
     assert ("AAA", 10.0, 6.0, 9.0, 5, 1) in got and ("BBB", 6.0, 3.0, 7.0, 6, 1) in got
+
+
+@pytest.mark.parametrize("changes", [
+    {"partition_by": []},  # one global partition: a constant grouping key
+    {"rows_per_match": "ALL WITH UNMATCHED ROWS", "after_match_skip": "TO FIRST UP",
+     "subset": {"U": ["DOWN", "UP"]}, "measures": [{"expr": "FINAL avg(U.price)", "alias": "avg_u"}]},
+])
+def test_variants_generate_clean_python(changes):
+    from tests.codegen.helpers import python_problems
+
+    code = generate(sample_pipeline("match_recognize", {**CONFIG, **changes}), "sss", "local")
+    for path, generated in code.files.items():
+        assert python_problems(generated.text, path) == [], path
+    job = ast.parse(code.files["stream_job.py"].text)
+    calls = {n.func.attr for n in ast.walk(job) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)}
+    assert {"withWatermark", "groupBy", "transformWithStateInPandas"} <= calls
+    assert ("withColumn" in calls) == (changes.get("partition_by") == [])

@@ -40,8 +40,8 @@ def _value_type(values: Iterable[Any]) -> str:
     return "string"
 
 
-def compile_for(config: Any, columns: list[str], types: dict[str, str] | None = None) -> Engine:
-    """An engine for `config` over input `columns`; raise UserError naming the field of any problem."""
+def compile_for(config: Any, columns: list[str] | None, types: dict[str, str] | None = None) -> Engine:
+    """An engine for `config` over input `columns` (None: not known); raise UserError naming the field."""
     cfg = load_config(config)
     try:
         return Engine(compile_spec(cfg, columns, types))
@@ -57,6 +57,11 @@ def replay_match_recognize(config: Any, rows: Iterable[Mapping[str, Any]]) -> tu
     standard requires (such as AFTER MATCH SKIP to the first row of a match).
     """
     rows = list(rows)
+    if not rows:  # nothing to match; the output columns still follow the config
+        cfg = load_config(config)
+        compile_for(cfg, None)  # a bad config is reported even without rows
+        head = list(cfg.partition_by) if cfg.rows_per_match == "ONE" else []
+        return head + [m.alias for m in cfg.measures], []
     columns: list[str] = []
     for row in rows:
         columns.extend(k for k in row if k not in columns)
