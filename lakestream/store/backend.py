@@ -16,6 +16,7 @@ class Backend(ABC):
     (the commit point of a save) and an atomic replace."""
 
     name: str = ""
+    parallel_reads: int = 1  # how many reads the store may overlap (remote storage: more)
 
     @abstractmethod
     def location(self) -> str:

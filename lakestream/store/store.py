@@ -16,6 +16,7 @@ from __future__ import annotations
 import getpass
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from typing import Any
 
@@ -164,27 +165,33 @@ class Store:
             raise NotFound(f"No pipeline with id {pipeline_id} in {self.location}.")
         return self._summary(pipeline_id, entries)
 
+    def _list_one(self, name: str, trash: bool) -> Summary | None:
+        try:
+            entries = self.backend.list(paths.pipeline_dir(name))
+            if ("trash.json" in entries) != trash:
+                return None
+            return self._summary(name, entries)
+        except NotFound:
+            return None  # a first save that never completed (killed, or refused): nothing to list
+        except StoreUnavailable:
+            raise  # the whole store is down, not this pipeline
+        except StoreError as error:
+            return Summary(name, "(unreadable)", error=str(error))
+
     def list(self, *, trash: bool = False) -> list[Summary]:
         """Summaries of the pipelines (or of the trash), most recently updated first; a pipeline whose
         files cannot be read is listed with `error` set, the others are unaffected."""
-        out = []
-        for name, size in self.backend.list(paths.PIPELINES).items():
-            if size is not None or not paths.is_id(name):
-                continue  # not a pipeline folder of ours
-            try:
-                entries = self.backend.list(paths.pipeline_dir(name))
-                if ("trash.json" in entries) != trash:
-                    continue
-                out.append(self._summary(name, entries))
-            except NotFound:
-                continue  # a first save that never completed (killed, or refused): nothing to list
-            except StoreUnavailable:
-                raise  # the whole store is down, not this pipeline
-            except StoreError as error:
-                out.append(Summary(name, "(unreadable)", error=str(error)))
+        names = [name for name, size in self.backend.list(paths.PIPELINES).items()
+                 if size is None and paths.is_id(name)]  # anything else is not a pipeline folder of ours
+        if self.backend.parallel_reads > 1 and len(names) > 1:
+            # remote storage: each pipeline costs a few round trips, so overlap them
+            with ThreadPoolExecutor(min(self.backend.parallel_reads, len(names))) as pool:
+                found = list(pool.map(lambda name: self._list_one(name, trash), names))
+        else:
+            found = [self._list_one(name, trash) for name in names]
         never = datetime.fromtimestamp(0, timezone.utc)
         key = (lambda s: s.deleted_at or never) if trash else (lambda s: s.updated_at or never)
-        return sorted(out, key=lambda s: (key(s), s.id), reverse=True)
+        return sorted((s for s in found if s is not None), key=lambda s: (key(s), s.id), reverse=True)
 
     def find(self, ref: str) -> str:
         """The id of the pipeline `ref` names: an id, a unique id prefix (≥ 4 characters) or an exact name."""

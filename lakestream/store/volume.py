@@ -45,6 +45,7 @@ class VolumeBackend(Backend):
     """Files under a volume folder; `attempts` calls per operation, `backoff` seconds apart (doubling)."""
 
     name = "volume"
+    parallel_reads = 8  # each request is a network round trip; the SDK's connection pool holds 20
 
     def __init__(self, client: Any, base: str, user_folder: str = "", *, attempts: int = 3, backoff: float = 0.2):
         self.client = client
