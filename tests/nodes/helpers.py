@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -25,7 +25,6 @@ class Case:
     invalid: dict[str, tuple[Any, str]]
     schema: tuple[dict[str, Any], dict[str, tuple[Schema, ...]], Schema]
     rejects: tuple[tuple[dict[str, Any], str], ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def key_of(model, name: str) -> str:
@@ -44,6 +43,9 @@ def errors_of(type_id: str, config: dict[str, Any]) -> list[dict[str, Any]]:
     return caught.value.errors(include_url=False)
 
 
+DROP = object()  # a change value that removes the key
+
+
 def with_changes(example: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """The example with `changes` applied; a value of DROP removes the key."""
     out = dict(example)
@@ -53,9 +55,6 @@ def with_changes(example: dict[str, Any], changes: dict[str, Any]) -> dict[str, 
         else:
             out[key] = value
     return out
-
-
-DROP = object()
 
 
 def run_case_example(case: Case) -> None:

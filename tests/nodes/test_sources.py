@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from lakestream.nodes import get_node_type
+from lakestream.nodes.base import Inputs
 from lakestream.nodes.sources.cdc_stream import OPERATION_COLUMNS
 from lakestream.nodes.sources.kafka_source import KAFKA_METADATA
-from lakestream.nodes.sources.stream_simulator import PROFILES
-from tests.nodes.helpers import Case, cols, run_case_example, run_case_rejects, run_case_required, run_case_schema
+from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS, PROFILES
+from tests.nodes.helpers import (
+    Case, cols, run_case_example, run_case_rejects, run_case_required, run_case_schema, with_changes,
+)
 
 SCHEMA = [{"name": "id", "type": "string"}, {"name": "v", "type": "double"}, {"name": "ts", "type": "timestamp"}]
 DECLARED = cols("id:string", "v:double", "ts:timestamp")
@@ -170,27 +174,18 @@ def test_output_schema(case):
 
 
 def test_custom_simulator_outputs_its_declared_columns():
-    from tests.nodes.helpers import with_changes
-    from lakestream.nodes import get_node_type
-    from lakestream.nodes.base import Inputs
-
     node = get_node_type("stream_simulator")
     config = node.config.model_validate(with_changes(node.example, {"profile": "custom", "custom_schema": SCHEMA}))
     assert node.output_schema(config, Inputs({})) == DECLARED
 
 
 def test_every_profile_has_a_timestamp_and_its_key_column():
-    from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS
-
     for profile, schema in PROFILES.items():
         names = {c.name: c.type for c in schema}
         assert names["ts"] == "timestamp" and PROFILE_KEYS[profile] in names
 
 
 def test_text_formats_output_one_value_column():
-    from lakestream.nodes import get_node_type
-    from lakestream.nodes.base import Inputs
-
     loader = get_node_type("auto_loader")
     config = loader.config.model_validate({"path": "s3://bucket/logs", "format": "text"})
     assert loader.output_schema(config, Inputs({})) == cols("value:string")
