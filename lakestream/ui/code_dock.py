@@ -35,10 +35,12 @@ class CodeDock:
             ui.button(icon="download", on_click=self._download).props("flat dense round") \
                 .tooltip("Download every file (zip)").mark("code-download")
         self.message = ui.label("").classes("ls-code-message hidden").mark("code-message")
-        self.editor = ui.codemirror("", language="SQL").classes("w-full grow ls-code").mark("code-editor")
+        # the click listener sits on a plain wrapper: the CodeMirror component does not pass DOM events on
+        with ui.element("div").classes("w-full ls-code") as self.code_box:
+            self.editor = ui.codemirror("", language="SQL").classes("w-full h-full").mark("code-editor")
         self.editor.disable()
         # a click on code selects the node whose lines were clicked (CodeMirror knows the line)
-        self.editor.on("click", self._clicked, js_handler=(
+        self.code_box.on("click", self._clicked, js_handler=(
             "(e) => { const v = getElement(%d).editor; if (!v) return;"
             " const pos = v.posAtCoords({x: e.clientX, y: e.clientY}); if (pos == null) return;"
             " emit(v.state.doc.lineAt(pos).number); }" % self.editor.id))
@@ -64,14 +66,14 @@ class CodeDock:
         if view.error:
             self.message.set_text(view.error)
             self.message.classes(remove="hidden")
-            self.editor.set_visibility(False)
+            self.code_box.set_visibility(False)
             self.badge.set_text("")
             self.badge.set_visibility(False)
             self.reason.set_text("")
             self.files.set_options({})
             return
         self.message.classes(add="hidden")
-        self.editor.set_visibility(True)
+        self.code_box.set_visibility(True)
         self.badge.set_text(view.target.upper())
         self.badge.set_visibility(True)
         self.reason.set_text(view.reason + (f" · {len(view.warnings)} warning(s)" if view.warnings else ""))

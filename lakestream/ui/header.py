@@ -22,6 +22,8 @@ class Header:
             self.name = ui.button("", on_click=guarded(page.rename)).props("flat no-caps dense") \
                 .classes("ls-name ellipsis").tooltip("Rename").mark("pipeline-name")
             self.state = ui.label("").classes("ls-save-state").mark("save-state")
+            self.spinner = ui.spinner(size="sm", color="white").mark("busy")
+            self.spinner.set_visibility(False)
             ui.space()
             self.undo_button = self._button("undo", "Undo (Ctrl+Z)", page.undo, "undo")
             self.redo_button = self._button("redo", "Redo (Ctrl+Shift+Z)", page.redo, "redo")
@@ -49,6 +51,10 @@ class Header:
     def _button(self, icon: str, tip: str, action, mark: str) -> ui.button:
         return ui.button(icon=icon, on_click=guarded(action)).props("flat round dense").tooltip(tip) \
             .mark(f"action-{mark}")
+
+    def busy(self, on: bool) -> None:
+        """The header's progress indicator while the store works (open, save)."""
+        self.spinner.set_visibility(on)
 
     def update(self) -> None:
         session = self.page.session

@@ -279,7 +279,11 @@ class BuilderPage:
         dialogs.open_dialog(summaries, guarded(self.open_id))
 
     async def open_id(self, pipeline_id: str) -> None:
-        document = await run.io_bound(self.store.get, pipeline_id)
+        self.header.busy(True)
+        try:
+            document = await run.io_bound(self.store.get, pipeline_id)
+        finally:
+            self.header.busy(False)
         self._open_document(document, saved=True)
         notify(f"Opened {document.name}", type="positive")
 
@@ -294,6 +298,7 @@ class BuilderPage:
 
     async def save(self) -> None:
         document = self.doc
+        self.header.busy(True)
         try:
             if document.version == 0:
                 saved = await run.io_bound(self.store.create, document)
@@ -305,6 +310,8 @@ class BuilderPage:
         except StoreError as error:
             notify(f"Not saved: {error}", type="negative")
             return
+        finally:
+            self.header.busy(False)
         self.session.mark_saved(saved)
         self.header.update()
         notify(f"Saved {saved.name} (version {saved.version})", type="positive")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from nicegui.testing.user_simulation import user_simulation
 from starlette.requests import Request
@@ -30,4 +32,7 @@ async def user(tmp_path, monkeypatch, pages):
         pages.append(builder(options, request))
 
     async with user_simulation(root=root) as simulated:
+        # NiceGUI waits 0.3 s by default; store and codegen work runs in threads, and CI machines are busy
+        simulated.should_see = functools.partial(simulated.should_see, retries=50)
+        simulated.should_not_see = functools.partial(simulated.should_not_see, retries=50)
         yield simulated

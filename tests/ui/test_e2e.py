@@ -210,6 +210,13 @@ def test_build_check_save_reopen_undo_and_import(page, tmp_path):
         "document.querySelector('.ls-code .cm-content').innerText.includes('large_payments')")
     shot(page, "05-code")
 
+    # a click on the generated code selects the node it came from
+    page.locator(".vue-flow__controls-fitview").click()
+    page.wait_for_timeout(400)
+    select_node(page, "n1", "Kafka topic")
+    page.locator(".ls-code .cm-line").filter(has_text="WHERE amount > 100").first.click()
+    page.locator(".ls-config").get_by_text("Filter", exact=True).first.wait_for()
+
     # save, reload the page, reopen the pipeline: identical
     page.locator(".vue-flow__pane").click(position={"x": 600, "y": 400})
     page.keyboard.press("Control+s")
@@ -235,6 +242,18 @@ def test_build_check_save_reopen_undo_and_import(page, tmp_path):
     node(page, "n2").locator(".ls-node-label").filter(has_text="Filter").wait_for()
     page.keyboard.press("Control+Shift+z")
     node(page, "n2").get_by_text("Big payments").wait_for()
+
+    # copy / paste with the keyboard, then undo the paste
+    select_node(page, "n2", "Filter")
+    page.locator(".vue-flow__pane").click(position={"x": 600, "y": 450})
+    node(page, "n2").locator(".ls-node-head").click()
+    page.keyboard.press("Control+c")
+    page.keyboard.press("Control+v")
+    toast(page, "Pasted 1 node(s)")
+    page.wait_for_function("document.querySelectorAll('.vue-flow__node').length === 4")
+    page.locator(".vue-flow__pane").click(position={"x": 600, "y": 450})
+    page.keyboard.press("Control+z")
+    page.wait_for_function("document.querySelectorAll('.vue-flow__node').length === 3")
 
     # a broken file is refused with its errors; nothing changes
     broken = tmp_path / "broken.lakestream.json"

@@ -391,3 +391,17 @@ async def test_app_mode_without_the_proxy_header_explains_instead_of_crashing(us
     await user.open("/")
     await user.should_see("LakeStream cannot open your pipelines")
     await user.should_see("X-Forwarded-Email")
+
+
+async def test_an_unexpected_error_is_a_calm_message_and_changes_nothing(user, pages, monkeypatch, caplog):
+    page = await _chain(user, pages)
+    before = page.doc
+
+    def broken(_):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(editing, "auto_layout", broken)
+    user.find(marker="action-layout").click()
+    await user.should_see("Something went wrong (RuntimeError); it was logged. Your work is unchanged.")
+    assert page.doc is before
+    assert any("unexpected error in layout" in r.getMessage() for r in caplog.records)
