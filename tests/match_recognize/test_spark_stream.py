@@ -47,11 +47,11 @@ def _spark_type(values) -> str:
     return "string"
 
 
-def _write_batches(folder, columns, rows, files: int = 2) -> None:
+def _write_batches(folder, columns, rows, files: int = 2, last: dict | None = None) -> None:
     """Rows in `files` JSON-lines files (one micro-batch each), then the sentinel alone in the last one."""
     folder.mkdir()
     size = max(1, -(-len(rows) // files))
-    chunks = [rows[i:i + size] for i in range(0, len(rows), size)] + [[sentinel(columns)]]
+    chunks = [rows[i:i + size] for i in range(0, len(rows), size)] + [[last or sentinel(columns)]]
     for n, chunk in enumerate(chunks):
         lines = [json.dumps({k: (v.isoformat() if k == "ts" and v else v) for k, v in r.items()}) for r in chunk]
         path = folder / f"part-{n:03d}.json"
@@ -82,3 +82,24 @@ def test_stream_equals_batch_on_spark(spark, tmp_path, case, request):
     keys = config["partition_by"]
     assert by_partition(out_columns, got, keys) == by_partition(out_columns, expected, keys)
     assert got, "the stream produced no rows"
+
+
+@pytest.mark.spark
+def test_one_global_partition_on_spark(spark, tmp_path):
+    """No PARTITION BY: the stream groups by a constant key; the late row only moves the watermark."""
+    config, columns, rows = timed({"title": "global", "pattern": "A B+ C?", "input": "a b b c a b a c b b"})
+    config["partition_by"] = []
+    _, expected = replay_match_recognize(config, rows)
+    # the far later row is in the only partition: it moves the watermark and stays pending itself
+    _write_batches(tmp_path / "in", columns, rows, last=sentinel(columns) | {"p": "all"})
+    source = spark.readStream.schema("p string, ts timestamp, id bigint, v string") \
+        .option("maxFilesPerTrigger", 1).json(str(tmp_path / "in"))
+    query = (match_recognize_stream(source, config).writeStream.format("memory").queryName("mr_global")
+             .option("checkpointLocation", str(tmp_path / "checkpoint")).trigger(availableNow=True).start())
+    try:
+        query.awaitTermination(180)
+        assert query.exception() is None
+        got = [tuple(list(v) if isinstance(v, list) else v for v in row) for row in spark.table("mr_global").collect()]
+    finally:
+        query.stop()
+    assert got == [tuple(r) for r in expected] and len(got) == 2
