@@ -1,0 +1,88 @@
+"""Runs a scenario through the generated SSS code (local profile) on the shared local SparkSession."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from lakestream.codegen import generate
+from lakestream.pipeline import load_pipeline
+from tests.cep.scenarios import Scenario
+
+
+def scenario_pipeline(scenario: Scenario, sink: str = "out"):
+    """Source(s) with the scenario's columns -> the pattern node -> a sink."""
+    columns = [{"name": n, "type": t} for n, t in zip(scenario.columns, scenario.types) if n != "_port"]
+    ports = [p.name for p in scenario.node_spec.inputs]
+    nodes, edges = [], []
+    for i, port in enumerate(ports):
+        sid = f"src_{port}"
+        nodes.append({"id": sid, "type": "kafka_source", "config": {
+            "bootstrap_servers": "localhost:9092", "topics": [f"t_{port}"], "schema": columns}})
+        edges.append({"id": f"e{i}", "source": sid, "target": "p", "target_port": port})
+    nodes.append({"id": "p", "type": scenario.node, "config": scenario.raw["config"]})
+    nodes.append({"id": sink, "type": "delta_table_sink", "label": sink, "config": {"table": "main.test.out"}})
+    edges.append({"id": "eo", "source": "p", "target": sink})
+    return load_pipeline({"name": f"scenario {scenario.id}", "nodes": nodes, "edges": edges})
+
+
+def write_batches(scenario: Scenario, input_root: Path) -> None:
+    """One JSON-lines file per micro-batch per source; modification times keep the batch order."""
+    ports = [p.name for p in scenario.node_spec.inputs]
+    for port in ports:
+        (input_root / f"src_{port}").mkdir(parents=True, exist_ok=True)
+    for number, batch in enumerate(scenario.raw["batches"]):
+        for port in ports:
+            rows = []
+            for values in batch:
+                row = dict(zip(scenario.columns, values))
+                if row.pop("_port", "in") != port:
+                    continue
+                for name, kind in zip(scenario.columns, scenario.types):
+                    if kind == "timestamp" and row.get(name) is not None:
+                        row[name] = f"1970-01-01T{row[name]}Z"
+                rows.append(json.dumps(row))
+            path = input_root / f"src_{port}" / f"b{number:04d}.json"
+            path.write_text("\n".join(rows) + ("\n" if rows else ""))
+            os.utime(path, (1_000_000 + number, 1_000_000 + number))
+
+
+def load_job(folder: Path):
+    spec = importlib.util.spec_from_file_location(f"job_{uuid.uuid4().hex}", folder / "stream_job.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(folder))
+    try:
+        stale = [m for m in sys.modules
+                 if m.split(".")[0] == "lakestream_cep" or ("." not in m and m.endswith("_processor"))]
+        for name in stale:  # every job brings its own copy of the runtime (and of a custom processor)
+            del sys.modules[name]
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    return module
+
+
+def start_scenario(spark, scenario: Scenario, work: Path):
+    """Generate, write the events and start the query; return (queries, output folder)."""
+    sink = f"out_{uuid.uuid4().hex[:12]}"  # a unique query name: several scenarios may run at once
+    code = generate(scenario_pipeline(scenario, sink), "sss", "local")
+    folder = work / "code"
+    for path, generated in code.files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(generated.text)
+    write_batches(scenario, work / "events")
+    job = load_job(folder)
+    queries = job.start(spark, checkpoint_root=str(work / "cp"), input_root=str(work / "events"),
+                        output_root=str(work / "output"))
+    return queries, work / "output" / sink
+
+
+def read_rows(spark, folder: Path, columns: list[str]) -> list[tuple]:
+    if not folder.exists() or not any(folder.glob("*.parquet")):
+        return []
+    return [tuple(r[c] for c in columns) for r in spark.read.parquet(str(folder)).collect()]
