@@ -125,7 +125,7 @@ def sdp_python_file(path: str, pipeline_name: str, profile: str, fragments: list
     out.add()
     out.add("spark = SparkSession.active()")
     if profile == "local":
-        out.add(f"INPUT_ROOT = spark.conf.get('lakestream.input_root', {py(paths.input_root)})")
+        out.add(f"INPUT_ROOT = spark.conf.get('spark.lakestream.input_root', {py(paths.input_root)})")
     for fragment in fragments:
         out.add()
         out.add()
@@ -153,7 +153,7 @@ def pipeline_spec(name: str, paths) -> GeneratedFile:
         "spark.sql.shuffle.partitions": "2",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.streaming.stateStore.providerClass": ROCKSDB,
-        "lakestream.input_root": paths.input_root,
+        "spark.lakestream.input_root": paths.input_root,
     }
     lines = [f"name: {json.dumps(name)}", f"storage: {json.dumps(paths.storage_root)}", "configuration:"]
     lines += [f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in conf.items()]

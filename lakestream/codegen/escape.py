@@ -32,6 +32,8 @@ def _check_py(value: object) -> None:
 
 def py(value: object) -> Code:
     """A Python literal for a str/number/bool/None or a list/tuple/dict of them (repr never breaks out)."""
+    if type(value) is str or type(value) is Code:
+        return Code(repr(str(value)))
     _check_py(value)
     if isinstance(value, tuple):
         value = list(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import networkx as nx
+
 from lakestream.codegen import assemble
 from lakestream.codegen.escape import Code, comment, py, table
 from lakestream.codegen.naming import assign_names, slug
@@ -11,7 +13,7 @@ from lakestream.codegen.router import Plan, TargetError, route
 from lakestream.codegen.view import Paths, Upstream
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
-from lakestream.schemas import propagate
+from lakestream.schemas import node_inputs
 from lakestream.validate import ERROR, validate
 
 PROFILES = ("databricks", "local")
@@ -38,6 +40,29 @@ def default_paths(pipeline, profile: str) -> Paths:
     return Paths(checkpoint_root=root, storage_root=f"file:///tmp/lakestream/{name}/storage")
 
 
+def _order(graph: PipelineGraph) -> list[str]:
+    """Topological order, ties in document order (the pipeline passed validation: it has no cycle)."""
+    position = {n.id: i for i, n in enumerate(graph.pipeline.nodes)}
+    try:
+        return list(nx.lexicographical_topological_sort(graph.nx, key=position.__getitem__))
+    except nx.NetworkXUnfeasible:
+        raise CodegenError(str(graph.cycle_error())) from None
+
+
+def _schemas(pipeline, graph: PipelineGraph, order: list[str]) -> dict:
+    """Each node's output columns, in one pass over the topological order (as lakestream.schemas does)."""
+    schemas: dict = {}
+    for node_id in order:
+        node = pipeline.node(node_id)
+        inputs = node_inputs(graph, node_id, schemas)
+        config = node.parsed_or_none()
+        try:
+            schemas[node_id] = node.spec.output_schema(config, inputs) if config and inputs is not None else None
+        except (KeyError, ValueError, IndexError):
+            schemas[node_id] = None
+    return schemas
+
+
 class _Program:
     """Naming, schemas and edges of one pipeline, shared by every part being generated."""
 
@@ -46,9 +71,9 @@ class _Program:
         self.profile = profile
         self.paths = paths
         self.graph = PipelineGraph(pipeline)
-        self.order = self.graph.topological_order()
+        self.order = _order(self.graph)
         self.names = assign_names(pipeline.nodes)
-        self.schemas = propagate(pipeline, self.graph)
+        self.schemas = _schemas(pipeline, self.graph, self.order)
         self.rendered: list[Fragment] = []
 
     def out_name(self, node_id: str, port: str) -> Code:

@@ -11,6 +11,7 @@ import pytest
 
 from lakestream.cli import main as cli_main
 from lakestream.codegen import Paths, generate
+from lakestream.pipeline import load_pipeline
 from tests.codegen.helpers import three_nodes
 from tests.conftest import require
 
@@ -47,25 +48,6 @@ def test_run_reports_missing_events_folder(tmp_path, capsys):
     assert "events folder" in capsys.readouterr().err
 
 
-@pytest.mark.spark
-@pytest.mark.parametrize("target", ["sdp-sql", "sdp-python"])
-def test_sdp_output_runs_in_spark_pipelines(spark, tmp_path, target):
-    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
-    write_events(tmp_path / "events" / "n1", [PAYMENTS])
-    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
-                  storage_root=(tmp_path / "storage").as_uri())
-    generate(three_nodes(), target, "local", paths=paths).write(tmp_path / "project")
-    # The child must start its own Spark Connect server, not join this test session's JVM.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_GATEWAY", "SPARK_"))}
-    result = subprocess.run(
-        [shutil.which("spark-pipelines"), "run"], cwd=tmp_path / "project",
-        capture_output=True, text=True, timeout=300, env=env,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    rows = spark.read.parquet(str(tmp_path / "project" / "spark-warehouse" / "alerts")).collect()
-    assert sorted((r.card_id, r.amount) for r in rows) == [("c1", 999.5), ("c2", 150.0)]
-
-
 FIVE_NODES = {
     "name": "Five nodes",
     "nodes": [
@@ -87,18 +69,21 @@ FIVE_NODES = {
 }
 
 
+FIVE_EVENTS = [
+    [{"device": "d1", "temp_f": 86.0, "ts": "2024-01-01T00:00:05Z"},
+     {"device": "d1", "temp_f": 70.0, "ts": "2024-01-01T00:00:06Z"},
+     {"device": "d2", "temp_f": 95.0, "ts": "2024-01-01T00:00:30Z"},
+     {"device": "d1", "temp_f": 104.0, "ts": "2024-01-01T00:00:50Z"}],
+    [{"device": "d1", "temp_f": 90.0, "ts": "2024-01-01T00:01:10Z"},
+     {"device": "d2", "temp_f": 99.0, "ts": "2024-01-01T00:03:00Z"}],
+]
+
+
 @pytest.mark.spark
 def test_lakestream_run_five_node_pipeline(spark, tmp_path):
     doc = tmp_path / "five.lakestream.json"
     doc.write_text(json.dumps(FIVE_NODES))
-    write_events(tmp_path / "events" / "files", [
-        [{"device": "d1", "temp_f": 86.0, "ts": "2024-01-01T00:00:05Z"},
-         {"device": "d1", "temp_f": 70.0, "ts": "2024-01-01T00:00:06Z"},
-         {"device": "d2", "temp_f": 95.0, "ts": "2024-01-01T00:00:30Z"},
-         {"device": "d1", "temp_f": 104.0, "ts": "2024-01-01T00:00:50Z"}],
-        [{"device": "d1", "temp_f": 90.0, "ts": "2024-01-01T00:01:10Z"},
-         {"device": "d2", "temp_f": 99.0, "ts": "2024-01-01T00:03:00Z"}],
-    ])
+    write_events(tmp_path / "events" / "files", FIVE_EVENTS)
     assert cli_main(["run", str(doc), "--events", str(tmp_path / "events"), "--out", str(tmp_path / "out")]) == 0
     rows = [json.loads(line) for line in (tmp_path / "out" / "out.jsonl").read_text().splitlines()]
     # Windows whose end the watermark (last event 00:03:00 - 30 s) has passed: 00:00 and 00:01.
@@ -110,3 +95,33 @@ def test_lakestream_run_five_node_pipeline(spark, tmp_path):
         {"window_start": "2024-01-01T00:01:00.000Z", "window_end": "2024-01-01T00:02:00.000Z", "device": "d1",
          "readings": 1, "peak": 32.2},
     ]
+
+
+def spark_pipelines_run(project, tmp_path):
+    """`spark-pipelines run` in a project folder, its Spark Connect server bound to 127.0.0.1 only."""
+    conf = tmp_path / "conf"
+    conf.mkdir()
+    (conf / "spark-defaults.conf").write_text("spark.connect.grpc.binding.address 127.0.0.1\n")
+    # The child starts its own Spark Connect server: it must not join this test session's JVM.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_GATEWAY", "SPARK_"))}
+    env["SPARK_CONF_DIR"] = str(conf)
+    return subprocess.run([shutil.which("spark-pipelines"), "run"], cwd=project, capture_output=True, text=True,
+                          timeout=600, env=env)
+
+
+@pytest.mark.spark
+@pytest.mark.parametrize("target", ["sdp-sql", "sdp-python"])
+def test_sdp_output_runs_in_spark_pipelines(spark, tmp_path, target):
+    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
+    write_events(tmp_path / "events" / "files", [FIVE_EVENTS[0] + FIVE_EVENTS[1]])
+    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
+                  storage_root=(tmp_path / "storage").as_uri())
+    generate(load_pipeline(FIVE_NODES), target, "local", paths=paths).write(tmp_path / "project")
+    result = spark_pipelines_run(tmp_path / "project", tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    table = spark.read.parquet(str(tmp_path / "project" / "spark-warehouse" / "hot_minutes"))
+    rows = sorted(tuple(r) for r in table.select("window_start", "device", "readings", "peak").collect())
+    # One batch: the watermark (00:02:30) closes windows 00:00 and 00:01 when the run ends.
+    assert [(str(w), d, n, p) for w, d, n, p in rows] == [
+        ("2024-01-01 00:00:00", "d1", 2, 40.0), ("2024-01-01 00:00:00", "d2", 1, 35.0),
+        ("2024-01-01 00:01:00", "d1", 1, 32.2)]

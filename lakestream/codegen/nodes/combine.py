@@ -48,6 +48,7 @@ def stream_stream_join(view) -> dict:
         "on": Code(" AND ".join(conditions)), "how": how,
         "join_sql": Code(config.join_type.upper() if config.join_type == "inner" else f"{config.join_type.upper()} OUTER"),
         "items": items, "select": select_list(items),
+        "left_sql": Code(f"STREAM({ident(left.name)})"), "right_sql": Code(f"STREAM({ident(right.name)})"),
     }
 
 

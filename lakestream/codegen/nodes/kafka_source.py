@@ -68,7 +68,7 @@ def context(view) -> dict:
         "secrets": secrets,
         "value_format": config.value_format,
         "value_schema": view.schema_ddl(declared_schema(config.schema_)),
-        "avro_schema": _avro_schema(config),
+        "avro_schema": _avro_schema(config) if config.value_format == "avro" else "",
         "registry": config.schema_registry_url,
         "topic": config.topics[0],
         **local_source(view),

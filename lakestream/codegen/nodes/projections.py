@@ -68,7 +68,7 @@ def flatten_explode(view) -> dict:
 
 def watermark(view) -> dict:
     return {"column": view.config.event_time_column, "delay": view.config.delay,
-            "interval": interval(view.config.delay)}
+            "interval": interval(view.config.delay), "stream_sql": Code(f"STREAM({ident(view.input.name)})")}
 
 
 CONTEXTS = {

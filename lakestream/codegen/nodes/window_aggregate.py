@@ -45,6 +45,8 @@ def context(view) -> dict:
         "outputs": outputs,
         "group_sql": Code(", ".join([window_sql] + groups)),
         "select_sql": Code(", ".join(outputs[:2] + groups + aggregates)),
+        # SDP Python refuses withWatermark on a dataset of the same pipeline: it runs this node as SQL.
+        "stream_sql": Code(f"STREAM({ident(view.input.name)})"),
     }
 
 
