@@ -64,7 +64,8 @@ def advance(pattern, ks: KeyState, watermark):
     buffer = ks.buffer
     state = ks.state
     if buffer:
-        buffer.sort()  # [ts, seq, ...]: seq is unique per key, so later fields are never compared
+        if len(buffer) > 1:
+            buffer.sort()  # [ts, seq, ...]: seq is unique per key, so later fields are never compared
         cut = bisect_right(buffer, watermark, key=_TS)
         if cut:
             ready = buffer[:cut]
@@ -194,5 +195,6 @@ class Simulation:
 
 def forgettable(pattern, ks: KeyState) -> bool:
     """A key whose state holds nothing can be dropped, unless match_id counts its outputs."""
-    counted = getattr(pattern, "labelled", True) and getattr(pattern, "id_from", None) is None
-    return not counted and not ks.buffer and ks.state == pattern.new_state()
+    if ks.buffer or (getattr(pattern, "labelled", True) and getattr(pattern, "id_from", None) is None):
+        return False
+    return ks.state == pattern.new_state()
