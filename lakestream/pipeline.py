@@ -36,6 +36,14 @@ def _now() -> datetime:
 class _Doc(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):
+        """A copy without the cached derived values (parsed config, node index): they follow the fields."""
+        copied = super().model_copy(update=update, deep=deep)
+        for name, value in type(self).__dict__.items():
+            if isinstance(value, cached_property):
+                copied.__dict__.pop(name, None)
+        return copied
+
 
 class Position(_Doc):
     x: float = 0.0

@@ -94,3 +94,16 @@ def test_json_schema_discriminates_nodes_by_type():
     items = schema["properties"]["nodes"]["items"]
     assert items["discriminator"]["propertyName"] == "type"
     assert "kafka_source" in items["discriminator"]["mapping"]
+
+
+def test_copies_do_not_keep_stale_derived_values():
+    pipeline = load_pipeline(linear_document())
+    node = pipeline.node("n2")
+    assert node.parsed.condition == "amount > 100" and pipeline.node_by_id["n2"] is node
+    changed = node.model_copy(update={"config": {"condition": "amount > 5"}})
+    assert changed.parsed.condition == "amount > 5"
+    broken = node.model_copy(update={"config": {}})
+    assert broken.config_errors and broken.parsed_or_none() is None
+    smaller = pipeline.model_copy(update={"nodes": pipeline.nodes[:1]})
+    assert list(smaller.node_by_id) == ["n1"]
+    assert smaller != pipeline and load_pipeline(pipeline.to_json()) == pipeline
