@@ -7,6 +7,11 @@ import time
 
 from ui_common import chains, chromium, report, save, server
 
+FITTED = """() => {
+  const pane = document.querySelector('.vue-flow__transformationpane');
+  const scale = pane && /scale\(([0-9.]+)\)/.exec(pane.style.transform);
+  return document.querySelectorAll('.vue-flow__node').length > 0 && scale && parseFloat(scale[1]) < 0.5;
+}"""
 FRAME_PROBE = """() => new Promise((resolve) => {
   const times = []; let last = performance.now();
   function tick(now) { times.push(now - last); last = now; if (times.length < 60) requestAnimationFrame(tick); else resolve(times); }
@@ -20,13 +25,16 @@ def main() -> None:
     args = parser.parse_args()
     with server() as (url, home, _), chromium() as browser:
         pipeline_id = save(home, chains(100))
-        opens, frames = [], []
+        opens, frames, rendered = [], [], []
         for _ in range(args.runs):
             page = browser.new_page(viewport={"width": 1600, "height": 1000})
             start = time.perf_counter()
             page.goto(f"{url}?open={pipeline_id}")
-            page.wait_for_function("document.querySelectorAll('.vue-flow__node').length >= 500", timeout=60000)
+            # loaded = nodes on screen and the view fitted to the whole graph (the canvas renders only what is
+            # visible, so not every one of the 500 nodes is in the DOM at once)
+            page.wait_for_function(FITTED, timeout=60000)
             opens.append((time.perf_counter() - start) * 1000)
+            rendered.append(page.locator(".vue-flow__node").count())
             pane = page.locator(".vue-flow__pane").bounding_box()
             x, y = pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] / 2
             probe = page.evaluate_handle(FRAME_PROBE)  # frame times measured while the pane is dragged
@@ -39,7 +47,8 @@ def main() -> None:
                 page.mouse.wheel(0, -240)
             frames.extend(probe.json_value())
             page.close()
-        report("open a 500-node pipeline (to all nodes rendered)", opens)
+        report("open a 500-node pipeline (nodes on screen, view fitted)", opens)
+        print(f"nodes in the DOM after fitting: {rendered}")
         report("frame time while panning/zooming 500 nodes", frames)
 
 
