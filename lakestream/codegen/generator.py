@@ -12,8 +12,7 @@ from lakestream.codegen.result import GeneratedCode
 from lakestream.codegen.router import Plan, TargetError, route
 from lakestream.codegen.view import Paths, Upstream
 from lakestream.graph import PipelineGraph
-from lakestream.nodes.base import Category
-from lakestream.schemas import node_inputs
+from lakestream.nodes.base import Category, Inputs
 from lakestream.validate import ERROR, validate
 
 PROFILES = ("databricks", "local")
@@ -49,12 +48,31 @@ def _order(graph: PipelineGraph) -> list[str]:
         raise CodegenError(str(graph.cycle_error())) from None
 
 
-def _schemas(pipeline, graph: PipelineGraph, order: list[str]) -> dict:
+def _in_edges(pipeline) -> dict[str, list]:
+    """Edges into each node, in document order (one pass; cheaper than asking the graph per node)."""
+    found: dict[str, list] = {n.id: [] for n in pipeline.nodes}
+    for edge in pipeline.edges:
+        if edge.target in found and edge.source in found:
+            found[edge.target].append(edge)
+    return found
+
+
+def _inputs(in_edges: list, schemas: dict) -> Inputs | None:
+    by_port: dict[str, list] = {}
+    for edge in in_edges:
+        schema = schemas.get(edge.source)
+        if schema is None:
+            return None
+        by_port.setdefault(edge.target_port, []).append(schema)
+    return Inputs({port: tuple(found) for port, found in by_port.items()})
+
+
+def _schemas(pipeline, in_edges: dict[str, list], order: list[str]) -> dict:
     """Each node's output columns, in one pass over the topological order (as lakestream.schemas does)."""
     schemas: dict = {}
     for node_id in order:
         node = pipeline.node(node_id)
-        inputs = node_inputs(graph, node_id, schemas)
+        inputs = _inputs(in_edges[node_id], schemas)
         config = node.parsed_or_none()
         try:
             schemas[node_id] = node.spec.output_schema(config, inputs) if config and inputs is not None else None
@@ -73,7 +91,8 @@ class _Program:
         self.graph = PipelineGraph(pipeline)
         self.order = _order(self.graph)
         self.names = assign_names(pipeline.nodes)
-        self.schemas = _schemas(pipeline, self.graph, self.order)
+        self.in_edges = _in_edges(pipeline)
+        self.schemas = _schemas(pipeline, self.in_edges, self.order)
         self.rendered: list[Fragment] = []
 
     def out_name(self, node_id: str, port: str) -> Code:
@@ -90,7 +109,7 @@ class _Program:
 
     def upstreams(self, node_id: str, target: str, local_names: set[str]) -> dict[str, tuple[Upstream, ...]]:
         by_port: dict[str, list[Upstream]] = {}
-        for edge in self.graph.in_edges(node_id):
+        for edge in self.in_edges[node_id]:
             name = self.out_name(edge.source, edge.source_port)
             ref = reference(target, name) if edge.source in local_names else Code(name)
             by_port.setdefault(edge.target_port, []).append(
