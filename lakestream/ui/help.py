@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from nicegui import ui
+from nicegui import run, ui
 
 from lakestream.nodes import get_node_type
 from lakestream.nodes.base import NodeType
+from lakestream.ui import samples
 from lakestream.ui.fieldspec import default_of, describe, key_of
 
 SHORTCUTS = (
@@ -41,8 +42,9 @@ def field_rows(node: NodeType) -> list[dict[str, str]]:
     return rows
 
 
-def show_node_help(type_id: str) -> None:
-    """A dialog with the node's description, ports, targets, every field, its docs and example."""
+async def show_node_help(type_id: str) -> None:
+    """A dialog with the node's description, ports, targets, every field, its docs, example config, and
+    the code the generator makes of that example (computed in a worker thread once the dialog is open)."""
     node = get_node_type(type_id)
     with ui.dialog() as dialog, ui.card().classes("ls-help-card").mark("node-help-dialog"):
         with ui.row().classes("items-center gap-2 w-full no-wrap"):
@@ -68,7 +70,19 @@ def show_node_help(type_id: str) -> None:
         if node.example:
             ui.label("Example").classes("text-subtitle2 q-mt-sm")
             ui.code(json.dumps(dict(node.example), indent=2, default=str), language="json").classes("w-full")
+        generated = ui.column().classes("w-full gap-1").mark("node-help-code")
+        with generated:
+            ui.spinner(size="sm")
     dialog.open()
+    found = await run.io_bound(samples.sample, type_id) if node.example else None
+    generated.clear()
+    lines = samples.node_lines(*found) if found else None
+    with generated:
+        if lines is None:
+            return
+        path, language, text = lines
+        ui.label(f"Generated code of this example ({found[1].target}, {path})").classes("text-subtitle2 q-mt-sm")
+        ui.code(text, language=language).classes("w-full")
 
 
 def show_shortcuts() -> None:

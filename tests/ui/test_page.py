@@ -283,12 +283,17 @@ async def test_rename(user, pages):
 async def test_node_help_is_generated_from_the_registry(user, pages):
     await _open(user, pages)
     user.find(marker="help-sequence_detector").click()
+    await user.should_see(marker="node-help-dialog")
     await user.should_see("Detects events that happen in a given order within a time bound, per key.")
     table = user.find(kind=ui.table).elements.pop()
     model = get_node_type("sequence_detector").config
     assert [r["field"] for r in table.rows] == [info.alias or name for name, info in model.model_fields.items()]
     within = next(r for r in table.rows if r["field"] == "within")
     assert within["description"] == model.model_fields["within"].description and within["required"] == "yes"
+    # and the code the real generator makes of the node's example
+    await user.should_see("Generated code of this example (sss, stream_job.py)")
+    code = next(e for e in user.find(kind=ui.code).elements if "# Sequence (Sequence, node n2)" in e.content)
+    assert "groupBy" in code.content
 
 
 async def test_shortcuts_and_templates_dialogs(user, pages):

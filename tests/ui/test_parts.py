@@ -15,7 +15,7 @@ from lakestream.commands.ui import address
 from lakestream.errors import UserError
 from lakestream.nodes import get_node_type, node_types
 from lakestream.pipeline import Pipeline
-from lakestream.ui import code_model
+from lakestream.ui import code_model, samples
 from lakestream.ui.fieldspec import describe, path_text
 from lakestream.ui.graph_view import graph_payload
 from lakestream.validate import validate
@@ -100,3 +100,13 @@ def test_ui_address_local_and_app_mode():
         address(None, None, {"DATABRICKS_APP_PORT": "x"})
     with pytest.raises(UserError, match="between 1 and 65535"):
         address(None, 70000, {})
+
+
+@pytest.mark.parametrize("type_id", ["kafka_source", "filter", "sequence_detector", "delta_table_sink"])
+def test_help_samples_are_generated_from_the_node_example(type_id):
+    found = samples.sample(type_id)
+    assert found is not None
+    node_id, view = found
+    path, language, text = samples.node_lines(node_id, view)
+    assert text.strip() and language in ("sql", "python") and path in {f.path for f in view.files}
+    assert f"node {node_id})" in text  # the node's own comment line opens its lines
