@@ -64,7 +64,7 @@ def get_template(path: str) -> jinja2.Template:
 def render(path: str, context: dict) -> dict[str, str]:
     """Render a template; return its blocks ("defs" module level, "body") or {"body": whole text}."""
     template = get_template(path)
-    ctx = template.new_context(context)
+    ctx = template.new_context(context, shared=True)  # no globals needed: skips copying them per node
     if "body" in template.blocks:
         return {name: "".join(block(ctx)).strip("\n") for name, block in template.blocks.items()}
     return {"body": "".join(template.root_render_func(ctx)).strip("\n")}
