@@ -27,7 +27,12 @@ def _load_job(folder: Path):
     sys.path.insert(0, str(folder))
     spec = importlib.util.spec_from_file_location("lakestream_generated_job", folder / "stream_job.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # the latest run's job; cloudpickle needs it registered
     spec.loader.exec_module(module)
+    # Spark's workers cannot import this module by name: ship its classes (custom data sources) by value.
+    from pyspark import cloudpickle
+
+    cloudpickle.register_pickle_by_value(module)
     return module
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from lakestream.commands.run import run_local
+from lakestream.nodes import REGISTRY
 from tests.codegen.helpers import pipeline
 
 T0 = "2024-01-01T00:0"
@@ -79,6 +80,7 @@ def big_pipeline():
                                          "fallback_value": "0.5"}),
         node("wm", "watermark", {"event_time_column": "ts", "delay": "1 minute"}),
         node("al", "auto_loader", {"path": "/Volumes/x/y/z", "format": "json", "schema": SCHEMA[:2]}),
+        node("cps", "custom_python_source", dict(REGISTRY["custom_python_source"].example)),
         node("sim", "stream_simulator", {"profile": "iot_sensors", "events_per_second": 3, "keys": 2,
                                          "max_events": 5, "seed": 1}),
         sink("o_flt"), sink("o_map", "unity_catalog_table_sink"), sink("o_ren", "sql_warehouse_sink"),
@@ -86,7 +88,7 @@ def big_pipeline():
                                                                  mode="complete"),
         sink("o_big"), sink("o_other"), sink("o_dq", "feature_store_sink"), sink("o_uni", "kafka_sink"),
         sink("o_lkp"), sink("o_ssj"), sink("o_join"), sink("o_udf"), sink("o_ml"), sink("o_wm"), sink("o_al"),
-        sink("o_sim"),
+        sink("o_sim"), sink("o_cps"),
     ]
     edges = [("src", t) for t in ("flt", "map", "ren", "exp", "win", "spl", "dq", "lkp", "ssj", "udf", "ml", "wm")]
     edges += [{"source": "src", "target": "join", "target_port": "left"},
@@ -96,7 +98,7 @@ def big_pipeline():
               ("win", "o_winc"), {"source": "spl", "source_port": "big", "target": "o_big"},
               {"source": "spl", "source_port": "other", "target": "o_other"}, ("dq", "o_dq"), ("uni", "o_uni"),
               ("lkp", "o_lkp"), ("ssj", "o_ssj"), ("join", "o_join"), ("udf", "o_udf"), ("ml", "o_ml"),
-              ("wm", "o_wm"), ("al", "o_al"), ("sim", "o_sim")]
+              ("wm", "o_wm"), ("al", "o_al"), ("sim", "o_sim"), ("cps", "o_cps")]
     return pipeline(nodes, edges, name="Everything")
 
 
@@ -120,8 +122,9 @@ def test_every_source_transform_and_sink_runs(spark, tmp_path):
     write_files(events / "ssj", SEGMENTS)
     write_files(events / "al", [[{"card_id": "a1", "amount": 1.5}], [{"card_id": "a2", "amount": 2.5}]])
     (events / "sim").mkdir()
+    (events / "cps").mkdir()
     counts = run_local(big_pipeline(), events, out, spark, timeout=240)
-    assert len(counts) == 18
+    assert len(counts) == 19
 
     assert rows(out, "o_flt", "card_id", "amount") == [("c1", 300.0), ("c2", 150.0)]
     assert rows(out, "o_map", "card_id", "amount_eur", "c") == [
@@ -150,3 +153,5 @@ def test_every_source_transform_and_sink_runs(spark, tmp_path):
     assert [ts for ts, _ in simulated] == ["1970-01-01T00:00:00.%03dZ" % ms for ms in (0, 333, 666)] + [
         "1970-01-01T00:00:01.000Z", "1970-01-01T00:00:01.333Z"]
     assert {d for _, d in simulated} <= {"device_id-0", "device_id-1"}
+    # The catalogue example reader: ten ticks per micro-batch; availableNow runs one batch.
+    assert rows(out, "o_cps", "n", "label") == [(i, f"tick-{i}") for i in range(10)]
