@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from nicegui import events, ui
+from nicegui import context, events, ui
 
 from lakestream.ui import help as help_ui
 from lakestream.ui.guard import guarded
@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 class Header:
     def __init__(self, page: BuilderPage):
         self.page = page
+        self._dirty_shown = False
+        self.client = context.client  # handlers may run outside the page's slot (background tasks)
         with ui.header().classes("ls-header items-center px-3 py-0 gap-1 no-wrap"):
             ui.icon("waves").classes("text-2xl text-sky-400")
             ui.label("LakeStream").classes("ls-brand q-mr-md")
@@ -58,6 +60,10 @@ class Header:
 
     def update(self) -> None:
         session = self.page.session
+        if session.dirty != self._dirty_shown:
+            # the browser asks before closing or reloading a tab with unsaved work (see page._KEY_GUARD)
+            self._dirty_shown = session.dirty
+            self.client.run_javascript(f"window.lakestreamDirty = {'true' if session.dirty else 'false'}")
         self.name.set_text(session.doc.name)
         if session.dirty:
             self.state.set_text("● Unsaved changes")

@@ -30,8 +30,11 @@ from lakestream.validate import Issue
 
 CSS = (Path(__file__).parent / "static" / "lakestream.css").read_text(encoding="utf-8")
 # Ctrl+S would open the browser's "save page" dialog: the builder's own save handles it instead.
+# Closing or reloading the tab with unsaved work asks first (the header keeps lakestreamDirty current).
 _KEY_GUARD = """<script>document.addEventListener('keydown', (e) => {
-  if ((e.ctrlKey || e.metaKey) && ['s', 'd', 'l'].includes(e.key.toLowerCase())) e.preventDefault(); });</script>"""
+  if ((e.ctrlKey || e.metaKey) && ['s', 'd', 'l'].includes(e.key.toLowerCase())) e.preventDefault(); });
+window.addEventListener('beforeunload', (e) => { if (window.lakestreamDirty) { e.preventDefault(); e.returnValue = ''; } });
+</script>"""
 
 
 def safe_file_name(name: str) -> str:
