@@ -13,6 +13,7 @@ from lakestream.codegen.router import Plan, TargetError, route
 from lakestream.codegen.view import Paths, Upstream
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category, Inputs
+from lakestream.nodes.fields import IDENTIFIER_RE
 from lakestream.validate import ERROR, validate
 
 PROFILES = ("databricks", "local")
@@ -105,7 +106,12 @@ class _Program:
         settings = self.pipeline.settings
         if self.profile == "local" or not settings.schema_:
             return name
-        return f"{settings.catalog or 'main'}.{settings.schema_}.{name}"
+        catalog = settings.catalog or "main"
+        for field, value in (("catalog", catalog), ("schema", settings.schema_)):
+            if not IDENTIFIER_RE.match(value):
+                raise CodegenError(f"settings.{field} {value!r} is not a Unity Catalog name: use letters, digits "
+                                   "and underscores (it names the hybrid boundary tables)")
+        return f"{catalog}.{settings.schema_}.{name}"
 
     def upstreams(self, node_id: str, target: str, local_names: set[str]) -> dict[str, tuple[Upstream, ...]]:
         by_port: dict[str, list[Upstream]] = {}

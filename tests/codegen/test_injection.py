@@ -17,7 +17,7 @@ from lakestream.codegen.escape import sql
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.nodes.fields import FieldKind, Kind
 from lakestream.nodes import REGISTRY
-from lakestream.pipeline import DocumentError
+from lakestream.pipeline import DocumentError, load_pipeline
 
 HOSTILE = ["'", '"', '"""', "\\", "a\nb", "'); DROP TABLE x; --", "{{ x }}", "${x}", "é 漢字 \u2028"]
 BENIGN = "plainvalue"
@@ -156,3 +156,53 @@ def test_free_text_fields_really_took_hostile_values():
         assert taken, f"{type_id}.{path} was not exercised"
         expected = 0 if type_id == "delta_table_sink" else len(HOSTILE)
         assert set(taken) == {expected}, (type_id, path, taken)
+
+
+@pytest.mark.parametrize("target", ["sdp-sql", "sdp-python", "sss", "hybrid"])
+@pytest.mark.parametrize("profile", ["databricks", "local"])
+def test_hostile_document_values_stay_comments_or_literals(target, profile):
+    """Pipeline name, node labels and settings reach the code only as comments or literals."""
+    def build(value):
+        doc = sample_pipeline("sql_warehouse_sink" if target == "hybrid" else "filter").to_dict()
+        doc["name"] = value
+        doc["settings"] = {"catalog": value, "schema": value, "checkpoint_root": value}
+        for node in doc["nodes"]:
+            node["label"] = value
+        if target == "hybrid":  # a filter before the SSS-only sink gives the SDP part something to do
+            doc["nodes"].insert(1, {"id": "f", "type": "filter", "label": value, "config": {"condition": "true"}})
+            doc["edges"] = [{"id": "e1", "source": "src_in_0", "target": "f"}, {"id": "e2", "source": "f",
+                                                                               "target": "x"}]
+        return generate(load_pipeline(doc), target, profile)
+
+    def shape(code, paths):
+        # Labels also name variables and functions (slugs of [a-z0-9_] only): mask those names too.
+        out = {}
+        for path in paths:
+            generated = code.files[path]
+            if generated.language == "python":
+                tree = _Names().visit(_Mask().visit(ast.parse(generated.text)))
+                out[path] = ast.dump(tree)
+            elif generated.language == "sql":
+                out[path] = sql_shape(generated.text)
+        return out
+
+    base = build(BENIGN)
+    for value in HOSTILE:
+        try:
+            hostile = build(value)
+        except CodegenError as error:  # hybrid names its boundary tables after the catalog and schema
+            assert target == "hybrid" and profile == "databricks" and "is not a Unity Catalog name" in str(error)
+            continue
+        changed = [p for p in base.files if hostile.files[p].text != base.files[p].text]
+        assert changed, "the value reached no file: the test proves nothing"
+        assert shape(hostile, changed) == shape(base, changed), f"{value!r} changed the structure of the code"
+
+
+class _Names(ast.NodeTransformer):
+    def visit_Name(self, node):
+        return ast.Name("N", node.ctx)
+
+    def visit_FunctionDef(self, node):
+        self.generic_visit(node)
+        node.name = "N"
+        return node
