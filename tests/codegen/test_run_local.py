@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -125,3 +126,35 @@ def test_sdp_output_runs_in_spark_pipelines(spark, tmp_path, target):
     assert [(str(w), d, n, p) for w, d, n, p in rows] == [
         ("2024-01-01 00:00:00", "d1", 2, 40.0), ("2024-01-01 00:00:00", "d2", 1, 35.0),
         ("2024-01-01 00:01:00", "d1", 1, 32.2)]
+
+
+@pytest.mark.spark
+def test_hybrid_runs_sdp_then_the_sss_job_on_the_boundary_table(spark, tmp_path):
+    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
+    from tests.codegen.helpers import FILTER, KAFKA, pipeline
+    from tests.codegen.test_router import WAREHOUSE
+
+    doc = pipeline([KAFKA, FILTER, WAREHOUSE], [("n1", "n2"), ("n2", "n3")])
+    write_events(tmp_path / "events" / "n1", [PAYMENTS])
+    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
+                  output_root=str(tmp_path / "out"), storage_root=(tmp_path / "storage").as_uri())
+    code = generate(doc, "hybrid", "local", paths=paths)
+    code.write(tmp_path / "project")
+    result = spark_pipelines_run(tmp_path / "project", tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    # Locally the SDP warehouse is the project's folder: register the boundary table in this session.
+    (boundary,) = code.boundary_tables
+    location = tmp_path / "project" / "spark-warehouse" / boundary
+    spark.sql(f"CREATE TABLE {boundary} USING parquet LOCATION '{location.as_posix()}'")
+    try:
+        from lakestream.commands.run import _load_job
+
+        job = _load_job(tmp_path / "project")
+        for query in job.start(spark, checkpoint_root=str(tmp_path / "ck"), output_root=str(tmp_path / "out")):
+            query.awaitTermination(120)
+            assert query.exception() is None
+    finally:
+        spark.sql(f"DROP TABLE {boundary}")
+        sys.path.remove(str(tmp_path / "project"))
+    rows = spark.read.parquet(str(tmp_path / "out" / "n3")).collect()
+    assert sorted((r.card_id, r.amount) for r in rows) == [("c1", 999.5), ("c2", 150.0)]
