@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from functools import cached_property
 
 import networkx as nx
@@ -71,6 +72,29 @@ class PipelineGraph:
 
     def find_cycle(self) -> list[str] | None:
         """One cycle as a node path that ends where it starts, or None."""
+        return self._cycle
+
+    @cached_property
+    def _order(self) -> list[str]:
+        """Kahn's algorithm, ready nodes taken in document order: every node outside a cycle, parents first."""
+        position = {n.id: i for i, n in enumerate(self.pipeline.nodes)}
+        waiting = {node: self.nx.in_degree(node) for node in self.nx}
+        ready = [(position[n], n) for n, degree in waiting.items() if degree == 0]
+        heapq.heapify(ready)
+        order = []
+        while ready:
+            _, node = heapq.heappop(ready)
+            order.append(node)
+            for _, child in self.nx.out_edges(node):
+                waiting[child] -= 1
+                if waiting[child] == 0:
+                    heapq.heappush(ready, (position[child], child))
+        return order
+
+    @cached_property
+    def _cycle(self) -> list[str] | None:
+        if len(self._order) == self.nx.number_of_nodes():
+            return None
         try:
             cycle = nx.find_cycle(self.nx)
         except nx.NetworkXNoCycle:
@@ -90,8 +114,11 @@ class PipelineGraph:
         return [sorted(layer, key=order.__getitem__) for layer in nx.topological_generations(self.nx)]
 
     def topological_order(self) -> list[str]:
-        """Every node once, parents before children, stable for equal documents."""
-        return [n for layer in self.generations() for n in layer]
+        """Every node once, parents before children, ties in document order; raise CycleError on a cycle."""
+        error = self.cycle_error()
+        if error:
+            raise error
+        return self._order
 
     def of_category(self, category: Category) -> list[str]:
         return [n.id for n in self.pipeline.nodes if n.spec.category is category]

@@ -22,6 +22,8 @@ def node_inputs(graph: PipelineGraph, node_id: str, schemas: dict[str, Schema | 
 
 def _order(graph: PipelineGraph) -> list[str]:
     """Topological order of the nodes outside cycles (nodes on a cycle have no defined schema)."""
+    if graph.find_cycle() is None:
+        return graph.topological_order()
     condensed = nx.condensation(graph.nx)
     position = {n.id: i for i, n in enumerate(graph.pipeline.nodes)}
     order: list[str] = []

@@ -22,7 +22,8 @@ def _aligned(config: Config, schemas: tuple[Schema, ...]) -> list[tuple[str, lis
     """Per output column (named after the first input): its type in every input (None: missing)."""
     first = schemas[0]
     if config.by_name:
-        return [(c.name, [types_of(s).get(c.name) for s in schemas]) for c in first]
+        maps = [types_of(s) for s in schemas]
+        return [(c.name, [m.get(c.name) for m in maps]) for c in first]
     return [(c.name, [s[i].type if i < len(s) else None for s in schemas]) for i, c in enumerate(first)]
 
 
@@ -44,10 +45,12 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     if len(schemas) < 2:
         return
     first = schemas[0]
+    first_types = types_of(first)
     for index, schema in enumerate(schemas[1:], start=2):
         if config.by_name:
-            missing = [c.name for c in first if c.name not in types_of(schema)]
-            extra = [c.name for c in schema if c.name not in types_of(first)]
+            schema_types = types_of(schema)
+            missing = [c.name for c in first if c.name not in schema_types]
+            extra = [c.name for c in schema if c.name not in first_types]
             if missing or extra:
                 detail = "; ".join(part for part in (
                     f"missing {', '.join(missing)}" if missing else "", f"extra {', '.join(extra)}" if extra else "",
