@@ -12,11 +12,12 @@ FITTED = """() => {
   const scale = pane && /scale\(([0-9.]+)\)/.exec(pane.style.transform);
   return document.querySelectorAll('.vue-flow__node').length > 0 && scale && parseFloat(scale[1]) < 0.5;
 }"""
-FRAME_PROBE = """() => new Promise((resolve) => {
-  const times = []; let last = performance.now();
-  function tick(now) { times.push(now - last); last = now; if (times.length < 60) requestAnimationFrame(tick); else resolve(times); }
+START_FRAMES = """() => {
+  window.lsFrames = []; window.lsRecording = true; let last = performance.now();
+  const tick = (now) => { window.lsFrames.push(now - last); last = now; if (window.lsRecording) requestAnimationFrame(tick); };
   requestAnimationFrame(tick);
-})"""
+}"""
+STOP_FRAMES = "() => { window.lsRecording = false; return window.lsFrames.slice(1); }"
 
 
 def main() -> None:
@@ -37,7 +38,7 @@ def main() -> None:
             rendered.append(page.locator(".vue-flow__node").count())
             pane = page.locator(".vue-flow__pane").bounding_box()
             x, y = pane["x"] + pane["width"] / 2, pane["y"] + pane["height"] / 2
-            probe = page.evaluate_handle(FRAME_PROBE)  # frame times measured while the pane is dragged
+            page.evaluate(START_FRAMES)  # frame times recorded in the page while the pane is dragged and zoomed
             page.mouse.move(x, y)
             page.mouse.down()
             for step in range(30):
@@ -45,7 +46,8 @@ def main() -> None:
             page.mouse.up()
             for _ in range(5):
                 page.mouse.wheel(0, -240)
-            frames.extend(probe.json_value())
+            page.wait_for_timeout(300)
+            frames.extend(page.evaluate(STOP_FRAMES))
             page.close()
         report("open a 500-node pipeline (nodes on screen, view fitted)", opens)
         print(f"nodes in the DOM after fitting: {rendered}")
