@@ -44,9 +44,8 @@ def events(count: int, fields: int, type_id: str, seed: int = 7):
     for i in range(count):
         ts = i * 10_000 + rng.randrange(0, 500_000)  # 10 ms apart, up to 0.5 s out of order
         key = (f"k{rng.randrange(100)}",)
-        if type_id == "deduplication":
-            key, payload = (key[0], rng.randrange(50)), [i]
-            out.append((key, [ts, i, *payload]))
+        if type_id == "deduplication":  # event: time, arrival, the row (here its number), the identity
+            out.append((key, [ts, i, i, f"id{rng.randrange(50)}"]))
             continue
         if type_id in ("velocity_detector", "trend_detector", "outlier_detector"):
             values = [True, rng.random() * 100] if type_id == "velocity_detector" else [rng.random() * 100]

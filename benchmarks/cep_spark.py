@@ -97,6 +97,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=100_000)
     parser.add_argument("--files", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", help="run only the patterns whose label starts with this")
     args = parser.parse_args()
     spark = local_session("lakestream-bench")
     root = Path(tempfile.mkdtemp())
@@ -104,6 +105,8 @@ def main() -> None:
     print(f"{'pattern':28s} {'generated ev/s':>15s} {'native ev/s':>12s} {'ratio':>6s}   "
           f"{args.events:,} events in {args.files} micro-batches, median of {args.repeat}")
     for label, (type_id, config) in CASES.items():
+        if args.only and not label.startswith(args.only):
+            continue
         gen = [generated_run(spark, type_id, config, root / "src", Path(tempfile.mkdtemp()))
                for _ in range(args.repeat)]
         nat = [native_run(spark, label, root / "src", Path(tempfile.mkdtemp())) for _ in range(args.repeat)]

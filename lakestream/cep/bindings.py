@@ -117,8 +117,8 @@ def _session(c):
 
 
 def _dedup(c):
-    keys = tuple(dict.fromkeys(c.key_columns + c.columns))
-    return {"within": micros(c.within)}, keys, {"in": ()}, True
+    # grouped by the key columns only: the identities of one key share that key's state
+    return {"within": micros(c.within)}, c.key_columns, {"in": tuple(quote(x) for x in c.columns)}, True
 
 
 def _state_machine(c):

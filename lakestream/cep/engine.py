@@ -69,9 +69,10 @@ class PatternRun:
         if ts is None:
             return None  # no event time: the event cannot be placed, so it is ignored
         self._seq += 1
+        values = [f(row) for f in self._fields[port]]
         if self.binding.passthrough:
-            return [ts, self._seq, row]
-        return [ts, self._seq, *(f(row) for f in self._fields[port])]
+            return [ts, self._seq, row, *values]
+        return [ts, self._seq, *values]
 
     def batch(self, rows: Iterable[tuple[str, dict]]) -> list[dict]:
         events = []

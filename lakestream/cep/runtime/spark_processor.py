@@ -95,10 +95,10 @@ class PatternProcessor(StatefulProcessor):
         for frame in rows:  # delivery order stands for arrival order (Spark keeps no arrival number)
             width = len(self.fields)
             times = self._values(frame, -width - 1)  # columns end with _ls_ts, then the fields
-            if self.passthrough:  # the input columns come first
-                fields = [[p] for p in zip(*(self._values(frame, i) for i in range(len(self.columns))))]
-            else:
-                fields = list(zip(*(self._values(frame, -width + i) for i in range(width)))) or [()] * len(times)
+            fields = list(zip(*(self._values(frame, -width + i) for i in range(width)))) or [()] * len(times)
+            if self.passthrough:  # the input columns come first: each event carries its row
+                rows_in = zip(*(self._values(frame, i) for i in range(len(self.columns))))
+                fields = [(row, *values) for row, values in zip(rows_in, fields)]
             for ts, values in zip(times, fields):
                 if ts is None or ts <= watermark:
                     continue  # no event time, or late: at or before the watermark

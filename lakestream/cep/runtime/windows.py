@@ -138,7 +138,8 @@ class Velocity:
 
 
 class Dedup:
-    """Key = key columns + identity columns. Event fields: the payload passed through. State: first ts."""
+    """Event fields: the payload passed through, then the identity values. State per key: the first
+    time of each identity seen within the bound, and those (time, identity) pairs in time order."""
 
     id_from = None
     labelled = False  # output rows are the input rows themselves: no match_id
@@ -147,25 +148,32 @@ class Dedup:
         self.within = params["within"]
 
     def new_state(self):
-        return {"f": None}
+        return {"f": {}, "q": []}
 
     def size(self, state):
-        return 0 if state["f"] is None else 1
+        return len(state["f"])
 
     def on_event(self, state, event):
-        ts = event[0]
-        first = state["f"]
+        ts, payload, identity = event[0], event[2], tuple(event[3:])
+        first = state["f"].get(identity)
         if first is not None and ts - first <= self.within:
             return []
-        state["f"] = ts
-        return [(event[2],)]
+        state["f"][identity] = ts
+        state["q"].append([ts, identity])
+        return [(payload,)]
 
     def on_time(self, state, now):
-        first = state["f"]
-        if first is not None and first + self.within <= now:
-            state["f"] = None  # no later event can be its duplicate any more
+        queue, firsts = state["q"], state["f"]
+        cut = 0
+        while cut < len(queue) and queue[cut][0] + self.within <= now:
+            ts, identity = queue[cut]
+            if firsts.get(identity) == ts:
+                del firsts[identity]  # no later event can be its duplicate any more
+            cut += 1
+        if cut:
+            del queue[:cut]
         return []
 
     def next_time(self, state):
-        first = state["f"]
-        return None if first is None else first + self.within
+        queue = state["q"]
+        return queue[0][0] + self.within if queue else None
