@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import synthetic_document  # noqa: E402
 
+from lakestream.cep import expr  # noqa: E402
 from lakestream.nodes.fields import parse_expression  # noqa: E402
 from lakestream.pipeline import load_pipeline  # noqa: E402
 from lakestream.validate import has_errors, validate  # noqa: E402
@@ -26,6 +27,7 @@ def measure(text: str, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
         parse_expression.cache_clear()  # cold: no expression is remembered from a previous run
+        expr._check.cache_clear()
         start = time.perf_counter()
         pipeline = load_pipeline(text)
         issues = validate(pipeline)

@@ -77,6 +77,16 @@ def model_walker_for(model: type[BaseModel]) -> Walker | None:
     return walk
 
 
+def expressions(config: BaseModel) -> Iterator[tuple[str, str]]:
+    """Yield (field path, text) for every Spark SQL expression field of a config, nested ones included."""
+    walker = model_walker_for(type(config))
+    if walker is None:
+        return
+    for path, kind, value in walker(config, ""):
+        if kind.kind is Kind.EXPRESSION:
+            yield path, value
+
+
 def column_references(config: BaseModel) -> Iterator[tuple[str, str | None, str]]:
     """Yield (field path, input port or None, column name) for every column a config reads."""
     walker = model_walker_for(type(config))

@@ -177,16 +177,17 @@ def _available(schema: Schema) -> str:
 
 def _column_issues(node: Node, config: Any, inputs: Inputs) -> list[Issue]:
     issues = []
+    names: dict[str | None, set[str]] = {}  # per port (None: every input), computed once per node
     for path, port, name in column_references(config):
-        ports = [port] if port else list(inputs)
-        schemas = [s for p in ports for s in inputs[p]]
-        if not schemas:
-            continue
-        columns = {c.name for s in schemas for c in s}
-        if name in columns:
+        if port not in names:
+            schemas = [s for p in ([port] if port else list(inputs)) for s in inputs[p]]
+            names[port] = {c.name for s in schemas for c in s} if schemas else set()
+        columns = names[port]
+        if not columns or name in columns:
             continue
         close = difflib.get_close_matches(name, sorted(columns), n=1)
-        hint = f"Did you mean {close[0]!r}?" if close else f"Available columns: {_available(schemas[0])}"
+        first = next(s for p in ([port] if port else list(inputs)) for s in inputs[p])
+        hint = f"Did you mean {close[0]!r}?" if close else f"Available columns: {_available(first)}"
         where = f" (input {port!r})" if port else ""
         issues.append(Issue(ERROR, "column.unknown", f"Column {name!r} does not exist in the input{where}",
                             node.id, path, hint))

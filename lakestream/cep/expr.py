@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from sqlglot import exp
@@ -340,6 +341,11 @@ def compile_condition(text: str, columns: Iterable[str] | None = None) -> Callab
 
 def check_expression(text: str, columns: Iterable[str] | None = None) -> str | None:
     """The reason the engine cannot evaluate `text` (None when it can): for validation messages."""
+    return _check(text, None if columns is None else tuple(columns))
+
+
+@lru_cache(maxsize=8192)
+def _check(text: str, columns: tuple[str, ...] | None) -> str | None:
     try:
         ExpressionCompiler(columns).source(text)
     except ExpressionError as error:

@@ -62,30 +62,12 @@ def numeric_checks(config: PatternConfig, inputs: Inputs, field: str, port: str 
         )
 
 
-def _expressions(model, path: str = "") -> Iterator[tuple[str, str]]:
-    """(field path, text) of every Spark SQL expression in a config, nested models and lists included."""
-    from lakestream.nodes.fields import FieldKind, Kind
-
-    for name, info in type(model).model_fields.items():
-        value = getattr(model, name)
-        where = f"{path}.{name}" if path else name
-        kinds = [m for m in info.metadata if isinstance(m, FieldKind)]
-        annotation = str(info.annotation)
-        if isinstance(value, str) and (
-            any(k.kind is Kind.EXPRESSION for k in kinds) or "EXPRESSION" in annotation or "_expression" in annotation
-        ):
-            yield where, value
-        items = value if isinstance(value, tuple) else (value,)
-        for i, item in enumerate(items):
-            if isinstance(item, Model):
-                yield from _expressions(item, f"{where}[{i}]" if isinstance(value, tuple) else where)
-
-
 def engine_checks(config: PatternConfig) -> Iterator[Finding]:
     """Warn about conditions the local engine cannot evaluate (Spark still can: only replay is affected)."""
     from lakestream.cep.expr import check_expression
+    from lakestream.references import expressions
 
-    for where, text in _expressions(config):
+    for where, text in expressions(config):
         problem = check_expression(text)
         if problem and "not a valid Spark SQL" not in problem:
             yield Finding(
