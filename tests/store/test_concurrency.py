@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import random
+import time
 
 from lakestream.store import ConflictError, Store
 from lakestream.store.local import LocalBackend
@@ -13,9 +15,11 @@ ROUNDS = 40
 
 def _writer(root, pipeline_id, name, barrier, results) -> None:
     store = Store(LocalBackend(root), user=name)
+    jitter = random.Random(name)  # each side starts its save a little late at random: either may win a round
     for round_ in range(1, ROUNDS + 1):
         base = store.get(pipeline_id)  # both start the round from the same version
         barrier.wait()
+        time.sleep(jitter.uniform(0, 0.02))
         try:
             saved = store.save(base.model_copy(update={"description": f"{name} round {round_}"}), base.version)
             results.put((round_, name, "won", saved.version))
