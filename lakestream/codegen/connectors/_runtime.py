@@ -2,36 +2,21 @@
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import lakestream.connectors
 from lakestream.codegen.escape import Code, py
+from lakestream.codegen.shipping import RuntimePackage
 from lakestream.durations import duration_seconds
 from lakestream.nodes.fields import SecretRef
 
-PACKAGE = "lakestream_connectors"
-_SOURCE = Path(lakestream.connectors.__file__).parent
-
-
-def _closure(module: str) -> set[str]:
-    """`module` and every runtime module it imports, directly or not (relative imports only)."""
-    found: set[str] = set()
-    pending = [module]
-    while pending:
-        name = pending.pop()
-        if name in found:
-            continue
-        found.add(name)
-        tree = ast.parse((_SOURCE / f"{name}.py").read_text(encoding="utf-8"))
-        pending += [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.level == 1]
-    return found
+RUNTIME = RuntimePackage("lakestream_connectors", Path(lakestream.connectors.__file__).parent)
+PACKAGE = RUNTIME.package
 
 
 def ship(view, module: str) -> None:
     """Write the runtime modules a node uses beside the generated code, as the package lakestream_connectors."""
-    for name in sorted(_closure(module) | {"__init__"}):
-        view.add_file(f"{PACKAGE}/{name}.py", (_SOURCE / f"{name}.py").read_text(encoding="utf-8"))
+    RUNTIME.ship(view, module)
 
 
 def runtime_import(view, module: str, name: str) -> None:
