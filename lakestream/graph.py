@@ -24,12 +24,23 @@ class PipelineGraph:
 
     def __init__(self, pipeline: Pipeline):
         self.pipeline = pipeline
+
+    @cached_property
+    def nx(self) -> nx.MultiDiGraph:
+        """The networkx view, built on first use (validation's hot paths use the plain indexes below)."""
         graph = nx.MultiDiGraph()
-        graph.add_nodes_from(n.id for n in pipeline.nodes)
-        for edge in pipeline.edges:
-            if edge.source in graph and edge.target in graph:
-                graph.add_edge(edge.source, edge.target, key=edge.id, edge=edge)
-        self.nx = graph
+        graph.add_nodes_from(n.id for n in self.pipeline.nodes)
+        graph.add_edges_from((e.source, e.target, e.id, {"edge": e}) for e in self.edges)
+        return graph
+
+    @cached_property
+    def edges(self) -> list[Edge]:
+        """The edges whose both ends exist, in document order."""
+        ids = self.pipeline.node_by_id
+        return [e for e in self.pipeline.edges if e.source in ids and e.target in ids]
+
+    def degree(self, node_id: str) -> int:
+        return len(self.in_edges(node_id)) + len(self.out_edges(node_id))
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -39,10 +50,9 @@ class PipelineGraph:
     def _edges_by_end(self) -> tuple[dict[str, list[Edge]], dict[str, list[Edge]]]:
         incoming: dict[str, list[Edge]] = {}
         outgoing: dict[str, list[Edge]] = {}
-        for edge in self.pipeline.edges:  # document order
-            if edge.source in self.nx and edge.target in self.nx:
-                incoming.setdefault(edge.target, []).append(edge)
-                outgoing.setdefault(edge.source, []).append(edge)
+        for edge in self.edges:  # document order
+            incoming.setdefault(edge.target, []).append(edge)
+            outgoing.setdefault(edge.source, []).append(edge)
         return incoming, outgoing
 
     def in_edges(self, node_id: str) -> list[Edge]:
@@ -64,7 +74,7 @@ class PipelineGraph:
         seen = set(targets)
         stack = list(targets)
         while stack:
-            for parent in self.nx.predecessors(stack.pop()):
+            for parent in (e.source for e in self.in_edges(stack.pop())):
                 if parent not in seen:
                     seen.add(parent)
                     stack.append(parent)
@@ -78,14 +88,14 @@ class PipelineGraph:
     def _order(self) -> list[str]:
         """Kahn's algorithm, ready nodes taken in document order: every node outside a cycle, parents first."""
         position = {n.id: i for i, n in enumerate(self.pipeline.nodes)}
-        waiting = {node: self.nx.in_degree(node) for node in self.nx}
+        waiting = {node: len(self.in_edges(node)) for node in position}
         ready = [(position[n], n) for n, degree in waiting.items() if degree == 0]
         heapq.heapify(ready)
         order = []
         while ready:
             _, node = heapq.heappop(ready)
             order.append(node)
-            for _, child in self.nx.out_edges(node):
+            for child in (e.target for e in self.out_edges(node)):
                 waiting[child] -= 1
                 if waiting[child] == 0:
                     heapq.heappush(ready, (position[child], child))
@@ -93,7 +103,7 @@ class PipelineGraph:
 
     @cached_property
     def _cycle(self) -> list[str] | None:
-        if len(self._order) == self.nx.number_of_nodes():
+        if len(self._order) == len(self.pipeline.nodes):
             return None
         try:
             cycle = nx.find_cycle(self.nx)

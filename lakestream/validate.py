@@ -161,7 +161,7 @@ def _graph_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
         issues.append(Issue(ERROR, "graph.no_sink", "The pipeline has no sink", hint="Add a sink to write the results"))
     reaches_sink = graph.reaching(sinks)
     for node in pipeline.nodes:
-        if graph.nx.degree(node.id) == 0 and len(pipeline.nodes) > 1:
+        if graph.degree(node.id) == 0 and len(pipeline.nodes) > 1:
             issues.append(Issue(WARNING, "node.orphan", f"{node.title} is not connected to anything", node.id,
                                 hint="Connect it or delete it"))
         elif node.spec.category is not Category.SINK and node.id not in reaches_sink and sinks:
