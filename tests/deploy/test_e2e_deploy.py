@@ -2,53 +2,26 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.browser import FLAGS, ROOT, free_port, server_env, serving
 from tests.conftest import require
 
-ROOT = Path(__file__).resolve().parents[2]
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def server(fake, store, pipeline, tmp_path):
     store.create(pipeline)
-    port = _free_port()
-    # No PYTEST_* variables: NiceGUI would think it runs inside its own test harness.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABRICKS_", "PYTEST_", "NICEGUI_"))}
-    env.update(LAKESTREAM_HOME=str(tmp_path / "home"), DATABRICKS_HOST=fake.url, DATABRICKS_TOKEN="dapi-test",
-               DATABRICKS_CONFIG_FILE=str(tmp_path / "none"), PYTHONPATH=str(ROOT))
+    port = free_port()
+    env = server_env(drop=("DATABRICKS_",), LAKESTREAM_HOME=str(tmp_path / "home"), DATABRICKS_HOST=fake.url,
+                     DATABRICKS_TOKEN="dapi-test", DATABRICKS_CONFIG_FILE=str(tmp_path / "none"))
     command = [sys.executable, "-m", "lakestream", "ui", "--port", str(port), "--store", "local"]
-    process = subprocess.Popen(command,
-                               env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}/"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(f"the UI server exited: {process.stderr.read().decode()[-2000:]}")
-            time.sleep(0.1)
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with serving(command, env, tmp_path / "server.log", port, timeout=30, cwd=tmp_path) as url:
+        yield url
 
 
 @pytest.mark.e2e

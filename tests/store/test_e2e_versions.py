@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,21 +10,12 @@ import pytest
 from lakestream.pipeline import Edge, Node, Position
 from lakestream.store import Store
 from lakestream.store.local import LocalBackend
+from tests.browser import CHROMIUM, FLAGS, ROOT, free_port, server_env, serving
 from tests.conftest import require
 from tests.store.conftest import make_pipeline
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -42,30 +28,11 @@ def app(tmp_path):
                                   config={"condition": "true"}))
     store.save(first.model_copy(update={"nodes": nodes, "edges": first.edges + (Edge(id="e9", source="n1",
                                                                                       target="n9"),)}), 1)
-    port = _free_port()
-    env = {**os.environ, "LAKESTREAM_HOME": str(tmp_path / "home"), "PIPELINE_ID": first.id,
-           "PYTHONPATH": str(ROOT)}
-    for name in ("PYTEST_CURRENT_TEST", "NICEGUI_USER_SIMULATION"):  # a real server, not NiceGUI's test mode
-        env.pop(name, None)
-    log = open(tmp_path / "server.log", "w")
-    process = subprocess.Popen([sys.executable, str(ROOT / "tests/store/versions_app.py"), str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 40
-    while process.poll() is None and time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        log.close()
-        pytest.fail(f"the versions app did not start: {(tmp_path / 'server.log').read_text()}")
-    yield url, store, first.id
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    port = free_port()
+    env = server_env(LAKESTREAM_HOME=str(tmp_path / "home"), PIPELINE_ID=first.id)
+    command = [sys.executable, str(ROOT / "tests/store/versions_app.py"), str(port)]
+    with serving(command, env, tmp_path / "server.log", port) as url:
+        yield url, store, first.id
 
 
 def test_versions_panel_in_chromium(app):

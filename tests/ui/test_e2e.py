@@ -7,60 +7,28 @@ states go to test-results/ (kept by CI as artifacts).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, FLAGS, free_port, server_env, serving
 from tests.conftest import require
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """`lakestream ui` on 127.0.0.1 with an empty local store."""
     home = tmp_path_factory.mktemp("home")
-    port = _free_port()
-    env = {**os.environ, "LAKESTREAM_HOME": str(home), "LAKESTREAM_STORE": "local"}
-    # NiceGUI switches to its own test mode when it sees pytest's variable: this is a real server
-    for name in ("DATABRICKS_APP_PORT", "PYTEST_CURRENT_TEST", "NICEGUI_USER_SIMULATION"):
-        env.pop(name, None)
-    log = open(home / "server.log", "w")
-    process = subprocess.Popen([sys.executable, "-m", "lakestream", "ui", "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 30
-    while process.poll() is None and time.time() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        log.flush()
-        pytest.fail(f"lakestream ui did not start: {(home / 'server.log').read_text()}")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    port = free_port()
+    env = server_env(drop=("DATABRICKS_APP_PORT",), LAKESTREAM_HOME=str(home), LAKESTREAM_STORE="local")
+    command = [sys.executable, "-m", "lakestream", "ui", "--port", str(port)]
+    with serving(command, env, home / "server.log", port, timeout=30) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
