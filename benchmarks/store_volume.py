@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -21,14 +19,7 @@ from lakestream.store.volume import open_volume_store  # noqa: E402
 from tests.fakes import workspace as fake_workspace  # noqa: E402
 from tests.store.conftest import make_pipeline  # noqa: E402
 
-
-def timed(action, runs: int) -> float:
-    samples = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1000
+from store import timed  # noqa: E402  (benchmarks/store.py, beside this script)
 
 
 def main() -> None:
