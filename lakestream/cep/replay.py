@@ -36,6 +36,7 @@ class NodeOutput:
     columns: list[str]
     rows: list[dict]
     late_events: int = 0
+    ports: dict[str, list[dict]] = field(default_factory=dict)  # rows per output port (a split's routes)
 
 
 @dataclass
@@ -169,7 +170,8 @@ class Replayer:
         except ExpressionError as error:
             raise UserError(f"node {nid} ({node.title}): the expression {error}") from None
         produced.setdefault((nid, "out"), rows)
-        return NodeOutput(nid, columns, [r for _, r in rows])
+        ports = {port: [r for _, r in routed] for (source, port), routed in produced.items() if source == nid}
+        return NodeOutput(nid, columns, [r for _, r in rows], ports=ports)
 
     def _pattern(self, node, config, inputs, columns):
         if node.type == "match_recognize":

@@ -1,0 +1,141 @@
+"""Example input and output rows of every node type, for its help. Outputs are computed by the pattern
+engine where it runs the node, rendered by the connectors' code for message sinks, and written by hand
+(checked on local Spark by a test) for the rest. No nicegui."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+
+from lakestream.cep.replay import coerce, replay
+from lakestream.cep.runtime.sqlfuncs import to_str
+from lakestream.node_examples.edge_examples import DESTINATIONS, MESSAGES, SINK_ROWS, SOURCE_ROWS
+from lakestream.node_examples.engine_inputs import ENGINE_INPUTS
+from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, source_id
+from lakestream.node_examples.rows import Rows
+from lakestream.node_examples.spark_examples import SPARK_EXAMPLES
+from lakestream.nodes import REGISTRY
+from lakestream.nodes.base import Category, schema_of
+from lakestream.pipeline import Pipeline
+
+HOW = {
+    "engine": "Output computed from this input by LakeStream's pattern engine (the same per-key code Spark runs), "
+              "one event per micro-batch.",
+    "spark": "Output written from the example config; a test runs it on local Spark and checks every row.",
+    "source": "Sample rows of the source's output schema.",
+    "sink": "",
+}
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple, ...]  # display values: text, numbers, booleans or None (NULL)
+
+
+@dataclass(frozen=True)
+class NodeExample:
+    type_id: str
+    inputs: tuple[Table, ...]
+    outputs: tuple[Table, ...]
+    computed_by: str  # engine | spark | source | sink
+    note: str
+    pipeline: Pipeline  # the node's example config in a small pipeline (for its code sample)
+
+    @property
+    def how(self) -> str:
+        return HOW[self.computed_by]
+
+
+def shown(value):
+    """A value as the help shows it: timestamps as Spark prints them, numbers rounded to 6 digits."""
+    if isinstance(value, (datetime, date)):
+        return to_str(value)
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return float(f"{value:.6g}")
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, default=str)
+    return value
+
+
+def table(title: str, columns, dict_rows) -> Table:
+    columns = tuple(columns)
+    return Table(title, columns, tuple(tuple(shown(r.get(c)) for c in columns) for r in dict_rows))
+
+
+def of_rows(title: str, rows: Rows) -> Table:
+    return table(title, rows.names, rows.dicts())
+
+
+def _input_titles(inputs: list[tuple[str, Rows]]) -> list[str]:
+    ports = [port for port, _ in inputs]
+    if len(ports) == 1:
+        return ["Input"]
+    if len(set(ports)) == 1:
+        return [f"Input {i}" for i in range(1, len(ports) + 1)]
+    return [f"Input {port}" for port in ports]
+
+
+def _inputs(inputs: list[tuple[str, Rows]]) -> tuple[Table, ...]:
+    return tuple(of_rows(title, rows) for title, (_, rows) in zip(_input_titles(inputs), inputs))
+
+
+def _output_titles(type_id: str, doc: Pipeline) -> dict[str, str]:
+    ports = REGISTRY[type_id].output_ports(doc.node(NODE_ID).parsed_or_none())
+    return {p.name: "Output" if len(ports) == 1 else f"Output {p.title}" for p in ports}
+
+
+def _engine(type_id: str) -> NodeExample:
+    inputs = ENGINE_INPUTS[type_id]
+    doc = example_pipeline(type_id, inputs)
+    events = {source_id(port, i): rows.dicts() for i, (port, rows) in enumerate(inputs)}
+    out = replay(doc, events, NODE_ID).outputs[NODE_ID]
+    by_port = out.ports or {"out": out.rows}
+    outputs = tuple(table(title, out.columns, by_port.get(port, []))
+                    for port, title in _output_titles(type_id, doc).items())
+    return NodeExample(type_id, _inputs(inputs), outputs, "engine", "", doc)
+
+
+def _spark(type_id: str) -> NodeExample:
+    example = SPARK_EXAMPLES[type_id]
+    doc = example_pipeline(type_id, example.inputs)
+    inputs = _inputs(example.inputs)
+    if example.table is not None:
+        inputs += (of_rows(f"Table {doc.node(NODE_ID).parsed_or_none().table}", example.table),)
+    titles = _output_titles(type_id, doc)
+    outputs = tuple(of_rows(titles[port], rows) for port, rows in example.outputs.items())
+    return NodeExample(type_id, inputs, outputs, "spark", example.note, doc)
+
+
+def _source(type_id: str) -> NodeExample:
+    doc = example_pipeline(type_id, [])
+    return NodeExample(type_id, (), (of_rows("Output", SOURCE_ROWS[type_id]),), "source", "", doc)
+
+
+def _sink(type_id: str) -> NodeExample:
+    received = SINK_ROWS[type_id]
+    doc = example_pipeline(type_id, [("in", received)])
+    config = doc.node(NODE_ID).parsed_or_none()
+    outputs = ()
+    if type_id in MESSAGES:
+        columns, render = MESSAGES[type_id]
+        typed = coerce(received.dicts(), schema_of(*received.columns))
+        outputs = (Table("Sent", columns, tuple(render(config, row) for row in typed)),)
+    return NodeExample(type_id, (of_rows("Received", received),), outputs, "sink", DESTINATIONS[type_id](config), doc)
+
+
+@lru_cache(maxsize=None)
+def node_example(type_id: str) -> NodeExample:
+    """The example of a node type (KeyError for an unknown type)."""
+    category = REGISTRY[type_id].category
+    if category is Category.SOURCE:
+        return _source(type_id)
+    if category is Category.SINK:
+        return _sink(type_id)
+    return _engine(type_id) if type_id in ENGINE_INPUTS else _spark(type_id)
