@@ -14,9 +14,11 @@ from lakestream.cep.replay import coerce, replay
 from lakestream.cep.runtime.sqlfuncs import to_str
 from lakestream.node_examples.edge_examples import DESTINATIONS, MESSAGES, SINK_ROWS, SOURCE_ROWS
 from lakestream.node_examples.engine_inputs import ENGINE_INPUTS
-from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, source_id
+from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, input_titles, source_id
 from lakestream.node_examples.rows import Rows
 from lakestream.node_examples.spark_examples import SPARK_EXAMPLES
+
+__all__ = ["ENGINE_INPUTS", "SPARK_EXAMPLES", "NodeExample", "Table", "node_example", "shown", "table"]
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Category, schema_of
 from lakestream.pipeline import Pipeline
@@ -73,22 +75,13 @@ def of_rows(title: str, rows: Rows) -> Table:
     return table(title, rows.names, rows.dicts())
 
 
-def _input_titles(inputs: list[tuple[str, Rows]]) -> list[str]:
-    ports = [port for port, _ in inputs]
-    if len(ports) == 1:
-        return ["Input"]
-    if len(set(ports)) == 1:
-        return [f"Input {i}" for i in range(1, len(ports) + 1)]
-    return [f"Input {port}" for port in ports]
-
-
 def _inputs(inputs: list[tuple[str, Rows]]) -> tuple[Table, ...]:
-    return tuple(of_rows(title, rows) for title, (_, rows) in zip(_input_titles(inputs), inputs))
+    return tuple(of_rows(title, rows) for title, (_, rows) in zip(input_titles(inputs), inputs))
 
 
-def _output_titles(type_id: str, doc: Pipeline) -> dict[str, str]:
-    ports = REGISTRY[type_id].output_ports(doc.node(NODE_ID).parsed_or_none())
-    return {p.name: "Output" if len(ports) == 1 else f"Output {p.title}" for p in ports}
+def _output_titles(doc: Pipeline) -> dict[str, str]:
+    """Output port -> the title of its table: its sink's label."""
+    return {e.source_port: doc.node(e.target).label for e in doc.edges if e.source == NODE_ID}
 
 
 def _engine(type_id: str) -> NodeExample:
@@ -98,7 +91,7 @@ def _engine(type_id: str) -> NodeExample:
     out = replay(doc, events, NODE_ID).outputs[NODE_ID]
     by_port = out.ports or {"out": out.rows}
     outputs = tuple(table(title, out.columns, by_port.get(port, []))
-                    for port, title in _output_titles(type_id, doc).items())
+                    for port, title in _output_titles(doc).items())
     return NodeExample(type_id, _inputs(inputs), outputs, "engine", "", doc)
 
 
@@ -108,7 +101,7 @@ def _spark(type_id: str) -> NodeExample:
     inputs = _inputs(example.inputs)
     if example.table is not None:
         inputs += (of_rows(f"Table {doc.node(NODE_ID).parsed_or_none().table}", example.table),)
-    titles = _output_titles(type_id, doc)
+    titles = _output_titles(doc)
     outputs = tuple(of_rows(titles[port], rows) for port, rows in example.outputs.items())
     return NodeExample(type_id, inputs, outputs, "spark", example.note, doc)
 

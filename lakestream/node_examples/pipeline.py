@@ -18,21 +18,32 @@ def sink_id(port: str) -> str:
     return f"out_{port}"
 
 
+def input_titles(inputs: list[tuple[str, Rows]]) -> list[str]:
+    """"Input" for one input, "Input 1", "Input 2" for several edges into one port, else "Input <port>"."""
+    ports = [port for port, _ in inputs]
+    if len(ports) == 1:
+        return ["Input"]
+    if len(set(ports)) == 1:
+        return [f"Input {i}" for i in range(1, len(ports) + 1)]
+    return [f"Input {port}" for port in ports]
+
+
 def example_pipeline(type_id: str, inputs: list[tuple[str, Rows]]) -> Pipeline:
     """Node `x` with the type's catalogue example config; each (port, rows) input becomes an Auto Loader
     source declaring exactly those columns; a Delta sink takes each output port (a source's one output)."""
     spec = REGISTRY[type_id]
     nodes = [{"id": NODE_ID, "type": type_id, "label": spec.name, "config": dict(spec.example)}]
     edges = []
-    for index, (port, rows) in enumerate(inputs):
+    for index, ((port, rows), title) in enumerate(zip(inputs, input_titles(inputs))):
         sid = source_id(port, index)
-        nodes.insert(index, {"id": sid, "type": "auto_loader", "label": f"Input {port}", "config": {
+        nodes.insert(index, {"id": sid, "type": "auto_loader", "label": title, "config": {
             "path": f"/Volumes/main/examples/{sid}", "format": "json", "schema": rows.schema()}})
         edges.append({"source": sid, "target": NODE_ID, "target_port": port})
     if spec.category is not Category.SINK:
-        parsed = spec.config.model_validate(dict(spec.example))
-        for port in spec.output_ports(parsed):
-            nodes.append({"id": sink_id(port.name), "type": "delta_table_sink", "label": f"Output {port.name}",
+        ports = spec.output_ports(spec.config.model_validate(dict(spec.example)))
+        for port in ports:
+            title = "Output" if len(ports) == 1 else f"Output {port.title}"
+            nodes.append({"id": sink_id(port.name), "type": "delta_table_sink", "label": title,
                           "config": {"table": f"main.examples.{sink_id(port.name)}"}})
             edges.append({"source": NODE_ID, "source_port": port.name, "target": sink_id(port.name)})
     return load_pipeline({

@@ -27,7 +27,7 @@ SPARK_EXAMPLES: dict[str, SparkExample] = {
     "flatten_explode": SparkExample(
         inputs=[("in", rows("order_id:string line_items:array<struct<sku:string,qty:int>>",
                             ("o1", [{"sku": "A1", "qty": 2}, {"sku": "B7", "qty": 1}]), ("o2", [])))],
-        outputs={"out": rows("order_id:string item_sku:string item_qty:int", ("o1", "A1", 2), ("o1", "B7", 1))},
+        outputs={"out": rows("order_id:string sku:string qty:int", ("o1", "A1", 2), ("o1", "B7", 1))},
         note="o2 has no line items: without outer it gives no row."),
     "lookup_enrichment": SparkExample(
         inputs=[("in", rows("card_id:string merchant:string amount:double",

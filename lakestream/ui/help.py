@@ -6,6 +6,7 @@ import json
 
 from nicegui import run, ui
 
+from lakestream.node_examples import NodeExample, Table, node_example
 from lakestream.nodes import get_node_type
 from lakestream.nodes.base import NodeType
 from lakestream.ui import samples
@@ -43,8 +44,9 @@ def field_rows(node: NodeType) -> list[dict[str, str]]:
 
 
 async def show_node_help(type_id: str) -> None:
-    """A dialog with the node's description, ports, targets, every field, its docs, example config, and
-    the code the generator makes of that example (computed in a worker thread once the dialog is open)."""
+    """A dialog with the node's description, ports, targets, every field, its docs, example config, the
+    example's input and output rows, and the code the generator makes of that example (rows and code are
+    computed in a worker thread once the dialog is open)."""
     node = get_node_type(type_id)
     with ui.dialog() as dialog, ui.card().classes("ls-help-card").mark("node-help-dialog"):
         with ui.row().classes("items-center gap-2 w-full no-wrap"):
@@ -70,19 +72,49 @@ async def show_node_help(type_id: str) -> None:
         if node.example:
             ui.label("Example").classes("text-subtitle2 q-mt-sm")
             ui.code(json.dumps(dict(node.example), indent=2, default=str), language="json").classes("w-full")
-        generated = ui.column().classes("w-full gap-1").mark("node-help-code")
+        generated = ui.column().classes("w-full gap-1").mark("node-help-example")
         with generated:
             ui.spinner(size="sm")
     dialog.open()
-    found = await run.io_bound(samples.sample, type_id) if node.example else None
+    example, code = await run.io_bound(_example_and_code, type_id) if node.example else (None, None)
     generated.clear()
-    lines = samples.node_lines(*found) if found else None
     with generated:
-        if lines is None:
-            return
-        path, language, text = lines
-        ui.label(f"Generated code of this example ({found[1].target}, {path})").classes("text-subtitle2 q-mt-sm")
-        ui.code(text, language=language).classes("w-full")
+        if example is not None:
+            example_rows(example)
+        if code is not None:
+            (path, language, text), target = code
+            ui.label(f"Generated code of this example ({target}, {path})").classes("text-subtitle2 q-mt-sm")
+            ui.code(text, language=language).classes("w-full").mark("node-help-code")
+
+
+def _example_and_code(type_id: str):
+    """The node's example rows and its own lines of the example's generated code (worker thread)."""
+    found = samples.sample(type_id)
+    lines = samples.node_lines(*found) if found else None
+    return node_example(type_id), ((lines, found[1].target) if lines else None)
+
+
+def rows_table(table: Table) -> None:
+    """One example table: its title, then the rows (NULL for a missing value)."""
+    ui.label(table.title).classes("text-caption text-weight-medium q-mt-xs")
+    columns = [{"name": c, "label": c, "field": c, "align": "left"} for c in table.columns]
+    rows = [{"_row": i, **{c: "NULL" if v is None else v for c, v in zip(table.columns, values)}}
+            for i, values in enumerate(table.rows)]
+    ui.table(columns=columns, rows=rows, row_key="_row").props("dense flat bordered hide-bottom") \
+        .classes("w-full ls-example-table").mark(f"example-{table.title}")
+
+
+def example_rows(example: NodeExample) -> None:
+    """Input rows, then output rows (or, for a sink, where the rows go), and how the output was obtained."""
+    for table in example.inputs:
+        rows_table(table)
+    if example.computed_by == "sink":
+        ui.label(example.note).classes("text-sm q-mt-xs").mark("example-destination")
+    for table in example.outputs:
+        rows_table(table)
+    if example.computed_by != "sink":
+        ui.label(" ".join(filter(None, (example.note, example.how)))).classes("text-xs text-grey-8") \
+            .mark("example-how")
 
 
 def show_shortcuts() -> None:

@@ -8,9 +8,10 @@ import json
 import pytest
 from nicegui import ui
 
+from lakestream import editing
+from lakestream.node_examples import node_example
 from lakestream.nodes import get_node_type, node_types
 from lakestream.nodes.base import Category
-from lakestream import editing
 from lakestream.pipeline import Pipeline, load_pipeline
 from lakestream.store import open_store
 from lakestream.ui import gallery
@@ -290,9 +291,16 @@ async def test_node_help_is_generated_from_the_registry(user, pages):
     assert [r["field"] for r in table.rows] == [info.alias or name for name, info in model.model_fields.items()]
     within = next(r for r in table.rows if r["field"] == "within")
     assert within["description"] == model.model_fields["within"].description and within["required"] == "yes"
+    # the example's rows: the output computed by the pattern engine from the input
+    example = node_example("sequence_detector")
+    await user.should_see(marker="example-Output")
+    (shown,) = user.find(marker="example-Output").elements
+    assert [tuple(r[c] for c in example.outputs[0].columns) for r in shown.rows] == list(example.outputs[0].rows)
+    assert example.outputs[0].rows[0][:3] == ("c1", "c1#1", "MATCH")
+    await user.should_see("pattern engine")
     # and the code the real generator makes of the node's example
     await user.should_see("Generated code of this example (sss, stream_job.py)")
-    code = next(e for e in user.find(kind=ui.code).elements if "# Sequence (Sequence, node n2)" in e.content)
+    code = next(e for e in user.find(kind=ui.code).elements if "# Sequence (Sequence, node x)" in e.content)
     assert "groupBy" in code.content
 
 

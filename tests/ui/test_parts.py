@@ -13,7 +13,8 @@ import pytest
 from lakestream import editing
 from lakestream.commands.ui import address
 from lakestream.errors import UserError
-from lakestream.nodes import get_node_type, node_types
+from lakestream.node_examples import node_example
+from lakestream.nodes import REGISTRY, get_node_type, node_types
 from lakestream.pipeline import Pipeline
 from lakestream.ui import code_model, samples
 from lakestream.ui.fieldspec import describe, path_text
@@ -102,11 +103,13 @@ def test_ui_address_local_and_app_mode():
         address(None, 70000, {})
 
 
-@pytest.mark.parametrize("type_id", ["kafka_source", "filter", "sequence_detector", "delta_table_sink"])
-def test_help_samples_are_generated_from_the_node_example(type_id):
+@pytest.mark.parametrize("type_id", sorted(REGISTRY))
+def test_every_node_help_has_a_code_sample_and_example_rows(type_id):
     found = samples.sample(type_id)
     assert found is not None
     node_id, view = found
     path, language, text = samples.node_lines(node_id, view)
     assert text.strip() and language in ("sql", "python") and path in {f.path for f in view.files}
     assert f"node {node_id})" in text  # the node's own comment line opens its lines
+    example = node_example(type_id)
+    assert any(t.rows for t in example.inputs + example.outputs)
