@@ -94,12 +94,16 @@ def _example_and_code(type_id: str):
     return node_example(type_id), ((lines, found[1].target) if lines else None)
 
 
+def _cell(value):
+    """NULL for a missing value; doubles keep their decimal point as Spark prints them (2.0, not 2)."""
+    return "NULL" if value is None else str(value) if isinstance(value, float) else value
+
+
 def rows_table(table: Table) -> None:
     """One example table: its title, then the rows (NULL for a missing value)."""
     ui.label(table.title).classes("text-caption text-weight-medium q-mt-xs")
     columns = [{"name": c, "label": c, "field": c, "align": "left"} for c in table.columns]
-    rows = [{"_row": i, **{c: "NULL" if v is None else v for c, v in zip(table.columns, values)}}
-            for i, values in enumerate(table.rows)]
+    rows = [{"_row": i, **{c: _cell(v) for c, v in zip(table.columns, values)}} for i, values in enumerate(table.rows)]
     ui.table(columns=columns, rows=rows, row_key="_row").props("dense flat bordered hide-bottom") \
         .classes("w-full ls-example-table").mark(f"example-{table.title}")
 

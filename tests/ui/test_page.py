@@ -296,6 +296,8 @@ async def test_node_help_is_generated_from_the_registry(user, pages):
     await user.should_see(marker="example-Output")
     (shown,) = user.find(marker="example-Output").elements
     assert [tuple(r[c] for c in example.outputs[0].columns) for r in shown.rows] == list(example.outputs[0].rows)
+    (given,) = user.find(marker="example-Input").elements
+    assert given.rows[0]["amount"] == "4.5" and given.rows[1]["amount"] == "2.0"  # doubles as Spark prints them
     assert example.outputs[0].rows[0][:3] == ("c1", "c1#1", "MATCH")
     await user.should_see("pattern engine")
     # and the code the real generator makes of the node's example
