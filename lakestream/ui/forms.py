@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import ui
 from pydantic import BaseModel
 
+from lakestream.ui.expression_field import ExpressionField
 from lakestream.ui.fieldspec import Spec, default_of, describe, key_of, path_text, title_of
 
 Path = tuple[Any, ...]
@@ -79,15 +80,9 @@ class ConfigForm:
             widget = ui.number(label, value=value, format="%d" if spec.integer else None,
                                on_change=lambda e, p=path, i=spec.integer: self._set(
                                    p, (int(e.value) if i else e.value) if e.value is not None else None))
-        elif spec.widget == "expression":
-            columns = self.columns(spec.port)
-            widget = ui.input(label, value=value or "", autocomplete=columns, on_change=on)
-            widget.props("spellcheck=false").classes("ls-mono")
-            if columns:  # one click appends a column name where the user is typing
-                with ui.row().classes("gap-1 ls-column-chips"):
-                    for column in columns[:16]:
-                        ui.chip(column, on_click=lambda _, c=column, w=widget: w.set_value(
-                            f"{(w.value or '').rstrip()} {c}".strip())).props("dense outline clickable size=sm")
+        elif spec.widget == "expression":  # columns complete the word being typed (chips, Tab)
+            widget = ExpressionField(label, value or "", self.columns(spec.port),
+                                     lambda text, p=path: self._set(p, text)).input
         elif spec.widget == "column":
             choices = self.columns(spec.port)
             if value and value not in choices:

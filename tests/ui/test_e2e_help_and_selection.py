@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from lakestream.node_examples import node_example
-from tests.ui.test_e2e import browser, drag_from_palette, export, node, page, select_node, server, shot  # noqa: F401
+from tests.ui.test_e2e import (  # noqa: F401  (the fixtures browser, page, server)
+    browser, connect, drag_from_palette, export, field, node, page, select_node, server, shot)
 
 pytestmark = pytest.mark.e2e
 
@@ -47,3 +48,30 @@ def test_shift_drag_box_selects_nodes_and_delete_removes_them(page):
     node(page, "n2").wait_for(state="detached")
     node(page, "n1").wait_for(state="detached")
     assert [n["id"] for n in export(page)["nodes"]] == ["n3"]  # the core document, not just the canvas
+
+
+def test_typing_a_partial_column_name_offers_the_input_columns_and_tab_accepts(page):
+    drag_from_palette(page, "stream_simulator", 160, 160)
+    drag_from_palette(page, "filter", 520, 160)
+    node(page, "n2").wait_for()
+    connect(page, "n1", "n2")
+    select_node(page, "n1", "Stream simulator")
+    field(page, "profile").locator(".q-field__control").click()
+    page.locator(".q-menu .q-item").filter(has_text="card_transactions").click()
+    select_node(page, "n2", "Filter")
+    box = field(page, "condition").locator("input")
+    box.click()
+    box.press_sequentially("amount > 10 AND ca", delay=40)
+    chips = field(page, "condition").locator(".ls-column-chips .q-chip")
+    chips.filter(has_text="card_id").wait_for()
+    assert chips.all_inner_texts()[:2] == ["card_id", "CASE"]  # the columns starting with "ca", then keywords
+    shot(page, "11-column-completion")
+    box.press("Tab")  # accepts the first completion in place of the partial word
+    page.wait_for_function("document.activeElement && document.activeElement.value === 'amount > 10 AND card_id'")
+    box.press_sequentially(" > 0 OR cu", delay=40)
+    chips.filter(has_text="currency").click()  # a chip inserts its column at the word too
+    page.wait_for_function("document.activeElement.value === 'amount > 10 AND card_id > 0 OR currency'")
+    box.press("Enter")
+    page.wait_for_timeout(300)
+    condition = next(n for n in export(page)["nodes"] if n["id"] == "n2")["config"]["condition"]
+    assert condition == "amount > 10 AND card_id > 0 OR currency"

@@ -141,14 +141,23 @@ async def test_column_pickers_offer_the_propagated_schema(user, pages):
     await user.should_see("Target table, catalog.schema.table")
     merge_keys = user.find(marker="field-merge_keys").elements.pop()
     assert {"card_id", "amount", "ts", "_kafka_offset"} <= set(merge_keys.options)
-    # an expression field offers the input's columns: completion, and chips that insert a name
+    # an expression field completes the word being typed with the input's columns (ghost text and chips)
     _canvas(user).trigger("selectionChanged", {"nodes": ["n2"], "edges": []})
     await settle()
     condition = user.find(marker="field-condition").elements.pop()
-    assert condition.props["_autocomplete"][:3] == ["card_id", "amount", "ts"]
-    user.find(kind=ui.chip, content="card_id").click()
+    assert condition.props["_autocomplete"] == []  # "amount > 1": the last word is complete
+    condition.set_value("amount > 1 AND ")
     await settle()
-    assert page.doc.node("n2").config["condition"] == "amount > 1 card_id"
+    assert condition.props["_autocomplete"][:3] == ["amount > 1 AND card_id", "amount > 1 AND amount",
+                                                    "amount > 1 AND ts"]
+    condition.set_value("amount > 1 AND ca")
+    await settle()
+    assert condition.props["_autocomplete"] == ["amount > 1 AND card_id", "amount > 1 AND CASE",
+                                                "amount > 1 AND cast("]
+    user.find(marker="complete-card_id").click()
+    await settle()
+    assert page.doc.node("n2").config["condition"] == "amount > 1 AND card_id"
+    assert condition.props["_autocomplete"] == []
 
 
 async def test_list_fields_add_and_remove_items(user, pages):
