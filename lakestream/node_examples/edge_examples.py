@@ -1,5 +1,6 @@
-"""Examples of sources (rows of their declared output schema) and sinks (the rows they receive and where
-they go; alert, email and webhook messages are rendered by the connectors' own template code)."""
+"""Example rows of sources (their output schema) and sinks (rows received, where they go, messages sent)."""
+
+# Alert, email and webhook messages are rendered by the connectors' own template code.
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from collections.abc import Callable
 from lakestream.connectors.placeholders import is_json_template, render, render_json_text
 from lakestream.node_examples.rows import Rows, at, rows
 
-KAFKA_META = "_kafka_key:string _kafka_topic:string _kafka_partition:int _kafka_offset:bigint _kafka_timestamp:timestamp"
+KAFKA_META = (
+    "_kafka_key:string _kafka_topic:string _kafka_partition:int _kafka_offset:bigint _kafka_timestamp:timestamp")
 
 SOURCE_ROWS: dict[str, Rows] = {
     "kafka_source": rows(
@@ -34,7 +36,8 @@ SOURCE_ROWS: dict[str, Rows] = {
                            ("v1", 52.37, 4.89, at("10:00")), ("v2", 51.92, 4.48, at("10:00:02"))),
     "mqtt_source": rows(
         "machine_id:string temperature:double vibration:double ts:timestamp topic:string",
-        ("m1", 71.5, 0.02, at("10:00"), "plant/a/machines/m1"), ("m2", 88.0, 0.31, at("10:00:01"), "plant/b/machines/m2")),
+        ("m1", 71.5, 0.02, at("10:00"), "plant/a/machines/m1"),
+        ("m2", 88.0, 0.31, at("10:00:01"), "plant/b/machines/m2")),
     "custom_python_source": rows("n:bigint label:string", (0, "tick-0"), (1, "tick-1"), (2, "tick-2")),
     "stream_simulator": rows(
         "transaction_id:string card_id:string merchant:string mcc:string amount:double currency:string "

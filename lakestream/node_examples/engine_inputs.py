@@ -1,9 +1,8 @@
-"""Example input rows of the nodes the pattern engine runs; their output rows are computed, never written.
+"""Example input rows of the nodes the pattern engine runs; their output rows are computed, never written."""
 
-Each entry is a list of (input port, rows); a port listed twice gets two edges (a union's inputs). The
-rows fit the node's catalogue example config, and the last rows move the watermark far enough for
-timers (timeouts, session gaps, heartbeats) to fire, as a later micro-batch would in Spark.
-"""
+# Each entry is a list of (input port, rows); a port listed twice gets two edges (a union's inputs). The
+# rows fit the node's catalogue example config, in event-time order, and the last rows move the watermark
+# far enough for timers (timeouts, session gaps, heartbeats) to fire, as a later micro-batch would in Spark.
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""Examples of the nodes the pattern engine cannot run (joins, windows, UDFs, model calls, expectations):
-input and output rows written by hand from the node's catalogue example config. A spark-marked test
-(tests/node_examples/test_spark_examples.py) runs each through `lakestream run` on local Spark and
-asserts the output rows are exactly these, so they cannot drift from the generated code."""
+"""Hand-written example rows of the nodes the engine cannot run, each checked row by row on local Spark."""
+
+# The output rows are written from the node's catalogue example config; tests/node_examples/
+# test_spark_examples.py (marked spark) runs every example through `lakestream run`'s code on local
+# Spark and asserts the output rows are exactly these, so they cannot drift from the generated code.
 
 from __future__ import annotations
 

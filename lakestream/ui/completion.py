@@ -1,5 +1,4 @@
-"""Per-token completion of expression fields: the partial word at the end of the text, and the input
-columns (then SQL keywords and functions) that complete it, as whole new texts. No nicegui."""
+"""Per-token completion of expression fields: the partial word at the end and what completes it (no nicegui)."""
 
 from __future__ import annotations
 

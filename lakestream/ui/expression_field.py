@@ -1,6 +1,9 @@
-"""An expression field with per-token column completion: while typing `amount > 10 AND ca`, the columns
-(then SQL keywords and functions) that complete `ca` show as chips and as grey ghost text; Tab or a chip
-puts the completion in place of the partial word. The token logic is `completion.py` (no nicegui)."""
+"""An expression field completing the word being typed with input columns: ghost text (Tab) and chips."""
+
+# While typing `amount > 10 AND ca`, the columns (then SQL keywords and functions) that complete `ca` show
+# as chips and as grey ghost text; Tab or a chip puts the completion in place of the partial word. After
+# a space or an operator the chips offer every column and there is no ghost text (Tab leaves the field).
+# The token logic is `completion.py` (no nicegui).
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from collections.abc import Callable
 
 from nicegui import ui
 
-from lakestream.ui.completion import complete
+from lakestream.ui.completion import complete, partial_token
 
 CHIPS = 16
 
@@ -31,7 +34,8 @@ class ExpressionField:
 
     def _suggest(self, text: str) -> None:
         found = complete(text, self.columns, limit=CHIPS) if self.columns else []
-        options = [c.value for c in found]
+        # Ghost text only while a word is being typed: after a space or an operator Tab leaves the field.
+        options = [c.value for c in found] if partial_token(text)[1] else []
         if options != self._options:  # one props update per change of the list, not per keystroke
             self._options = options
             self.input.set_autocomplete(options)

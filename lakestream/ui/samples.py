@@ -1,6 +1,4 @@
-"""A sample of each node type's generated code, for its help: the pipeline of the node's example (its
-example config, a source per input declaring the example's input columns, a sink per output), generated
-by the real code generator. No nicegui."""
+"""The generated code of each node type's example pipeline, for its help (no nicegui)."""
 
 from __future__ import annotations
 
@@ -17,10 +15,10 @@ from lakestream.ui.code_model import CodeView
 def sample(type_id: str) -> tuple[str, CodeView] | None:
     """(node id in the sample, generated code) for the node's example, or None when the node has no
     example or its sample does not generate (the help then shows the example config only)."""
-    node = get_node_type(type_id)
-    if not node.example:
+    example = node_example(type_id) if get_node_type(type_id).example else None
+    if example is None:
         return None
-    view = code_model.build(node_example(type_id).pipeline, "auto")
+    view = code_model.build(example.pipeline, "auto")
     return (NODE_ID, view) if view.error is None and view.files else None
 
 

@@ -21,6 +21,7 @@ TYPES = sorted(REGISTRY)
 @pytest.mark.parametrize("type_id", TYPES)
 def test_every_node_type_has_example_rows_in_a_valid_pipeline(type_id):
     example = node_example(type_id)
+    assert example is not None, "add its rows to lakestream/node_examples (see its README)"
     assert [i for i in validate(example.pipeline) if i.severity == "error"] == []
     shown_rows = [r for t in example.inputs + example.outputs for r in t.rows]
     assert shown_rows, "the help would show no rows"
@@ -52,7 +53,8 @@ def test_source_rows_have_the_declared_types(type_id):
 
 
 # MATCH_RECOGNIZE has its own engine (lakestream/cep/match_recognize), checked by tests/match_recognize.
-ENGINE_PATTERNS = sorted(t for t in ENGINE_INPUTS if REGISTRY[t].category is Category.PATTERN and t != "match_recognize")
+ENGINE_PATTERNS = sorted(t for t in ENGINE_INPUTS
+                         if REGISTRY[t].category is Category.PATTERN and t != "match_recognize")
 
 
 @pytest.mark.parametrize("type_id", ENGINE_PATTERNS)

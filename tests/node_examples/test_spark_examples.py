@@ -52,7 +52,8 @@ def spark_value(value):
 def test_spark_examples_are_what_spark_produces(spark, tmp_path):
     docs = [prefixed(t) for t in SPARK_EXAMPLES]
     doc = load_pipeline({"name": "Node examples", "settings": docs[0]["settings"],
-                         "nodes": [n for d in docs for n in d["nodes"]], "edges": [e for d in docs for e in d["edges"]]})
+                         "nodes": [n for d in docs for n in d["nodes"]],
+                         "edges": [e for d in docs for e in d["edges"]]})
     events, out = tmp_path / "events", tmp_path / "out"
     for type_id, example in SPARK_EXAMPLES.items():
         for index, (port, rows) in enumerate(example.inputs):

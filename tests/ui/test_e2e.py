@@ -1,110 +1,19 @@
 """End to end in real headless Chromium: build, check, save, reopen and import a pipeline as a user would.
 
-Runs `lakestream ui` as a subprocess on a free port with its own store folder; screenshots of the main
-states go to test-results/ (kept by CI as artifacts).
+Runs `lakestream ui` as a subprocess on a free port with its own store folder (the `server`, `browser`
+and `page` fixtures of conftest.py); screenshots of the main states go to test-results/ (kept by CI).
 """
 
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, FLAGS, free_port, server_env, serving
-from tests.conftest import require
+from tests.ui.browser_steps import (
+    code_text, connect, drag_from_palette, export, field, fill, node, select_node, shot, toast)
 
 pytestmark = pytest.mark.e2e
-
-RESULTS = Path(__file__).resolve().parents[2] / "test-results"
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`lakestream ui` on 127.0.0.1 with an empty local store."""
-    home = tmp_path_factory.mktemp("home")
-    port = free_port()
-    env = server_env(drop=("DATABRICKS_APP_PORT",), LAKESTREAM_HOME=str(home), LAKESTREAM_STORE="local")
-    command = [sys.executable, "-m", "lakestream", "ui", "--port", str(port)]
-    with serving(command, env, home / "server.log", port, timeout=30) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require(Path(CHROMIUM).exists(), "Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    tab.goto(server)
-    tab.wait_for_selector(".vue-flow")
-    yield tab
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
-
-
-def shot(page, name: str) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(RESULTS / f"ui-{name}.png"))
-
-
-def drag_from_palette(page, type_id: str, x: int, y: int) -> None:
-    page.locator(f".ls-palette-item[data-node-type={type_id}]").drag_to(
-        page.locator(".vue-flow"), target_position={"x": x, "y": y})
-
-
-def node(page, node_id: str):
-    return page.locator(f".vue-flow__node[data-id={node_id}]")
-
-
-def connect(page, source: str, target: str) -> None:
-    start = node(page, source).locator(".vue-flow__handle.source").first.bounding_box()
-    end = node(page, target).locator(".vue-flow__handle.target").first.bounding_box()
-    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=12)
-    page.mouse.up()
-
-
-def field(page, path: str):
-    return page.locator(f'.ls-field[data-field="{path}"]').first
-
-
-def fill(page, path: str, text: str) -> None:
-    box = field(page, path).locator("input, textarea").first
-    box.fill(text)
-    box.press("Tab")
-
-
-def select_node(page, node_id: str, expect: str) -> None:
-    node(page, node_id).locator(".ls-node-head").click()
-    page.locator(".ls-config").get_by_text(expect, exact=True).first.wait_for()
-
-
-def toast(page, text: str) -> None:
-    page.locator(".q-notification").filter(has_text=text).first.wait_for(timeout=5000)
-
-
-def code_text(page) -> str:
-    return page.locator(".ls-code .cm-content").inner_text()
-
-
-def export(page) -> dict:
-    with page.expect_download() as download:
-        page.locator("button:has(i:text('download'))").first.click()
-    return json.loads(Path(download.value.path()).read_text())
 
 
 def test_build_check_save_reopen_undo_and_import(page, tmp_path):

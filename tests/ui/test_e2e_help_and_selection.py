@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lakestream.node_examples import node_example
-from tests.ui.test_e2e import (  # noqa: F401  (the fixtures browser, page, server)
-    browser, connect, drag_from_palette, export, field, node, page, select_node, server, shot)
+from tests.ui.browser_steps import connect, drag_from_palette, export, field, node, select_node, shot
 
 pytestmark = pytest.mark.e2e
 

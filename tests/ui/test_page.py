@@ -148,8 +148,8 @@ async def test_column_pickers_offer_the_propagated_schema(user, pages):
     assert condition.props["_autocomplete"] == []  # "amount > 1": the last word is complete
     condition.set_value("amount > 1 AND ")
     await settle()
-    assert condition.props["_autocomplete"][:3] == ["amount > 1 AND card_id", "amount > 1 AND amount",
-                                                    "amount > 1 AND ts"]
+    assert condition.props["_autocomplete"] == []  # no ghost text after a space: Tab leaves the field
+    user.find(marker="complete-_kafka_offset")  # but every column is a chip away
     condition.set_value("amount > 1 AND ca")
     await settle()
     assert condition.props["_autocomplete"] == ["amount > 1 AND card_id", "amount > 1 AND CASE",
