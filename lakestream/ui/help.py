@@ -63,7 +63,9 @@ async def show_node_help(type_id: str) -> None:
         if node.stateful_reason:
             ui.label(f"Runs as Structured Streaming because it {node.stateful_reason}.").classes("text-sm")
         if node.docs:
-            ui.markdown(node.docs, sanitize=True).classes("ls-help-docs")
+            # code-friendly: default_route stays a name, its underscores are not emphasis
+            ui.markdown(node.docs, extras=["fenced-code-blocks", "tables", "code-friendly"], sanitize=True) \
+                .classes("ls-help-docs").mark("node-help-docs")
         ui.label("Settings").classes("text-subtitle2 q-mt-sm")
         columns = [{"name": k, "label": k.capitalize(), "field": k, "align": "left"}
                    for k in ("field", "kind", "required", "default", "description")]

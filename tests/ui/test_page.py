@@ -315,6 +315,14 @@ async def test_node_help_is_generated_from_the_registry(user, pages):
     assert "groupBy" in code.content
 
 
+async def test_node_docs_keep_underscored_names(user, pages):
+    await _open(user, pages)
+    user.find(marker="help-split_router").click()
+    await user.should_see(marker="node-help-docs")
+    (docs,) = user.find(marker="node-help-docs").elements
+    assert "default_route" in docs._props["innerHTML"] and "<em>" not in docs._props["innerHTML"]
+
+
 async def test_shortcuts_and_templates_dialogs(user, pages):
     await _open(user, pages)
     user.find(marker="action-shortcuts").click()
