@@ -15,11 +15,11 @@ from lakestream.node_examples.engine_inputs import ENGINE_INPUTS
 from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, input_titles, source_id
 from lakestream.node_examples.rows import Rows
 from lakestream.node_examples.spark_examples import SPARK_EXAMPLES
-
-__all__ = ["ENGINE_INPUTS", "SPARK_EXAMPLES", "NodeExample", "Table", "node_example", "shown", "table"]
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Category, schema_of
 from lakestream.pipeline import Pipeline
+
+__all__ = ["ENGINE_INPUTS", "SPARK_EXAMPLES", "NodeExample", "Table", "node_example", "shown", "table"]
 
 HOW = {
     "engine": "Output computed from this input by LakeStream's pattern engine (the same per-key code Spark runs), "
@@ -43,7 +43,7 @@ class NodeExample:
     inputs: tuple[Table, ...]
     outputs: tuple[Table, ...]
     computed_by: str  # engine | spark | source | sink
-    note: str
+    note: str  # a remark on the rows; for a sink, where its rows go
     pipeline: Pipeline  # the node's example config in a small pipeline (for its code sample)
 
     @property
