@@ -22,8 +22,10 @@ from lakestream.pipeline import Pipeline
 __all__ = ["ENGINE_INPUTS", "SPARK_EXAMPLES", "NodeExample", "Table", "node_example", "shown", "table"]
 
 HOW = {
-    "engine": "Output computed from this input by LakeStream's pattern engine (the same per-key code Spark runs), "
-              "one event per micro-batch.",
+    "engine": "Output computed from this input by LakeStream's pattern engine (the code the generated job runs "
+              "inside Spark), one event per micro-batch.",
+    "replay": "Output computed from this input by lakestream replay, which evaluates the Spark SQL "
+              "expressions with Spark's semantics.",
     "spark": "Output written from the example config; a test runs it on local Spark and checks every row.",
     "source": "Sample rows of the source's output schema.",
     "sink": "",
@@ -42,7 +44,7 @@ class NodeExample:
     type_id: str
     inputs: tuple[Table, ...]
     outputs: tuple[Table, ...]
-    computed_by: str  # engine | spark | source | sink
+    computed_by: str  # engine (patterns) | replay (row transforms) | spark | source | sink
     note: str  # a remark on the rows; for a sink, where its rows go
     pipeline: Pipeline  # the node's example config in a small pipeline (for its code sample)
 
@@ -90,7 +92,8 @@ def _engine(type_id: str) -> NodeExample:
     by_port = out.ports or {"out": out.rows}
     outputs = tuple(table(title, out.columns, by_port.get(port, []))
                     for port, title in _output_titles(doc).items())
-    return NodeExample(type_id, _inputs(inputs), outputs, "engine", "", doc)
+    how = "engine" if REGISTRY[type_id].category is Category.PATTERN else "replay"
+    return NodeExample(type_id, _inputs(inputs), outputs, how, "", doc)
 
 
 def _spark(type_id: str) -> NodeExample:

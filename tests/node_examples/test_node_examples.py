@@ -90,6 +90,8 @@ def test_sinks_show_the_rendered_messages():
 
 
 def test_split_router_shows_each_route():
+    assert node_example("split_router").how.startswith("Output computed from this input by lakestream replay")
+    assert "pattern engine" in node_example("trend_detector").how
     outputs = node_example("split_router").outputs
     assert [t.title for t in outputs] == ["Output critical", "Output high_value", "Output other"]
     assert [len(t.rows) for t in outputs] == [2, 1, 1]
