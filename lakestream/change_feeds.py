@@ -95,11 +95,11 @@ def _sink(graph, node, schemas, feeds, notes) -> Apply | None:
                           f"{source.title} as plain rows: {why}", node.id,
                           hint="Keep the key, sequence and _change_type columns to apply the changes"))
         return None
-    if merge and (set(config.merge_keys) != set(cdc.keys) or config.sequence_by not in (None, cdc.sequence_by)):
+    if merge and (set(config.merge_keys) != set(cdc.keys) or config.sequence_by != cdc.sequence_by):
         notes.append(Note("error", "cdc.merge_conflict", f"{source.title} feeds this table: it applies its changes "
-                          f"on the keys {', '.join(cdc.keys)} ordered by {cdc.sequence_by}, not on merge_keys",
+                          f"on the keys {', '.join(cdc.keys)} ordered by {cdc.sequence_by}, not on merge_keys / sequence_by",
                           node.id, "merge_keys", hint="Set mode to append (the CDC changes are applied), or use "
-                          "the CDC stream's keys and sequence_by"))
+                          "the CDC stream's keys and sequence_by in merge_keys and sequence_by"))
         return None
     drop = tuple(c for c in OPERATIONS if c in columns)
     notes.append(Note("info", "cdc.applied", f"{node.title} applies the changes of {source.title}: keys "
