@@ -53,15 +53,24 @@ class ChangePlan:
 
 
 def _feeds(graph: PipelineGraph) -> dict[str, str]:
+    """Each CDC stream, and each row-wise transform whose one input carries a CDC stream's events."""
     feeds: dict[str, str] = {}
-    for node_id in graph._order:
-        node = graph.pipeline.node(node_id)
-        if node.type == "cdc_stream":
-            feeds[node_id] = node_id
-            continue
-        edges = graph.in_edges(node_id)
-        if node.type in ROW_WISE and len(edges) == 1 and edges[0].source in feeds:
-            feeds[node_id] = feeds[edges[0].source]
+    done: set[str] = set()
+    node = graph.pipeline.node
+    for start in graph.pipeline.nodes:
+        # Walk up through single-input row-wise transforms (iteratively: chains can be long; cycles end it).
+        chain, node_id = [], start.id
+        while node_id not in done and node_id not in chain:
+            chain.append(node_id)
+            edges = graph.in_edges(node_id)
+            if node(node_id).type not in ROW_WISE or len(edges) != 1:
+                break
+            node_id = edges[0].source
+        source = node_id if node(node_id).type == "cdc_stream" else feeds.get(node_id)
+        for member in chain:
+            done.add(member)
+            if source is not None and (member == source or node(member).type in ROW_WISE):
+                feeds[member] = source
     return feeds
 
 
@@ -110,7 +119,7 @@ def _sink(graph, node, schemas, feeds, notes) -> Apply | None:
 
 def _source_notes(graph, feeds: dict[str, str], applies: dict[str, Apply], notes: list[Note]) -> None:
     """Per CDC stream: say where its events arrive as plain rows, and when its apply options go unused."""
-    for source_id in sorted(set(feeds.values()), key=graph._order.index):
+    for source_id in dict.fromkeys(feeds.values()):
         source = graph.pipeline.node(source_id)
         plain = []
         for node_id, fed_by in feeds.items():
