@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from lakestream.change_feeds import change_plan
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
 from lakestream.pipeline import Node, Pipeline
@@ -229,4 +230,6 @@ def validate(pipeline: Pipeline) -> list[Issue]:
             for finding in node.spec.checks(config, inputs if inputs is not None else Inputs({})):
                 issues.append(Issue(finding.severity, finding.code, finding.message, node.id, finding.field,
                                     finding.hint))
+    for note in change_plan(graph, schemas).notes:
+        issues.append(Issue(note.severity, note.code, note.message, note.node_id, note.field, note.hint))
     return issues

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from lakestream.change_feeds import change_plan
 from lakestream.codegen import assemble
 from lakestream.codegen.escape import Code, comment, py, table
 from lakestream.codegen.naming import assign_names, slug
@@ -94,6 +95,7 @@ class _Program:
         self.names = assign_names(pipeline.nodes)
         self.in_edges = _in_edges(pipeline)
         self.schemas = _schemas(pipeline, self.in_edges, self.order)
+        self.applies = change_plan(self.graph, self.schemas).applies
         self.rendered: list[Fragment] = []
 
     def out_name(self, node_id: str, port: str) -> Code:
@@ -137,6 +139,7 @@ class _Program:
                 out.append(render_node(
                     node, node_target, self.profile, self.upstreams(node_id, node_target, members),
                     self.names[node_id], self.schemas.get(node_id), self.pipeline.settings, self.paths,
+                    self.applies.get(node_id),
                 ))
             except MissingGenerator as error:
                 raise CodegenError(f"Cannot generate '{node.title}': {error}") from None

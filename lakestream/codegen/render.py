@@ -36,7 +36,7 @@ def reference(target: str, name: str) -> Code:
 
 
 def render_node(node, target: str, profile: str, upstreams: dict[str, tuple[Upstream, ...]], name: Code,
-                schema_out, settings, paths: Paths) -> Fragment:
+                schema_out, settings, paths: Paths, changes=None) -> Fragment:
     """The fragment of one node in one target; raise MissingGenerator when the type cannot generate it."""
     function = context_function(node.type)
     if function is None or not has_template(target, node.type):
@@ -44,6 +44,7 @@ def render_node(node, target: str, profile: str, upstreams: dict[str, tuple[Upst
     view = NodeView(
         id=node.id, type=node.type, label=node.title, config=node.parsed, name=name, target=target,
         profile=profile, inputs=upstreams, schema_out=schema_out or (), settings=settings, paths=paths,
+        changes=changes,
     )
     context = {"node": view, "name": name, "local": view.local, "profile": profile}
     if "in" in upstreams and upstreams["in"]:

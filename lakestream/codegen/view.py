@@ -45,6 +45,7 @@ class NodeView:
     schema_out: Schema
     settings: Any
     paths: Paths
+    changes: Any = None  # change_feeds.Apply when a table sink applies changes (CDC or merge), else None
     warnings: list[Warning] = field(default_factory=list)
     imports: set[str] = field(default_factory=set)
     files: dict[str, str] = field(default_factory=dict)

@@ -7,6 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from lakestream.changes_runtime.versions import table_path
 from lakestream.codegen import CodegenError, generate
 from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
@@ -70,6 +71,8 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
             folder = work / "output" / node.id
             if node.spec.category is not Category.SINK or not folder.is_dir():
                 continue
+            applied = table_path(str(folder))  # a sink applying changes keeps versions; read the live one
+            folder = Path(applied) if applied else folder
             if not any(folder.glob("part-*")):
                 (out / f"{node.id}.jsonl").write_text("", encoding="utf-8")
                 counts[node.id] = 0

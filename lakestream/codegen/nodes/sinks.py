@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lakestream.codegen.escape import Code, expr, ident
+from lakestream.codegen.nodes._changes import changes_context
 from lakestream.codegen.nodes._common import checkpoint, local_sink, secret_py
 from lakestream.codegen.nodes.kafka_source import _jaas
 
@@ -15,7 +16,8 @@ def _write(view, table: str | None, mode: str = "append") -> dict:
 
 
 def unity_catalog_table_sink(view) -> dict:
-    return {**_write(view, view.config.table), "complete": view.config.mode == "complete"}
+    write = _write(view, view.config.table)
+    return {**write, "complete": view.config.mode == "complete", **changes_context(view, write["table"])}
 
 
 def sql_warehouse_sink(view) -> dict:

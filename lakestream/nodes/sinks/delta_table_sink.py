@@ -1,4 +1,4 @@
-"""Delta table sink: appends (or merges) the stream into a Unity Catalog Delta table."""
+"""Delta table sink: appends (or merges) the stream into a Unity Catalog Delta table; applies a CDC stream's changes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lakestream.nodes.base import Category, Inputs, NodeType, Schema
+from lakestream.nodes.base import Category, Finding, Inputs, NodeType, Schema, Target
 from lakestream.nodes.fields import ColumnName, Model, TableName
 
 
@@ -14,6 +14,10 @@ class Config(Model):
     table: TableName = Field(description="Target table, catalog.schema.table")
     mode: Literal["append", "merge"] = Field("append", description="append rows, or merge (upsert) on merge_keys")
     merge_keys: tuple[ColumnName, ...] = Field((), description="Columns identifying a row (merge mode)")
+    sequence_by: ColumnName | None = Field(
+        None, description="Column ordering the rows of one key in merge mode (the highest wins, also across "
+        "micro-batches); without it the later micro-batch wins (SSS only)"
+    )
     partition_by: tuple[ColumnName, ...] = Field((), description="Partition columns (optional)")
     cluster_by: tuple[ColumnName, ...] = Field((), description="Liquid clustering columns (optional)")
     checkpoint: str | None = Field(None, description="Checkpoint location; default under the checkpoint root")
@@ -22,6 +26,8 @@ class Config(Model):
     def _merge_needs_keys(self):
         if self.mode == "merge" and not self.merge_keys:
             raise ValueError("merge mode needs merge_keys")
+        if self.sequence_by and self.mode != "merge":
+            raise ValueError("sequence_by orders merges: set mode to merge, or clear sequence_by")
         if self.partition_by and self.cluster_by:
             raise ValueError("Use partition_by or cluster_by, not both")
         return self
@@ -31,7 +37,23 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
     return ()
 
 
-EXAMPLE = {"table": "main.fraud.alerts", "mode": "merge", "merge_keys": ["match_id"], "cluster_by": ["card_id"]}
+def supports(config: Config) -> frozenset[Target]:
+    """SDP merges through an AUTO CDC flow, which needs a sequence column."""
+    if config.mode == "merge" and config.sequence_by is None:
+        return frozenset({Target.SSS})
+    return frozenset(Target)
+
+
+def checks(config: Config, inputs: Inputs):
+    if config.mode == "merge" and config.sequence_by is None:
+        yield Finding("info", "merge.sss_only", "Merging without sequence_by runs as Structured Streaming: the "
+                      "later micro-batch wins, and of several rows of one key in one micro-batch any one is kept",
+                      "sequence_by", "Set sequence_by to order the rows (and to allow SDP, whose AUTO CDC flow "
+                      "needs it)")
+
+
+EXAMPLE = {"table": "main.fraud.alerts", "mode": "merge", "merge_keys": ["match_id"], "sequence_by": "ts",
+           "cluster_by": ["card_id"]}
 
 NODE = NodeType(
     type="delta_table_sink",
@@ -41,6 +63,8 @@ NODE = NodeType(
     icon="table_chart",
     config=Config,
     output_schema=output_schema,
+    supports=supports,
+    checks=checks,
     outputs=(),
     example=EXAMPLE,
 )

@@ -1,0 +1,60 @@
+"""Generated SDP Python (local profile) of the MQTT and REST sources, run by open-source spark-pipelines."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from lakestream.codegen import Paths, generate
+from tests.codegen.test_run_local import spark_pipelines_run
+from tests.conftest import require
+from tests.services.servers import Served
+from tests.services.test_generated_connectors import EVENTS, SCHEMA, document, parquet_sink
+
+pytestmark = [pytest.mark.spark, pytest.mark.services]
+
+
+def run_sdp(spark, source: dict, tmp_path):
+    """Generate SDP Python for source -> Delta sink, run it with spark-pipelines, return the table's rows."""
+    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
+    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
+                  storage_root=(tmp_path / "storage").as_uri())
+    code = generate(document([source, parquet_sink()], [(source["id"], "out")]), "sdp-python", "local", paths=paths)
+    code.write(tmp_path / "project")
+    result = spark_pipelines_run(tmp_path / "project", tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return spark.read.parquet(str(tmp_path / "project" / "spark-warehouse" / "rows")).collect()
+
+
+def test_sdp_rest_source_runs_in_spark_pipelines(spark, http, tmp_path):
+    http.responses["/v1/payments"] = [Served({"data": {"payments": EVENTS}})]
+    source = {"id": "api", "type": "rest_webhook_source", "label": "Payments API",
+              "config": {"url": http.url("/v1/payments"), "json_path": "$.data.payments", "schema": SCHEMA}}
+    rows = run_sdp(spark, source, tmp_path)
+    assert sorted((r.card_id, r.amount, r.ts.isoformat()) for r in rows) == [
+        ("c'2\"", 7.0, "2026-01-01T10:01:00"), ("c1", 120.5, "2026-01-01T10:00:00"),
+        ("c3", 99.0, "2026-01-01T10:02:00")]
+    assert [r.path for r in http.requests] == ["/v1/payments"]
+
+
+def test_sdp_mqtt_source_runs_in_spark_pipelines(spark, mosquitto, tmp_path):
+    # A persistent session under the node's client id: the broker keeps the messages for the run.
+    session = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="sdp-mqtt",
+                          clean_session=False)
+    session.connect("127.0.0.1", mosquitto.port)
+    session.loop_start()
+    session.subscribe("sdp/+/pay", qos=1)
+    time.sleep(0.3)
+    session.disconnect()
+    session.loop_stop()
+    mosquitto.publish("sdp/eu/pay", EVENTS[:2])
+    mosquitto.publish("sdp/us/pay", EVENTS[2:])
+    source = {"id": "mq", "type": "mqtt_source", "label": "Sensors",
+              "config": {"broker_url": mosquitto.url, "topic_filter": "sdp/+/pay", "qos": 1, "client_id": "sdp-mqtt",
+                         "schema": SCHEMA}}
+    rows = run_sdp(spark, source, tmp_path)
+    assert sorted((r.card_id, r.amount, r.topic) for r in rows) == [
+        ("c'2\"", 7.0, "sdp/eu/pay"), ("c1", 120.5, "sdp/eu/pay"), ("c3", 99.0, "sdp/us/pay")]
