@@ -185,7 +185,7 @@ def _timeline(pipeline: Pipeline, node_id: str, events: dict[str, list[dict]], s
         if micros is None:
             timeline.ignored += 1
             continue
-        point = Point(micros / 1e6, jsonable(from_micros(micros)), item.port, item.late, _plain(item.row))
+        point = Point(micros / 1e6, jsonable(from_micros(micros)), item.port, item.late, _event_row(item.row))
         lanes.setdefault(_key(item.row, keys), Lane(_key(item.row, keys))).events.append(point)
     for row in output.rows:
         detection = _detection(row)
@@ -221,6 +221,11 @@ def _key(row: dict, keys: tuple[str, ...]) -> str:
 
 def _plain(row: dict) -> dict:
     return {k: jsonable(v) for k, v in row.items()}
+
+
+def _event_row(row: dict) -> dict:
+    """An input row without the source's empty metadata columns (`_kafka_key`… NULL in samples)."""
+    return {k: v for k, v in _plain(row).items() if not (k.startswith("_") and v is None)}
 
 
 def _detection(row: dict) -> Detection:
