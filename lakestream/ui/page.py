@@ -84,7 +84,7 @@ class BuilderPage:
                             self.code = CodeDock(on_select_node=guarded(self.select_node))
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
-                        with ui.tab_panel(timeline_tab).classes("p-0"):
+                        with ui.tab_panel(timeline_tab).classes("p-0 h-full"):
                             self.timeline = TimelinePanel()
                     tabs.on_value_change(lambda e: self.timeline.show_tab(e.value == "timeline"))
                     self.dock_panels = panels

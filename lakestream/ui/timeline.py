@@ -21,18 +21,19 @@ class TimelinePanel:
         self.timeline: Timeline | None = None
         self._generation = 0
         self._pipeline_id: str | None = None
-        with ui.row().classes("w-full items-center no-wrap gap-3 px-2 ls-code-bar"):
-            self.title = ui.label("").classes("text-weight-medium").mark("timeline-title")
-            self.summary = ui.label("").classes("text-sm").mark("timeline-summary")
-            self.detail = ui.label("").classes("text-xs text-grey-7 ellipsis grow").mark("timeline-detail")
-            self.spinner = ui.spinner(size="sm").classes("hidden")
-            self.load_button = ui.button("Sample events", icon="upload_file", on_click=guarded(self.open_loader)) \
-                .props("flat dense no-caps").mark("timeline-load")
-        self.message = ui.label(HINT).classes("ls-code-message").mark("timeline-message")
-        self.chart = ui.html("", sanitize=False).classes("w-full px-2").mark("timeline-chart")  # render() escapes
-        self.table = ui.table(columns=[], rows=[]).props("dense flat wrap-cells").classes("w-full px-2 ls-timeline-rows") \
-            .mark("timeline-rows")
-        self.table.set_visibility(False)
+        with ui.column().classes("w-full gap-0 ls-timeline"):
+            with ui.row().classes("w-full items-center no-wrap gap-3 px-2 ls-code-bar"):
+                self.title = ui.label("").classes("text-weight-medium").mark("timeline-title")
+                self.summary = ui.label("").classes("text-sm").mark("timeline-summary")
+                self.detail = ui.label("").classes("text-xs text-grey-7 ellipsis grow").mark("timeline-detail")
+                self.spinner = ui.spinner(size="sm").classes("hidden")
+                self.load_button = ui.button("Sample events", icon="edit_note", on_click=guarded(self.open_loader)) \
+                    .props("flat dense no-caps").mark("timeline-load")
+            self.message = ui.label(HINT).classes("ls-code-message").mark("timeline-message")
+            self.chart = ui.html("", sanitize=False).classes("w-full px-2").mark("timeline-chart")  # render() escapes
+            self.table = ui.table(columns=[], rows=[]).props("dense flat wrap-cells").classes("w-full px-2 ls-timeline-rows") \
+                .mark("timeline-rows")
+            self.table.set_visibility(False)
 
     # --- replay -------------------------------------------------------------------------------
     def schedule(self, pipeline: Pipeline, node_id: str | None) -> None:

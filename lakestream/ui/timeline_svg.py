@@ -58,17 +58,20 @@ def render(timeline: Timeline) -> str:
     height = AXIS_H + LANE_H * len(lanes) + LEGEND_H
     parts = [f'<svg class="ls-timeline-svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
              f'xmlns="http://www.w3.org/2000/svg" font-family="Inter, Roboto, sans-serif" font-size="12">']
+    parts += [f'<rect x="0" y="{AXIS_H + i * LANE_H}" width="{WIDTH}" height="{LANE_H}" fill="#f8fafc"/>'
+              for i in range(0, len(lanes), 2)]
     ticks, step = _ticks(low, high)
     for t in ticks:
         parts.append(f'<line x1="{x(t)}" x2="{x(t)}" y1="{AXIS_H - 6}" y2="{AXIS_H + LANE_H * len(lanes)}" '
-                     'stroke="#e5e7eb"/>')
+                     'stroke="#e2e8f0"/>')
         parts.append(f'<text x="{x(t)}" y="{AXIS_H - 10}" text-anchor="middle" fill="#64748b">'
                      f'{_clock(t, step)}</text>')
+    day = datetime.fromtimestamp(low, tz=timezone.utc).strftime("%Y-%m-%d")
+    parts.append(f'<text x="8" y="{AXIS_H - 10}" fill="#64748b">{escape(" | ".join(timeline.key_columns) or "")}'
+                 f'<tspan fill="#94a3b8"> · {day} UTC</tspan></text>')
     ports = {port: PORT_COLOURS[i % len(PORT_COLOURS)] for i, port in enumerate(timeline.ports)}
     for index, lane in enumerate(lanes):
         top = AXIS_H + index * LANE_H
-        if index % 2 == 0:
-            parts.append(f'<rect x="0" y="{top}" width="{WIDTH}" height="{LANE_H}" fill="#f8fafc"/>')
         parts.append(f'<g class="ls-tl-lane" data-key="{escape(lane.key)}">'
                      f'<title>{escape(lane.key)}</title>'
                      f'<text x="8" y="{top + LANE_H / 2 + 4}" fill="#0f172a" font-weight="500">'
