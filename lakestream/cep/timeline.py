@@ -59,6 +59,7 @@ class Timeline:
     message: str = ""  # why there is nothing to show (an error or what to do); empty when lanes are valid
     error: bool = False
     sample: str = ""  # "example": the node type's example events; "loaded": the user's sample events
+    sample_columns: list[str] = field(default_factory=list)  # the example events' columns
     is_pattern: bool = True
     key_columns: list[str] = field(default_factory=list)
     time_column: str | None = None
@@ -147,6 +148,7 @@ def build_timeline(pipeline: Pipeline, node_id: str | None, samples: dict[str, l
                                  "on sample events.")
     if node.parsed_or_none() is None:
         return Timeline(node_id, "Fix this node's settings first (see Problems); then its timeline runs.", error=True)
+    loaded: dict[str, list[dict]] = {}
     try:
         loaded = {s: rows for s, rows in (samples or {}).items() if s in upstream_sources(pipeline, node_id)}
         if loaded:
@@ -158,9 +160,10 @@ def build_timeline(pipeline: Pipeline, node_id: str | None, samples: dict[str, l
         doc, inner, events = example
         timeline = _timeline(doc, inner, events, "example")
         timeline.node_id = node_id
+        timeline.sample_columns = list(dict.fromkeys(c for rows in events.values() for row in rows for c in row))
         return timeline
     except (UserError, ExpressionError) as error:
-        hint = "" if samples else " (on the node type's example events: load your own sample for a source)"
+        hint = "" if loaded else " (on the node type's example events: load your own sample for a source)"
         return Timeline(node_id, f"Cannot replay this node: {error}{hint}", error=True)
 
 

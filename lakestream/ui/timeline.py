@@ -5,8 +5,9 @@ from __future__ import annotations
 from nicegui import background_tasks, events, run, ui
 
 from lakestream.cep.timeline import Timeline, build_timeline, load_sample, upstream_sources
+from lakestream.nodes.base import Category
 from lakestream.pipeline import Pipeline
-from lakestream.ui.guard import guarded, notify
+from lakestream.ui.guard import guarded, log, notify
 from lakestream.ui.timeline_svg import render
 
 HINT = "Select a pattern node to test it on sample events."
@@ -52,7 +53,12 @@ class TimelinePanel:
 
     async def _replay(self, generation: int, pipeline: Pipeline, node_id: str | None) -> None:
         self.spinner.classes(remove="hidden")
-        timeline = await run.io_bound(build_timeline, pipeline, node_id, dict(self.samples))
+        try:
+            timeline = await run.io_bound(build_timeline, pipeline, node_id, dict(self.samples))
+        except Exception as error:  # a bug, not the user's: logged, and the tab says so calmly
+            log.error("timeline replay of %s failed", node_id, exc_info=error)
+            timeline = Timeline(node_id, f"The replay failed unexpectedly ({type(error).__name__}); it was logged.",
+                                error=True)
         if timeline is None or generation != self._generation:  # None: the server is shutting down
             return
         self.spinner.classes(add="hidden")
@@ -75,7 +81,7 @@ class TimelinePanel:
         self.table.columns = [{"name": c, "label": c, "field": c, "align": "left"} for c in timeline.columns]
         self.table.rows = [{c: _cell(row.get(c)) for c in timeline.columns} for row in timeline.rows] if shown else []
         self.table.set_visibility(bool(shown and timeline.rows))
-        self.load_button.set_visibility(node is not None and not timeline.message.startswith("Select"))
+        self.load_button.set_visibility(node is not None and node.spec.category not in (Category.SOURCE, Category.SINK))
 
     # --- sample events ------------------------------------------------------------------------
     async def open_loader(self) -> None:
@@ -135,8 +141,11 @@ def _detail(timeline: Timeline) -> str:
         parts.append("key " + ", ".join(timeline.key_columns))
     if timeline.watermark_delay:
         parts.append(f"watermark delay {timeline.watermark_delay}")
-    parts.append("the node type's example events (load your own with Sample events)" if timeline.sample == "example"
-                 else "your sample events")
+    if timeline.sample == "example":
+        parts.append(f"the node type's example events ({', '.join(timeline.sample_columns)}): load your own with "
+                     "Sample events")
+    else:
+        parts.append("your sample events")
     return " · ".join(parts)
 
 

@@ -52,6 +52,7 @@ def test_without_a_sample_the_node_runs_on_its_types_example_events(type_id):
     example = node_example(type_id)
     timeline = build_timeline(example.pipeline, "x")
     assert (timeline.error, timeline.sample, timeline.node_id) == (False, "example", "x")
+    assert timeline.sample_columns == list(dict.fromkeys(c for table in example.inputs for c in table.columns))
     assert len(timeline.rows) == sum(len(table.rows) for table in example.outputs)
     assert sum(len(lane.events) for lane in timeline.lanes) == sum(len(t.rows) for t in example.inputs)
     json.dumps(timeline.to_dict())  # plain JSON

@@ -70,7 +70,7 @@ async def test_a_selected_pattern_node_shows_the_engines_detections_and_follows_
     chart = page.timeline.chart.content
     assert chart.count('class="ls-tl-detection"') == len(expected)
     assert chart.count('class="ls-tl-event"') == len(ENGINE_INPUTS["sequence_detector"][0][1].dicts())
-    await user.should_see("the node type's example events (load your own with Sample events)")
+    await user.should_see("the node type's example events (card_id, amount, ts): load your own with Sample events")
 
     page.set_config("n3", {**config, "within": "1 minute"}, ["within"], False)  # as typing in the form does
     narrower = _engine_rows_on_example({**config, "within": "1 minute"})
