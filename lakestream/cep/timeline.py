@@ -23,6 +23,7 @@ from lakestream.nodes.fields import ExpressionError
 from lakestream.pipeline import Pipeline
 from lakestream.schemas import propagate
 
+MAX_EVENTS = 5000  # per source: a timeline is for looking at; lakestream replay takes any number
 LABEL_COLUMNS = ("status", "event", "direction", "to_state")  # the word a detection marker shows, if any
 _NUMBERS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte", "double", "float"}
 
@@ -109,9 +110,12 @@ def upstream_sources(pipeline: Pipeline, node_id: str) -> list[str]:
 def load_sample(pipeline: Pipeline, source_id: str, text: str, as_csv: bool = False) -> list[dict]:
     """A source's sample events from JSON-lines or CSV text, checked against its schema; UserError if unusable."""
     name = pipeline.node(source_id).title if source_id in pipeline.node_by_id else source_id
-    rows = parse_events(text, as_csv=as_csv, name="the sample")
+    rows = parse_events(text, as_csv=as_csv, name=f"the sample for {name},")
     if not rows:
         raise UserError(f"the sample for {name} has no events: paste one JSON object per line")
+    if len(rows) > MAX_EVENTS:
+        raise UserError(f"the sample for {name} has {len(rows):,} events; the timeline takes at most {MAX_EVENTS:,} "
+                        "per source (lakestream replay takes any number)")
     schema = propagate(pipeline).get(source_id) or ()
     for number, (raw, typed) in enumerate(zip(rows, coerce(rows, schema)), 1):
         for column in schema:

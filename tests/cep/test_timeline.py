@@ -117,6 +117,8 @@ def test_load_sample_checks_json_lines_csv_and_the_schema(card_fraud):
         load_sample(card_fraud, "n1", '{"ts": "2024-05-01T10:00:00"}\n{"ts": "yesterday"}')
     with pytest.raises(UserError, match="amount = 'lots' is not a double"):
         load_sample(card_fraud, "n1", '{"amount": "lots"}')
+    with pytest.raises(UserError, match="has 5,001 events; the timeline takes at most 5,000"):
+        load_sample(card_fraud, "n1", '{"card_id": "c1"}\n' * 5001)
 
 
 def test_delay_text():

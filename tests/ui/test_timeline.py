@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+from nicegui.elements.upload_files import SmallFileUpload
+
 from lakestream import editing
 from lakestream.cep.replay import jsonable, replay
 from lakestream.node_examples import ENGINE_INPUTS
@@ -107,3 +109,19 @@ async def test_a_key_with_markup_is_text(user, pages):
     await _summary(user, page, "1 detection, 1 late event dropped")
     chart = page.timeline.chart.content
     assert "<img" not in chart and "&lt;img src=x onerror=alert(1)&gt;" in chart
+
+
+async def test_an_uploaded_csv_is_a_sample_and_a_broken_one_keeps_the_previous(user, pages):
+    page = await _fraud_page(user, pages)
+    lines = ["card_id,amount,ts"] + [f"{e['card_id']},{e['amount']},{e['ts']}" for e in SEQUENCE_EVENTS]
+    await _open_loader(user)
+    upload = user.find(marker="timeline-upload").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("events.csv", "text/csv", "\n".join(lines).encode())])
+    await _summary(user, page, "1 detection, 1 late event dropped")
+    assert page.timeline.samples["n1"][0] == {"card_id": "c1", "amount": "150", "ts": "2024-05-01T10:00:00Z"}
+
+    await _open_loader(user)
+    upload = user.find(marker="timeline-upload").elements.pop()
+    await upload.handle_uploads([SmallFileUpload("events.jsonl", "application/json", b'{"card_id": "c1"}\n[1]')])
+    await user.should_see("the sample for Payments, line 2 is not a JSON object")
+    assert len(page.timeline.samples["n1"]) == len(SEQUENCE_EVENTS)
