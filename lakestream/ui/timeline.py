@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from nicegui import background_tasks, events, run, ui
 
 from lakestream.cep.timeline import Timeline, build_timeline, load_sample, upstream_sources
@@ -10,6 +12,7 @@ from lakestream.pipeline import Pipeline
 from lakestream.ui.guard import guarded, log, notify
 from lakestream.ui.timeline_svg import render
 
+DEBOUNCE_S = 0.15
 HINT = "Select a pattern node to test it on sample events."
 
 
@@ -52,6 +55,9 @@ class TimelinePanel:
             self.schedule(self.pipeline, self.node_id)
 
     async def _replay(self, generation: int, pipeline: Pipeline, node_id: str | None) -> None:
+        await asyncio.sleep(DEBOUNCE_S)  # typing: only the last keystroke's document is replayed
+        if generation != self._generation:
+            return
         self.spinner.classes(remove="hidden")
         try:
             timeline = await run.io_bound(build_timeline, pipeline, node_id, dict(self.samples))

@@ -74,7 +74,8 @@ async def test_a_selected_pattern_node_shows_the_engines_detections_and_follows_
     assert chart.count('class="ls-tl-event"') == len(ENGINE_INPUTS["sequence_detector"][0][1].dicts())
     await user.should_see("the node type's example events (card_id, amount, ts): load your own with Sample events")
 
-    page.set_config("n3", {**config, "within": "1 minute"}, ["within"], False)  # as typing in the form does
+    user.find(marker="field-within").clear().type("1 minute")  # typing in the node's form
+    assert page.doc.node("n3").config["within"] == "1 minute"
     narrower = _engine_rows_on_example({**config, "within": "1 minute"})
     assert len(narrower) != len(expected)
     await _summary(user, page, f"{len(narrower)} detections, 0 late events dropped")
