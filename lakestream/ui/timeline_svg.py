@@ -10,7 +10,7 @@ from html import escape
 
 from lakestream.cep.timeline import Detection, Point, Timeline
 
-WIDTH, LABEL_W, RIGHT, AXIS_H, LANE_H, LEGEND_H = 1000, 150, 24, 28, 40, 26
+WIDTH, LABEL_W, RIGHT, AXIS_H, LANE_H, LEGEND_H = 1000, 150, 24, 34, 40, 26
 PORT_COLOURS = ("#4f46e5", "#0d9488", "#d97706", "#7c3aed")
 DETECTION, LATE = "#dc2626", "#9ca3af"
 _STEPS = (1, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 21600, 43200, 86400)
@@ -67,8 +67,8 @@ def render(timeline: Timeline) -> str:
         parts.append(f'<text x="{x(t)}" y="{AXIS_H - 10}" text-anchor="middle" fill="#64748b">'
                      f'{_clock(t, step)}</text>')
     day = datetime.fromtimestamp(low, tz=timezone.utc).strftime("%Y-%m-%d")
-    parts.append(f'<text x="8" y="{AXIS_H - 10}" fill="#64748b">{escape(" | ".join(timeline.key_columns) or "")}'
-                 f'<tspan fill="#94a3b8"> · {day} UTC</tspan></text>')
+    parts.append(f'<text x="8" y="12" fill="#64748b">{escape(_short(" | ".join(timeline.key_columns)))}</text>'
+                 f'<text x="8" y="{AXIS_H - 7}" fill="#94a3b8" font-size="11">{day} UTC</text>')
     ports = {port: PORT_COLOURS[i % len(PORT_COLOURS)] for i, port in enumerate(timeline.ports)}
     for index, lane in enumerate(lanes):
         top = AXIS_H + index * LANE_H
