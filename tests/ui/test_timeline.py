@@ -44,7 +44,7 @@ async def _open_loader(user) -> None:
 
 
 async def _summary(user, page, expected: str) -> None:
-    for _ in range(100):
+    for _ in range(300):  # up to 15 s: the replay runs in a thread on a busy machine
         if page.timeline.summary.text == expected:
             return
         await asyncio.sleep(0.05)
