@@ -40,8 +40,18 @@ class NodeOutput:
 
 
 @dataclass
+class Fed:
+    """One row that reached the node asked for: its input port, the row, and whether it was late (dropped)."""
+
+    port: str
+    row: dict
+    late: bool = False
+
+
+@dataclass
 class ReplayResult:
     outputs: dict[str, NodeOutput] = field(default_factory=dict)  # pattern nodes (or the one asked for)
+    fed: dict[str, list[Fed]] = field(default_factory=dict)  # the rows each of those nodes received, in arrival order
 
     @property
     def late_events(self) -> int:
@@ -55,7 +65,12 @@ def read_events(path: str | Path) -> list[dict]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise UserError(f"cannot read events file {path}: {getattr(error, 'strerror', None) or error}") from None
-    if path.suffix.lower() == ".csv":
+    return parse_events(text, as_csv=path.suffix.lower() == ".csv", name=str(path))
+
+
+def parse_events(text: str, as_csv: bool = False, name: str = "the events") -> list[dict]:
+    """Rows of JSON-lines text (one object per line) or CSV text with a header; UserError naming the line."""
+    if as_csv:
         return [dict(r) for r in csv.DictReader(io.StringIO(text))]
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
@@ -64,9 +79,9 @@ def read_events(path: str | Path) -> list[dict]:
         try:
             row = json.loads(line)
         except ValueError as error:
-            raise UserError(f"{path} line {number} is not JSON ({error.msg}); write one JSON object per line") from None
+            raise UserError(f"{name} line {number} is not JSON ({error.msg}); write one JSON object per line") from None
         if not isinstance(row, dict):
-            raise UserError(f"{path} line {number} is not a JSON object; write one object per line")
+            raise UserError(f"{name} line {number} is not a JSON object; write one object per line")
         rows.append(row)
     return rows
 
@@ -119,9 +134,11 @@ class Replayer:
         for nid in order:
             if nid not in needed or self.pipeline.node(nid).spec.category is Category.SOURCE:
                 continue
-            output = self._run_node(nid, produced, result)
+            fed: list[Fed] = []
+            output = self._run_node(nid, produced, fed)
             if nid in wanted:
                 result.outputs[nid] = output
+                result.fed[nid] = fed
         return result
 
     def _wanted(self, node_id: str | None) -> list[str]:
@@ -144,7 +161,7 @@ class Replayer:
             rows.sort(key=lambda item: item[0])  # several edges into a port: merge by arrival
         return by_port
 
-    def _run_node(self, nid: str, produced, result: ReplayResult) -> NodeOutput:
+    def _run_node(self, nid: str, produced, fed: list[Fed]) -> NodeOutput:
         node = self.pipeline.node(nid)
         config = node.parsed_or_none()
         if config is None:
@@ -153,9 +170,10 @@ class Replayer:
         schema = self.schemas.get(nid) or ()
         columns = [c.name for c in schema]
         type_id = node.type
+        fed += [Fed(port, row) for _, port, row in _merged(inputs)]
         try:
             if node.spec.category is Category.PATTERN:
-                rows, late = self._pattern(node, config, inputs, columns)
+                rows, late = self._pattern(node, config, inputs, columns, fed)
                 produced[(nid, "out")] = rows
                 return NodeOutput(nid, columns, [r for _, r in rows], late)
             if type_id in PASS_THROUGH:
@@ -173,7 +191,7 @@ class Replayer:
         ports = {port: [r for _, r in routed] for (source, port), routed in produced.items() if source == nid}
         return NodeOutput(nid, columns, [r for _, r in rows], ports=ports)
 
-    def _pattern(self, node, config, inputs, columns):
+    def _pattern(self, node, config, inputs, columns, fed):
         if node.type == "match_recognize":
             from lakestream.cep.match_recognize.replay import replay_match_recognize
 
@@ -183,10 +201,12 @@ class Replayer:
         schemas = {p: self.schemas.get(e.source) or () for p in inputs for e in self.graph.in_edges(node.id)
                    if e.target_port == p}
         run = PatternRun(node.type, config, schemas)
-        merged = sorted(((a, port, row) for port, rows in inputs.items() for a, row in rows), key=lambda t: t[0])
+        merged = _merged(inputs)
         out = []
-        for arrival, port, row in merged:
+        for index, (arrival, port, row) in enumerate(merged):
+            late = run.late_events
             out += [(arrival, r) for r in run.batch([(port, row)])]
+            fed[index].late = run.late_events > late
         final = (merged[-1][0] + 1) if merged else 0
         out += [(final, r) for r in run.finish()]
         return out, run.late_events
@@ -248,6 +268,11 @@ class Replayer:
         for port, routed in by_port.items():
             produced[(nid, port)] = routed
         return [item for routed in by_port.values() for item in routed]
+
+
+def _merged(inputs: dict[str, list[tuple[int, dict]]]) -> list[tuple[int, str, dict]]:
+    """(arrival, port, row) of every input port, in arrival order."""
+    return sorted(((a, port, row) for port, rows in inputs.items() for a, row in rows), key=lambda t: t[0])
 
 
 def replay(pipeline: Pipeline, events: dict[str, list[dict]], node_id: str | None = None) -> ReplayResult:

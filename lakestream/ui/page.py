@@ -26,6 +26,7 @@ from lakestream.ui.header import Header
 from lakestream.ui.palette import Palette
 from lakestream.ui.problems import ProblemsPanel, summary
 from lakestream.ui.session import EditorSession
+from lakestream.ui.timeline import TimelinePanel
 from lakestream.validate import Issue
 
 CSS = (Path(__file__).parent / "static" / "lakestream.css").read_text(encoding="utf-8")
@@ -77,11 +78,15 @@ class BuilderPage:
                     with ui.tabs().props("dense align=left no-caps").classes("w-full") as tabs:
                         code_tab = ui.tab("code", "Code")
                         self.problems_tab = ui.tab("problems", "Problems").mark("problems-tab")
+                        timeline_tab = ui.tab("timeline", "Timeline").mark("timeline-tab")
                     with ui.tab_panels(tabs, value=code_tab).classes("w-full grow").props("keep-alive") as panels:
                         with ui.tab_panel(code_tab).classes("p-1 h-full"):
                             self.code = CodeDock(on_select_node=guarded(self.select_node))
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
+                        with ui.tab_panel(timeline_tab).classes("p-0 h-full"):
+                            self.timeline = TimelinePanel()
+                    tabs.on_value_change(lambda e: self.timeline.show_tab(e.value == "timeline"))
                     self.dock_panels = panels
         ui.keyboard(on_key=guarded(self.on_key))
         self.refresh(rebuild_config=True)
@@ -124,6 +129,7 @@ class BuilderPage:
             self.config.refresh_errors(doc, issues)
         self.code.selected = self.session.selected_node
         self.code.schedule(doc)
+        self.timeline.schedule(doc, self.session.selected_node)
 
     def apply(self, document: Pipeline, key: Any = None, **refresh: Any) -> None:
         self.session.apply(document, key)
@@ -179,6 +185,7 @@ class BuilderPage:
         self.session.selection = [n for n in e.args.get("nodes", []) if n in self.doc.node_by_id]
         if self.session.selected_node != before:
             self.config.show(self.doc, self.session.selected_node, self.session.issues)
+            self.timeline.schedule(self.doc, self.session.selected_node)
         self.code.highlight(self.session.selected_node)
 
     def select_node(self, node_id: str, field: str | None = None) -> None:
@@ -189,6 +196,7 @@ class BuilderPage:
         self.config.show(self.doc, node_id, self.session.issues)
         self.config.focus_field(field)
         self.code.highlight(node_id)
+        self.timeline.schedule(self.doc, node_id)
 
     def pick_problem(self, issue: Issue) -> None:
         if issue.node_id:
