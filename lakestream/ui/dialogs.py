@@ -87,6 +87,8 @@ def gallery_dialog(cards: list[TemplateCard], on_pick: Callable[[TemplateCard], 
                 with ui.card().classes("ls-template-card cursor-pointer").on("click", choose) \
                         .mark(f"template-{card.path.stem}"):
                     ui.label(card.name).classes("text-subtitle1 text-weight-medium")
+                    if card.industry:
+                        ui.label(card.industry).classes("text-xs text-primary text-weight-medium")
                     ui.label(card.description or " ").classes("text-sm text-grey-8")
                     ui.label(card.error or f"{card.node_count} nodes").classes(
                         "text-xs " + ("text-negative" if card.error else "text-grey-6"))
