@@ -36,6 +36,10 @@ def _load_job(folder: Path):
     return module
 
 
+# Sources whose local code generates its own rows instead of reading DIR/<source id>/.
+GENERATING_SOURCES = {"stream_simulator", "custom_python_source"}
+
+
 def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) -> dict[str, int]:
     """Generate the local SSS code, run it over `events`, write OUT/<sink>.jsonl; return rows per sink."""
     try:
@@ -43,7 +47,8 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
     except CodegenError as error:
         raise UserError(str(error)) from None
     for node in pipeline.nodes:
-        if node.spec.category is Category.SOURCE and not (events / node.id).is_dir():
+        if node.spec.category is Category.SOURCE and node.type not in GENERATING_SOURCES \
+                and not (events / node.id).is_dir():
             raise UserError(f"no events for source '{node.title}': create the folder {events / node.id} "
                             "with JSON-lines files")
     from pyspark.sql import functions as F
