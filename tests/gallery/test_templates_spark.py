@@ -15,6 +15,7 @@ from lakestream.codegen import generate
 from lakestream.commands.run import run_local
 from lakestream.connectors.alert_sink import AlertWriter
 from lakestream.connectors.email_sink import EmailWriter
+from lakestream.connectors.placeholders import render, render_json_text
 from lakestream.connectors.secrets import env_name
 from lakestream.pipeline import Pipeline, load_pipeline
 from tests.codegen.helpers import sql_statements
@@ -58,6 +59,11 @@ def point_services_at_recorders(doc: Pipeline, http, smtp, monkeypatch) -> Pipel
                 monkeypatch.setenv(env_name(secret["scope"], secret["key"]), "routing-key")
             else:
                 monkeypatch.setenv(env_name(secret["scope"], secret["key"]), http.url(f"/{node['id']}"))
+        elif node["type"] == "rest_webhook_sink":
+            config["url"] = http.url(f"/{node['id']}")
+            for field in ("token", "username", "password"):
+                if config.get(field):
+                    monkeypatch.setenv(env_name(config[field]["scope"], config[field]["key"]), f"{field}-value")
         elif node["type"] == "email_sink":
             config.update(smtp_host="127.0.0.1", smtp_port=smtp.port, security="none", username=None, password=None)
     return load_pipeline(data)
@@ -71,6 +77,9 @@ def sent_messages(node, http, smtp) -> list[str]:
 
 def wanted_messages(node, rows: list[dict], http, smtp) -> list[str]:
     config = node.parsed
+    if node.type == "rest_webhook_sink":  # one row per request (the templates use batch_size 1)
+        return sorted(json.dumps(json.loads(render_json_text(config.payload_template, r)), sort_keys=True)
+                      for r in rows)
     if node.type == "email_sink":
         writer = EmailWriter("127.0.0.1", list(config.to), config.subject_template, config.body_template,
                              smtp_port=smtp.port, security="none")
@@ -78,8 +87,6 @@ def wanted_messages(node, rows: list[dict], http, smtp) -> list[str]:
                       for m in map(writer.message, rows))
     writer = AlertWriter(config.provider, "routing-key" if config.provider == "pagerduty" else http.url(),
                          config.message_template, severity=config.severity, url=http.url())
-    from lakestream.connectors.placeholders import render
-
     return sorted(json.dumps(writer.payload(render(config.message_template, r), r), sort_keys=True) for r in rows)
 
 
