@@ -123,3 +123,14 @@ def test_template_sql_passes_sparks_parser(spark, card):
         if generated.language == "sql":
             for statement in sql_statements(generated.text):
                 parser.parsePlan(statement)
+
+
+def test_a_missing_secret_stops_the_run_with_the_variable_to_set(spark, tmp_path, monkeypatch):
+    from lakestream.errors import UserError
+
+    card = next(c for c in CARDS if c.folder.name == "sla_breach")
+    monkeypatch.delenv("LAKESTREAM_SECRET_SRE__PAGERDUTY_ROUTING_KEY", raising=False)
+    before = {q.id for q in spark.streams.active}
+    with pytest.raises(UserError, match="export LAKESTREAM_SECRET_SRE__PAGERDUTY_ROUTING_KEY=<value>"):
+        run_local(document(card), card.events, tmp_path / "out", spark)
+    assert {q.id for q in spark.streams.active} == before  # the Delta sink's query started first: stopped
