@@ -15,7 +15,7 @@ from lakestream.nodes import REGISTRY
 
 GOLDEN_ROOT = Path(__file__).resolve().parents[2] / "tests" / "codegen" / "golden"
 TEMPLATE_ROOT = GOLDEN_ROOT / "_templates"
-EXPLICIT_TARGETS = ("sdp-sql", "sdp-python", "sss")
+EXPLICIT_TARGETS = ("sdp-sql", "sdp-python", "sss", "hybrid")
 
 
 def cases() -> list[tuple[str, str, str]]:

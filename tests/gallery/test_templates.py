@@ -6,6 +6,7 @@ import pytest
 
 from lakestream.cep.replay import PASS_THROUGH, ROW_TRANSFORMS, replay
 from lakestream.codegen import CodegenError, generate
+from lakestream.codegen.golden import EXPLICIT_TARGETS
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
 from lakestream.ui import gallery
@@ -14,7 +15,6 @@ from tests.codegen.helpers import python_problems
 from tests.gallery.templates import (CARDS, IDS, SERVICES_SINKS, canonical, document, expected_lines, expected_rows,
                                      python_row, sample_events, sinks, sources)
 
-EXPLICIT_TARGETS = ("sdp-sql", "sdp-python", "sss")
 CATALOGUE = ["Card fraud", "Abandoned cart", "Predictive maintenance", "Real-time anomaly", "User sessions",
              "SLA breach", "Clickstream funnel", "Fleet monitoring", "Security threats", "Order to cash",
              "Device liveness", "Trading row pattern"]
