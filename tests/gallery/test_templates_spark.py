@@ -132,3 +132,41 @@ def test_template_sql_passes_sparks_parser(spark, card):
     for statement in statements:
         parser.parsePlan(statement)
     assert statements or "transformations/pipeline.py" in code.files  # MQTT/simulator sources: SDP Python
+
+
+def test_card_fraud_runs_as_hybrid_to_the_same_rows(spark, tmp_path, http, smtp, monkeypatch):
+    """SDP (spark-pipelines) reads the events and filters, the SSS job runs the patterns on its tables."""
+    import shutil
+
+    from lakestream.codegen import Paths, generate
+    from lakestream.commands.run import _load_job
+    from tests.codegen.test_run_local import spark_pipelines_run
+
+    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
+    card = next(c for c in CARDS if c.folder.name == "card_fraud")
+    doc = point_services_at_recorders(document(card), http, smtp, monkeypatch)
+    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(card.events), output_root=str(tmp_path / "out"),
+                  storage_root=(tmp_path / "storage").as_uri())
+    code = generate(doc, "hybrid", "local", paths=paths)
+    code.write(tmp_path / "project")
+    result = spark_pipelines_run(tmp_path / "project", tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    for table in code.boundary_tables:
+        location = (tmp_path / "project" / "spark-warehouse" / table).as_posix()
+        spark.sql(f"CREATE TABLE {table} USING parquet LOCATION '{location}'")
+    try:
+        for name in [m for m in sys.modules if m.startswith(("lakestream_connectors", "lakestream_cep"))]:
+            del sys.modules[name]
+        job = _load_job(tmp_path / "project")
+        for query in job.start(spark, checkpoint_root=str(tmp_path / "ck"), output_root=str(tmp_path / "out")):
+            query.awaitTermination(240)
+            assert query.exception() is None, str(query.exception())[:2000]
+    finally:
+        for table in code.boundary_tables:
+            spark.sql(f"DROP TABLE {table}")
+        sys.path.remove(str(tmp_path / "project"))
+    frame = spark.read.parquet(str(tmp_path / "out" / "card_alerts"))
+    from pyspark.sql import functions as F
+
+    rows = [json.loads(r[0]) for r in frame.select(F.to_json(F.struct(*frame.columns))).collect()]
+    assert canonical(rows) == canonical(expected_rows(card, "card_alerts"))
