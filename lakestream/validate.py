@@ -171,6 +171,29 @@ def _graph_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
     return issues
 
 
+def _after_pattern_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
+    """A watermark-driven node (pattern, window aggregate) fed by a pattern's rows: Spark emits nothing there."""
+    if graph.cycle_error() is not None:
+        return []
+    issues = []
+    after: dict[str, str] = {}  # node id -> the first pattern node upstream of it
+    for nid in graph.topological_order():
+        patterns = [after.get(e.source) or e.source for e in graph.in_edges(nid)
+                    if e.source in after or pipeline.node(e.source).spec.category is Category.PATTERN]
+        if not patterns:
+            continue
+        after[nid] = patterns[0]
+        node = pipeline.node(nid)
+        if node.spec.category is Category.PATTERN or node.type == "window_aggregate":
+            issues.append(Issue(
+                WARNING, "graph.after_pattern",
+                f"{node.title} follows the pattern node {pipeline.node(patterns[0]).title}: in the generated Spark "
+                "job the event-time watermark stops advancing after a pattern, so it emits no rows (replay does)",
+                nid, hint="Feed it from the events before the pattern, or write the pattern's rows to a table "
+                          "and read them in another pipeline"))
+    return issues
+
+
 def _available(schema: Schema) -> str:
     names = [c.name for c in schema]
     return ", ".join(names[:12]) + (", …" if len(names) > 12 else "")
@@ -217,6 +240,7 @@ def validate(pipeline: Pipeline) -> list[Issue]:
         issues.extend(_config_issues(node))
     issues.extend(_edge_issues(pipeline, graph))
     issues.extend(_graph_issues(pipeline, graph))
+    issues.extend(_after_pattern_issues(pipeline, graph))
     issues.extend(_target_issues(pipeline))
     schemas = propagate(pipeline, graph)
     for node in pipeline.nodes:

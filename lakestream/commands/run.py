@@ -37,6 +37,26 @@ def _load_job(folder: Path):
     return module
 
 
+# Sources whose local code generates its own rows instead of reading DIR/<source id>/.
+GENERATING_SOURCES = {"stream_simulator", "custom_python_source"}
+
+
+def _start(job, spark, work: Path, events: Path):
+    """Start the job's queries; a secret missing from the environment is the user's to set, not a crash."""
+    before = {q.id for q in spark.streams.active}
+    try:
+        return job.start(spark, checkpoint_root=str(work / "checkpoints"), input_root=str(events.resolve()),
+                         output_root=str(work / "output"))
+    except Exception as error:
+        secrets = sys.modules.get("lakestream_connectors.secrets")  # the runtime copy the job imported
+        if secrets is None or not isinstance(error, secrets.MissingSecret):
+            raise
+        for query in spark.streams.active:
+            if query.id not in before:  # the sinks started before the one that needs the secret
+                query.stop()
+        raise UserError(str(error)) from None
+
+
 def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) -> dict[str, int]:
     """Generate the local SSS code, run it over `events`, write OUT/<sink>.jsonl; return rows per sink."""
     try:
@@ -44,7 +64,8 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
     except CodegenError as error:
         raise UserError(str(error)) from None
     for node in pipeline.nodes:
-        if node.spec.category is Category.SOURCE and not (events / node.id).is_dir():
+        if node.spec.category is Category.SOURCE and node.type not in GENERATING_SOURCES \
+                and not (events / node.id).is_dir():
             raise UserError(f"no events for source '{node.title}': create the folder {events / node.id} "
                             "with JSON-lines files")
     from pyspark.sql import functions as F
@@ -55,8 +76,7 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
         code.write(work / "code")
         job = _load_job(work / "code")
         try:
-            queries = job.start(spark, checkpoint_root=str(work / "checkpoints"), input_root=str(events.resolve()),
-                                output_root=str(work / "output"))
+            queries = _start(job, spark, work, events)
             for query in queries:
                 query.awaitTermination(timeout)
                 if query.exception() is not None:

@@ -74,22 +74,24 @@ def open_dialog(summaries: list[Summary], on_open: Callable[[str], Awaitable[Non
 
 
 def gallery_dialog(cards: list[TemplateCard], on_pick: Callable[[TemplateCard], Awaitable[None]]) -> None:
-    with ui.dialog() as dialog, ui.card().classes("min-w-[640px]").mark("gallery-dialog"):
+    with ui.dialog() as dialog, ui.card().classes("ls-gallery").mark("gallery-dialog"):
         ui.label("Start from a template").classes("text-h6")
         if not cards:
             ui.label("No pipeline templates are installed.").classes("text-grey-7")
-        with ui.row().classes("w-full gap-3"):
+        with ui.element("div").classes("ls-gallery-grid"):
             for card in cards:
                 async def choose(c: TemplateCard = card) -> None:
                     dialog.close()
                     await on_pick(c)
 
-                with ui.card().classes("ls-template-card cursor-pointer").on("click", choose) \
+                with ui.card().classes("ls-template-card cursor-pointer no-wrap").on("click", choose) \
                         .mark(f"template-{card.path.stem}"):
                     ui.label(card.name).classes("text-subtitle1 text-weight-medium")
+                    if card.industry:
+                        ui.label(card.industry).classes("text-xs text-primary text-weight-medium")
                     ui.label(card.description or " ").classes("text-sm text-grey-8")
                     ui.label(card.error or f"{card.node_count} nodes").classes(
-                        "text-xs " + ("text-negative" if card.error else "text-grey-6"))
+                        "text-xs mt-auto " + ("text-negative" if card.error else "text-grey-6"))
         ui.button("Close", on_click=dialog.close).props("flat")
     dialog.open()
 

@@ -1,7 +1,12 @@
-"""Pipeline templates for the gallery: every `*.lakestream.json` under the templates folder (no nicegui)."""
+"""Pipeline templates for the gallery: every `*.lakestream.json` under the templates folder (no nicegui).
+
+A template folder (see docs/templates.md) holds the document, `template.json` ({"industry": ...}),
+`events/<source id>/*.jsonl` sample events and `expected/<sink id>.jsonl` the rows each sink receives.
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +31,28 @@ class TemplateCard:
     description: str
     node_count: int
     error: str | None = None
+    industry: str = ""
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
+
+    @property
+    def events(self) -> Path:
+        """The sample events: `lakestream run DOC --events <this> --out OUT` reads them as they are."""
+        return self.folder / "events"
+
+    @property
+    def expected(self) -> Path:
+        """`<sink id>.jsonl` per sink: the rows a local run of the sample events gives (as `lakestream run` writes)."""
+        return self.folder / "expected"
+
+
+def _industry(folder: Path) -> str:
+    try:
+        return str(json.loads((folder / "template.json").read_text(encoding="utf-8")).get("industry", ""))
+    except (OSError, ValueError, AttributeError):
+        return ""
 
 
 def list_templates(folder: Path | None = None) -> list[TemplateCard]:
@@ -40,7 +67,7 @@ def list_templates(folder: Path | None = None) -> list[TemplateCard]:
         except (OSError, DocumentError) as error:
             cards.append(TemplateCard(path, path.name.removesuffix(".lakestream.json"), "", 0, str(error)))
             continue
-        cards.append(TemplateCard(path, doc.name, doc.description, len(doc.nodes)))
+        cards.append(TemplateCard(path, doc.name, doc.description, len(doc.nodes), industry=_industry(path.parent)))
     return sorted(cards, key=lambda c: c.name.lower())
 
 

@@ -121,8 +121,6 @@ def test_every_source_transform_and_sink_runs(spark, tmp_path):
     write_files(events / "lkp", SEGMENTS)
     write_files(events / "ssj", SEGMENTS)
     write_files(events / "al", [[{"card_id": "a1", "amount": 1.5}], [{"card_id": "a2", "amount": 2.5}]])
-    (events / "sim").mkdir()
-    (events / "cps").mkdir()
     counts = run_local(big_pipeline(), events, out, spark, timeout=240)
     assert len(counts) == 19
 

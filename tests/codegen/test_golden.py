@@ -7,7 +7,8 @@ import difflib
 import pytest
 
 from lakestream.codegen import generate
-from lakestream.codegen.golden import GOLDEN_ROOT, cases, golden_path, render_case
+from lakestream.codegen.golden import (GOLDEN_ROOT, TEMPLATE_ROOT, cases, golden_path, render_case,
+                                     render_template_case, template_cases, template_golden_path)
 from lakestream.codegen.registry import CONTEXTS, coverage_problems
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.nodes import REGISTRY
@@ -19,10 +20,12 @@ IDS = [f"{t}-{target}-{profile}" for t, target, profile in CASES]
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_matches_golden(case):
-    path = golden_path(*case)
+    assert_golden(golden_path(*case), render_case(*case))
+
+
+def assert_golden(path, actual: str) -> None:
     assert path.exists(), f"missing golden {path}: run python -m lakestream.codegen.golden"
     expected = path.read_text(encoding="utf-8")
-    actual = render_case(*case)
     assert actual == expected, "".join(difflib.unified_diff(
         expected.splitlines(True), actual.splitlines(True), "golden", "generated"))[:4000] + \
         "\nIf the change is intended: python -m lakestream.codegen.golden"
@@ -65,3 +68,17 @@ def test_every_node_type_generates_every_target_it_claims():
     # A node type without a context function, or without a template for a target it claims, fails here.
     assert coverage_problems() == []
     assert len(CONTEXTS) == len(REGISTRY)
+
+
+TEMPLATE_CASES = template_cases()
+TEMPLATE_IDS = [f"{path.parent.name}-{target}-{profile}" for path, target, profile in TEMPLATE_CASES]
+
+
+@pytest.mark.parametrize("case", TEMPLATE_CASES, ids=TEMPLATE_IDS)
+def test_gallery_template_matches_golden(case):
+    assert_golden(template_golden_path(*case), render_template_case(*case))
+
+
+def test_no_stale_template_goldens():
+    wanted = {template_golden_path(*case) for case in TEMPLATE_CASES}
+    assert TEMPLATE_CASES and sorted(p for p in TEMPLATE_ROOT.glob("*/*.txt") if p not in wanted) == []

@@ -158,3 +158,16 @@ def test_hybrid_runs_sdp_then_the_sss_job_on_the_boundary_table(spark, tmp_path)
         sys.path.remove(str(tmp_path / "project"))
     rows = spark.read.parquet(str(tmp_path / "out" / "n3")).collect()
     assert sorted((r.card_id, r.amount) for r in rows) == [("c1", 999.5), ("c2", 150.0)]
+
+
+def test_run_needs_no_events_folder_for_a_generating_source(tmp_path):
+    from lakestream.commands.run import run_local
+    from lakestream.errors import UserError
+    from tests.codegen.helpers import DELTA, KAFKA, pipeline
+
+    simulator = {"id": "sim", "type": "stream_simulator", "label": "Sensors", "config": {"profile": "iot_sensors"}}
+    doc = pipeline([simulator, KAFKA, DELTA, {**DELTA, "id": "n4"}], [("sim", "n3"), ("n1", "n4")])
+    (tmp_path / "events").mkdir()
+    with pytest.raises(UserError) as caught:
+        run_local(doc, tmp_path / "events", tmp_path / "out", spark=None)
+    assert "'Payments'" in str(caught.value) and "Sensors" not in str(caught.value)

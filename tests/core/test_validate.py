@@ -199,3 +199,36 @@ class TestCanConnect:
     def test_unknown_ports(self):
         ok, reason = can_connect(self.pipeline(), "n2", "out", "n3", "left")
         assert not ok and "no input port 'left'" in reason
+
+
+def _after_pattern_warnings(nodes, edges):
+    from tests.codegen.helpers import pipeline
+
+    return [(i.node_id, i.severity) for i in validate(pipeline(nodes, edges)) if i.code == "graph.after_pattern"]
+
+
+SESSION = {"id": "s", "type": "session_detector", "label": "Sessions", "config": {
+    "key_columns": ["card_id"], "event_time_column": "ts", "watermark_delay": "1 minute", "gap": "10 minutes"}}
+HOURLY = {"id": "w", "type": "window_aggregate", "label": "Per hour", "config": {
+    "window_type": "tumbling", "duration": "1 hour", "event_time_column": "session_start",
+    "watermark_delay": "1 minute", "aggregations": [{"function": "count", "alias": "sessions"}]}}
+RENAMED = {"id": "m", "type": "map_select", "label": "Rename", "config": {"columns": [
+    {"expr": "card_id"}, {"expr": "session_end", "alias": "ts"}]}}
+REPEATS = {"id": "c", "type": "count_threshold", "label": "Repeats", "config": {
+    "key_columns": ["card_id"], "event_time_column": "ts", "watermark_delay": "1 minute", "threshold": 2,
+    "window": "1 hour"}}
+
+
+def test_a_window_aggregate_or_pattern_after_a_pattern_is_warned_about():
+    from tests.codegen.helpers import DELTA, KAFKA as SOURCE
+
+    # On Spark the watermark stops after a pattern's transformWithState: the later node emits nothing.
+    assert _after_pattern_warnings([SOURCE, SESSION, HOURLY, DELTA], [("n1", "s"), ("s", "w"), ("w", "n3")]) == [
+        ("w", "warning")]
+    assert _after_pattern_warnings([SOURCE, SESSION, RENAMED, REPEATS, DELTA],
+                                   [("n1", "s"), ("s", "m"), ("m", "c"), ("c", "n3")]) == [("c", "warning")]
+    # beside the pattern, on the source's events, or a plain projection after it: no warning
+    by_minute = {**HOURLY, "config": {**HOURLY["config"], "event_time_column": "ts"}}
+    assert _after_pattern_warnings([SOURCE, SESSION, by_minute, DELTA, {**DELTA, "id": "n4"}],
+                                   [("n1", "s"), ("n1", "w"), ("w", "n3"), ("s", "n4")]) == []
+    assert _after_pattern_warnings([SOURCE, SESSION, RENAMED, DELTA], [("n1", "s"), ("s", "m"), ("m", "n3")]) == []

@@ -437,3 +437,34 @@ async def test_an_unexpected_error_is_a_calm_message_and_changes_nothing(user, p
     await user.should_see("Something went wrong (RuntimeError); it was logged. Your work is unchanged.")
     assert page.doc is before
     assert any("unexpected error in layout" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_shipped_template_opens_into_a_blank_canvas(user, pages):
+    page = await _open(user, pages)
+    user.find(marker="action-templates").click()
+    await user.should_see("Financial services")  # the card shows the template's industry
+    user.find(marker="template-card_fraud.lakestream").trigger("click")
+    await user.should_see("Started from the template Card fraud")
+    template = load_pipeline((gallery.templates_folder() / "gallery" / "card_fraud" / "card_fraud.lakestream.json")
+                             .read_text(encoding="utf-8"))
+    assert page.doc.nodes == template.nodes and page.doc.edges == template.edges
+    assert page.doc.id != template.id and page.session.dirty
+    await user.should_see("Card events")  # the config panel / canvas know the template's labels
+
+
+async def test_opening_a_template_over_unsaved_work_asks_first(user, pages):
+    page = await _chain(user, pages)
+    user.find(marker="action-templates").click()
+    await user.should_see("E-commerce")
+    user.find(marker="template-abandoned_cart.lakestream").trigger("click")
+    await user.should_see("You have unsaved changes. Discard them?")
+    user.find(marker="confirm-cancel").click()
+    await settle()
+    assert [n.type for n in page.doc.nodes] == ["kafka_source", "filter", "delta_table_sink"]
+    user.find(marker="action-templates").click()
+    await user.should_see("E-commerce")
+    user.find(marker="template-abandoned_cart.lakestream").trigger("click")
+    await user.should_see("You have unsaved changes. Discard them?")
+    user.find(marker="confirm-ok").click()
+    await user.should_see("Started from the template Abandoned cart")
+    assert page.doc.name == "Abandoned cart"
