@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from lakestream.change_feeds import change_plan
 from lakestream.cep.replay import PASS_THROUGH, ROW_TRANSFORMS, replay
 from lakestream.codegen import CodegenError, generate
 from lakestream.codegen.golden import EXPLICIT_TARGETS
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
+from lakestream.schemas import propagate
 from lakestream.ui import gallery
 from lakestream.validate import validate
 from tests.codegen.helpers import python_problems
@@ -29,7 +31,7 @@ def test_the_gallery_shows_every_template_with_its_industry():
 @pytest.mark.parametrize("card", CARDS, ids=IDS)
 def test_template_validates_without_problems(card):
     doc = document(card)
-    assert [(i.severity, i.node_id, i.message) for i in validate(doc)] == []
+    assert [(i.severity, i.node_id, i.message) for i in validate(doc) if i.severity != "info"] == []
     assert card.folder.name == card.path.name.removesuffix(".lakestream.json")
     assert len({(n.position.x, n.position.y) for n in doc.nodes}) == len(doc.nodes), "nodes overlap on the canvas"
     assert all(n.label for n in doc.nodes)
@@ -81,10 +83,11 @@ def test_replay_of_the_sample_events_gives_the_expected_rows(card):
     doc = document(card)
     graph = PipelineGraph(doc)
     events = sample_events(card, doc)
+    applies = change_plan(graph, propagate(doc, graph)).applies  # CDC applied to a table: Spark only
     checked = 0
     for sink_id in sinks(doc):
         (edge,) = graph.in_edges(sink_id)
-        if not _replayable(doc, graph, edge.source):
+        if sink_id in applies or not _replayable(doc, graph, edge.source):
             continue
         result = replay(doc, events, edge.source)
         assert result.late_events == 0
