@@ -40,16 +40,23 @@ def _order(graph: PipelineGraph) -> list[str]:
 
 def propagate(pipeline: Pipeline, graph: PipelineGraph | None = None) -> dict[str, Schema | None]:
     """Return every node's output schema; None where it cannot be known (invalid config, cycle, unknown input)."""
-    graph = graph or PipelineGraph(pipeline)
+    return propagate_with_inputs(pipeline, graph or PipelineGraph(pipeline))[0]
+
+
+def propagate_with_inputs(
+    pipeline: Pipeline, graph: PipelineGraph
+) -> tuple[dict[str, Schema | None], dict[str, Inputs | None]]:
+    """Every node's output schema, and the inputs of each node outside a cycle (final: parents come first)."""
     schemas: dict[str, Schema | None] = {n.id: None for n in pipeline.nodes}
+    inputs_by_node: dict[str, Inputs | None] = {}
     for node_id in _order(graph):
         node = pipeline.node(node_id)
         config = node.parsed_or_none()
-        inputs = node_inputs(graph, node_id, schemas)
+        inputs = inputs_by_node[node_id] = node_inputs(graph, node_id, schemas)
         if config is None or inputs is None:
             continue
         try:
             schemas[node_id] = node.spec.output_schema(config, inputs)
         except (KeyError, ValueError, IndexError):
             schemas[node_id] = None  # a schema rule that cannot apply to these inputs: unknown, not a crash
-    return schemas
+    return schemas, inputs_by_node

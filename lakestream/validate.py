@@ -11,7 +11,7 @@ from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
 from lakestream.pipeline import Node, Pipeline
 from lakestream.references import column_references
-from lakestream.schemas import node_inputs, propagate
+from lakestream.schemas import node_inputs, propagate_with_inputs
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -217,12 +217,12 @@ def validate(pipeline: Pipeline) -> list[Issue]:
     issues.extend(_edge_issues(pipeline, graph))
     issues.extend(_graph_issues(pipeline, graph))
     issues.extend(_target_issues(pipeline))
-    schemas = propagate(pipeline, graph)
+    schemas, known_inputs = propagate_with_inputs(pipeline, graph)
     for node in pipeline.nodes:
         config = node.parsed_or_none()
         if config is None:
             continue
-        inputs = node_inputs(graph, node.id, schemas)
+        inputs = known_inputs[node.id] if node.id in known_inputs else node_inputs(graph, node.id, schemas)
         if inputs is not None:
             issues.extend(_column_issues(node, config, inputs))
         if node.spec.checks is not None:
