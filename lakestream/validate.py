@@ -43,12 +43,12 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 def _config_issues(node: Node) -> list[Issue]:
     issues = []
-    fields = node.spec.config.model_fields
     for error in node.config_errors:
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
         field = _loc(loc) or None
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing" and len(loc) == 1:
+            fields = node.spec.config.model_fields
             info = next((f for n, f in fields.items() if (f.alias or n) == loc[0]), None)
             message = f"{loc[0]} is required" + (f": {info.description}" if info and info.description else "")
         elif error["type"] == "extra_forbidden":
