@@ -40,7 +40,8 @@ class PipelineGraph:
         return [e for e in self.pipeline.edges if e.source in ids and e.target in ids]
 
     def degree(self, node_id: str) -> int:
-        return len(self.in_edges(node_id)) + len(self.out_edges(node_id))
+        incoming, outgoing = self._edges_by_end
+        return len(incoming.get(node_id, ())) + len(outgoing.get(node_id, ()))
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -130,5 +131,10 @@ class PipelineGraph:
             raise error
         return self._order
 
+    @cached_property
+    def categories(self) -> list[tuple[str, Category]]:
+        """(node id, category) of every node, in document order."""
+        return [(n.id, n.spec.category) for n in self.pipeline.nodes]
+
     def of_category(self, category: Category) -> list[str]:
-        return [n.id for n in self.pipeline.nodes if n.spec.category is category]
+        return [node_id for node_id, found in self.categories if found is category]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from datetime import datetime, timezone
-from functools import cached_property
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -29,12 +29,29 @@ CodeTarget = Literal["auto", "sdp-sql", "sdp-python", "sss", "hybrid"]
 NodeId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")]
 
 
+class cached_property(functools.cached_property):  # noqa: N801 - a drop-in for the standard one
+    """functools.cached_property without the lock Python 3.11 takes on every first access (3.12 dropped it):
+    computing a node's parsed config twice in a race gives the same value."""
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        cache = instance.__dict__
+        value = cache.get(self.attrname, _MISSING)
+        if value is _MISSING:
+            value = cache[self.attrname] = self.func(instance)
+        return value
+
+
+_MISSING = object()
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, ignored_types=(cached_property,))
 
     def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False):
         """A copy without the cached derived values (parsed config, node index): they follow the fields."""

@@ -11,8 +11,10 @@ from pydantic import BaseModel
 
 from lakestream.nodes.fields import ExpressionError, FieldKind, Kind, expression_columns
 
-# A walker yields (field path, FieldKind, value) for every tagged string inside a config value.
-Walker = Callable[[Any, str], Iterator[tuple[str, FieldKind, str]]]
+# A walker appends (field path, FieldKind, value) to `found` for every tagged string inside a config value
+# (appending, not yielding: validation walks every config, and nested generators cost a frame per level).
+Found = list[tuple[str, FieldKind, str]]
+Walker = Callable[[Any, str, Found], None]
 
 
 def _join(path: str, part: str | int) -> str:
@@ -24,9 +26,9 @@ def _join(path: str, part: str | int) -> str:
 def _walker(annotation: Any, metadata: tuple[Any, ...] = ()) -> Walker | None:
     kind = next((m for m in metadata if isinstance(m, FieldKind)), None)
     if kind is not None and kind.kind in (Kind.COLUMN, Kind.EXPRESSION):
-        def leaf(value: Any, path: str) -> Iterator[tuple[str, FieldKind, str]]:
+        def leaf(value: Any, path: str, found: Found) -> None:
             if isinstance(value, str):
-                yield path, kind, value
+                found.append((path, kind, value))
         return leaf
     origin = get_origin(annotation)
     args = get_args(annotation)
@@ -39,23 +41,26 @@ def _walker(annotation: Any, metadata: tuple[Any, ...] = ()) -> Walker | None:
         inner = _walker(args[0]) if args else None
         if inner is None:
             return None
-        def each(value: Any, path: str) -> Iterator[tuple[str, FieldKind, str]]:
+        def each(value: Any, path: str, found: Found) -> None:
             for index, item in enumerate(value or ()):
-                yield from inner(item, _join(path, index))
+                inner(item, f"{path}[{index}]", found)
         return each
     if origin is dict:
         inner = _walker(args[1]) if len(args) == 2 else None
         if inner is None:
             return None
-        def values(value: Any, path: str) -> Iterator[tuple[str, FieldKind, str]]:
+        def values(value: Any, path: str, found: Found) -> None:
             for key, item in (value or {}).items():
-                yield from inner(item, _join(path, str(key)))
+                inner(item, _join(path, str(key)), found)
         return values
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         model_walker = model_walker_for(annotation)
         if model_walker is None:
             return None
-        return lambda value, path: model_walker(value, path) if value is not None else iter(())
+        def nested(value: Any, path: str, found: Found) -> None:
+            if value is not None:
+                model_walker(value, path, found)
+        return nested
     return None
 
 
@@ -70,29 +75,32 @@ def model_walker_for(model: type[BaseModel]) -> Walker | None:
     if not fields:
         return None
 
-    def walk(value: Any, path: str) -> Iterator[tuple[str, FieldKind, str]]:
+    def walk(value: Any, path: str, found: Found) -> None:
         for name, shown, walker in fields:
-            yield from walker(getattr(value, name), _join(path, shown))
+            walker(getattr(value, name), _join(path, shown), found)
 
     return walk
 
 
+def tagged_strings(config: BaseModel) -> Found:
+    """(field path, FieldKind, text) of every COLUMN or EXPRESSION string of a config, in field order."""
+    walker = model_walker_for(type(config))
+    found: Found = []
+    if walker is not None:
+        walker(config, "", found)
+    return found
+
+
 def expressions(config: BaseModel) -> Iterator[tuple[str, str]]:
     """Yield (field path, text) for every Spark SQL expression field of a config, nested ones included."""
-    walker = model_walker_for(type(config))
-    if walker is None:
-        return
-    for path, kind, value in walker(config, ""):
+    for path, kind, value in tagged_strings(config):
         if kind.kind is Kind.EXPRESSION:
             yield path, value
 
 
 def column_references(config: BaseModel) -> Iterator[tuple[str, str | None, str]]:
     """Yield (field path, input port or None, column name) for every column a config reads."""
-    walker = model_walker_for(type(config))
-    if walker is None:
-        return
-    for path, kind, value in walker(config, ""):
+    for path, kind, value in tagged_strings(config):
         if kind.kind is Kind.COLUMN:
             yield path, kind.port, value
         else:

@@ -11,13 +11,13 @@ from lakestream.pipeline import Pipeline
 
 def node_inputs(graph: PipelineGraph, node_id: str, schemas: dict[str, Schema | None]) -> Inputs | None:
     """The schemas arriving at a node per input port; None when an upstream schema is unknown."""
-    by_port: dict[str, list[Schema]] = {}
+    by_port: dict[str, tuple[Schema, ...]] = {}
     for edge in graph.in_edges(node_id):
         schema = schemas.get(edge.source)
         if schema is None:
             return None
-        by_port.setdefault(edge.target_port, []).append(schema)
-    return Inputs({port: tuple(found) for port, found in by_port.items()})
+        by_port[edge.target_port] = by_port.get(edge.target_port, ()) + (schema,)
+    return Inputs(by_port)
 
 
 def _order(graph: PipelineGraph) -> list[str]:
@@ -40,16 +40,24 @@ def _order(graph: PipelineGraph) -> list[str]:
 
 def propagate(pipeline: Pipeline, graph: PipelineGraph | None = None) -> dict[str, Schema | None]:
     """Return every node's output schema; None where it cannot be known (invalid config, cycle, unknown input)."""
-    graph = graph or PipelineGraph(pipeline)
+    return propagate_with_inputs(pipeline, graph or PipelineGraph(pipeline))[0]
+
+
+def propagate_with_inputs(
+    pipeline: Pipeline, graph: PipelineGraph
+) -> tuple[dict[str, Schema | None], dict[str, Inputs | None]]:
+    """Every node's output schema, and the inputs of each node outside a cycle (final: parents come first)."""
     schemas: dict[str, Schema | None] = {n.id: None for n in pipeline.nodes}
+    inputs_by_node: dict[str, Inputs | None] = {}
+    nodes = pipeline.node_by_id
     for node_id in _order(graph):
-        node = pipeline.node(node_id)
+        node = nodes[node_id]
         config = node.parsed_or_none()
-        inputs = node_inputs(graph, node_id, schemas)
+        inputs = inputs_by_node[node_id] = node_inputs(graph, node_id, schemas)
         if config is None or inputs is None:
             continue
         try:
             schemas[node_id] = node.spec.output_schema(config, inputs)
         except (KeyError, ValueError, IndexError):
             schemas[node_id] = None  # a schema rule that cannot apply to these inputs: unknown, not a crash
-    return schemas
+    return schemas, inputs_by_node

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -12,7 +11,7 @@ from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
 from lakestream.pipeline import Node, Pipeline
 from lakestream.references import column_references
-from lakestream.schemas import node_inputs, propagate
+from lakestream.schemas import node_inputs, propagate_with_inputs
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -45,12 +44,12 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 def _config_issues(node: Node) -> list[Issue]:
     issues = []
-    fields = node.spec.config.model_fields
     for error in node.config_errors:
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
         field = _loc(loc) or None
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing" and len(loc) == 1:
+            fields = node.spec.config.model_fields
             info = next((f for n, f in fields.items() if (f.alias or n) == loc[0]), None)
             message = f"{loc[0]} is required" + (f": {info.description}" if info and info.description else "")
         elif error["type"] == "extra_forbidden":
@@ -73,28 +72,38 @@ def _arity_message(spec: NodeType, port: Port, count: int, port_count: int) -> t
 
 def _edge_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
     issues = []
-    seen: Counter[tuple[str, str, str, str]] = Counter()
+    nodes = pipeline.node_by_id
+    seen: dict[tuple[str, str, str, str], int] = {}
+    fitting: set[tuple[str, str, str, str]] = set()  # (source type, port, target type, port) known to fit
     for edge in pipeline.edges:
-        source, target = pipeline.node_by_id.get(edge.source), pipeline.node_by_id.get(edge.target)
+        source, target = nodes.get(edge.source), nodes.get(edge.target)
         if source is None or target is None:
             missing = edge.source if source is None else edge.target
             issues.append(Issue(ERROR, "edge.dangling", f"Edge {edge.id} refers to a missing node {missing!r}"))
             continue
-        seen[(edge.source, edge.source_port, edge.target, edge.target_port)] += 1
-        ok, reason, blamed = _port_reason(source, edge.source_port, target, edge.target_port)
-        if not ok:
-            issues.append(Issue(ERROR, "edge.port", reason, blamed))
+        key = (edge.source, edge.source_port, edge.target, edge.target_port)
+        seen[key] = seen.get(key, 0) + 1
+        kinds = (source.type, edge.source_port, target.type, edge.target_port)
+        if kinds not in fitting:
+            ok, reason, blamed = _port_reason(source, edge.source_port, target, edge.target_port)
+            if not ok:
+                issues.append(Issue(ERROR, "edge.port", reason, blamed))
+            elif source.spec.dynamic_outputs is None:  # static ports: the answer holds for every such edge
+                fitting.add(kinds)
         if edge.source == edge.target:
             issues.append(Issue(ERROR, "edge.self", f"{source.title} is connected to itself", edge.source))
     for (src, _, _, _), count in seen.items():
         if count > 1:
             issues.append(Issue(WARNING, "edge.duplicate", f"{graph.labels[src]} is connected twice to the same port", src))
     for node in pipeline.nodes:
-        counts = Counter(e.target_port for e in graph.in_edges(node.id))
-        for port in node.spec.inputs:
+        ports = node.spec.inputs
+        counts: dict[str, int] = {}
+        for edge in graph.in_edges(node.id):
+            counts[edge.target_port] = counts.get(edge.target_port, 0) + 1
+        for port in ports:
             count = counts.get(port.name, 0)
             if not port.min_edges <= count <= port.max_edges:
-                message, hint = _arity_message(node.spec, port, count, len(node.spec.inputs))
+                message, hint = _arity_message(node.spec, port, count, len(ports))
                 code = "port.unconnected" if count < port.min_edges else "port.arity"
                 issues.append(Issue(ERROR, code, message, node.id, hint=hint))
     return issues
@@ -107,17 +116,19 @@ def _named(node: Node) -> str:
 
 def _port_reason(source: Node, source_port: str, target: Node, target_port: str) -> tuple[bool, str, str]:
     """(ok, reason, id of the node at fault) for an edge between two existing nodes."""
-    if source.spec.category is Category.SINK:
+    source_spec, target_spec = source.spec, target.spec
+    if source_spec.category is Category.SINK:
         return False, f"A sink has no output: {_named(source)} ends the pipeline", source.id
-    if target.spec.category is Category.SOURCE:
+    if target_spec.category is Category.SOURCE:
         return False, f"A source takes no input: {_named(target)} starts the pipeline", target.id
-    outputs = source.spec.output_ports(source.parsed_or_none())
-    if source.spec.dynamic_outputs is None or source.parsed_or_none() is not None:
-        if source_port not in {p.name for p in outputs}:
+    config = source.parsed_or_none()
+    if source_spec.dynamic_outputs is None or config is not None:
+        outputs = source_spec.output_ports(config)
+        if all(p.name != source_port for p in outputs):
             valid = ", ".join(p.name for p in outputs) or "none"
             return False, f"{source.title} has no output port {source_port!r} (ports: {valid})", source.id
-    if target.spec.input_port(target_port) is None:
-        valid = ", ".join(p.name for p in target.spec.inputs)
+    if target_spec.input_port(target_port) is None:
+        valid = ", ".join(p.name for p in target_spec.inputs)
         return False, f"{target.title} has no input port {target_port!r} (ports: {valid})", target.id
     return True, "", ""
 
@@ -161,11 +172,11 @@ def _graph_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
     if not sinks:
         issues.append(Issue(ERROR, "graph.no_sink", "The pipeline has no sink", hint="Add a sink to write the results"))
     reaches_sink = graph.reaching(sinks)
-    for node in pipeline.nodes:
+    for node, (_, category) in zip(pipeline.nodes, graph.categories):
         if graph.degree(node.id) == 0 and len(pipeline.nodes) > 1:
             issues.append(Issue(WARNING, "node.orphan", f"{node.title} is not connected to anything", node.id,
                                 hint="Connect it or delete it"))
-        elif node.spec.category is not Category.SINK and node.id not in reaches_sink and sinks:
+        elif category is not Category.SINK and node.id not in reaches_sink and sinks:
             issues.append(Issue(WARNING, "node.dead_end", f"The output of {node.title} reaches no sink", node.id,
                                 hint="Connect it to a sink, or its results are computed and thrown away"))
     return issues
@@ -242,12 +253,12 @@ def validate(pipeline: Pipeline) -> list[Issue]:
     issues.extend(_graph_issues(pipeline, graph))
     issues.extend(_after_pattern_issues(pipeline, graph))
     issues.extend(_target_issues(pipeline))
-    schemas = propagate(pipeline, graph)
+    schemas, known_inputs = propagate_with_inputs(pipeline, graph)
     for node in pipeline.nodes:
         config = node.parsed_or_none()
         if config is None:
             continue
-        inputs = node_inputs(graph, node.id, schemas)
+        inputs = known_inputs[node.id] if node.id in known_inputs else node_inputs(graph, node.id, schemas)
         if inputs is not None:
             issues.extend(_column_issues(node, config, inputs))
         if node.spec.checks is not None:

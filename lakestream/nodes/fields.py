@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -49,6 +50,16 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 _SPARK = Dialect.get_or_raise("spark")
+_SPARK_READERS = threading.local()  # one tokenizer and parser per thread: both reset at each use
+
+
+def _parse_spark(text: str) -> list[exp.Expression | None]:
+    """`_SPARK.parse(text)` without building a new tokenizer and parser each time (half its cost)."""
+    readers = getattr(_SPARK_READERS, "pair", None)
+    if readers is None:
+        readers = _SPARK_READERS.pair = (_SPARK.tokenizer(), _SPARK.parser())
+    tokenizer, parser = readers
+    return parser.parse(tokenizer.tokenize(text), text)
 
 
 class ExpressionError(ValueError):
@@ -61,7 +72,7 @@ def parse_expression(text: str) -> exp.Expression:
     if not text or not text.strip():
         raise ExpressionError("is empty: write a Spark SQL expression such as amount > 100")
     try:
-        trees = [t for t in _SPARK.parse(text) if t is not None]
+        trees = [t for t in _parse_spark(text) if t is not None]
     except sqlglot.errors.TokenError:
         raise ExpressionError(
             "is not a valid Spark SQL expression (a quote or bracket is not closed); "
@@ -89,11 +100,14 @@ def parse_expression(text: str) -> exp.Expression:
 
 def expression_columns(text: str) -> frozenset[str]:
     """Return the unqualified column names an expression reads (lambda parameters excluded)."""
-    tree = parse_expression(text)
-    bound = {str(p.name) for lam in tree.find_all(exp.Lambda) for p in lam.expressions}
-    return frozenset(
-        col.name for col in tree.find_all(exp.Column) if not col.table and col.name and col.name not in bound
-    )
+    columns: list[exp.Column] = []
+    bound: set[str] = set()
+    for node in parse_expression(text).bfs():  # one traversal finds both
+        if isinstance(node, exp.Column):
+            columns.append(node)
+        elif isinstance(node, exp.Lambda):
+            bound.update(str(p.name) for p in node.expressions)
+    return frozenset(col.name for col in columns if not col.table and col.name and col.name not in bound)
 
 
 def _expression(value: str) -> str:

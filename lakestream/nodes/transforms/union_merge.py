@@ -22,7 +22,8 @@ def _aligned(config: Config, schemas: tuple[Schema, ...]) -> list[tuple[str, lis
     """Per output column (named after the first input): its type in every input (None: missing)."""
     first = schemas[0]
     if config.by_name:
-        maps = [types_of(s) for s in schemas]
+        shared: dict[int, dict[str, str]] = {}  # inputs often carry one same schema object: map it once
+        maps = [shared[id(s)] if id(s) in shared else shared.setdefault(id(s), types_of(s)) for s in schemas]
         return [(c.name, [m.get(c.name) for m in maps]) for c in first]
     return [(c.name, [s[i].type if i < len(s) else None for s in schemas]) for i, c in enumerate(first)]
 
@@ -48,7 +49,7 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     first_types = types_of(first)
     for index, schema in enumerate(schemas[1:], start=2):
         if config.by_name:
-            schema_types = types_of(schema)
+            schema_types = first_types if schema is first else types_of(schema)
             missing = [c.name for c in first if c.name not in schema_types]
             extra = [c.name for c in schema if c.name not in first_types]
             if missing or extra:
