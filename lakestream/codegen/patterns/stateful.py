@@ -1,5 +1,5 @@
 """Context of the pattern nodes that run on the shared runtime: flag columns before the groupBy, then
-transformWithStateInPandas with the runtime's PatternProcessor (timers fire absences, timeouts, closes)."""
+row-based transformWithState with the runtime's PatternProcessor (timers fire absences, timeouts, closes)."""
 
 from __future__ import annotations
 
