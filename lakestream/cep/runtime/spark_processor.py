@@ -6,9 +6,13 @@ evaluated by Spark as the columns _ls_f0, _ls_f1, ...; the event time as epoch m
 Events tied in event time within one micro-batch keep the order Spark delivers them in (Spark has no
 arrival number for streaming rows).
 
+Late rows (event time at or before the watermark of the previous micro-batch) never get here: Spark's
+transformWithState drops them, the rule the engine follows. Rows below the current watermark that are
+not late are processed in the same micro-batch.
+
 Speed: rows stay Python tuples (no pandas), the key's state is one pickled value read and written
-once per call, and a key whose timer falls due in the batch where it also has input does the timer's
-work at once and deletes that timer, so it costs one call instead of two.
+once per call, and a key that is due in the batch where it also has input does its timer's work at
+once and deletes that timer, so it costs one call instead of two.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ def ensure_runtime(spark, *classes) -> None:
 
 
 class PatternProcessor(StatefulProcessor):
-    """Buffers each key's events, drops late ones, and runs the pattern when the watermark reaches them.
+    """Buffers each key's events (Spark drops the late ones), runs the pattern when the watermark reaches them.
 
     `columns`: the output columns (key columns, match_id, pattern fields); `timestamps`: the output
     columns holding epoch microseconds (Spark turns them into timestamps); `fields`: how many _ls_f
@@ -110,8 +114,8 @@ class PatternProcessor(StatefulProcessor):
         width = len(self.columns)
         for row in rows:  # delivery order stands for arrival order (Spark keeps no arrival number)
             ts = row[at]
-            if ts is None or ts <= watermark:
-                continue  # no event time, or late: at or before the watermark
+            if ts is None:
+                continue  # no event time (Spark itself dropped the late rows: ts <= the previous watermark)
             seq += 1
             values = row[first:] if first else ()
             if self.passthrough:  # the input columns come first: each event carries its row
@@ -119,11 +123,13 @@ class PatternProcessor(StatefulProcessor):
             else:
                 buffer.append([ts, seq, *values])
         out = []
-        if timer is not None and timer * 1000 <= watermark:
-            # the key's timer falls due in this batch: do its work now, so it need not fire
+        wake = wake_time(self.pattern, ks)
+        if wake is not None and wake <= watermark:
+            # the key is due in this batch (its timer, or an event below this batch's watermark): run it now
             out = self._advance(key, ks, watermark)
-            self.handle.deleteTimer(timer)
-            timer = None
+            if timer is not None and timer * 1000 <= watermark:
+                self.handle.deleteTimer(timer)  # its work is done: it need not fire
+                timer = None
         self._save(ks, timer, seq)
         return iter(out)
 
