@@ -111,17 +111,17 @@ class PatternProcessor(StatefulProcessor):
         buffer = ks.buffer
         first = -self.fields  # each row ends with _ls_ts, then the fields (read by position:
         at = first - 1        # Spark may prepend the grouping columns or rename columns)
-        width = len(self.columns)
+        fields, payload = slice(first, None if first else 0), slice(0, len(self.columns))
+        get = tuple.__getitem__  # Row's own __getitem__ also looks up names: slower
         for row in rows:  # delivery order stands for arrival order (Spark keeps no arrival number)
-            ts = row[at]
+            ts = get(row, at)
             if ts is None:
                 continue  # no event time (Spark itself dropped the late rows: ts <= the previous watermark)
             seq += 1
-            values = row[first:] if first else ()
             if self.passthrough:  # the input columns come first: each event carries its row
-                buffer.append([ts, seq, tuple(row[:width]), *values])
+                buffer.append([ts, seq, get(row, payload), *get(row, fields)])
             else:
-                buffer.append([ts, seq, *values])
+                buffer.append([ts, seq, *get(row, fields)])
         out = []
         wake = wake_time(self.pattern, ks)
         if wake is not None and wake <= watermark:
