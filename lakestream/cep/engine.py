@@ -1,7 +1,8 @@
 """The local pattern engine: runs one pattern node over rows, in micro-batches, as Spark would.
 
 Rows are dicts (column -> Python value; timestamps as datetime). Each micro-batch runs with the
-watermark left by the batches before it; events at or before it are late (dropped and counted).
+watermark left by the batches before it; events at or before the watermark the previous batch ran
+with are late (dropped and counted), Spark's rule.
 Feeding every event as its own batch is the streaming ideal `lakestream replay` uses.
 """
 

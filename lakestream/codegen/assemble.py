@@ -9,6 +9,9 @@ from lakestream.codegen.render import Fragment
 from lakestream.codegen.result import GeneratedFile, Span
 
 ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+# Spark 4 and Databricks serverless default to ANSI SQL; `lakestream replay` and the pattern engine
+# follow non-ANSI Spark, so every SSS job pins it (docs/patterns.md, "Conditions").
+ANSI_NOTE = "SQL as lakestream replay evaluates it: x / 0 and bad casts give NULL"
 _BASE_IMPORTS = {
     "sss": {"from pyspark.sql import SparkSession", "from pyspark.sql import functions as F"},
     "sdp-python": {"from pyspark import pipelines as dp", "from pyspark.sql import SparkSession",
@@ -95,6 +98,7 @@ def sss_file(path: str, pipeline_name: str, profile: str, fragments: list[Fragme
         params += ", input_root=INPUT_ROOT, output_root=OUTPUT_ROOT"
     out.add(f"def start({params}):")
     out.add('    """Define every stream and start one query per sink; return the started queries."""')
+    out.add(f"    spark.conf.set('spark.sql.ansi.enabled', 'false')  # {ANSI_NOTE}")
     out.add("    queries = []")
     for fragment in everything:
         out.add_node(fragment.node_id, _indent(f"# {comment(fragment.heading)}\n{fragment.body}"))

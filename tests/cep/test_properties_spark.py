@@ -1,5 +1,7 @@
 """Property: for random event streams (several keys, out of order, some late), the generated Spark code
-emits exactly the engine's rows, for sequence, absence, count threshold and session (bounded examples)."""
+emits exactly the engine's rows, for sequence, absence, count threshold and session (bounded examples),
+in both forms: transformWithState and the native operators (tumbling counts, sessions without
+max_duration)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,10 @@ CONFIGS = {
     "absence_detector": {"trigger_condition": "kind = 'a'", "expected_condition": "kind IN ('b', 'c')",
                          "timeout": "30 seconds"},
     "count_threshold": {"condition": "kind <> 'x'", "threshold": 3, "window": "30 seconds"},
+    "count_threshold/tumbling": {"condition": "kind <> 'x'", "threshold": 2, "window": "30 seconds",
+                                 "mode": "tumbling"},
     "session_detector": {"gap": "15 seconds", "max_duration": "1 minute"},
+    "session_detector/native": {"gap": "15 seconds"},
 }
 
 
@@ -35,23 +40,24 @@ EVENT = st.tuples(st.sampled_from(["u1", "u2", "u3"]), st.sampled_from("abcx"), 
 STREAM = st.lists(st.lists(EVENT, min_size=1, max_size=8), min_size=2, max_size=5)
 
 
-def _scenario(type_id: str, batches) -> object:
+def _scenario(case: str, batches) -> object:
+    type_id = case.partition("/")[0]
     rows = [[[user, kind, _time(600 + seconds)] for user, kind, seconds in batch] for batch in batches]
     rows.append([["u9", "x", _time(600 + 400)]])  # moves the final watermark past every deadline
-    data = {"title": "random", "config": {**BASE, **CONFIGS[type_id]}, "columns": COLUMNS, "types": TYPES,
+    data = {"title": "random", "config": {**BASE, **CONFIGS[case]}, "columns": COLUMNS, "types": TYPES,
             "batches": rows, "expected": [], "late_events": 0}
     return from_dict(type_id, "random", data)
 
 
-@pytest.mark.parametrize("type_id", sorted(CONFIGS))
-def test_engine_equals_spark_on_random_streams(spark, tmp_path_factory, type_id):
+@pytest.mark.parametrize("case", sorted(CONFIGS))
+def test_engine_equals_spark_on_random_streams(spark, tmp_path_factory, case):
     @settings(max_examples=2, deadline=None, derandomize=True,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(STREAM)
     def check(batches):
-        scenario = _scenario(type_id, batches)
-        engine = run_pattern(type_id, scenario.config, scenario.batches, scenario.input_schemas())
-        queries, output = start_scenario(spark, scenario, tmp_path_factory.mktemp(type_id))
+        scenario = _scenario(case, batches)
+        engine = run_pattern(scenario.node, scenario.config, scenario.batches, scenario.input_schemas())
+        queries, output = start_scenario(spark, scenario, tmp_path_factory.mktemp(scenario.node))
         for query in queries:
             query.awaitTermination(300)
             assert query.exception() is None, query.exception()

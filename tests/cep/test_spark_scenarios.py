@@ -17,15 +17,15 @@ from tests.cep.spark_harness import read_rows, start_scenario
 pytestmark = pytest.mark.spark
 
 CI_SCENARIOS = {
-    "sequence_detector": {"any", "late_events", "within_boundary_and_timeouts"},
+    "sequence_detector": {"any", "late_events", "within_boundary_and_timeouts", "between_watermarks"},
     "absence_detector": {"late_events", "correlate_on"},
-    "count_threshold": {"tumbling_out_of_order_and_late", "sliding_rearm"},
+    "count_threshold": {"tumbling_out_of_order_and_late", "tumbling", "sliding_rearm"},  # tumbling: native
     "velocity_detector": {"sum_per_second", "late_events"},
     "geofence": {"dwell", "late_and_out_of_order"},
     "temporal_correlation": {"any_order", "late_events"},
     "trend_detector": {"down_min_change", "late_events"},
     "outlier_detector": {"iqr", "late_and_out_of_order"},
-    "session_detector": {"max_duration", "late_and_open_at_end"},
+    "session_detector": {"max_duration", "late_and_open_at_end", "gap_boundary", "out_of_order"},  # native
     "deduplication": {"out_of_order", "late_events"},
     "state_machine": {"state_timeout", "late_and_out_of_order"},
     "heartbeat_monitor": {"status_change", "late_events"},

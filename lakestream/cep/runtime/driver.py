@@ -6,10 +6,14 @@ A pattern is an object with `new_state()`, `on_event(state, event)`, `on_time(st
 `next_time(state)`; the first two return lists of output tuples.
 
 Semantics every pattern inherits (documented in docs/patterns.md):
-- the watermark W is (max event time seen in earlier micro-batches, in ms) - delay; an event with
-  ts <= W when it arrives is late: dropped and counted;
+- the watermark W is (max event time seen in earlier micro-batches, in ms) - delay; a micro-batch
+  runs with W, but (as every Spark stateful operator) drops as late only the events with
+  ts <= the watermark the *previous* micro-batch ran with; a pattern may judge lateness by another
+  time (`late_time(event)`: a tumbling window's end, a session window's end), as its native Spark
+  operator does;
 - a key's events wait in a buffer and are processed in (ts, seq) order once W >= ts, so out-of-order
-  arrival inside the watermark never changes the result;
+  arrival inside the watermark never changes the result (every event processed so far lies at or
+  before the previous watermark, so an event that is not late is never older than one processed);
 - a pattern's timers (deadlines) fire once W >= deadline; an event at exactly a deadline's time is
   processed before that deadline fires.
 """
@@ -122,6 +126,7 @@ class Simulation:
         self.delay_us = delay_us
         self.keys: dict = {}
         self.max_ts = None
+        self.previous = None  # the watermark the previous micro-batch ran with: lateness is judged by it
         self.late = 0
         self._wakes: list = []  # heap of (wake time, scheduling number, key): the Spark processor's timers
         self._count = 0
@@ -134,15 +139,17 @@ class Simulation:
     def batch(self, events):
         """Run one micro-batch of (key tuple, event) pairs in arrival order; return labelled output rows.
 
-        The batch runs with the watermark of the batches before it; then the watermark moves on.
+        The batch runs with the watermark of the batches before it, drops the events at or before the
+        watermark of the batch before (Spark's rule); then the watermark moves on.
         """
-        watermark = self.watermark
+        watermark, previous = self.watermark, self.previous
+        late_time = getattr(self.pattern, "late_time", None)
         keys = self.keys
         scheduled = self._scheduled
         batch_max = self.max_ts
         for key, event in events:
             ts = event[0]
-            if watermark is not None and ts <= watermark:
+            if previous is not None and (ts if late_time is None else late_time(event)) <= previous:
                 self.late += 1
                 continue
             ks = keys.get(key)
@@ -155,7 +162,7 @@ class Simulation:
             if batch_max is None or ts > batch_max:
                 batch_max = ts
         out = self._fire(watermark)
-        self.max_ts = batch_max
+        self.max_ts, self.previous = batch_max, watermark
         return out
 
     def finish(self):

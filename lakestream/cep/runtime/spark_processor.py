@@ -1,10 +1,18 @@
-"""The Spark side of the pattern runtime: one transformWithStateInPandas processor for every pattern.
+"""The Spark side of the pattern runtime: one row-based transformWithState processor for every pattern.
 
-This is the only runtime module that imports pyspark and pandas (Databricks has both); the per-key
-algorithms it drives are the standard-library modules beside it, the same code the local engine
-runs. Conditions arrive already evaluated by Spark as the columns _ls_f0, _ls_f1, ...; the event
-time as epoch microseconds in _ls_ts. Events tied in event time within one micro-batch keep the order
-Spark delivers them in (Spark has no arrival number for streaming rows).
+This is the only runtime module that imports pyspark; the per-key algorithms it drives are the
+standard-library modules beside it, the same code the local engine runs. Conditions arrive already
+evaluated by Spark as the columns _ls_f0, _ls_f1, ...; the event time as epoch microseconds in _ls_ts.
+Events tied in event time within one micro-batch keep the order Spark delivers them in (Spark has no
+arrival number for streaming rows).
+
+Late rows (event time at or before the watermark of the previous micro-batch) never get here: Spark's
+transformWithState drops them, the rule the engine follows. Rows below the current watermark that are
+not late are processed in the same micro-batch.
+
+Speed: rows stay Python tuples (no pandas), the key's state is one pickled value read and written
+once per call, and a key that is due in the batch where it also has input does its timer's work at
+once and deletes that timer, so it costs one call instead of two.
 """
 
 from __future__ import annotations
@@ -12,9 +20,8 @@ from __future__ import annotations
 import pickle
 import sys
 
-import pandas as pd
 from pyspark.sql.streaming.stateful_processor import StatefulProcessor
-from pyspark.sql.types import BinaryType, StructField, StructType
+from pyspark.sql.types import BinaryType, Row, StructField, StructType
 
 from .driver import KeyState, advance, forgettable, label, wake_time
 from .registry import make_pattern
@@ -40,20 +47,20 @@ def ensure_runtime(spark, *classes) -> None:
 
 
 class PatternProcessor(StatefulProcessor):
-    """Buffers each key's events, drops late ones, and runs the pattern when the watermark reaches them.
+    """Buffers each key's events (Spark drops the late ones), runs the pattern when the watermark reaches them.
 
     `columns`: the output columns (key columns, match_id, pattern fields); `timestamps`: the output
-    columns holding epoch microseconds, turned into timestamps; `fields`: how many _ls_f columns the
-    events carry; `keys`: how many grouping columns are real key columns (0: one global key);
-    `passthrough`: deduplication, whose output rows are its input rows (columns = input columns).
+    columns holding epoch microseconds (Spark turns them into timestamps); `fields`: how many _ls_f
+    columns the events carry; `keys`: how many grouping columns are real key columns (0: one global
+    key); `passthrough`: deduplication, whose output rows are its input rows (columns = input columns).
     """
 
     def __init__(self, type_id, params, columns, timestamps=(), fields=0, keys=0, passthrough=False):
         self.type_id = type_id
         self.params = params
         self.columns = list(columns)
-        self.timestamps = list(timestamps)
-        self.fields = [f"_ls_f{i}" for i in range(fields)]
+        self.timestamps = list(timestamps)  # kept for the signature: micros go out as they are
+        self.fields = fields
         self.keys = keys
         self.passthrough = passthrough
 
@@ -61,11 +68,13 @@ class PatternProcessor(StatefulProcessor):
         self.handle = handle
         self.pattern = make_pattern(self.type_id, self.params)
         self.store = handle.getValueState("key_state", _STATE)
+        self.out = Row(*self.columns)
 
     def _load(self):
         """The key's state, the timer last registered (ms) and the key's arrival counter."""
-        if self.store.exists():
-            data = pickle.loads(self.store.get()[0])
+        value = self.store.get()
+        if value is not None:
+            data = pickle.loads(value[0])
             return KeyState.from_json(data), data["timer"], data["seq"]
         return KeyState(self.pattern.new_state()), None, 0
 
@@ -78,50 +87,58 @@ class PatternProcessor(StatefulProcessor):
             wanted = -(-wake // 1000)  # timers are in ms: the first ms at or after the wake time
             if wanted != timer:
                 self.handle.registerTimer(wanted)
+                if timer is not None:
+                    self.handle.deleteTimer(timer)  # an earlier event moved the wake-up forward
             timer = wanted
         data = ks.to_json()
         data["timer"], data["seq"] = timer, seq
         self.store.update((pickle.dumps(data, protocol=4),))
 
-    @staticmethod
-    def _values(frame, position):
-        # by position: Spark may rename the columns of the frames it hands over (_1, _2, ...)
-        column = frame.iloc[:, position]
-        return column.astype(object).where(column.notna(), None).tolist()
+    def _advance(self, key, ks, watermark):
+        """Run the key up to the watermark; its output as Rows."""
+        rows = advance(self.pattern, ks, watermark)
+        if not rows:
+            return []
+        out = self.out
+        if self.passthrough:
+            return [out(*r[0]) for r in rows]
+        head = tuple(key)[: self.keys]
+        return [out(*head, *r) for r in label(self.pattern, ks, head, rows)]
 
     def handleInputRows(self, key, rows, timerValues):
         watermark = timerValues.getCurrentWatermarkInMs() * 1000
         ks, timer, seq = self._load()
-        for frame in rows:  # delivery order stands for arrival order (Spark keeps no arrival number)
-            width = len(self.fields)
-            times = self._values(frame, -width - 1)  # columns end with _ls_ts, then the fields
-            fields = list(zip(*(self._values(frame, -width + i) for i in range(width)))) or [()] * len(times)
+        buffer = ks.buffer
+        first = -self.fields  # each row ends with _ls_ts, then the fields (read by position:
+        at = first - 1        # Spark may prepend the grouping columns or rename columns)
+        fields, payload = slice(first, None if first else 0), slice(0, len(self.columns))
+        get = tuple.__getitem__  # Row's own __getitem__ also looks up names: slower
+        for row in rows:  # delivery order stands for arrival order (Spark keeps no arrival number)
+            ts = get(row, at)
+            if ts is None:
+                continue  # no event time (Spark itself dropped the late rows: ts <= the previous watermark)
+            seq += 1
             if self.passthrough:  # the input columns come first: each event carries its row
-                rows_in = zip(*(self._values(frame, i) for i in range(len(self.columns))))
-                fields = [(row, *values) for row, values in zip(rows_in, fields)]
-            for ts, values in zip(times, fields):
-                if ts is None or ts <= watermark:
-                    continue  # no event time, or late: at or before the watermark
-                seq += 1
-                ks.buffer.append([int(ts), seq, *values])
+                buffer.append([ts, seq, get(row, payload), *get(row, fields)])
+            else:
+                buffer.append([ts, seq, *get(row, fields)])
+        out = []
+        wake = wake_time(self.pattern, ks)
+        if wake is not None and wake <= watermark:
+            # the key is due in this batch (its timer, or an event below this batch's watermark): run it now
+            out = self._advance(key, ks, watermark)
+            if timer is not None and timer * 1000 <= watermark:
+                self.handle.deleteTimer(timer)  # its work is done: it need not fire
+                timer = None
         self._save(ks, timer, seq)
-        return iter(())
+        return iter(out)
 
     def handleExpiredTimer(self, key, timerValues, expiredTimerInfo):
         watermark = timerValues.getCurrentWatermarkInMs() * 1000
         ks, _, seq = self._load()
-        rows = advance(self.pattern, ks, watermark)
-        if self.passthrough:
-            out = [r[0] for r in rows]
-        else:
-            head = tuple(key)[: self.keys]
-            out = [head + r for r in label(self.pattern, ks, head, rows)]
+        out = self._advance(key, ks, watermark)
         self._save(ks, None, seq)
-        if out:
-            frame = pd.DataFrame(out, columns=self.columns)
-            for column in self.timestamps:
-                frame[column] = pd.to_datetime(frame[column], unit="us", utc=True)
-            yield frame
+        return iter(out)
 
     def close(self):
         pass

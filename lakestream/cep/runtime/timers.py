@@ -130,13 +130,23 @@ class StateMachine:
 
 
 class Session:
-    """Event fields: none. State: the open session's start, last event time and event count."""
+    """Event fields: none. State: the open session's start, last event time and event count.
+
+    Without max_duration it is Spark's `session_window` (the generated form): an event is late only
+    when its own window [ts, ts + gap) ended before its micro-batch, so it may be older than events
+    already processed; it then joins the open session it overlaps (it always overlaps it).
+    """
 
     id_from = 0  # match_id = <key>#<session_start>: unique per key, and what the native form can build
 
     def __init__(self, params):
         self.gap = params["gap"]
         self.max_duration = params["max_duration"]
+        if self.max_duration is None:
+            self.late_time = self._window_end
+
+    def _window_end(self, event):
+        return event[0] + self.gap
 
     def new_state(self):
         return {"s": None, "l": None, "n": 0}
@@ -147,10 +157,13 @@ class Session:
     def on_event(self, state, event):
         ts = event[0]
         start = state["s"]
-        if start is not None and ts - state["l"] < self.gap and (
+        if start is not None and ts - state["l"] <= self.gap and (
             self.max_duration is None or ts - start <= self.max_duration
         ):
-            state["l"] = ts
+            if ts < start:
+                state["s"] = ts
+            if ts > state["l"]:
+                state["l"] = ts
             state["n"] += 1
             return []
         out = [] if start is None else [(start, state["l"], state["n"])]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from operator import itemgetter
+
+_START = itemgetter(0)
 
 
 class SlidingCount:
@@ -48,7 +51,11 @@ class SlidingCount:
 
 
 class TumblingCount:
-    """Event fields: match flag. State: [window start, count] of the windows not yet closed."""
+    """Event fields: match flag. State: [window start, count] of the windows not yet closed, by start.
+
+    As Spark's `window()` count (the generated form): an event is late only when its window closed
+    before its micro-batch, so an event older than others already counted still counts in its window.
+    """
 
     id_from = 0
 
@@ -62,6 +69,11 @@ class TumblingCount:
     def size(self, state):
         return len(state["w"])
 
+    def late_time(self, event):
+        """The time lateness is judged by: the end of the event's window."""
+        ts = event[0]
+        return ts - ts % self.window + self.window
+
     def on_event(self, state, event):
         if event[2]:
             ts = event[0]
@@ -70,7 +82,11 @@ class TumblingCount:
             if windows and windows[-1][0] == start:
                 windows[-1][1] += 1
             else:
-                windows.append([start, 1])
+                at = bisect_left(windows, start, key=_START)  # an older event may reopen no closed window
+                if at < len(windows) and windows[at][0] == start:
+                    windows[at][1] += 1
+                else:
+                    windows.insert(at, [start, 1])
         return []
 
     def on_time(self, state, now):

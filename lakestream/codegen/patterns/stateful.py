@@ -1,5 +1,9 @@
 """Context of the pattern nodes that run on the shared runtime: flag columns before the groupBy, then
-transformWithStateInPandas with the runtime's PatternProcessor (timers fire absences, timeouts, closes)."""
+row-based transformWithState with the runtime's PatternProcessor (timers fire absences, timeouts, closes).
+
+Tumbling count thresholds and sessions without a maximum duration generate Spark's own operators
+instead (`window` / `session_window` + count): the engine follows their rules exactly, the scenarios
+and property tests run against this native form (docs/patterns.md, "Native Spark operators")."""
 
 from __future__ import annotations
 
@@ -28,8 +32,46 @@ def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], p
     }
 
 
+def _key_text(keys: tuple[str, ...]) -> str:
+    """Spark SQL for the key part of match_id, as the runtime's key_string: values '|'-joined, NULL as ''."""
+    if not keys:
+        return "''"
+    return "concat_ws('|', " + ", ".join(f"coalesce(CAST({ident(k)} AS STRING), '')" for k in keys) + ")"
+
+
+def _native(view, binding) -> dict | None:
+    """The native Spark form of a tumbling count threshold or a session without max_duration, else None."""
+    params = binding.params
+    if view.type == "count_threshold" and params["mode"] == "tumbling":
+        # count_if, not a filter: Spark would push a filter below the watermark, which must see every event
+        window, count, having = "window", 'agg(F.count_if("_ls_f0").alias("count"))', f"count >= {int(params['threshold'])}"
+        group = Code(f'F.window("_ls_time", "{int(params["window"])} microseconds")')
+        ends = [("window.start", "window_start"), ("window.end", "window_end"), ("count", "count")]
+    elif view.type == "session_detector" and params["max_duration"] is None:
+        window, count, having = "session_window", "count()", None
+        group = Code(f'F.session_window("_ls_time", "{int(params["gap"])} microseconds")')
+        last = f"timestamp_micros(unix_micros(session_window.end) - {int(params['gap'])})"  # end = last + gap
+        ends = [("session_window.start", "session_start"), (last, "session_end"), ("count", "event_count")]
+    else:
+        return None
+    keys = binding.key_columns
+    match_id = f"concat({_key_text(keys)}, '#', CAST(unix_micros({window}.start) AS STRING))"
+    output = [(ident(k), k) for k in keys] + [(match_id, "match_id")] + ends
+    return {
+        "group": group,
+        "count": Code(count),
+        "having": py(having) if having else None,
+        "output": [(py(str(text)), py(alias)) for text, alias in output],
+    }
+
+
 def context(view) -> dict:
     binding = bind(view.type, view.config)
+    native = _native(view, binding)
+    if native is not None:
+        side = _side(view, "in", binding.fields["in"], binding.key_columns, False)
+        return {"native": native, "side": side, "delay": py(view.config.watermark_delay),
+                "group_by": [py(k) for k in binding.key_columns]}
     ship(view)
     view.need(f"from {PACKAGE}.spark_processor import PatternProcessor, ensure_runtime")
     passthrough = binding.passthrough
@@ -43,6 +85,7 @@ def context(view) -> dict:
         f"fields={py(field_count)}, keys={py(len(keys))}, passthrough={py(passthrough)})"
     )
     return {
+        "native": None,
         "sides": sides,
         "delay": py(view.config.watermark_delay),
         "group_by": [py(k) for k in keys] or [py("_ls_key")],

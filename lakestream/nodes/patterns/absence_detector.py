@@ -28,7 +28,7 @@ columns) arrives with t < ts <= t + timeout, one row is emitted when the waterma
 t + timeout (an event-time timer; no later event is needed). An expected event answers every
 pending trigger before it. An event meeting both conditions first answers earlier triggers, then
 starts a new wait. Events of a key are processed in event-time order once the watermark reaches
-them (ties keep arrival order); events older than the watermark are late, dropped and counted.
+them (ties keep arrival order); late events are dropped and counted.
 match_id is `<key values joined by '|'>#<n>`, n counting the key's output rows from 1.
 """
 

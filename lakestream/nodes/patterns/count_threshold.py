@@ -33,8 +33,10 @@ sliding: at each matching event e, count = matching events of the key in (e.ts -
 an alert row (window_start = e.ts - window, window_end = e.ts) is emitted when count >= threshold,
 and not again for this key until the count at some later matching event has dropped below the
 threshold. tumbling: windows [k*w, (k+1)*w) from the epoch; one row per key and window with
-count >= threshold, emitted when the watermark passes the window end. Events are processed in
-event-time order once the watermark reaches them; late events are dropped and counted.
+count >= threshold, emitted when the watermark passes the window end; as Spark's window() count
+(which the generated code uses), an event is late only when its window ended at or before the
+watermark of the micro-batch before its own. Events are processed in event-time order once the
+watermark reaches them; late events are dropped and counted.
 match_id is `<key values joined by '|'>#<n>`, n counting the key's output rows from 1 (tumbling:
 `<key>#<window_start epoch microseconds>`).
 """

@@ -52,7 +52,7 @@ next match starts after it; when several partials complete on one event, the ear
 is the match. A partial expires once the watermark passes first.ts + within; with emit_timeouts
 (strict or relaxed only) it is emitted with status TIMEOUT, its reached steps' times and NULL for
 the others. Events are processed per key in event-time order once the watermark reaches them
-(ties keep arrival order); events at or before the watermark are late, dropped and counted.
+(ties keep arrival order); late events are dropped and counted.
 Risk: `any` can emit many rows per event (combinations). match_id is `<key>#<n>`.
 """
 

@@ -23,12 +23,16 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 
 
 DOCS = """\
-An event belongs to the key's open session when ts - last_ts < gap (and, with max_duration,
-ts - session_start <= max_duration); otherwise it closes that session and opens a new one (an
-event exactly `gap` after the previous one starts a new session, as with Spark's session_window).
+An event belongs to the key's open session when ts - last_ts <= gap (and, with max_duration,
+ts - session_start <= max_duration); otherwise it closes that session and opens a new one.
 session_start = first event's ts, session_end = last event's ts (not last + gap). A session is
 emitted when it closes: at the event that opens the next one, or by timer when the watermark
-reaches last_ts + gap. match_id is `<key>#<session_start epoch microseconds>`.
+reaches last_ts + gap (an event exactly at last_ts + gap that is not late still joins, since
+events at a time are processed before timers at that time). Without max_duration this is Spark's
+session_window (and the generated code uses it): an event is late only when its own window
+[ts, ts + gap) ended at or before the watermark of the micro-batch before its own, so an event older
+than the watermark may still join the open session it touches; an emitted session is final.
+match_id is `<key>#<session_start epoch microseconds>`.
 """
 
 EXAMPLE = {
