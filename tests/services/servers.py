@@ -68,6 +68,20 @@ class Mosquitto:
     def url(self) -> str:
         return f"mqtt://127.0.0.1:{self.port}"
 
+    def persistent_session(self, client_id: str, topic_filter: str) -> None:
+        """Subscribe `client_id` with a persistent session (clean_session=False): the broker then queues
+        the messages published on `topic_filter` for that client id until it reconnects."""
+        import paho.mqtt.client as mqtt
+
+        session = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id=client_id,
+                              clean_session=False)
+        session.connect("127.0.0.1", self.port)
+        session.loop_start()
+        session.subscribe(topic_filter, qos=1)
+        time.sleep(0.3)
+        session.disconnect()
+        session.loop_stop()
+
     def publish(self, topic: str, payloads: list, qos: int = 1, retain: bool = False) -> None:
         """Publish JSON payloads (str/bytes are sent as they are) and wait until each is acknowledged."""
         import paho.mqtt.client as mqtt

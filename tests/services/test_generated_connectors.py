@@ -5,10 +5,8 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import time
 from pathlib import Path
 
-import paho.mqtt.client as mqtt
 import pytest
 from pyspark.errors import StreamingQueryException
 
@@ -72,15 +70,8 @@ def parquet_sink(node_id: str = "out") -> dict:
 
 
 def test_generated_mqtt_source_reads_the_broker(spark, mosquitto, tmp_path):
-    # The node's fixed client id makes a persistent session: the broker queues messages for it.
-    session = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="gen-mqtt",
-                          clean_session=False)
-    session.connect("127.0.0.1", mosquitto.port)
-    session.loop_start()
-    session.subscribe("gen/+/pay", qos=1)
-    time.sleep(0.3)
-    session.disconnect()
-    session.loop_stop()
+    # The node's fixed client id makes a persistent session: the broker queues the messages for the run.
+    mosquitto.persistent_session("gen-mqtt", "gen/+/pay")
     mosquitto.publish("gen/eu/pay", EVENTS[:2])
     mosquitto.publish("gen/us/pay", EVENTS[2:])
     source = {"id": "mq", "type": "mqtt_source", "label": "Sensors",

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import time
 
-import paho.mqtt.client as mqtt
 import pytest
 
 from lakestream.codegen import Paths, generate
@@ -41,15 +39,8 @@ def test_sdp_rest_source_runs_in_spark_pipelines(spark, http, tmp_path):
 
 
 def test_sdp_mqtt_source_runs_in_spark_pipelines(spark, mosquitto, tmp_path):
-    # A persistent session under the node's client id: the broker keeps the messages for the run.
-    session = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="sdp-mqtt",
-                          clean_session=False)
-    session.connect("127.0.0.1", mosquitto.port)
-    session.loop_start()
-    session.subscribe("sdp/+/pay", qos=1)
-    time.sleep(0.3)
-    session.disconnect()
-    session.loop_stop()
+    # The node's fixed client id makes a persistent session: the broker queues the messages for the run.
+    mosquitto.persistent_session("sdp-mqtt", "sdp/+/pay")
     mosquitto.publish("sdp/eu/pay", EVENTS[:2])
     mosquitto.publish("sdp/us/pay", EVENTS[2:])
     source = {"id": "mq", "type": "mqtt_source", "label": "Sensors",
