@@ -55,6 +55,8 @@ class ChangePlan:
 def _feeds(graph: PipelineGraph) -> dict[str, str]:
     """Each CDC stream, and each row-wise transform whose one input carries a CDC stream's events."""
     feeds: dict[str, str] = {}
+    if not any(n.type == "cdc_stream" for n in graph.pipeline.nodes):
+        return feeds
     done: set[str] = set()
     node = graph.pipeline.node
     for start in graph.pipeline.nodes:
