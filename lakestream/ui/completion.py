@@ -1,4 +1,4 @@
-"""Per-token completion of expression fields: the partial word at the end and what completes it (no nicegui)."""
+"""Per-token completion of expression fields: the partial word at the cursor and what completes it (no nicegui)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 _PARTIAL = re.compile(r"(`?)([A-Za-z_][A-Za-z0-9_]*)?$")
 _ENDS_WORD = re.compile(r"[A-Za-z0-9_)`'\"]$")
 _PLAIN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_WORD_REST = re.compile(r"^[A-Za-z0-9_]*`?")
 KEYWORDS = ("AND", "OR", "NOT", "IN", "IS", "NULL", "LIKE", "RLIKE", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE",
             "END", "TRUE", "FALSE", "INTERVAL", "DISTINCT", "AS")
 FUNCTIONS = ("abs", "avg", "cast", "coalesce", "concat", "count", "current_timestamp", "date_trunc", "greatest",
@@ -21,6 +22,7 @@ class Completion:
     label: str  # what the suggestion shows: a column, a keyword, a function
     value: str  # the field's whole text with the partial token replaced by it
     kind: str  # column | keyword | function
+    cursor: int = -1  # where the caret goes after accepting it (-1: the end of value)
 
 
 def in_string(text: str) -> bool:
@@ -77,3 +79,13 @@ def complete(text: str, columns: Sequence[str], *, keywords: bool = True, limit:
 
 def _starting(words: Iterable[str], prefix: str) -> list[str]:
     return [w for w in words if w.lower().startswith(prefix)]
+
+
+def complete_at(text: str, cursor: int, columns: Sequence[str], **options) -> list[Completion]:
+    """`complete` for the word before `cursor`: accepting a completion replaces that whole word (also its
+    part after the cursor), keeps the rest of the text, and puts the caret right after the inserted word."""
+    cursor = max(0, min(cursor, len(text)))
+    tail = text[cursor:]
+    tail = tail[_WORD_REST.match(tail).end():] if _PARTIAL.search(text[:cursor]).group(0) else tail
+    return [Completion(c.label, c.value + tail, c.kind, len(c.value))
+            for c in complete(text[:cursor], columns, **options) if c.value + tail != text]

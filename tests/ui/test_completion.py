@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.ui.completion import complete, in_string, partial_token
+from lakestream.ui.completion import complete, complete_at, in_string, partial_token
 
 COLUMNS = ["card_id", "category", "amount", "ts", "order date"]
 
@@ -39,3 +39,17 @@ def test_no_completion_inside_strings_after_a_complete_word_or_of_keywords_after
     assert values("card_id") == [] and values("amount > 1") == [] and values("lower(x)") == []
     assert values("STRT.t") == ["STRT.ts"]
     assert len(complete("", COLUMNS, limit=3)) == 3
+
+
+def test_completion_at_the_cursor_replaces_the_word_there_and_keeps_the_rest():
+    at = complete_at("a AND ca OR b", 8, COLUMNS)
+    assert (at[0].label, at[0].value, at[0].cursor) == ("card_id", "a AND card_id OR b", 13)
+    # inside a word: the whole word is replaced, and a completion that changes nothing is not offered
+    assert [c.value for c in complete_at("cat_x > 1", 3, COLUMNS) if c.kind == "column"] == ["category > 1"]
+    assert all(c.value != "category > 1" for c in complete_at("category > 1", 3, COLUMNS))
+    # after an operator in the middle: every column, inserted before the rest
+    assert complete_at("x +  > 1", 4, COLUMNS)[0].value == f"x + {COLUMNS[0]} > 1"
+    # at the end it is `complete`, with the caret at the end; inside a string, nothing
+    assert [c.value for c in complete_at("amount > 10 AND ca", 18, COLUMNS)] == values("amount > 10 AND ca")
+    assert complete_at("x = 'ca' AND y", 7, COLUMNS) == []
+    assert complete_at("ab", 99, COLUMNS) == complete_at("ab", 2, COLUMNS)  # a cursor past the end is the end

@@ -70,7 +70,15 @@ def test_typing_a_partial_column_name_offers_the_input_columns_and_tab_accepts(p
     box.press_sequentially(" > 0 OR cu", delay=40)
     chips.filter(has_text="currency").click()  # a chip inserts its column at the word too
     page.wait_for_function("document.activeElement.value === 'amount > 10 AND card_id > 0 OR currency'")
+    # Back in the middle of the text: the word at the caret is completed and the rest is kept.
+    box.press("Home")
+    box.press_sequentially("me", delay=40)  # "me|amount > 10 …": the caret is after "me"; the word "meamount" is replaced
+    chips.filter(has_text="merchant").wait_for()
+    chips.filter(has_text="merchant").click()
+    page.wait_for_function("document.activeElement.value === 'merchant > 10 AND card_id > 0 OR currency'")
+    assert page.evaluate("document.activeElement.selectionStart") == len("merchant")
+    box.press("End")
     box.press("Enter")
     page.wait_for_timeout(300)
     condition = next(n for n in export(page)["nodes"] if n["id"] == "n2")["config"]["condition"]
-    assert condition == "amount > 10 AND card_id > 0 OR currency"
+    assert condition == "merchant > 10 AND card_id > 0 OR currency"

@@ -295,7 +295,8 @@ async def test_node_help_is_generated_from_the_registry(user, pages):
     user.find(marker="help-sequence_detector").click()
     await user.should_see(marker="node-help-dialog")
     await user.should_see("Detects events that happen in a given order within a time bound, per key.")
-    table = user.find(kind=ui.table).elements.pop()
+    # the fields table (the dialog also shows the example's input and output tables)
+    (table,) = [t for t in user.find(kind=ui.table).elements if any(c["name"] == "field" for c in t.columns)]
     model = get_node_type("sequence_detector").config
     assert [r["field"] for r in table.rows] == [info.alias or name for name, info in model.model_fields.items()]
     within = next(r for r in table.rows if r["field"] == "within")
