@@ -110,22 +110,41 @@ def spark_pipelines_run(project, tmp_path):
                           timeout=600, env=env)
 
 
+def sdp_table(spark, doc, tmp_path, table, target="sdp-python"):
+    """Generate local SDP code of doc, run it with spark-pipelines, return the written table's DataFrame."""
+    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
+    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
+                  storage_root=(tmp_path / "storage").as_uri())
+    generate(doc, target, "local", paths=paths).write(tmp_path / "project")
+    result = spark_pipelines_run(tmp_path / "project", tmp_path)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return spark.read.parquet(str(tmp_path / "project" / "spark-warehouse" / table))
+
+
 @pytest.mark.spark
 @pytest.mark.parametrize("target", ["sdp-sql", "sdp-python"])
 def test_sdp_output_runs_in_spark_pipelines(spark, tmp_path, target):
-    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
     write_events(tmp_path / "events" / "files", [FIVE_EVENTS[0] + FIVE_EVENTS[1]])
-    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
-                  storage_root=(tmp_path / "storage").as_uri())
-    generate(load_pipeline(FIVE_NODES), target, "local", paths=paths).write(tmp_path / "project")
-    result = spark_pipelines_run(tmp_path / "project", tmp_path)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    table = spark.read.parquet(str(tmp_path / "project" / "spark-warehouse" / "hot_minutes"))
+    table = sdp_table(spark, load_pipeline(FIVE_NODES), tmp_path, "hot_minutes", target)
     rows = sorted(tuple(r) for r in table.select("window_start", "device", "readings", "peak").collect())
     # One batch: the watermark (00:02:30) closes windows 00:00 and 00:01 when the run ends.
     assert [(str(w), d, n, p) for w, d, n, p in rows] == [
         ("2024-01-01 00:00:00", "d1", 2, 40.0), ("2024-01-01 00:00:00", "d2", 1, 35.0),
         ("2024-01-01 00:01:00", "d1", 1, 32.2)]
+
+
+@pytest.mark.spark
+def test_sdp_python_runs_a_custom_python_source(spark, tmp_path):
+    # The reader is a Python data source: without tolerate_observed_metrics() the spark-pipelines CLI
+    # stops with UNKNOWN_RESPONSE on its workers' profiler metrics after the rows were written.
+    from lakestream.nodes import REGISTRY
+    from tests.codegen.helpers import DELTA, pipeline
+
+    source = {"id": "cps", "type": "custom_python_source", "label": "Ticks",
+              "config": dict(REGISTRY["custom_python_source"].example)}
+    table = sdp_table(spark, pipeline([source, DELTA], [("cps", "n3")]), tmp_path, "alerts")
+    # availableNow: the example reader's first offset range, ten ticks, then the run ends.
+    assert sorted(tuple(r) for r in table.select("n", "label").collect()) == [(i, f"tick-{i}") for i in range(10)]
 
 
 @pytest.mark.spark

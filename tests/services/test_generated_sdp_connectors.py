@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from lakestream.codegen import Paths, generate
-from tests.codegen.test_run_local import spark_pipelines_run
-from tests.conftest import require
+from tests.codegen.test_run_local import sdp_table
 from tests.services.servers import Served
 from tests.services.test_generated_connectors import EVENTS, SCHEMA, document, parquet_sink
 
@@ -17,14 +13,7 @@ pytestmark = [pytest.mark.spark, pytest.mark.services]
 
 def run_sdp(spark, source: dict, tmp_path):
     """Generate SDP Python for source -> Delta sink, run it with spark-pipelines, return the table's rows."""
-    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
-    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
-                  storage_root=(tmp_path / "storage").as_uri())
-    code = generate(document([source, parquet_sink()], [(source["id"], "out")]), "sdp-python", "local", paths=paths)
-    code.write(tmp_path / "project")
-    result = spark_pipelines_run(tmp_path / "project", tmp_path)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return spark.read.parquet(str(tmp_path / "project" / "spark-warehouse" / "rows")).collect()
+    return sdp_table(spark, document([source, parquet_sink()], [(source["id"], "out")]), tmp_path, "rows").collect()
 
 
 def test_sdp_rest_source_runs_in_spark_pipelines(spark, http, tmp_path):

@@ -31,6 +31,17 @@ def late_imports(view) -> bool:
     return view.local and view.target == "sdp-python"
 
 
+def tolerate_metrics(view) -> list[tuple[Code, Code]]:
+    """Local SDP Python: ship oss_pipelines and return its late import; the template registers the
+    data source, then calls it, since open-source spark-pipelines 4.3 stops on a Python data source's
+    metrics otherwise. Elsewhere: nothing."""
+    if not late_imports(view):
+        return []
+    ship(view, "oss_pipelines")
+    view.need("import os", "import sys")
+    return [(Code(f"{PACKAGE}.oss_pipelines"), Code("tolerate_observed_metrics"))]
+
+
 def secret(view, ref: SecretRef | None) -> Code:
     """Code reading a secret at run time: dbutils on Databricks, an environment variable locally."""
     if ref is None:

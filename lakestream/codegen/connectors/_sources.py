@@ -20,11 +20,9 @@ def source_context(view, module: str, class_name: str, format_name: str,
     imports = [(Code(f"{_runtime.PACKAGE}.{module}"), Code(class_name))]
     if late:
         _runtime.ship(view, module)
-        view.need("import sys")
         if secrets:
             imports.append((Code(f"{_runtime.PACKAGE}.secrets"), Code("local_secret")))
-        _runtime.ship(view, "oss_pipelines")
-        imports.append((Code(f"{_runtime.PACKAGE}.oss_pipelines"), Code("tolerate_observed_metrics")))
+        imports += _runtime.tolerate_metrics(view)
     else:
         _runtime.runtime_import(view, module, class_name)
     samples = {}
@@ -38,5 +36,4 @@ def source_context(view, module: str, class_name: str, format_name: str,
         "secrets": secrets,
         "source_class": Code(class_name),
         "late_imports": imports if late else [],
-        "tolerate": late,  # open-source spark-pipelines 4.3 stops on a Python data source's metrics otherwise
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from lakestream.codegen.connectors._runtime import tolerate_metrics
 from lakestream.codegen.escape import Code, ident, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.codegen.nodes.kafka_source import _avro_schema
@@ -158,8 +159,9 @@ def custom_python_source(view) -> dict:
     simple = any("Simple" in ast.unparse(b) for b in reader.bases)
     view.need("from pyspark.sql.datasource import DataSource")
     return {"source_name": Code(f"{view.name.upper()}_SOURCE"), "source": config.code, "reader": reader.name,
-            "simple": simple, "class_name": Code("".join(p.title() for p in view.name.split("_")) + "DataSource"),
-            "format_name": f"lakestream_{view.name}", "schema_ddl": view.schema_ddl(view.schema_out)}
+            "simple": simple, "source_class": Code("".join(p.title() for p in view.name.split("_")) + "DataSource"),
+            "format_name": f"lakestream_{view.name}", "schema_ddl": view.schema_ddl(view.schema_out),
+            "late_imports": tolerate_metrics(view)}
 
 
 def stream_simulator(view) -> dict:
