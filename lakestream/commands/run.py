@@ -25,6 +25,11 @@ def register(subparsers) -> None:
 
 def _load_job(folder: Path):
     """Import the generated stream_job.py (its runtime files sit beside it, so the folder goes on sys.path)."""
+    # An earlier run in this process imported its own copy of the runtime packages from a folder that is
+    # gone now; forget them, so this run's job (and what it ships to the workers) uses the files beside it.
+    shipped = {p.stem for p in folder.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
+    for name in [m for m in sys.modules if m.partition(".")[0] in shipped]:
+        del sys.modules[name]
     sys.path.insert(0, str(folder))
     spec = importlib.util.spec_from_file_location("lakestream_generated_job", folder / "stream_job.py")
     module = importlib.util.module_from_spec(spec)

@@ -56,20 +56,24 @@ def test_runtime_files_are_shipped_and_compile():
 
 @pytest.mark.spark
 def test_generated_code_equals_replay(spark, tmp_path):
-    folder = tmp_path / "events" / "src_in_0"
-    folder.mkdir(parents=True)
-    rows = events()
-    for n, chunk in enumerate([rows[:7], rows[7:14], rows[14:]]):
-        text = "".join(json.dumps({**r, "ts": r["ts"].isoformat()}) + "\n" for r in chunk)
-        (folder / f"{n:03d}.json").write_text(text)
-        os.utime(folder / f"{n:03d}.json", (1_700_000_000 + n, 1_700_000_000 + n))  # read oldest first
-    counts = run_local(sample_pipeline("match_recognize", CONFIG), tmp_path / "events", tmp_path / "out", spark)
-    got = sorted(tuple(json.loads(line).values()) for line in (tmp_path / "out" / "out_out.jsonl").read_text().splitlines())
-    columns, expected = replay_match_recognize(CONFIG, rows[:-1])
-    assert columns == ["symbol", "start_price", "low", "end_price", "n", "mn"]
-    assert sorted(expected) == got, (expected, got)
-    assert counts == {"out_out": len(expected)}
-    assert ("AAA", 10.0, 6.0, 9.0, 5, 1) in got and ("BBB", 6.0, 3.0, 7.0, 6, 1) in got
+    # Twice in one process: the second run must ship its own runtime files, not the first run's (whose
+    # folder is deleted by then) — a suite runs many pipelines in one session.
+    for run in ("first", "second"):
+        base = tmp_path / run
+        folder = base / "events" / "src_in_0"
+        folder.mkdir(parents=True)
+        rows = events()
+        for n, chunk in enumerate([rows[:7], rows[7:14], rows[14:]]):
+            text = "".join(json.dumps({**r, "ts": r["ts"].isoformat()}) + "\n" for r in chunk)
+            (folder / f"{n:03d}.json").write_text(text)
+            os.utime(folder / f"{n:03d}.json", (1_700_000_000 + n, 1_700_000_000 + n))  # read oldest first
+        counts = run_local(sample_pipeline("match_recognize", CONFIG), base / "events", base / "out", spark)
+        got = sorted(tuple(json.loads(line).values()) for line in (base / "out" / "out_out.jsonl").read_text().splitlines())
+        columns, expected = replay_match_recognize(CONFIG, rows[:-1])
+        assert columns == ["symbol", "start_price", "low", "end_price", "n", "mn"]
+        assert sorted(expected) == got, (run, expected, got)
+        assert counts == {"out_out": len(expected)}
+        assert ("AAA", 10.0, 6.0, 9.0, 5, 1) in got and ("BBB", 6.0, 3.0, 7.0, 6, 1) in got
 
 
 @pytest.mark.parametrize("changes", [
