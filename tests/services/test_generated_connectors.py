@@ -69,14 +69,20 @@ def parquet_sink(node_id: str = "out") -> dict:
     return {"id": node_id, "type": "delta_table_sink", "label": "Rows", "config": {"table": "main.demo.rows"}}
 
 
+def queued_mqtt_source(mosquitto, prefix: str) -> dict:
+    """An mqtt_source node on `<prefix>/+/pay` whose client id's persistent session already holds EVENTS
+    (two on `<prefix>/eu/pay`, the rest on `<prefix>/us/pay`): the broker queues them for the run."""
+    client_id, topics = f"{prefix}-mqtt", f"{prefix}/+/pay"
+    mosquitto.persistent_session(client_id, topics)
+    mosquitto.publish(f"{prefix}/eu/pay", EVENTS[:2])
+    mosquitto.publish(f"{prefix}/us/pay", EVENTS[2:])
+    return {"id": "mq", "type": "mqtt_source", "label": "Sensors",
+            "config": {"broker_url": mosquitto.url, "topic_filter": topics, "qos": 1, "client_id": client_id,
+                       "schema": SCHEMA}}
+
+
 def test_generated_mqtt_source_reads_the_broker(spark, mosquitto, tmp_path):
-    # The node's fixed client id makes a persistent session: the broker queues the messages for the run.
-    mosquitto.persistent_session("gen-mqtt", "gen/+/pay")
-    mosquitto.publish("gen/eu/pay", EVENTS[:2])
-    mosquitto.publish("gen/us/pay", EVENTS[2:])
-    source = {"id": "mq", "type": "mqtt_source", "label": "Sensors",
-              "config": {"broker_url": mosquitto.url, "topic_filter": "gen/+/pay", "qos": 1, "client_id": "gen-mqtt",
-                         "schema": SCHEMA}}
+    source = queued_mqtt_source(mosquitto, "gen")
     out = run_generated(spark, document([source, parquet_sink()], [("mq", "out")]), tmp_path)
     rows = spark.read.parquet(str(out / "out")).collect()
     assert sorted((r.card_id, r.amount, r.ts.isoformat(), r.topic) for r in rows) == [

@@ -6,7 +6,7 @@ import pytest
 
 from tests.codegen.test_run_local import sdp_table
 from tests.services.servers import Served
-from tests.services.test_generated_connectors import EVENTS, SCHEMA, document, parquet_sink
+from tests.services.test_generated_connectors import EVENTS, SCHEMA, document, parquet_sink, queued_mqtt_source
 
 pytestmark = [pytest.mark.spark, pytest.mark.services]
 
@@ -28,13 +28,6 @@ def test_sdp_rest_source_runs_in_spark_pipelines(spark, http, tmp_path):
 
 
 def test_sdp_mqtt_source_runs_in_spark_pipelines(spark, mosquitto, tmp_path):
-    # The node's fixed client id makes a persistent session: the broker queues the messages for the run.
-    mosquitto.persistent_session("sdp-mqtt", "sdp/+/pay")
-    mosquitto.publish("sdp/eu/pay", EVENTS[:2])
-    mosquitto.publish("sdp/us/pay", EVENTS[2:])
-    source = {"id": "mq", "type": "mqtt_source", "label": "Sensors",
-              "config": {"broker_url": mosquitto.url, "topic_filter": "sdp/+/pay", "qos": 1, "client_id": "sdp-mqtt",
-                         "schema": SCHEMA}}
-    rows = run_sdp(spark, source, tmp_path)
+    rows = run_sdp(spark, queued_mqtt_source(mosquitto, "sdp"), tmp_path)
     assert sorted((r.card_id, r.amount, r.topic) for r in rows) == [
         ("c'2\"", 7.0, "sdp/eu/pay"), ("c1", 120.5, "sdp/eu/pay"), ("c3", 99.0, "sdp/us/pay")]
