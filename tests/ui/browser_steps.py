@@ -41,6 +41,21 @@ def fill(page, path: str, text: str) -> None:
     box.press("Tab")
 
 
+def add_item(page, list_path: str, shows: str) -> None:
+    """Click a list field's Add until the field `shows` appears: a click that lands while the form is
+    being refreshed after the previous edit can miss (seen once in CI)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        field(page, list_path).get_by_role("button", name="Add").click()
+        try:
+            field(page, shows).wait_for(timeout=5000)
+            return
+        except PlaywrightTimeout:
+            continue
+    field(page, shows).wait_for()
+
+
 def select_node(page, node_id: str, expect: str) -> None:
     node(page, node_id).locator(".ls-node-head").click()
     page.locator(".ls-config").get_by_text(expect, exact=True).first.wait_for()

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from tests.ui.browser_steps import (
-    code_text, connect, drag_from_palette, export, field, fill, node, select_node, shot, toast)
+    add_item, code_text, connect, drag_from_palette, export, field, fill, node, select_node, shot, toast)
 
 pytestmark = pytest.mark.e2e
 
@@ -47,12 +47,10 @@ def test_build_check_save_reopen_undo_and_import(page, tmp_path):
     topics = field(page, "topics").locator("input").first
     topics.fill("payments")
     topics.press("Enter")
-    field(page, "schema").get_by_role("button", name="Add").click()
-    field(page, "schema[0].name").wait_for()
+    add_item(page, "schema", "schema[0].name")
     fill(page, "schema[0].name", "card_id")
     fill(page, "schema[0].type", "string")
-    field(page, "schema").get_by_role("button", name="Add").click()
-    field(page, "schema[1].name").wait_for()
+    add_item(page, "schema", "schema[1].name")
     fill(page, "schema[1].name", "amount")
     fill(page, "schema[1].type", "double")
     select_node(page, "n2", "Filter")
