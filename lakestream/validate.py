@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from lakestream.change_feeds import change_plan
+from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
 from lakestream.pipeline import Node, Pipeline
@@ -243,6 +244,7 @@ def _target_issues(pipeline: Pipeline) -> list[Issue]:
     return issues
 
 
+@gc_paused()
 def validate(pipeline: Pipeline) -> list[Issue]:
     """Return every issue of the pipeline: config, ports and arity, cycles, reachability, columns, risks."""
     graph = PipelineGraph(pipeline)

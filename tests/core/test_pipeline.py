@@ -70,6 +70,37 @@ def test_not_json_and_not_an_object():
         load_pipeline("[1, 2]")
 
 
+def test_json_the_fast_parser_refuses_still_loads_and_errors_read_as_json_does():
+    data = linear_document()
+    data["description"] = "\ud800 a lone surrogate"  # the standard parser reads it; pydantic's refuses
+    loaded = load_pipeline(json.dumps(data))
+    assert loaded.description == data["description"]
+    with pytest.raises(DocumentError, match=r"not JSON \(Expecting ',' delimiter: line 1 column 9"):
+        load_pipeline('{"a": 1 "b": 2}')
+    with pytest.raises(DocumentError, match="not JSON"):
+        load_pipeline("[" * 100_000)  # deeper than either parser goes
+
+
+def test_loading_and_validating_leave_the_garbage_collector_as_they_found_it():
+    import gc
+
+    from lakestream.validate import validate
+
+    text = json.dumps(linear_document())
+    assert gc.isenabled()
+    validate(load_pipeline(text))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        validate(load_pipeline(text))
+        assert not gc.isenabled()  # a caller that turned it off keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(DocumentError):
+        load_pipeline("{nope")
+    assert gc.isenabled()  # also after an error
+
+
 def test_newer_format_is_refused_and_older_is_migrated(monkeypatch):
     data = linear_document()
     data["format"] = 99

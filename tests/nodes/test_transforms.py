@@ -346,3 +346,18 @@ def test_map_select_keep_existing_replaces_in_place():
 def test_targets_follow_the_config(type_id, changes, expected):
     node = get_node_type(type_id)
     assert node.targets_for(node.config.model_validate(with_changes(node.example, changes))) == expected
+
+
+@pytest.mark.parametrize("by_name", [True, False])
+def test_union_of_identical_inputs_equals_the_column_by_column_rule(by_name):
+    """Identical inputs take a shortcut; it must give what aligning them column by column gives."""
+    union = get_node_type("union_merge")
+    config = union.config.model_validate({"by_name": by_name})
+    same = cols("id:integer", "n:long", "v:float", "m:map<string,int>")
+    shortcut = union.output_schema(config, Inputs({"in": (same, same, cols(*(f"{c.name}:{c.type}" for c in same)))}))
+    assert [(c.name, c.type) for c in shortcut] == [("id", "int"), ("n", "bigint"), ("v", "float"),
+                                                    ("m", "map<string,int>")]
+    # the same types met in a different order go the general way and agree
+    general = union.output_schema(config, Inputs({"in": (same, cols("id:int", "n:bigint", "v:float", "m:map<string,int>"))}))
+    assert general == shortcut
+    assert list(union.checks(config, Inputs({"in": (same, same)}))) == []

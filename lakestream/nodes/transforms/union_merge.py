@@ -28,10 +28,20 @@ def _aligned(config: Config, schemas: tuple[Schema, ...]) -> list[tuple[str, lis
     return [(c.name, [s[i].type if i < len(s) else None for s in schemas]) for i, c in enumerate(first)]
 
 
+def _identical(schemas: tuple[Schema, ...]) -> bool:
+    """Every input has the first one's columns (branches of one stream, the usual union): nothing to align."""
+    first = schemas[0]
+    return all(s is first or s == first for s in schemas[1:])
+
+
 def output_schema(config: Config, inputs: Inputs) -> Schema:
     schemas = inputs["in"]
     if not schemas:
         return ()
+    if _identical(schemas):  # the general path's result, without comparing every input column by column
+        types = types_of(schemas[0]) if config.by_name else None
+        found = [(c.name, types[c.name] if types is not None else c.type) for c in schemas[0]]
+        return tuple(Column(name, widen(t, t) if t else t) for name, t in found)
     out = []
     for name, found in _aligned(config, schemas):
         common = found[0]
@@ -45,6 +55,15 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     schemas = inputs["in"]
     if len(schemas) < 2:
         return
+    if not _identical(schemas):
+        yield from _alignment_findings(config, schemas)
+    if config.distinct:
+        yield Finding("warning", "union.distinct_state", "distinct keeps every row ever seen to drop duplicates",
+                      field="distinct", hint="Prefer a Deduplication pattern with a time bound")
+
+
+def _alignment_findings(config: Config, schemas: tuple[Schema, ...]) -> Iterator[Finding]:
+    """Inputs whose columns or types do not line up with the first input's."""
     first = schemas[0]
     first_types = types_of(first)
     for index, schema in enumerate(schemas[1:], start=2):
@@ -69,9 +88,6 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
         if present and common is None:
             yield Finding("error", "union.types", f"Column {name!r} has incompatible types: {', '.join(present)}",
                           hint="Cast the column to one type with a Rename / cast node")
-    if config.distinct:
-        yield Finding("warning", "union.distinct_state", "distinct keeps every row ever seen to drop duplicates",
-                      field="distinct", hint="Prefer a Deduplication pattern with a time bound")
 
 
 def supports(config: Config) -> frozenset[Target]:
