@@ -156,6 +156,7 @@ def pipeline_spec(name: str, paths) -> GeneratedFile:
     conf = {
         "spark.sql.shuffle.partitions": "2",
         "spark.sql.session.timeZone": "UTC",
+        "spark.sql.ansi.enabled": "false",  # ANSI_NOTE: spark-pipelines' own session defaults to ANSI
         "spark.sql.streaming.stateStore.providerClass": ROCKSDB,
         "spark.lakestream.input_root": paths.input_root,
     }

@@ -103,7 +103,8 @@ def pipeline_spec(pipeline: Pipeline, options: DeployOptions, folder: str, *, hy
         "name": pipeline.name, "catalog": settings.catalog, "schema": settings.schema_,
         "root_path": folder, "channel": "CURRENT",
         "libraries": [{"glob": {"include": f"{folder}/transformations/**"}}],
-        "configuration": {"lakestream.pipeline_id": pipeline.id},
+        # conditions as replay evaluates them (x / 0 and bad casts give NULL), whatever the workspace default
+        "configuration": {"lakestream.pipeline_id": pipeline.id, "spark.sql.ansi.enabled": "false"},
         "tags": {TAG: pipeline.id},
     }
     if options.compute == "serverless":

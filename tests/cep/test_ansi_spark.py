@@ -55,3 +55,27 @@ def test_generated_job_gives_the_engine_rows_in_either_mode(spark, tmp_path, for
         spark.conf.set("spark.sql.ansi.enabled", previous)
     got = read_rows(spark, output, engine.columns)
     assert comparable(got) == comparable([tuple(r.values()) for r in engine.rows])
+
+
+SDP_EVENTS = [{"user": u, "amount": a, "qty": q, "code": c, "ts": f"2024-01-01T{t}Z"} for u, a, q, c, t in ROWS]
+
+
+@pytest.mark.parametrize("target", ["sdp-sql", "sdp-python"])
+def test_generated_sdp_pipeline_gives_the_replay_rows(spark, tmp_path, target):
+    """spark-pipelines starts its own session, in Spark 4's default ANSI mode: the pipeline's spec pins it off."""
+    from lakestream.cep.replay import replay
+    from tests.codegen.helpers import pipeline
+    from tests.codegen.test_run_local import sdp_table, write_events
+
+    source = {"id": "n1", "type": "kafka_source", "label": "Events", "config": {
+        "bootstrap_servers": "broker:9092", "topics": ["events"],
+        "schema": [{"name": n, "type": t} for n, t in
+                   (("user", "string"), ("amount", "double"), ("qty", "int"), ("code", "string"), ("ts", "timestamp"))]}}
+    keep = {"id": "n2", "type": "filter", "label": "Keep", "config": {"condition": CONDITION}}
+    sink = {"id": "n3", "type": "delta_table_sink", "label": "Kept", "config": {"table": "main.demo.kept"}}
+    doc = pipeline([source, keep, sink], [("n1", "n2"), ("n2", "n3")])
+    expected = replay(doc, {"n1": SDP_EVENTS}, "n2").outputs["n2"].rows
+    assert [(r["user"], r["qty"]) for r in expected] == [("u1", 2), ("u2", 1)]  # x / 0 and 'abc' are NULL
+    write_events(tmp_path / "events" / "n1", [SDP_EVENTS])
+    table = sdp_table(spark, doc, tmp_path, "kept", target)
+    assert sorted((r.user, r.qty) for r in table.collect()) == [("u1", 2), ("u2", 1)]

@@ -26,7 +26,7 @@ def test_sdp_plan_uploads_then_creates_a_serverless_pipeline(pipeline):
     assert spec == {
         "name": "Card fraud", "catalog": "main", "schema": "fraud", "root_path": FOLDER, "channel": "CURRENT",
         "libraries": [{"glob": {"include": f"{FOLDER}/transformations/**"}}],
-        "configuration": {"lakestream.pipeline_id": pipeline.id}, "tags": {"lakestream": pipeline.id},
+        "configuration": {"lakestream.pipeline_id": pipeline.id, "spark.sql.ansi.enabled": "false"}, "tags": {"lakestream": pipeline.id},
         "serverless": True,
     }
     check_body(pipelines.PipelineSpec, spec)  # the payload is a valid SDK PipelineSpec
