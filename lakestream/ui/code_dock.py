@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nicegui import background_tasks, run, ui
+from nicegui import ui
 
 from lakestream.pipeline import Pipeline
 from lakestream.ui import code_model
 from lakestream.ui.code_model import TABS, CodeView
 from lakestream.ui.guard import notify
+from lakestream.ui.latest import LatestOnly
 
 LANGUAGES = {"python": "Python", "sql": "SQL", "yaml": "YAML"}
 
@@ -21,14 +22,13 @@ class CodeDock:
         self.view: CodeView | None = None
         self.file_index = 0
         self.selected: str | None = None
-        self._generation = 0
         self.pipeline: Pipeline | None = None
         with ui.row().classes("w-full items-center no-wrap gap-2 ls-code-bar"):
             self.tabs = ui.toggle({t: title for t, title in TABS}, value="auto", on_change=self._tab_changed) \
                 .props("dense no-caps unelevated toggle-color=primary").mark("code-tabs")
             self.badge = ui.badge("").classes("ls-target-badge").mark("code-target")
             self.reason = ui.label("").classes("text-xs text-grey-7 ellipsis grow").mark("code-reason")
-            self.spinner = ui.spinner(size="sm").classes("hidden")
+            self.builds = LatestOnly(ui.spinner(size="sm").classes("hidden"), "regenerate code")
             self.files = ui.select({}, on_change=self._file_changed).props("dense options-dense borderless") \
                 .classes("ls-file-select").mark("code-file")
             ui.button(icon="content_copy", on_click=self._copy).props("flat dense round").tooltip("Copy this file")
@@ -48,18 +48,8 @@ class CodeDock:
     def schedule(self, pipeline: Pipeline) -> None:
         """Regenerate for this document in a worker thread; a newer document wins over a slower older one."""
         self.pipeline = pipeline
-        self._generation += 1
-        background_tasks.create(self._regenerate(self._generation, pipeline), name="regenerate code")
-
-    async def _regenerate(self, generation: int, pipeline: Pipeline) -> None:
-        if generation != self._generation:
-            return
-        self.spinner.classes(remove="hidden")
-        view = await run.io_bound(code_model.build, pipeline, self.tab)
-        if view is None or generation != self._generation:  # None: the server is shutting down
-            return
-        self.spinner.classes(add="hidden")
-        self.show(view)
+        tab = self.tab
+        self.builds.request(lambda: code_model.build(pipeline, tab), self.show)
 
     def show(self, view: CodeView) -> None:
         self.view = view

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from nicegui import background_tasks, events, run, ui
+from nicegui import events, ui
 
 from lakestream.cep.timeline import Timeline, build_timeline, load_sample, upstream_sources
 from lakestream.nodes.base import Category
 from lakestream.pipeline import Pipeline
 from lakestream.ui.guard import guarded, log, notify
+from lakestream.ui.latest import LatestOnly
 from lakestream.ui.timeline_svg import render
 
 DEBOUNCE_S = 0.15
@@ -23,14 +22,14 @@ class TimelinePanel:
         self.pipeline: Pipeline | None = None
         self.node_id: str | None = None
         self.timeline: Timeline | None = None
-        self._generation = 0
         self._pipeline_id: str | None = None
         with ui.column().classes("w-full gap-0 ls-timeline"):
             with ui.row().classes("w-full items-center no-wrap gap-3 px-2 ls-code-bar"):
                 self.title = ui.label("").classes("text-weight-medium").mark("timeline-title")
                 self.summary = ui.label("").classes("text-sm").mark("timeline-summary")
                 self.detail = ui.label("").classes("text-xs text-grey-7 ellipsis grow").mark("timeline-detail")
-                self.spinner = ui.spinner(size="sm").classes("hidden")
+                spinner = ui.spinner(size="sm").classes("hidden")
+                self.replays = LatestOnly(spinner, "replay timeline", debounce_s=DEBOUNCE_S)
                 self.load_button = ui.button("Sample events", icon="edit_note", on_click=guarded(self.open_loader)) \
                     .props("flat dense no-caps").mark("timeline-load")
             self.message = ui.label(HINT).classes("ls-code-message").mark("timeline-message")
@@ -45,30 +44,16 @@ class TimelinePanel:
         if pipeline.id != self._pipeline_id:  # another pipeline: its sources are others
             self.samples, self._pipeline_id = {}, pipeline.id
         self.pipeline, self.node_id = pipeline, node_id
-        self._generation += 1
         if self.active:
-            background_tasks.create(self._replay(self._generation, pipeline, node_id), name="replay timeline")
+            samples = dict(self.samples)
+            self.replays.request(lambda: _replay(pipeline, node_id, samples), self.show)
+        else:
+            self.replays.supersede()  # a replay still running is of an older document
 
     def show_tab(self, active: bool) -> None:
         self.active = active
         if active and self.pipeline is not None:
             self.schedule(self.pipeline, self.node_id)
-
-    async def _replay(self, generation: int, pipeline: Pipeline, node_id: str | None) -> None:
-        await asyncio.sleep(DEBOUNCE_S)  # typing: only the last keystroke's document is replayed
-        if generation != self._generation:
-            return
-        self.spinner.classes(remove="hidden")
-        try:
-            timeline = await run.io_bound(build_timeline, pipeline, node_id, dict(self.samples))
-        except Exception as error:  # a bug, not the user's: logged, and the tab says so calmly
-            log.error("timeline replay of %s failed", node_id, exc_info=error)
-            timeline = Timeline(node_id, f"The replay failed unexpectedly ({type(error).__name__}); it was logged.",
-                                error=True)
-        if timeline is None or generation != self._generation:  # None: the server is shutting down
-            return
-        self.spinner.classes(add="hidden")
-        self.show(timeline)
 
     def show(self, timeline: Timeline) -> None:
         self.timeline = timeline
@@ -157,3 +142,12 @@ def _detail(timeline: Timeline) -> str:
 
 def _cell(value):
     return "NULL" if value is None else value
+
+
+def _replay(pipeline: Pipeline, node_id: str | None, samples: dict[str, list[dict]]) -> Timeline:
+    """The timeline of a node (run in a worker thread); a failure is a bug, logged and said calmly."""
+    try:
+        return build_timeline(pipeline, node_id, samples)
+    except Exception as error:
+        log.error("timeline replay of %s failed", node_id, exc_info=error)
+        return Timeline(node_id, f"The replay failed unexpectedly ({type(error).__name__}); it was logged.", error=True)
