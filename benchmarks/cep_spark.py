@@ -26,10 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lakestream.codegen import generate  # noqa: E402
-from lakestream.pipeline import load_pipeline  # noqa: E402
 from lakestream.spark_local import local_session  # noqa: E402
-from tests.cep.spark_harness import load_job  # noqa: E402
+from tests.cep.spark_harness import source_pipeline, write_job  # noqa: E402
 
 SCHEMA = [{"name": "k", "type": "string"}, {"name": "id", "type": "string"}, {"name": "ts", "type": "timestamp"}]
 BASE = {"key_columns": ["k"], "event_time_column": "ts", "watermark_delay": "10 seconds"}
@@ -93,17 +91,7 @@ def timed(run) -> tuple[float, float]:
 
 def generated_run(spark, type_id: str, config: dict, events: Path, work: Path) -> tuple[float, float]:
     sink = f"bench_{uuid.uuid4().hex[:8]}"
-    document = {"name": "bench", "nodes": [
-        {"id": "src", "type": "kafka_source",
-         "config": {"bootstrap_servers": "b:9092", "topics": ["t"], "schema": SCHEMA}},
-        {"id": "p", "type": type_id, "config": {**BASE, **config}},
-        {"id": sink, "type": "delta_table_sink", "label": sink, "config": {"table": "main.b.o"}},
-    ], "edges": [{"id": "e1", "source": "src", "target": "p"}, {"id": "e2", "source": "p", "target": sink}]}
-    code = generate(load_pipeline(document), "sss", "local")
-    for path, generated in code.files.items():
-        (work / "code" / path).parent.mkdir(parents=True, exist_ok=True)
-        (work / "code" / path).write_text(generated.text)
-    job = load_job(work / "code")
+    job, _ = write_job(source_pipeline("bench", SCHEMA, type_id, {**BASE, **config}, sink), work / "code")
 
     def run():
         for query in job.start(spark, checkpoint_root=str(work / "cp"), input_root=str(events.parent),

@@ -12,9 +12,7 @@ import uuid
 
 import pytest
 
-from lakestream.codegen import generate
-from lakestream.pipeline import load_pipeline
-from tests.cep.spark_harness import load_job
+from tests.cep.spark_harness import source_pipeline, write_job
 
 pytestmark = pytest.mark.spark
 
@@ -41,18 +39,10 @@ VALUES = [
 def _run(spark, tmp_path, schema: list[tuple[str, str]], rows: list[dict]):
     """Generate a deduplication job over `schema`, run it on `rows` (all distinct), return (code, in, out)."""
     sink = f"dedup_{uuid.uuid4().hex[:8]}"
-    document = {"name": "payload", "nodes": [
-        {"id": "src", "type": "kafka_source", "config": {
-            "bootstrap_servers": "b:9092", "topics": ["t"], "schema": [{"name": n, "type": t} for n, t in schema]}},
-        {"id": "p", "type": "deduplication", "config": {
-            "key_columns": [], "columns": ["id"], "within": "1 second", "event_time_column": "ts",
-            "watermark_delay": "1 second"}},
-        {"id": sink, "type": "delta_table_sink", "label": sink, "config": {"table": "main.t.o"}},
-    ], "edges": [{"id": "e1", "source": "src", "target": "p"}, {"id": "e2", "source": "p", "target": sink}]}
-    code = generate(load_pipeline(document), "sss", "local")
-    for path, generated in code.files.items():
-        (tmp_path / "code" / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / "code" / path).write_text(generated.text)
+    config = {"key_columns": [], "columns": ["id"], "within": "1 second", "event_time_column": "ts",
+              "watermark_delay": "1 second"}
+    columns = [{"name": n, "type": t} for n, t in schema]
+    job, code = write_job(source_pipeline("payload", columns, "deduplication", config, sink), tmp_path / "code")
     events = tmp_path / "events" / "src"
     events.mkdir(parents=True)
     lines = []
@@ -64,7 +54,6 @@ def _run(spark, tmp_path, schema: list[tuple[str, str]], rows: list[dict]):
     (events / "b1.json").write_text(json.dumps({"id": "last", "ts": "2024-01-01T01:00:00Z"}) + "\n")
     os.utime(events / "b0.json", (1_000_000, 1_000_000))
     os.utime(events / "b1.json", (1_000_001, 1_000_001))
-    job = load_job(tmp_path / "code")
     for query in job.start(spark, checkpoint_root=str(tmp_path / "cp"), input_root=str(tmp_path / "events"),
                            output_root=str(tmp_path / "out")):
         query.awaitTermination(180)
