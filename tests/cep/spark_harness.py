@@ -51,6 +51,25 @@ def write_batches(scenario: Scenario, input_root: Path) -> None:
             os.utime(path, (1_000_000 + number, 1_000_000 + number))
 
 
+def source_pipeline(name: str, schema: list[dict], node_type: str, config: dict, sink: str) -> dict:
+    """The document of one Kafka source (a JSON folder `src` locally) -> one node "p" -> one table sink."""
+    return {"name": name, "nodes": [
+        {"id": "src", "type": "kafka_source",
+         "config": {"bootstrap_servers": "b:9092", "topics": ["t"], "schema": schema}},
+        {"id": "p", "type": node_type, "config": config},
+        {"id": sink, "type": "delta_table_sink", "label": sink, "config": {"table": "main.t.o"}},
+    ], "edges": [{"id": "e1", "source": "src", "target": "p"}, {"id": "e2", "source": "p", "target": sink}]}
+
+
+def write_job(document: dict, folder: Path):
+    """Generate the local SSS code of a pipeline document into `folder`; return (job module, generated code)."""
+    code = generate(load_pipeline(document), "sss", "local")
+    for path, generated in code.files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(generated.text)
+    return load_job(folder), code
+
+
 def load_job(folder: Path):
     spec = importlib.util.spec_from_file_location(f"job_{uuid.uuid4().hex}", folder / "stream_job.py")
     module = importlib.util.module_from_spec(spec)

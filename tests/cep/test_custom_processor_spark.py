@@ -7,33 +7,23 @@ import os
 
 import pytest
 
-from lakestream.codegen import generate
 from lakestream.nodes import REGISTRY
-from lakestream.pipeline import load_pipeline
-from tests.cep.spark_harness import load_job
+from tests.cep.spark_harness import source_pipeline, write_job
 
 pytestmark = pytest.mark.spark
 
 
 def test_user_processor_counts_events_per_key(spark, tmp_path):
     schema = [{"name": "card_id", "type": "string"}, {"name": "ts", "type": "timestamp"}]
-    document = {"name": "custom", "nodes": [
-        {"id": "src", "type": "kafka_source",
-         "config": {"bootstrap_servers": "b:9092", "topics": ["t"], "schema": schema}},
-        {"id": "p", "type": "custom_stateful_processor", "config": dict(REGISTRY["custom_stateful_processor"].example)},
-        {"id": "custom_out", "type": "delta_table_sink", "label": "custom_out", "config": {"table": "main.t.o"}},
-    ], "edges": [{"id": "e1", "source": "src", "target": "p"}, {"id": "e2", "source": "p", "target": "custom_out"}]}
-    code = generate(load_pipeline(document), "sss", "local")
-    for path, generated in code.files.items():
-        (tmp_path / "code" / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / "code" / path).write_text(generated.text)
+    config = dict(REGISTRY["custom_stateful_processor"].example)
+    document = source_pipeline("custom", schema, "custom_stateful_processor", config, "custom_out")
+    job, _ = write_job(document, tmp_path / "code")
     events = tmp_path / "events" / "src"
     events.mkdir(parents=True)
     for number, batch in enumerate([["c1", "c1", "c2"], ["c1"]]):
         path = events / f"b{number}.json"
         path.write_text("".join(json.dumps({"card_id": c, "ts": "2024-01-01T00:00:00Z"}) + "\n" for c in batch))
         os.utime(path, (1_000_000 + number, 1_000_000 + number))
-    job = load_job(tmp_path / "code")
     for query in job.start(spark, checkpoint_root=str(tmp_path / "cp"), input_root=str(tmp_path / "events"),
                            output_root=str(tmp_path / "output")):
         query.awaitTermination(180)

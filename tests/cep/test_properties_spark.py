@@ -1,7 +1,7 @@
 """Property: for random event streams (several keys, out of order, some late), the generated Spark code
-emits exactly the engine's rows, for sequence, absence, count threshold and session (bounded examples),
-in both forms: transformWithState and the native operators (tumbling counts, sessions without
-max_duration)."""
+emits exactly the engine's rows, for sequence, absence, count threshold, session and deduplication
+(bounded examples), in both forms: transformWithState and the native operators (tumbling counts,
+sessions without max_duration)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ CONFIGS = {
                                  "mode": "tumbling"},
     "session_detector": {"gap": "15 seconds", "max_duration": "1 minute"},
     "session_detector/native": {"gap": "15 seconds"},
+    "deduplication": {"columns": ["kind"], "within": "30 seconds"},
 }
 
 

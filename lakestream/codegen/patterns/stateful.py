@@ -11,13 +11,36 @@ from lakestream.cep.bindings import bind
 from lakestream.codegen.escape import Code, ident, py
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 
+# Deduplication passes whole rows through Python. When every column is of a type JSON carries exactly,
+# the row travels as one JSON string (Spark converts it, Python only passes it on): each Python cell
+# costs ~1-4 us per row, so 8 payload columns cost more than the work the processor does on a row.
+# FAILFAST: a row that does not parse back fails the query instead of coming out NULL.
+_PACKED_TYPES = {"string", "boolean", "tinyint", "smallint", "int", "bigint", "byte", "short", "integer", "long",
+                 "double", "date", "timestamp", "timestamp_ntz", "binary"}
+_JSON_OPTIONS = {"timestampFormat": "yyyy-MM-dd HH:mm:ss.SSSSSSXXX", "timestampNTZFormat": "yyyy-MM-dd HH:mm:ss.SSSSSS"}
+_PACKED = "_ls_row"
 
-def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], passthrough: bool) -> dict:
+
+def _packable(schema) -> bool:
+    """Whether JSON carries every column exactly (float: read back through a double; nested types: no)."""
+    return all(c.type in _PACKED_TYPES or c.type.startswith("decimal(") for c in schema)
+
+
+def _json_options() -> str:
+    return "map(" + ", ".join(f"'{k}', '{v}'" for k, v in _JSON_OPTIONS.items()) + ")"
+
+
+def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], mode: str) -> dict:
     """The event columns one input contributes, in the order the processor reads them by position:
-    (deduplication: every input column), the key columns (or one constant global key), the event
-    time, the event time in microseconds, then the fields."""
+    the payload (mode "star": every input column; "packed": them as one JSON string), the key columns
+    (or one constant global key), the event time, the event time in microseconds, then the fields."""
     time = ident(view.config.event_time_column)
-    columns = [] if passthrough else [(ident(k), py(k)) for k in keys]
+    columns = []
+    if mode == "packed":
+        payload = ", ".join(str(ident(c.name)) for c in view.schema_out)  # the input columns
+        columns.append((Code(f"to_json(struct({payload}), {_json_options()})"), py(_PACKED)))
+    if mode != "star":
+        columns += [(ident(k), py(k)) for k in keys]
     if not keys:
         columns.append((Code("''"), py("_ls_key")))  # one global key
     columns += [
@@ -28,7 +51,7 @@ def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], p
     return {
         "ref": view.inputs[port][0].ref,
         "columns": [(py(str(sql_text)), alias) for sql_text, alias in columns + fields],
-        "star": passthrough,
+        "star": mode == "star",
     }
 
 
@@ -69,28 +92,35 @@ def context(view) -> dict:
     binding = bind(view.type, view.config)
     native = _native(view, binding)
     if native is not None:
-        side = _side(view, "in", binding.fields["in"], binding.key_columns, False)
+        side = _side(view, "in", binding.fields["in"], binding.key_columns, "columns")
         return {"native": native, "side": side, "delay": py(view.config.watermark_delay),
                 "group_by": [py(k) for k in binding.key_columns]}
     ship(view)
     view.need(f"from {PACKAGE}.spark_processor import PatternProcessor, ensure_runtime")
     passthrough = binding.passthrough
-    columns = [c.name for c in view.schema_out]
-    timestamps = [] if passthrough else [c.name for c in view.schema_out if c.type.startswith("timestamp")]
+    schema_out = view.schema_out
+    mode = ("packed" if _packable(schema_out) else "star") if passthrough else "columns"
+    columns = [_PACKED] if mode == "packed" else [c.name for c in schema_out]
+    timestamps = [] if passthrough else [c.name for c in schema_out if c.type.startswith("timestamp")]
     keys = binding.key_columns
-    sides = [_side(view, port, fields, keys, passthrough) for port, fields in binding.fields.items()]
+    sides = [_side(view, port, fields, keys, mode) for port, fields in binding.fields.items()]
     field_count = max((len(f) for f in binding.fields.values()), default=0)
     processor = (
         f"PatternProcessor({py(view.type)}, {py(binding.params)}, {py(columns)}, timestamps={py(timestamps)}, "
         f"fields={py(field_count)}, keys={py(len(keys))}, passthrough={py(passthrough)})"
     )
+    unpack = None
+    if mode == "packed":
+        unpack = {"column": py(_PACKED), "fields": py(f"{_PACKED}.*"), "ddl": py(view.schema_ddl(schema_out)),
+                  "options": py({**_JSON_OPTIONS, "mode": "FAILFAST"})}
     return {
         "native": None,
         "sides": sides,
         "delay": py(view.config.watermark_delay),
         "group_by": [py(k) for k in keys] or [py("_ls_key")],
         "processor": Code(processor),
-        "output_ddl": py(view.schema_ddl(view.schema_out)),
+        "output_ddl": py(f"{_PACKED} string" if mode == "packed" else view.schema_ddl(schema_out)),
+        "unpack": unpack,
     }
 
 
