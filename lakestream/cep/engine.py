@@ -54,7 +54,7 @@ class PatternRun:
         self.node = REGISTRY[type_id]
         self.binding: Binding = bind(type_id, config)
         self.pattern = make_pattern(type_id, self.binding.params)
-        self.sim = Simulation(self.pattern, self.binding.delay_us)
+        self.sim = getattr(self.pattern, "simulation", Simulation)(self.pattern, self.binding.delay_us)
         schemas = input_schemas or {}
         self.output_schema = self.node.output_schema(config, Inputs({p: (s,) for p, s in schemas.items()}))
         self.columns = [c.name for c in self.output_schema]
