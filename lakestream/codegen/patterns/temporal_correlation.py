@@ -1,0 +1,56 @@
+"""Temporal correlation context: Spark's stream-stream interval join, which the engine follows exactly.
+
+Each side keeps the events that can pair (condition true, no NULL key or correlation value), filtered
+before its own watermark; an inner join on the key and correlation columns and the time range pairs
+them (docs/patterns.md, "Temporal correlation" and "Native Spark operators")."""
+
+from __future__ import annotations
+
+from lakestream.cep.bindings import bind
+from lakestream.codegen.escape import Code, ident, py
+from lakestream.codegen.patterns.stateful import key_text
+
+
+def _side(view, port: str, condition: str, keys: tuple[str, ...]) -> dict:
+    """One input: its pairable events, with the key columns, the event time and its microseconds."""
+    time = ident(view.config.event_time_column)
+    pairable = [str(view.expr(condition)), f"{time} IS NOT NULL"] + [f"{ident(k)} IS NOT NULL" for k in keys]
+    columns = [(ident(k), k) for k in keys] + [
+        (f"CAST({time} AS TIMESTAMP)", "_ls_time"),
+        (f"unix_micros(CAST({time} AS TIMESTAMP))", "_ls_ts"),
+    ]
+    return {
+        "name": Code(f"{view.name}_{port}"),
+        "ref": view.inputs[port][0].ref,
+        "where": py(" AND ".join(pairable)),
+        "columns": [(py(str(text)), py(alias)) for text, alias in columns],
+    }
+
+
+def _on(keys: tuple[str, ...], gap_us: int, a_before_b: bool) -> str:
+    """The join condition: equal keys (NULL never equals) and b.ts within max_gap of a.ts."""
+    equal = [f"a.{ident(k)} = b.{ident(k)}" for k in keys]
+    gap = f"INTERVAL {gap_us} MICROSECONDS"
+    low = "a._ls_time" if a_before_b else f"a._ls_time - {gap}"
+    return " AND ".join(equal + [f"b._ls_time >= {low}", f"b._ls_time <= a._ls_time + {gap}"])
+
+
+def context(view) -> dict:
+    binding = bind(view.type, view.config)
+    keys, params = binding.key_columns, binding.params
+    match_id = f"concat({key_text(keys, 'a.')}, '#', CAST(a._ls_ts AS STRING), '-', CAST(b._ls_ts AS STRING))"
+    output = [(f"a.{ident(k)}", k) for k in keys] + [
+        (match_id, "match_id"),
+        ("a._ls_time", "a_ts"),
+        ("b._ls_time", "b_ts"),
+        ("CAST(b._ls_ts - a._ls_ts AS DOUBLE) / 1E6", "gap_seconds"),
+    ]
+    return {
+        "sides": [_side(view, port, fields[1], keys) for port, fields in binding.fields.items()],
+        "delay": py(view.config.watermark_delay),
+        "on": py(_on(keys, params["max_gap"], params["order"] == "a_before_b")),
+        "output": [(py(text), py(alias)) for text, alias in output],
+    }
+
+
+CONTEXTS = {"temporal_correlation": context}
