@@ -103,7 +103,7 @@ def wake_time(pattern, ks: KeyState):
 
 
 def label(pattern, ks: KeyState, key: tuple, rows):
-    """Give each output row its match_id: `<key>#<n>`, or `<key>#<ts>[-<ts>]` for time-identified patterns."""
+    """Give each output row its match_id: `<key>#<n>`, or `<key>#<ts>` for time-identified patterns."""
     if not getattr(pattern, "labelled", True):
         return rows
     key = key_string(key)
@@ -113,10 +113,8 @@ def label(pattern, ks: KeyState, key: tuple, rows):
         if id_from is None:
             ks.emitted += 1
             labelled.append((f"{key}#{ks.emitted}",) + tuple(row))
-        elif type(id_from) is int:
+        else:
             labelled.append((f"{key}#{row[id_from]}",) + tuple(row))
-        else:  # several times: `<key>#<t1>-<t2>`
-            labelled.append((f"{key}#" + "-".join(str(row[i]) for i in id_from),) + tuple(row))
     return labelled
 
 

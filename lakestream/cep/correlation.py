@@ -1,8 +1,11 @@
-"""Temporal correlation: pairs of A and B events of a key within max_gap, as Spark's interval join."""
+"""Temporal correlation: pairs of A and B events of a key within max_gap, replayed as Spark's interval join.
+
+The node generates a stream-stream join, not the shipped runtime's processor, so this lives beside the
+engine rather than in runtime/ (which is copied beside generated code)."""
 
 from __future__ import annotations
 
-from .driver import label, watermark_after
+from lakestream.cep.runtime.driver import key_string, watermark_after
 
 SIDE_A, SIDE_B = 0, 1
 
@@ -47,9 +50,8 @@ class JoinSimulation:
             state = keys.get(key)
             if state is None:
                 state = keys[key] = pattern.new_state()
-            rows = pattern.on_event(state, event)
-            if rows:
-                out += [(key,) + r for r in label(pattern, None, key, rows)]
+            for a, b, gap in pattern.on_event(state, event):  # match_id <key>#<a_ts>-<b_ts>: the join computes it
+                out.append((key, f"{key_string(key)}#{a}-{b}", a, b, gap))
             if side_max[side] is None or ts > side_max[side]:
                 side_max[side] = ts
         self._evict(watermark)
@@ -75,8 +77,6 @@ class JoinSimulation:
 class Correlation:
     """Event fields: side (0 = A, 1 = B), condition flag. State per key: kept times of each side."""
 
-    id_from = (0, 1)  # match_id = <key>#<a_ts>-<b_ts>: what the join can compute
-    simulation = JoinSimulation
 
     def __init__(self, params):
         self.gap = params["max_gap"]
