@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Port, Schema
+from lakestream.nodes.base import ALL_TARGETS, Category, Column, Finding, Inputs, NodeType, Port, Schema
 from lakestream.nodes.fields import ColumnName, Duration, expression_of
 from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, engine_checks, event_time_checks
 
@@ -91,9 +91,8 @@ NODE = NodeType(
     icon="compare_arrows",
     config=Config,
     output_schema=output_schema,
-    targets=SSS_ONLY,
+    targets=ALL_TARGETS,
     inputs=(PORT_A, PORT_B),
-    stateful_reason="pairs the two streams with a stream-stream interval join, generated for SSS only",
     checks=checks,
     docs=DOCS,
     example=EXAMPLE,
