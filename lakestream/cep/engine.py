@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lakestream.cep.bindings import Binding, bind
+from lakestream.cep.correlation import Correlation, JoinSimulation
 from lakestream.cep.expr import ExpressionCompiler
 from lakestream.cep.runtime.driver import Simulation
 from lakestream.cep.runtime.registry import make_pattern
@@ -37,6 +38,9 @@ def from_micros(value: int | None) -> datetime | None:
     return None if value is None else EPOCH + timedelta(microseconds=value)
 
 
+JOINS = {"temporal_correlation": Correlation}  # node types whose generated code is a Spark join
+
+
 @dataclass
 class Result:
     """A pattern node's output rows (dicts in output-schema order) and its count of late events."""
@@ -53,8 +57,12 @@ class PatternRun:
     def __init__(self, type_id: str, config, input_schemas: dict[str, tuple[Column, ...]] | None = None):
         self.node = REGISTRY[type_id]
         self.binding: Binding = bind(type_id, config)
-        self.pattern = make_pattern(type_id, self.binding.params)
-        self.sim = Simulation(self.pattern, self.binding.delay_us)
+        if type_id in JOINS:  # generated as a Spark join: replayed by its own simulation, not the runtime's
+            self.pattern = JOINS[type_id](self.binding.params)
+            self.sim = JoinSimulation(self.pattern, self.binding.delay_us)
+        else:
+            self.pattern = make_pattern(type_id, self.binding.params)
+            self.sim = Simulation(self.pattern, self.binding.delay_us)
         schemas = input_schemas or {}
         self.output_schema = self.node.output_schema(config, Inputs({p: (s,) for p, s in schemas.items()}))
         self.columns = [c.name for c in self.output_schema]

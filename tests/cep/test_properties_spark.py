@@ -1,7 +1,7 @@
 """Property: for random event streams (several keys, out of order, some late), the generated Spark code
-emits exactly the engine's rows, for sequence, absence, count threshold, session and deduplication
-(bounded examples), in both forms: transformWithState and the native operators (tumbling counts,
-sessions without max_duration)."""
+emits exactly the engine's rows, for sequence, absence, count threshold, session, deduplication and
+temporal correlation (bounded examples), in both forms: transformWithState and the native operators
+(tumbling counts, sessions without max_duration, the correlation's interval join)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,11 @@ CONFIGS = {
     "session_detector": {"gap": "15 seconds", "max_duration": "1 minute"},
     "session_detector/native": {"gap": "15 seconds"},
     "deduplication": {"columns": ["kind"], "within": "30 seconds"},
+    # kinds a and b arrive on input A, c and x on input B (PORTS)
+    "temporal_correlation": {"correlation_columns": ["user"], "max_gap": "30 seconds",
+                             "a_condition": "kind = 'a'", "b_condition": "kind <> 'x'"},
 }
+PORTS = {"a": "a", "b": "a", "c": "b", "x": "b"}
 
 
 def _time(seconds: int) -> str:
@@ -43,9 +47,12 @@ STREAM = st.lists(st.lists(EVENT, min_size=1, max_size=8), min_size=2, max_size=
 
 def _scenario(case: str, batches) -> object:
     type_id = case.partition("/")[0]
-    rows = [[[user, kind, _time(600 + seconds)] for user, kind, seconds in batch] for batch in batches]
-    rows.append([["u9", "x", _time(600 + 400)]])  # moves the final watermark past every deadline
-    data = {"title": "random", "config": {**BASE, **CONFIGS[case]}, "columns": COLUMNS, "types": TYPES,
+    ported = type_id == "temporal_correlation"
+    port = (lambda kind: [PORTS[kind]]) if ported else (lambda kind: [])
+    rows = [[port(kind) + [user, kind, _time(600 + seconds)] for user, kind, seconds in batch] for batch in batches]
+    rows.append([port("x") + ["u9", "x", _time(600 + 400)]])  # moves the final watermark past every deadline
+    columns, types = (["_port"] + COLUMNS, ["string"] + TYPES) if ported else (COLUMNS, TYPES)
+    data = {"title": "random", "config": {**BASE, **CONFIGS[case]}, "columns": columns, "types": types,
             "batches": rows, "expected": [], "late_events": 0}
     return from_dict(type_id, "random", data)
 

@@ -22,7 +22,7 @@ CI_SCENARIOS = {
     "count_threshold": {"tumbling_out_of_order_and_late", "tumbling", "sliding_rearm"},  # tumbling: native
     "velocity_detector": {"sum_per_second", "late_events"},
     "geofence": {"dwell", "late_and_out_of_order"},
-    "temporal_correlation": {"any_order", "late_events"},
+    "temporal_correlation": {"any_order", "late_events", "watermark_of_both_sides", "null_values"},  # native join
     "trend_detector": {"down_min_change", "late_events"},
     "outlier_detector": {"iqr", "late_and_out_of_order"},
     "session_detector": {"max_duration", "late_and_open_at_end", "gap_boundary", "out_of_order"},  # native

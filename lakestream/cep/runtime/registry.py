@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from .correlation import Correlation
 from .sequence import Sequence
 from .spatial import Geofence
 from .timers import Absence, Heartbeat, Session, StateMachine
@@ -22,7 +21,6 @@ ALGORITHMS = {
     "absence_detector": Absence,
     "velocity_detector": Velocity,
     "geofence": Geofence,
-    "temporal_correlation": Correlation,
     "trend_detector": Trend,
     "outlier_detector": Outlier,
     "session_detector": Session,

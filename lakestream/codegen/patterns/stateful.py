@@ -55,11 +55,11 @@ def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], m
     }
 
 
-def _key_text(keys: tuple[str, ...]) -> str:
+def key_text(keys: tuple[str, ...], qualifier: str = "") -> str:
     """Spark SQL for the key part of match_id, as the runtime's key_string: values '|'-joined, NULL as ''."""
     if not keys:
         return "''"
-    return "concat_ws('|', " + ", ".join(f"coalesce(CAST({ident(k)} AS STRING), '')" for k in keys) + ")"
+    return "concat_ws('|', " + ", ".join(f"coalesce(CAST({qualifier}{ident(k)} AS STRING), '')" for k in keys) + ")"
 
 
 def _native(view, binding) -> dict | None:
@@ -78,7 +78,7 @@ def _native(view, binding) -> dict | None:
     else:
         return None
     keys = binding.key_columns
-    match_id = f"concat({_key_text(keys)}, '#', CAST(unix_micros({window}.start) AS STRING))"
+    match_id = f"concat({key_text(keys)}, '#', CAST(unix_micros({window}.start) AS STRING))"
     output = [(ident(k), k) for k in keys] + [(match_id, "match_id")] + ends
     return {
         "group": group,
@@ -128,7 +128,7 @@ CONTEXTS = {
     type_id: context
     for type_id in (
         "sequence_detector", "absence_detector", "count_threshold", "velocity_detector", "geofence",
-        "temporal_correlation", "trend_detector", "outlier_detector", "session_detector", "deduplication",
+        "trend_detector", "outlier_detector", "session_detector", "deduplication",
         "state_machine", "heartbeat_monitor",
     )
 }

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Port, Schema
+from lakestream.nodes.base import ALL_TARGETS, Category, Column, Finding, Inputs, NodeType, Port, Schema
 from lakestream.nodes.fields import ColumnName, Duration, expression_of
 from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, engine_checks, event_time_checks
 
@@ -62,13 +62,15 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
 
 
 DOCS = """\
-Both inputs use the same event_time_column name. Every pair (a, b) with equal key and correlation
-values (NULL never equals), |b.ts - a.ts| <= max_gap (and a.ts <= b.ts for a_before_b) is emitted
-once, as soon as both events have been seen; gap_seconds = b.ts - a.ts (negative when b came first).
-Each side keeps its events until the watermark passes ts + max_gap. The watermark is taken over
-both inputs together (the generated code unions them before one watermark). A late event of either side is
-dropped and counted. Pairs are emitted in the order their second event is processed.
-match_id is `<key values joined by '|'>#<n>`, n counting the key's pairs.
+Both inputs use the same event_time_column name. Each side keeps the events that can pair: its
+condition holds and no key or correlation value is NULL (NULL never equals). Every pair (a, b) with
+equal key and correlation values and |b.ts - a.ts| <= max_gap (and a.ts <= b.ts for a_before_b) is
+emitted once, as soon as both events have been seen; gap_seconds = b.ts - a.ts (negative when b came
+first). This is Spark's stream-stream interval join, which the generated code is: the watermark is
+the earlier of the two sides' watermarks, each over that side's events that can pair; a late event
+of either side (at or before the previous micro-batch's watermark) is dropped and counted.
+match_id is `<key values joined by '|'>#<a_ts>-<b_ts>` (event times in epoch microseconds); identical
+events pair as often as they occur, giving identical rows with the same match_id.
 """
 
 EXAMPLE = {
@@ -89,9 +91,8 @@ NODE = NodeType(
     icon="compare_arrows",
     config=Config,
     output_schema=output_schema,
-    targets=SSS_ONLY,
+    targets=ALL_TARGETS,
     inputs=(PORT_A, PORT_B),
-    stateful_reason="keeps each side's recent events per key to pair them",
     checks=checks,
     docs=DOCS,
     example=EXAMPLE,
