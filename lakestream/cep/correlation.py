@@ -77,7 +77,6 @@ class JoinSimulation:
 class Correlation:
     """Event fields: side (0 = A, 1 = B), condition flag. State per key: kept times of each side."""
 
-
     def __init__(self, params):
         self.gap = params["max_gap"]
         self.a_before_b = params["order"] == "a_before_b"
