@@ -183,20 +183,41 @@ def _graph_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
     return issues
 
 
+# Nodes whose generated code declares an event-time watermark on their input.
+_WATERMARKING = ("window_aggregate", "watermark", "stream_stream_join")
+
+
 def _after_pattern_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
-    """A watermark-driven node (pattern, window aggregate) fed by a pattern's rows: Spark emits nothing there."""
+    """Watermark-driven nodes fed by a pattern's rows: after a transformWithState Spark emits nothing there;
+    after the correlation's stream-stream join it refuses a second watermark and the query fails."""
     if graph.cycle_error() is not None:
         return []
     issues = []
     after: dict[str, str] = {}  # node id -> the first pattern node upstream of it
+    after_join: dict[str, str] = {}  # node id -> a temporal correlation (a join) upstream of it
     for nid in graph.topological_order():
-        patterns = [after.get(e.source) or e.source for e in graph.in_edges(nid)
-                    if e.source in after or pipeline.node(e.source).spec.category is Category.PATTERN]
+        parents = [e.source for e in graph.in_edges(nid)]
+        patterns = [after.get(p) or p for p in parents
+                    if p in after or pipeline.node(p).spec.category is Category.PATTERN]
+        joins = [after_join.get(p) or p for p in parents
+                 if p in after_join or pipeline.node(p).type == "temporal_correlation"]
         if not patterns:
             continue
         after[nid] = patterns[0]
+        if joins:
+            after_join[nid] = joins[0]
         node = pipeline.node(nid)
-        if node.spec.category is Category.PATTERN or node.type == "window_aggregate":
+        if not (node.spec.category is Category.PATTERN or node.type in _WATERMARKING):
+            continue
+        if joins:
+            issues.append(Issue(
+                ERROR, "graph.after_join",
+                f"{node.title} is fed by the stream-stream join of {_named(pipeline.node(joins[0]))}: Spark "
+                "refuses a second event-time watermark after it (\"Redefining watermark is disallowed\"): the "
+                "generated job would fail at the first pair", nid,
+                hint="Feed it from the events before the correlation, or write the pairs to a table and read "
+                     "them in another pipeline"))
+        elif node.spec.category is Category.PATTERN or node.type == "window_aggregate":
             issues.append(Issue(
                 WARNING, "graph.after_pattern",
                 f"{node.title} follows the pattern node {pipeline.node(patterns[0]).title}: in the generated Spark "

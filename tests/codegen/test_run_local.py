@@ -13,6 +13,7 @@ import pytest
 from lakestream.cli import main as cli_main
 from lakestream.codegen import Paths, generate
 from lakestream.pipeline import load_pipeline
+from lakestream.validate import validate
 from tests.codegen.helpers import three_nodes
 from tests.conftest import require
 
@@ -190,3 +191,33 @@ def test_run_needs_no_events_folder_for_a_generating_source(tmp_path):
     with pytest.raises(UserError) as caught:
         run_local(doc, tmp_path / "events", tmp_path / "out", spark=None)
     assert "'Payments'" in str(caught.value) and "Sensors" not in str(caught.value)
+
+
+@pytest.mark.spark
+def test_spark_refuses_a_watermark_after_the_correlations_join(spark, tmp_path):
+    """Why validation calls a window aggregate after a temporal correlation an error (graph.after_join)."""
+    from lakestream.commands.run import _load_job
+    from tests.codegen.helpers import DELTA, KAFKA, pipeline
+    from tests.core.test_validate import CORRELATION, PAIRS_PER_HOUR
+
+    doc = pipeline([KAFKA, {**KAFKA, "id": "n2"}, CORRELATION, PAIRS_PER_HOUR, DELTA],
+                   [{"source": "n1", "target": "c", "target_port": "a"},
+                    {"source": "n2", "target": "c", "target_port": "b"}, ("c", "w"), ("w", "n3")])
+    assert [i.code for i in validate(doc) if i.severity == "error"] == ["graph.after_join"]
+    for source in ("n1", "n2"):
+        write_events(tmp_path / "events" / source, [PAYMENTS])
+    paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
+                  output_root=str(tmp_path / "out"))
+    generate(doc, "sss", "local", paths=paths, check=False).write(tmp_path / "code")  # past the gate
+    job = _load_job(tmp_path / "code")
+    try:
+        queries = job.start(spark, checkpoint_root=paths.checkpoint_root, input_root=paths.input_root,
+                            output_root=paths.output_root)
+        for query in queries:
+            query.awaitTermination(180)
+        failure = str(queries[0].exception())
+    except Exception as error:  # refused when the query starts instead of in its first batch
+        failure = str(error)
+    finally:
+        sys.path.remove(str(tmp_path / "code"))
+    assert "Redefining watermark is disallowed" in failure

@@ -232,3 +232,32 @@ def test_a_window_aggregate_or_pattern_after_a_pattern_is_warned_about():
     assert _after_pattern_warnings([SOURCE, SESSION, by_minute, DELTA, {**DELTA, "id": "n4"}],
                                    [("n1", "s"), ("n1", "w"), ("w", "n3"), ("s", "n4")]) == []
     assert _after_pattern_warnings([SOURCE, SESSION, RENAMED, DELTA], [("n1", "s"), ("s", "m"), ("m", "n3")]) == []
+
+
+CORRELATION = {"id": "c", "type": "temporal_correlation", "label": "Failed then big", "config": {
+    "event_time_column": "ts", "watermark_delay": "1 minute", "correlation_columns": ["card_id"],
+    "a_condition": "amount < 100", "b_condition": "amount > 100", "max_gap": "10 minutes"}}
+PAIRS_PER_HOUR = {**HOURLY, "config": {**HOURLY["config"], "event_time_column": "a_ts"}}
+
+
+def test_a_watermark_after_the_correlations_join_is_an_error():
+    from tests.codegen.helpers import DELTA, KAFKA as SOURCE, pipeline
+
+    other = {**SOURCE, "id": "n2"}
+    edges = [{"source": "n1", "target": "c", "target_port": "a"}, {"source": "n2", "target": "c", "target_port": "b"}]
+
+    def found(*nodes_and_edges):
+        nodes, more = nodes_and_edges
+        issues = validate(pipeline([SOURCE, other, CORRELATION, *nodes, DELTA], edges + more))
+        return [(i.node_id, i.severity, i.code) for i in issues if i.code.startswith("graph.after")]
+
+    # Spark fails such a job (tests/codegen/test_run_local.py shows it): an error, not the after-pattern warning
+    assert found([PAIRS_PER_HOUR], [("c", "w"), ("w", "n3")]) == [("w", "error", "graph.after_join")]
+    watermark = {"id": "m", "type": "watermark", "label": "Watermark", "config": {
+        "event_time_column": "a_ts", "delay": "1 minute"}}
+    issues = validate(pipeline([SOURCE, other, CORRELATION, watermark, DELTA],
+                               edges + [("c", "m"), ("m", "n3")]))
+    assert [(i.node_id, i.code) for i in issues if i.code.startswith("graph.after")] == [("m", "graph.after_join")]
+    assert "Failed then big (Temporal correlation)" in next(i.message for i in issues if i.code == "graph.after_join")
+    # a projection or a sink after the join is fine
+    assert found([], [("c", "n3")]) == []
