@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lakestream.cep.bindings import bind
 from lakestream.codegen.escape import Code, ident, py
+from lakestream.codegen.nodes._common import interval
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 
 # Deduplication passes whole rows through Python. When every column is of a type JSON carries exactly,
@@ -38,19 +39,21 @@ def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], m
     columns = []
     if mode == "packed":
         payload = ", ".join(str(ident(c.name)) for c in view.schema_out)  # the input columns
-        columns.append((Code(f"to_json(struct({payload}), {_json_options()})"), py(_PACKED)))
+        columns.append((Code(f"to_json(struct({payload}), {_json_options()})"), _PACKED))
     if mode != "star":
-        columns += [(ident(k), py(k)) for k in keys]
+        columns += [(ident(k), k) for k in keys]
     if not keys:
-        columns.append((Code("''"), py("_ls_key")))  # one global key
+        columns.append((Code("''"), "_ls_key"))  # one global key
     columns += [
-        (time, py("_ls_time")),
-        (Code(f"unix_micros(CAST({time} AS TIMESTAMP))"), py("_ls_ts")),
+        (time, "_ls_time"),
+        (Code(f"unix_micros(CAST({time} AS TIMESTAMP))"), "_ls_ts"),
     ]
-    fields = [(view.expr(text), py(f"_ls_f{i}")) for i, text in enumerate(sql_fields)]
+    columns += [(view.expr(text), f"_ls_f{i}") for i, text in enumerate(sql_fields)]
     return {
         "ref": view.inputs[port][0].ref,
-        "columns": [(py(str(sql_text)), alias) for sql_text, alias in columns + fields],
+        "columns": [(py(str(sql_text)), py(alias)) for sql_text, alias in columns],
+        "sql_columns": Code(", ".join(f"{sql_text} AS {ident(alias)}" for sql_text, alias in columns)),
+        "select_exprs": [py(f"{sql_text} AS {ident(alias)}") for sql_text, alias in columns],
         "star": mode == "star",
     }
 
@@ -63,16 +66,19 @@ def key_text(keys: tuple[str, ...], qualifier: str = "") -> str:
 
 
 def _native(view, binding) -> dict | None:
-    """The native Spark form of a tumbling count threshold or a session without max_duration, else None."""
+    """The native Spark form of a tumbling count threshold or a session without max_duration, else None.
+
+    The same aggregation in PySpark (SSS) and in SQL (SDP: the events view grouped with a WATERMARK clause)."""
     params = binding.params
     if view.type == "count_threshold" and params["mode"] == "tumbling":
         # count_if, not a filter: Spark would push a filter below the watermark, which must see every event
-        window, count, having = "window", 'agg(F.count_if("_ls_f0").alias("count"))', f"count >= {int(params['threshold'])}"
-        group = Code(f'F.window("_ls_time", "{int(params["window"])} microseconds")')
+        window, count, count_sql = "window", 'agg(F.count_if("_ls_f0").alias("count"))', "count_if(_ls_f0) AS `count`"
+        having = f"count >= {int(params['threshold'])}"
+        length = int(params["window"])
         ends = [("window.start", "window_start"), ("window.end", "window_end"), ("count", "count")]
     elif view.type == "session_detector" and params["max_duration"] is None:
-        window, count, having = "session_window", "count()", None
-        group = Code(f'F.session_window("_ls_time", "{int(params["gap"])} microseconds")')
+        window, count, count_sql, having = "session_window", "count()", "count(*) AS `count`", None
+        length = int(params["gap"])
         last = f"timestamp_micros(unix_micros(session_window.end) - {int(params['gap'])})"  # end = last + gap
         ends = [("session_window.start", "session_start"), (last, "session_end"), ("count", "event_count")]
     else:
@@ -80,11 +86,18 @@ def _native(view, binding) -> dict | None:
     keys = binding.key_columns
     match_id = f"concat({key_text(keys)}, '#', CAST(unix_micros({window}.start) AS STRING))"
     output = [(ident(k), k) for k in keys] + [(match_id, "match_id")] + ends
+    key_sql = [str(ident(k)) for k in keys]
     return {
-        "group": group,
+        "group": Code(f'F.{window}("_ls_time", "{length} microseconds")'),
         "count": Code(count),
         "having": py(having) if having else None,
         "output": [(py(str(text)), py(alias)) for text, alias in output],
+        "sql": {
+            "inner": Code(", ".join(key_sql + [window, count_sql])),
+            "group": Code(", ".join(key_sql + [f"{window}(_ls_time, '{length} microseconds')"])),
+            "having": Code(having) if having else None,
+            "outer": Code(", ".join(f"{text} AS {ident(alias)}" for text, alias in output)),
+        },
     }
 
 
@@ -94,6 +107,7 @@ def context(view) -> dict:
     if native is not None:
         side = _side(view, "in", binding.fields["in"], binding.key_columns, "columns")
         return {"native": native, "side": side, "delay": py(view.config.watermark_delay),
+                "interval": interval(view.config.watermark_delay), "events": Code(f"{view.name}_events"),
                 "group_by": [py(k) for k in binding.key_columns]}
     ship(view)
     view.need(f"from {PACKAGE}.spark_processor import PatternProcessor, ensure_runtime")

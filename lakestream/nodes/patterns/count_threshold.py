@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.base import ALL_TARGETS, SSS_ONLY, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression
 from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
 
@@ -51,6 +51,11 @@ EXAMPLE = {
     'mode': 'sliding',
 }
 
+def supports(config: Config) -> frozenset:
+    """Declarative too when a tumbling count is a window aggregation (the native form); otherwise state and timers: SSS."""
+    return ALL_TARGETS if config.mode == "tumbling" else SSS_ONLY
+
+
 NODE = NodeType(
     type="count_threshold",
     name="Count threshold",
@@ -59,7 +64,8 @@ NODE = NodeType(
     icon="functions",
     config=Config,
     output_schema=output_schema,
-    targets=SSS_ONLY,
+    targets=ALL_TARGETS,
+    supports=supports,
     stateful_reason="sliding counts with re-arming need per-key state",
     checks=pattern_checks,
     docs=DOCS,

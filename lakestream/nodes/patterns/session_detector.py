@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.base import ALL_TARGETS, SSS_ONLY, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration
 from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
 
@@ -42,6 +42,11 @@ EXAMPLE = {
     'gap': '30 minutes',
 }
 
+def supports(config: Config) -> frozenset:
+    """Declarative too when without max_duration it is a session_window aggregation (the native form); otherwise state and timers: SSS."""
+    return ALL_TARGETS if config.max_duration is None else SSS_ONLY
+
+
 NODE = NodeType(
     type="session_detector",
     name="Session",
@@ -50,7 +55,8 @@ NODE = NodeType(
     icon="schedule",
     config=Config,
     output_schema=output_schema,
-    targets=SSS_ONLY,
+    targets=ALL_TARGETS,
+    supports=supports,
     stateful_reason="keeps each key's open session and closes it by timer",
     checks=pattern_checks,
     docs=DOCS,

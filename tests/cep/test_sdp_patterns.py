@@ -1,5 +1,7 @@
-"""Temporal correlation in both SDP flavours: `spark-pipelines run` of the generated local pipeline
-(one file per source per micro-batch, as the SSS scenarios) writes exactly the hand-written rows."""
+"""Patterns that generate declaratively, in both SDP flavours: `spark-pipelines run` of the generated local
+pipeline (one file per source per micro-batch, as the SSS scenarios) writes exactly the hand-written rows.
+Temporal correlation (an interval join), tumbling count thresholds (`window`) and sessions without
+max_duration (`session_window`)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,26 @@ from tests.codegen.test_run_local import spark_pipelines_run
 
 pytestmark = pytest.mark.spark
 
-SCENARIOS = {s.name: s for s in all_scenarios() if s.node == "temporal_correlation" and s.raw["batches"]}
-# a run takes ~15-50 s: CI runs lateness in each flavour; LAKESTREAM_ALL_SPARK_SCENARIOS=1 runs every file in both
+
+def _declarative(scenario) -> bool:
+    config = scenario.config
+    if scenario.node == "count_threshold":
+        return config.mode == "tumbling"
+    return scenario.node == "temporal_correlation" or (
+        scenario.node == "session_detector" and config.max_duration is None)
+
+
+SCENARIOS = {f"{s.node}/{s.name}": s for s in all_scenarios() if s.raw["batches"] and _declarative(s)}
+# a run takes ~15-50 s: CI runs lateness and out-of-order arrival, each flavour once per node;
+# LAKESTREAM_ALL_SPARK_SCENARIOS=1 runs every file in both
 RUNS = ([(name, target) for name in sorted(SCENARIOS) for target in ("sdp-sql", "sdp-python")]
         if os.environ.get("LAKESTREAM_ALL_SPARK_SCENARIOS") == "1"
-        else [("late_events", "sdp-sql"), ("watermark_of_both_sides", "sdp-python")])
+        else [("temporal_correlation/late_events", "sdp-sql"),
+              ("temporal_correlation/watermark_of_both_sides", "sdp-python"),
+              ("count_threshold/tumbling_out_of_order_and_late", "sdp-sql"),
+              ("count_threshold/tumbling", "sdp-python"),
+              ("session_detector/late_and_open_at_end", "sdp-python"),
+              ("session_detector/out_of_order", "sdp-sql")])
 
 
 @pytest.mark.parametrize(("name", "target"), RUNS, ids=[f"{n}-{t}" for n, t in RUNS])
