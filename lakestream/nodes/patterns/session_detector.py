@@ -57,7 +57,8 @@ NODE = NodeType(
     output_schema=output_schema,
     targets=ALL_TARGETS,
     supports=supports,
-    stateful_reason="keeps each key's open session and closes it by timer",
+    stateful_reason="keeps each key's open session and closes it by timer when max_duration is set "
+    "(without it, a session_window aggregation stays declarative)",
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
