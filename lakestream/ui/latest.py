@@ -25,6 +25,7 @@ class LatestOnly:
     def supersede(self) -> None:
         """Drop the result of any request still running (a newer state will be asked for later)."""
         self.generation += 1
+        self.spinner.classes(add="hidden")
 
     def request(self, work: Callable[[], Any], show: Callable[[Any], None]) -> None:
         self.supersede()
@@ -36,8 +37,10 @@ class LatestOnly:
         if generation != self.generation:
             return
         self.spinner.classes(remove="hidden")
-        result = await run.io_bound(work)
-        if result is None or generation != self.generation:
-            return
-        self.spinner.classes(add="hidden")
-        show(result)
+        try:
+            result = await run.io_bound(work)
+        finally:
+            if generation == self.generation:  # a newer request shows its own spinner
+                self.spinner.classes(add="hidden")
+        if result is not None and generation == self.generation:
+            show(result)
