@@ -20,7 +20,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import synthetic_document  # noqa: E402
 
 from lakestream.cep import expr  # noqa: E402
-from lakestream.nodes.fields import parse_expression  # noqa: E402
 from lakestream.pipeline import load_pipeline  # noqa: E402
 from lakestream.validate import has_errors, validate  # noqa: E402
 
@@ -30,8 +29,7 @@ def measure(text: str, runs: int, cold: bool = True) -> tuple[list[float], list[
     wall, cpu = [], []
     for _ in range(runs):
         if cold:  # no expression is remembered from a previous run
-            parse_expression.cache_clear()
-            expr._check.cache_clear()
+            expr.clear_caches()
         start, start_cpu = time.perf_counter(), time.process_time()
         pipeline = load_pipeline(text)
         issues = validate(pipeline)

@@ -351,3 +351,9 @@ def _check(text: str, columns: tuple[str, ...] | None) -> str | None:
     except ExpressionError as error:
         return str(error)
     return None
+
+
+def clear_caches() -> None:
+    """Forget every parsed expression and engine check, process-wide (for measuring cold validation)."""
+    parse_expression.cache_clear()
+    _check.cache_clear()

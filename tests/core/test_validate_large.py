@@ -12,7 +12,6 @@ from collections import Counter
 
 from benchmarks.synthetic import synthetic_document
 from lakestream.cep import expr
-from lakestream.nodes.fields import parse_expression
 from lakestream.pipeline import load_pipeline
 from lakestream.validate import validate
 
@@ -96,8 +95,7 @@ EXPECTED_DIGEST = "14f2aa4b9d85da3ea5e9875291ea11ddfcdc40ed7f64b988ceb936c373a73
 
 
 def _cold_issues(document: dict):
-    parse_expression.cache_clear()
-    expr._check.cache_clear()
+    expr.clear_caches()
     return validate(load_pipeline(json.dumps(document)))
 
 
