@@ -55,6 +55,17 @@ def select_list(items) -> Code:
     return Code(", ".join(items))
 
 
+def query(lines) -> dict:
+    """A SQL query as its lines (SDP Python passes them to spark.sql one literal each) and as one text."""
+    lines = [Code(line) for line in lines]
+    return {"lines": lines, "text": Code("\n".join(lines))}
+
+
+def aliased(columns) -> dict:
+    """A projection (see `projection`) of (SQL text, alias) pairs: `text AS alias` items."""
+    return projection(f"{text} AS {ident(alias)}" for text, alias in columns)
+
+
 def projection(items) -> dict:
     """A one-stage projection as both a SQL select list and the items for selectExpr."""
     items = [Code(i) for i in items]

@@ -8,8 +8,8 @@ and property tests run against this native form (docs/patterns.md, "Native Spark
 from __future__ import annotations
 
 from lakestream.cep.bindings import bind
-from lakestream.codegen.escape import Code, ident, py
-from lakestream.codegen.nodes._common import interval
+from lakestream.codegen.escape import Code, ident, py, sql
+from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 
 # Deduplication passes whole rows through Python. When every column is of a type JSON carries exactly,
@@ -52,8 +52,7 @@ def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], m
     return {
         "ref": view.inputs[port][0].ref,
         "columns": [(py(str(sql_text)), py(alias)) for sql_text, alias in columns],
-        "sql_columns": Code(", ".join(f"{sql_text} AS {ident(alias)}" for sql_text, alias in columns)),
-        "select_exprs": [py(f"{sql_text} AS {ident(alias)}") for sql_text, alias in columns],
+        "projection": aliased(columns),  # the same columns for SQL (SDP's native forms)
         "star": mode == "star",
     }
 
@@ -87,17 +86,24 @@ def _native(view, binding) -> dict | None:
     match_id = f"concat({key_text(keys)}, '#', CAST(unix_micros({window}.start) AS STRING))"
     output = [(ident(k), k) for k in keys] + [(match_id, "match_id")] + ends
     key_sql = [str(ident(k)) for k in keys]
+    events = Code(f"{view.name}_events")
+    span = sql(f"{length} microseconds")
     return {
         "group": Code(f'F.{window}("_ls_time", "{length} microseconds")'),
         "count": Code(count),
         "having": py(having) if having else None,
         "output": [(py(str(text)), py(alias)) for text, alias in output],
-        "sql": {
-            "inner": Code(", ".join(key_sql + [window, count_sql])),
-            "group": Code(", ".join(key_sql + [f"{window}(_ls_time, '{length} microseconds')"])),
-            "having": Code(having) if having else None,
-            "outer": Code(", ".join(f"{text} AS {ident(alias)}" for text, alias in output)),
-        },
+        "events": events,
+        "query": query([  # SDP: the same aggregation in SQL, over the events view
+            Code(f"SELECT {aliased(output)['select']}"),
+            Code("FROM ("),
+            Code(f"  SELECT {', '.join(key_sql + [window, count_sql])}"),
+            Code(f"  FROM STREAM({ident(events)}) WATERMARK _ls_time DELAY OF {interval(view.config.watermark_delay)}"),
+            Code("  WHERE _ls_time IS NOT NULL"),
+            Code(f"  GROUP BY {', '.join(key_sql + [f'{window}(_ls_time, {span})'])}"),
+            Code(")"),
+            *([Code(f"WHERE {having}")] if having else []),
+        ]),
     }
 
 
@@ -107,7 +113,6 @@ def context(view) -> dict:
     if native is not None:
         side = _side(view, "in", binding.fields["in"], binding.key_columns, "columns")
         return {"native": native, "side": side, "delay": py(view.config.watermark_delay),
-                "interval": interval(view.config.watermark_delay), "events": Code(f"{view.name}_events"),
                 "group_by": [py(k) for k in binding.key_columns]}
     ship(view)
     view.need(f"from {PACKAGE}.spark_processor import PatternProcessor, ensure_runtime")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lakestream.cep.bindings import bind
 from lakestream.codegen.escape import Code, ident
-from lakestream.codegen.nodes._common import interval
+from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns.stateful import key_text
 
 
@@ -26,12 +26,8 @@ def _side(view, port: str, condition: str, keys: tuple[str, ...]) -> dict:
         "ref": view.inputs[port][0].ref,
         "where": Code(" AND ".join(pairable)),
         "columns": [(Code(text), Code(alias)) for text, alias in columns],
-        "select": _select(columns),
+        "projection": aliased(columns),
     }
-
-
-def _select(columns) -> Code:
-    return Code(", ".join(f"{text} AS {ident(alias)}" for text, alias in columns))
 
 
 def _on(keys: tuple[str, ...], gap_us: int, a_before_b: bool) -> Code:
@@ -53,14 +49,19 @@ def context(view) -> dict:
         ("CAST(b._ls_ts - a._ls_ts AS DOUBLE) / 1E6", "gap_seconds"),
     ]
     sides = [_side(view, port, fields[1], keys) for port, fields in binding.fields.items()]
+    delay = interval(view.config.watermark_delay)
+    on = _on(keys, params["max_gap"], params["order"] == "a_before_b")
     return {
         "sides": sides,
         "delay": view.config.watermark_delay,
-        "interval": interval(view.config.watermark_delay),
-        "streams": [Code(f"STREAM({ident(side['name'])})") for side in sides],
-        "on": _on(keys, params["max_gap"], params["order"] == "a_before_b"),
+        "on": on,
         "output": [(Code(text), Code(alias)) for text, alias in output],
-        "select": _select(output),
+        "query": query([  # SDP: the same join in SQL, a WATERMARK clause on each side
+            Code(f"SELECT {aliased(output)['select']}"),
+            Code(f"FROM STREAM({ident(sides[0]['name'])}) WATERMARK _ls_time DELAY OF {delay} AS a"),
+            Code(f"INNER JOIN STREAM({ident(sides[1]['name'])}) WATERMARK _ls_time DELAY OF {delay} AS b"),
+            Code(f"ON {on}"),
+        ]),
     }
 
 
