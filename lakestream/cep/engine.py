@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from lakestream.cep.bindings import Binding, bind
 from lakestream.cep.correlation import Correlation, JoinSimulation
+from lakestream.cep.dedup import DedupSimulation
 from lakestream.cep.expr import ExpressionCompiler
 from lakestream.cep.runtime.driver import Simulation
 from lakestream.cep.runtime.registry import make_pattern
@@ -38,7 +39,12 @@ def from_micros(value: int | None) -> datetime | None:
     return None if value is None else EPOCH + timedelta(microseconds=value)
 
 
-JOINS = {"temporal_correlation": Correlation}  # node types whose generated code is a Spark join
+# node types whose generated code is a Spark operator (or its rule), not the shared per-key driver:
+# each is replayed by its own simulation of that operator
+SIMULATIONS = {
+    "temporal_correlation": lambda params, delay_us: JoinSimulation(Correlation(params), delay_us),
+    "deduplication": DedupSimulation,
+}
 
 
 @dataclass
@@ -57,12 +63,11 @@ class PatternRun:
     def __init__(self, type_id: str, config, input_schemas: dict[str, tuple[Column, ...]] | None = None):
         self.node = REGISTRY[type_id]
         self.binding: Binding = bind(type_id, config)
-        if type_id in JOINS:  # generated as a Spark join: replayed by its own simulation, not the runtime's
-            self.pattern = JOINS[type_id](self.binding.params)
-            self.sim = JoinSimulation(self.pattern, self.binding.delay_us)
+        simulation = SIMULATIONS.get(type_id)
+        if simulation is not None:
+            self.sim = simulation(self.binding.params, self.binding.delay_us)
         else:
-            self.pattern = make_pattern(type_id, self.binding.params)
-            self.sim = Simulation(self.pattern, self.binding.delay_us)
+            self.sim = Simulation(make_pattern(type_id, self.binding.params), self.binding.delay_us)
         schemas = input_schemas or {}
         self.output_schema = self.node.output_schema(config, Inputs({p: (s,) for p, s in schemas.items()}))
         self.columns = [c.name for c in self.output_schema]

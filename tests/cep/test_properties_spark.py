@@ -1,7 +1,8 @@
 """Property: for random event streams (several keys, out of order, some late), the generated Spark code
 emits exactly the engine's rows, for sequence, absence, count threshold, session, deduplication and
 temporal correlation (bounded examples), in both forms: transformWithState and the native operators
-(tumbling counts, sessions without max_duration, the correlation's interval join)."""
+(tumbling counts, sessions without max_duration, the correlation's interval join, deduplication whose
+bound is the watermark delay)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ CONFIGS = {
     "session_detector": {"gap": "15 seconds", "max_duration": "1 minute"},
     "session_detector/native": {"gap": "15 seconds"},
     "deduplication": {"columns": ["kind"], "within": "30 seconds"},
+    "deduplication/native": {"columns": ["kind"], "within": "20 seconds"},  # = the delay: dropDuplicatesWithinWatermark
     # kinds a and b arrive on input A, c and x on input B (PORTS)
     "temporal_correlation": {"correlation_columns": ["user"], "max_gap": "30 seconds",
                              "a_condition": "kind = 'a'", "b_condition": "kind <> 'x'"},

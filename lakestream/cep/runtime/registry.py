@@ -6,7 +6,7 @@ from .sequence import Sequence
 from .spatial import Geofence
 from .timers import Absence, Heartbeat, Session, StateMachine
 from .values import Outlier, Trend
-from .windows import Dedup, SlidingCount, TumblingCount, Velocity
+from .windows import SlidingCount, TumblingCount, Velocity
 
 
 def make_pattern(type_id: str, params: dict):
@@ -24,7 +24,6 @@ ALGORITHMS = {
     "trend_detector": Trend,
     "outlier_detector": Outlier,
     "session_detector": Session,
-    "deduplication": Dedup,
     "state_machine": StateMachine,
     "heartbeat_monitor": Heartbeat,
 }

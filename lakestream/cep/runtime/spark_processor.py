@@ -23,6 +23,7 @@ import sys
 from pyspark.sql.streaming.stateful_processor import StatefulProcessor
 from pyspark.sql.types import BinaryType, Row, StructField, StructType
 
+from .dedup import Dedup
 from .driver import KeyState, advance, forgettable, label, wake_time
 from .registry import make_pattern
 
@@ -52,17 +53,16 @@ class PatternProcessor(StatefulProcessor):
     `columns`: the output columns (key columns, match_id, pattern fields); `timestamps`: the output
     columns holding epoch microseconds (Spark turns them into timestamps); `fields`: how many _ls_f
     columns the events carry; `keys`: how many grouping columns are real key columns (0: one global
-    key); `passthrough`: deduplication, whose output rows are its input rows (columns = input columns).
+    key).
     """
 
-    def __init__(self, type_id, params, columns, timestamps=(), fields=0, keys=0, passthrough=False):
+    def __init__(self, type_id, params, columns, timestamps=(), fields=0, keys=0):
         self.type_id = type_id
         self.params = params
         self.columns = list(columns)
         self.timestamps = list(timestamps)  # kept for the signature: micros go out as they are
         self.fields = fields
         self.keys = keys
-        self.passthrough = passthrough
 
     def init(self, handle):
         self.handle = handle
@@ -100,8 +100,6 @@ class PatternProcessor(StatefulProcessor):
         if not rows:
             return []
         out = self.out
-        if self.passthrough:
-            return [out(*r[0]) for r in rows]
         head = tuple(key)[: self.keys]
         return [out(*head, *r) for r in label(self.pattern, ks, head, rows)]
 
@@ -111,17 +109,14 @@ class PatternProcessor(StatefulProcessor):
         buffer = ks.buffer
         first = -self.fields  # each row ends with _ls_ts, then the fields (read by position:
         at = first - 1        # Spark may prepend the grouping columns or rename columns)
-        fields, payload = slice(first, None if first else 0), slice(0, len(self.columns))
+        fields = slice(first, None if first else 0)
         get = tuple.__getitem__  # Row's own __getitem__ also looks up names: slower
         for row in rows:  # delivery order stands for arrival order (Spark keeps no arrival number)
             ts = get(row, at)
             if ts is None:
                 continue  # no event time (Spark itself dropped the late rows: ts <= the previous watermark)
             seq += 1
-            if self.passthrough:  # the input columns come first: each event carries its row
-                buffer.append([ts, seq, get(row, payload), *get(row, fields)])
-            else:
-                buffer.append([ts, seq, *get(row, fields)])
+            buffer.append([ts, seq, *get(row, fields)])
         out = []
         wake = wake_time(self.pattern, ks)
         if wake is not None and wake <= watermark:
@@ -139,6 +134,74 @@ class PatternProcessor(StatefulProcessor):
         out = self._advance(key, ks, watermark)
         self._save(ks, None, seq)
         return iter(out)
+
+    def close(self):
+        pass
+
+
+class DedupProcessor(StatefulProcessor):
+    """Deduplication when `within` differs from the watermark delay (otherwise the job uses Spark's own
+    dropDuplicatesWithinWatermark, whose rule runtime/dedup.py repeats for any bound).
+
+    Grouped by the key columns; each row carries its payload first (every input column, or one packed
+    JSON string: `columns` names them), then _ls_ts and the identity columns as _ls_f0, _ls_f1, ...
+    Rows of an identity not remembered are emitted at once, in delivery order; the key's identities
+    are forgotten when the watermark reaches their expiresAt, at the end of that micro-batch (the
+    key's timer, or at once when the key has input in that batch, since all its rows came).
+    """
+
+    def __init__(self, params, columns, fields):
+        self.params = params
+        self.columns = list(columns)
+        self.fields = fields
+
+    def init(self, handle):
+        self.handle = handle
+        self.rule = Dedup(self.params)
+        self.store = handle.getValueState("key_state", _STATE)
+        self.out = Row(*self.columns)
+
+    def _load(self):
+        value = self.store.get()
+        if value is None:
+            return {}, None
+        return pickle.loads(value[0])
+
+    def _save(self, expires, timer, watermark):
+        """Forget what the watermark reached, then keep one timer at the earliest expiresAt left."""
+        if timer is not None and timer * 1000 <= watermark:
+            self.handle.deleteTimer(timer)  # due in this batch: its work is done here, it need not fire
+            timer = None
+        wake = self.rule.evict(expires, watermark)
+        wanted = None if wake is None else -(-wake // 1000)  # timers are in ms: the first ms at or after it
+        if timer is not None and timer != wanted:
+            self.handle.deleteTimer(timer)
+        if wanted is None:
+            self.store.clear()
+            return
+        if wanted != timer:
+            self.handle.registerTimer(wanted)
+        self.store.update((pickle.dumps((expires, wanted), protocol=4),))
+
+    def handleInputRows(self, key, rows, timerValues):
+        watermark = timerValues.getCurrentWatermarkInMs() * 1000
+        expires, timer = self._load()
+        keep, width = self.rule.keep, len(self.columns)
+        at = -self.fields - 1  # _ls_ts, then the identity fields, end each row (read by position)
+        get = tuple.__getitem__
+        payload, identity = slice(0, width), slice(at + 1, None)
+        out = [
+            self.out(*get(row, payload)) for row in rows
+            if get(row, at) is not None and keep(expires, get(row, at), get(row, identity))  # no time: ignored
+        ]
+        self._save(expires, timer, watermark)
+        return iter(out)
+
+    def handleExpiredTimer(self, key, timerValues, expiredTimerInfo):
+        watermark = timerValues.getCurrentWatermarkInMs() * 1000
+        expires, _ = self._load()
+        self._save(expires, None, watermark)
+        return iter(())
 
     def close(self):
         pass

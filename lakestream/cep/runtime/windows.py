@@ -1,4 +1,4 @@
-"""Window patterns: sliding and tumbling count thresholds, velocity, deduplication."""
+"""Window patterns: sliding and tumbling count thresholds, velocity."""
 
 from __future__ import annotations
 
@@ -152,44 +152,3 @@ class Velocity:
     def next_time(self, state):
         return None
 
-
-class Dedup:
-    """Event fields: the payload passed through, then the identity values. State per key: the first
-    time of each identity seen within the bound, and those (time, identity) pairs in time order."""
-
-    id_from = None
-    labelled = False  # output rows are the input rows themselves: no match_id
-
-    def __init__(self, params):
-        self.within = params["within"]
-
-    def new_state(self):
-        return {"f": {}, "q": []}
-
-    def size(self, state):
-        return len(state["f"])
-
-    def on_event(self, state, event):
-        ts, payload, identity = event[0], event[2], tuple(event[3:])
-        first = state["f"].get(identity)
-        if first is not None and ts - first <= self.within:
-            return []
-        state["f"][identity] = ts
-        state["q"].append([ts, identity])
-        return [(payload,)]
-
-    def on_time(self, state, now):
-        queue, firsts = state["q"], state["f"]
-        cut = 0
-        while cut < len(queue) and queue[cut][0] + self.within <= now:
-            ts, identity = queue[cut]
-            if firsts.get(identity) == ts:
-                del firsts[identity]  # no later event can be its duplicate any more
-            cut += 1
-        if cut:
-            del queue[:cut]
-        return []
-
-    def next_time(self, state):
-        queue = state["q"]
-        return queue[0][0] + self.within if queue else None

@@ -12,35 +12,14 @@ from lakestream.codegen.escape import Code, ident, py, sql
 from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 
-# Deduplication passes whole rows through Python. When every column is of a type JSON carries exactly,
-# the row travels as one JSON string (Spark converts it, Python only passes it on): each Python cell
-# costs ~1-4 us per row, so 8 payload columns cost more than the work the processor does on a row.
-# FAILFAST: a row that does not parse back fails the query instead of coming out NULL.
-_PACKED_TYPES = {"string", "boolean", "tinyint", "smallint", "int", "bigint", "byte", "short", "integer", "long",
-                 "double", "date", "timestamp", "timestamp_ntz", "binary"}
-_JSON_OPTIONS = {"timestampFormat": "yyyy-MM-dd HH:mm:ss.SSSSSSXXX", "timestampNTZFormat": "yyyy-MM-dd HH:mm:ss.SSSSSS"}
-_PACKED = "_ls_row"
-
-
-def _packable(schema) -> bool:
-    """Whether JSON carries every column exactly (float: read back through a double; nested types: no)."""
-    return all(c.type in _PACKED_TYPES or c.type.startswith("decimal(") for c in schema)
-
-
-def _json_options() -> str:
-    return "map(" + ", ".join(f"'{k}', '{v}'" for k, v in _JSON_OPTIONS.items()) + ")"
-
-
-def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], mode: str) -> dict:
+def side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], payload=(), star=False) -> dict:
     """The event columns one input contributes, in the order the processor reads them by position:
-    the payload (mode "star": every input column; "packed": them as one JSON string), the key columns
-    (or one constant global key), the event time, the event time in microseconds, then the fields."""
+    `payload` columns (deduplication's packed row) or, with `star`, every input column; the key columns
+    (or one constant global key; with `star` they are among the input columns), the event time, the
+    event time in microseconds, then the fields."""
     time = ident(view.config.event_time_column)
-    columns = []
-    if mode == "packed":
-        payload = ", ".join(str(ident(c.name)) for c in view.schema_out)  # the input columns
-        columns.append((Code(f"to_json(struct({payload}), {_json_options()})"), _PACKED))
-    if mode != "star":
+    columns = list(payload)
+    if not star:
         columns += [(ident(k), k) for k in keys]
     if not keys:
         columns.append((Code("''"), "_ls_key"))  # one global key
@@ -53,7 +32,7 @@ def _side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], m
         "ref": view.inputs[port][0].ref,
         "columns": [(py(str(sql_text)), py(alias)) for sql_text, alias in columns],
         "projection": aliased(columns),  # the same columns for SQL (SDP's native forms)
-        "star": mode == "star",
+        "star": star,
     }
 
 
@@ -109,36 +88,33 @@ def _native(view, binding) -> dict | None:
 
 def context(view) -> dict:
     binding = bind(view.type, view.config)
+    keys = binding.key_columns
     native = _native(view, binding)
     if native is not None:
-        side = _side(view, "in", binding.fields["in"], binding.key_columns, "columns")
-        return {"native": native, "side": side, "delay": py(view.config.watermark_delay),
-                "group_by": [py(k) for k in binding.key_columns]}
+        return {"native": native, "side": side(view, "in", binding.fields["in"], keys),
+                "delay": py(view.config.watermark_delay), "group_by": [py(k) for k in keys]}
     ship(view)
     view.need(f"from {PACKAGE}.spark_processor import PatternProcessor, ensure_runtime")
-    passthrough = binding.passthrough
-    schema_out = view.schema_out
-    mode = ("packed" if _packable(schema_out) else "star") if passthrough else "columns"
-    columns = [_PACKED] if mode == "packed" else [c.name for c in schema_out]
-    timestamps = [] if passthrough else [c.name for c in schema_out if c.type.startswith("timestamp")]
-    keys = binding.key_columns
-    sides = [_side(view, port, fields, keys, mode) for port, fields in binding.fields.items()]
+    columns = [c.name for c in view.schema_out]
+    timestamps = [c.name for c in view.schema_out if c.type.startswith("timestamp")]
     field_count = max((len(f) for f in binding.fields.values()), default=0)
     processor = (
         f"PatternProcessor({py(view.type)}, {py(binding.params)}, {py(columns)}, timestamps={py(timestamps)}, "
-        f"fields={py(field_count)}, keys={py(len(keys))}, passthrough={py(passthrough)})"
+        f"fields={py(field_count)}, keys={py(len(keys))})"
     )
-    unpack = None
-    if mode == "packed":
-        unpack = {"column": py(_PACKED), "fields": py(f"{_PACKED}.*"), "ddl": py(view.schema_ddl(schema_out)),
-                  "options": py({**_JSON_OPTIONS, "mode": "FAILFAST"})}
+    return processor_context(view, [side(view, port, fields, keys) for port, fields in binding.fields.items()],
+                             keys, Code(processor), view.schema_ddl(view.schema_out))
+
+
+def processor_context(view, sides: list[dict], keys, processor: Code, output_ddl: str, unpack=None) -> dict:
+    """The context of `_pattern.py.j2`'s transformWithState form."""
     return {
         "native": None,
         "sides": sides,
         "delay": py(view.config.watermark_delay),
         "group_by": [py(k) for k in keys] or [py("_ls_key")],
-        "processor": Code(processor),
-        "output_ddl": py(f"{_PACKED} string" if mode == "packed" else view.schema_ddl(schema_out)),
+        "processor": processor,
+        "output_ddl": py(output_ddl),
         "unpack": unpack,
     }
 
@@ -147,7 +123,7 @@ CONTEXTS = {
     type_id: context
     for type_id in (
         "sequence_detector", "absence_detector", "count_threshold", "velocity_detector", "geofence",
-        "trend_detector", "outlier_detector", "session_detector", "deduplication",
+        "trend_detector", "outlier_detector", "session_detector",
         "state_machine", "heartbeat_monitor",
     )
 }

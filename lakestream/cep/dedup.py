@@ -1,0 +1,70 @@
+"""Deduplication replayed as the generated code runs it: Spark's dropDuplicatesWithinWatermark.
+
+The node generates `dropDuplicatesWithinWatermark` (when `within` equals the watermark delay) or a
+transformWithState processor with the same rule (runtime/dedup.py), not the shared per-key driver:
+rows are emitted as they arrive, not in event-time order, so the micro-batches are replayed here."""
+
+from __future__ import annotations
+
+from lakestream.cep.runtime.dedup import Dedup
+from lakestream.cep.runtime.driver import watermark_after
+
+
+class DedupSimulation:
+    """Replays micro-batches exactly as the generated deduplication runs them.
+
+    A micro-batch drops the events at or before the watermark of the batch before (late, counted);
+    then, in arrival order, an event whose identity is remembered is dropped, any other is emitted at
+    once and its identity remembered until expiresAt = ts + within. At the end of the batch the
+    identities with expiresAt <= the batch's own watermark are forgotten (Spark evicts them then; the
+    processor's timer fires then). Events are `[ts, seq, row, *identity values]`.
+    """
+
+    def __init__(self, params: dict, delay_us: int):
+        self.rule = Dedup(params)
+        self.delay_us = delay_us
+        self.keys: dict = {}  # key tuple -> {identity values: expiresAt}
+        self.max_ts = None
+        self.previous = None  # the watermark the previous micro-batch ran with: lateness is judged by it
+        self.late = 0
+
+    @property
+    def watermark(self):
+        return watermark_after(self.max_ts, self.delay_us)
+
+    def batch(self, events):
+        """Run one micro-batch of (key tuple, event) pairs in arrival order; return the (key, row) pairs kept."""
+        watermark, previous = self.watermark, self.previous
+        keep, keys = self.rule.keep, self.keys
+        batch_max = self.max_ts
+        out = []
+        for key, event in events:
+            ts = event[0]
+            if previous is not None and ts <= previous:
+                self.late += 1
+                continue
+            if batch_max is None or ts > batch_max:
+                batch_max = ts
+            expires = keys.get(key)
+            if expires is None:
+                expires = keys[key] = {}
+            if keep(expires, ts, event[3:]):
+                out.append((key, event[2]))
+        self._evict(watermark)
+        self.max_ts, self.previous = batch_max, watermark
+        return out
+
+    def finish(self):
+        """The final no-data batch (as availableNow runs): forget what the last watermark allows."""
+        self._evict(self.watermark)
+        return []
+
+    def _evict(self, watermark):
+        if watermark is None:
+            return
+        for key in [k for k, expires in self.keys.items() if self.rule.evict(expires, watermark) is None]:
+            del self.keys[key]
+
+    def state_size(self) -> int:
+        """Number of remembered identities across keys (for bounded-state tests)."""
+        return sum(len(expires) for expires in self.keys.values())

@@ -1,0 +1,36 @@
+"""Deduplication's rule, as Spark's dropDuplicatesWithinWatermark: the first event of an identity to arrive wins.
+
+State per key: identity values (the `columns`; the key is the grouping) -> expiresAt = ts + within.
+Rows are handled in arrival order and emitted at once; the identities whose expiresAt the watermark
+has reached are forgotten at the end of the micro-batch. The local engine (lakestream/cep/dedup.py)
+and the generated transformWithState processor (spark_processor.DedupProcessor) both run this code.
+"""
+
+from __future__ import annotations
+
+import math
+
+_NAN = ("NaN",)  # NaN equals NaN in an identity, as in Spark's grouping and dropDuplicates
+
+
+class Dedup:
+    """Keeps the first row of each identity until the watermark reaches its expiresAt."""
+
+    def __init__(self, params):
+        self.within = params["within"]
+
+    def keep(self, expires: dict, ts: int, values) -> bool:
+        """Whether the row (event time `ts` µs, identity `values`) is the first of its identity; remember it if so."""
+        identity = tuple(_NAN if isinstance(v, float) and math.isnan(v) else v for v in values)
+        if identity in expires:
+            return False
+        expires[identity] = ts + self.within
+        return True
+
+    @staticmethod
+    def evict(expires: dict, watermark: int):
+        """Forget the identities whose expiresAt <= watermark; return the earliest expiresAt left, or None."""
+        gone = [identity for identity, at in expires.items() if at <= watermark]
+        for identity in gone:
+            del expires[identity]
+        return min(expires.values()) if expires else None
