@@ -118,7 +118,8 @@ def _session(c):
 
 def _dedup(c):
     # grouped by the key columns only: the identities of one key share that key's state
-    return {"within": micros(c.within)}, c.key_columns, {"in": tuple(quote(x) for x in c.columns)}, True
+    within = micros(c.within or c.watermark_delay)  # empty: the watermark delay, dropDuplicatesWithinWatermark's bound
+    return {"within": within}, c.key_columns, {"in": tuple(quote(x) for x in c.columns)}, True
 
 
 def _state_machine(c):

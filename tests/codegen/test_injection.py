@@ -100,21 +100,33 @@ def kind_at(model, path) -> Kind | None:
     return kind.kind if kind else None
 
 
+# forms of a node its example does not generate, checked too: the example with these fields changed
+VARIANTS = {"deduplication": {"within": "1 hour"}}  # transformWithState (the example's bound is native)
+
+
+def _examples(type_id):
+    example = dict(REGISTRY[type_id].example)
+    yield "", example
+    if type_id in VARIANTS:
+        yield "+variant", {**example, **VARIANTS[type_id]}
+
+
 def _cases():
     out = []
     for type_id, target, profile in cases():
-        for path in string_paths(dict(REGISTRY[type_id].example)):
-            out.append((type_id, target, profile, path))
+        for variant, example in _examples(type_id):
+            for path in string_paths(example):
+                out.append((type_id, variant, target, profile, path))
     return out
 
 
 CASES = _cases()
 
 
-@pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}-{'.'.join(map(str, c[3]))}" for c in CASES])
+@pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}{c[1]}-{c[2]}-{c[3]}-{'.'.join(map(str, c[4]))}" for c in CASES])
 def test_hostile_values_stay_literals(case):
-    type_id, target, profile, path = case
-    example = dict(REGISTRY[type_id].example)
+    type_id, variant, target, profile, path = case
+    example = dict(_examples(type_id))[variant]
 
     def build(value):
         try:
@@ -152,7 +164,7 @@ def test_free_text_fields_really_took_hostile_values():
     free_text = [("kafka_source", ("bootstrap_servers",)), ("filter", ("condition",)),
                  ("delta_table_sink", ("table",))]
     for type_id, path in free_text:
-        taken = [n for (t, _, _, p), n in ACCEPTED.items() if t == type_id and p == path]
+        taken = [n for (t, _, _, _, p), n in ACCEPTED.items() if t == type_id and p == path]
         assert taken, f"{type_id}.{path} was not exercised"
         expected = 0 if type_id == "delta_table_sink" else len(HOSTILE)
         assert set(taken) == {expected}, (type_id, path, taken)

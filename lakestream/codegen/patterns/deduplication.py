@@ -3,10 +3,11 @@ else a transformWithState processor with the same rule (runtime/dedup.py; docs/p
 
 from __future__ import annotations
 
-from lakestream.cep.bindings import bind, micros
+from lakestream.cep.bindings import bind
 from lakestream.codegen.escape import Code, ident, py
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 from lakestream.codegen.patterns.stateful import processor_context, side
+from lakestream.nodes.patterns.deduplication import native
 
 # The processor passes whole rows through Python. When every column is of a type JSON carries exactly,
 # the row travels as one JSON string (Spark converts it, Python only passes it on): each Python cell
@@ -27,22 +28,15 @@ def _json_options() -> str:
     return "map(" + ", ".join(f"'{k}', '{v}'" for k, v in _JSON_OPTIONS.items()) + ")"
 
 
-def native(view) -> bool:
-    """Whether Spark's own operator is exact: its bound is the watermark delay."""
-    config = view.config
-    return micros(config.within) == micros(config.watermark_delay)
-
-
 def context(view) -> dict:
     config = view.config
     time = ident(config.event_time_column)
-    if native(view):
-        identity = [*config.key_columns, *config.columns]
+    if native(config):
         return {"dedup": {
             "ref": view.inputs["in"][0].ref,
             "time": py(f"CAST({time} AS TIMESTAMP)"),
             "delay": py(config.watermark_delay),
-            "identity": [py(c) for c in identity],
+            "identity": [py(c) for c in [*config.key_columns, *config.columns]],
         }}
     binding = bind(view.type, config)
     ship(view)

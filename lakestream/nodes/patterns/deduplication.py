@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from lakestream.durations import parse_duration
 from lakestream.nodes.base import SSS_ONLY, Category, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration
 from lakestream.nodes.patterns.common import PatternConfig, pattern_checks
@@ -11,7 +12,11 @@ from lakestream.nodes.patterns.common import PatternConfig, pattern_checks
 
 class Config(PatternConfig):
     columns: tuple[ColumnName, ...] = Field(min_length=1, description="Columns that identify an event")
-    within: Duration = Field(description="A repeat within this time of the first event is dropped")
+    within: Duration | None = Field(
+        None,
+        description="How long an identity is remembered after its first event; empty: the watermark delay "
+        "(then Spark's own dropDuplicatesWithinWatermark runs it)",
+    )
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:
@@ -19,18 +24,31 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 
 
 DOCS = """\
-Identity = key_columns + columns (NULL equals NULL here, as in dropDuplicates). In event-time
-order, the first event of an identity is kept and passes through unchanged; a later event with
-the same identity and ts - first.ts <= within is dropped; one later than that is kept and becomes
-the new first. State of an identity is evicted when the watermark passes first.ts + within.
+Spark's dropDuplicatesWithinWatermark, with `within` as its bound (empty: the watermark delay).
+Identity = key_columns + columns (NULL equals NULL, NaN equals NaN and -0.0 equals 0.0, as in dropDuplicates). Events
+are handled as they arrive, not in event-time order: the first event of an identity to arrive is
+kept, passes through unchanged and is emitted at once; its identity is remembered until the
+watermark reaches first.ts + within, and every event of that identity arriving meanwhile is
+dropped, whatever its event time. Late events (ts at or before the previous micro-batch's
+watermark) are dropped and counted; events without event time are ignored. Within one micro-batch
+the first in the input's order wins. A repeat no more than `within` after the first is always
+dropped (as a repeat or as late); a later one is kept once the identity is forgotten. When
+`within` equals the watermark delay the generated code is dropDuplicatesWithinWatermark itself;
+otherwise a transformWithState processor with the same rule. SSS only: SQL has no such clause, and
+spark-pipelines 4.3 fails to register it in SDP Python (it analyses the operator's input before the
+pipeline's datasets exist: TABLE_OR_VIEW_NOT_FOUND).
 """
+
+def native(config: Config) -> bool:
+    """Whether Spark's dropDuplicatesWithinWatermark is exact: its bound is the watermark delay."""
+    return config.within is None or parse_duration(config.within) == parse_duration(config.watermark_delay)
+
 
 EXAMPLE = {
     'key_columns': ['card_id'],
     'event_time_column': 'ts',
     'watermark_delay': '10 minutes',
     'columns': ['merchant'],
-    'within': '10 minutes',
 }
 
 NODE = NodeType(
@@ -42,7 +60,8 @@ NODE = NodeType(
     config=Config,
     output_schema=output_schema,
     targets=SSS_ONLY,
-    stateful_reason="remembers recent identities per key",
+    stateful_reason="remembers each identity until the watermark passes it (dropDuplicatesWithinWatermark, or "
+    "transformWithState for another bound), which runs in an SSS job",
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
