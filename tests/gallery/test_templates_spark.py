@@ -1,7 +1,8 @@
 """Every gallery template run with `lakestream run`'s function on its sample events: exactly the expected rows.
 
-Row sinks are compared with `expected/<sink>.jsonl`; alert and email sinks send to local HTTP and SMTP
-recorders (their secrets and hosts pointed there for the run) and must send one message per expected row.
+Row sinks are compared with `expected/<sink>.jsonl`; alert, email and webhook sinks send to the local HTTP and
+SMTP recorders of tests/services (their secrets and hosts pointed there for the run) and must send one message per
+expected row.
 """
 
 from __future__ import annotations
@@ -22,27 +23,6 @@ from tests.gallery.templates import (CARDS, IDS, SERVICES_SINKS, canonical, docu
                                      sinks)
 
 pytestmark = [pytest.mark.spark, pytest.mark.services]
-
-
-@pytest.fixture(scope="module")
-def http():
-    from tests.services.servers import HttpRecorder
-
-    server = HttpRecorder()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def smtp():
-    from importlib.util import find_spec
-
-    require(find_spec("aiosmtpd") is not None, "aiosmtpd (pip install -e '.[test]')")
-    from tests.services.servers import SmtpRecorder
-
-    server = SmtpRecorder()
-    yield server
-    server.stop()
 
 
 def point_services_at_recorders(doc: Pipeline, http, smtp, monkeypatch) -> Pipeline:
@@ -90,8 +70,6 @@ def wanted_messages(node, rows: list[dict], http, smtp) -> list[str]:
 
 @pytest.mark.parametrize("card", CARDS, ids=IDS)
 def test_template_runs_locally_to_exactly_the_expected_rows(spark, card, tmp_path, http, smtp, monkeypatch):
-    http.reset()
-    smtp.reset()
     doc = point_services_at_recorders(document(card), http, smtp, monkeypatch)
     # Each job ships the runtime packages beside it: forget the ones an earlier template's job imported.
     for name in [m for m in sys.modules if m.startswith(("lakestream_connectors", "lakestream_cep"))]:
