@@ -1,4 +1,4 @@
-"""Shared fixtures: one local SparkSession per test session, service prerequisites, CI rules."""
+"""Shared fixtures: one local SparkSession per test session, service prerequisites, CI rules, local services."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import sys
 import pytest
 
 from lakestream.spark_local import spark_conf
+
+pytest_plugins = ["tests.services.fixtures"]  # mosquitto, postgres, http, smtp for every area
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

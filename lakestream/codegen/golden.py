@@ -11,6 +11,7 @@ from pathlib import Path
 from lakestream.codegen.generator import PROFILES, CodegenError, generate
 from lakestream.codegen.registry import CONTEXTS
 from lakestream.codegen.samples import sample_pipeline
+from lakestream.gallery import list_templates, templates_folder
 from lakestream.nodes import REGISTRY
 
 GOLDEN_ROOT = Path(__file__).resolve().parents[2] / "tests" / "codegen" / "golden"
@@ -53,8 +54,6 @@ def golden_path(type_id: str, target: str, profile: str) -> Path:
 
 def template_cases() -> list[tuple[Path, str, str]]:
     """(document, target, profile) for every gallery template and each explicit target that accepts it."""
-    from lakestream.ui.gallery import list_templates, templates_folder
-
     out = []
     for card in list_templates(templates_folder()):
         document = _template(card.path)

@@ -7,8 +7,8 @@ from typing import Any
 
 from nicegui import ui
 
+from lakestream.gallery import TemplateCard
 from lakestream.store import Summary
-from lakestream.ui.gallery import TemplateCard
 
 
 async def confirm(message: str, ok: str = "Continue", cancel: str = "Cancel") -> bool:

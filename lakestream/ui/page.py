@@ -13,10 +13,10 @@ from typing import Any
 from nicegui import run, ui
 from nicegui.events import KeyEventArguments
 
-from lakestream import editing
+from lakestream import editing, gallery
 from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
 from lakestream.store import ConflictError, Store, StoreError
-from lakestream.ui import dialogs, gallery, help as help_ui
+from lakestream.ui import dialogs, help as help_ui
 from lakestream.ui.canvas import FlowCanvas
 from lakestream.ui.code_dock import CodeDock
 from lakestream.ui.config_panel import ConfigPanel

@@ -33,6 +33,10 @@ def test_wheel_installs_and_runs(tmp_path):
     where = subprocess.run([str(python), "-c", "import lakestream; print(lakestream.__file__)"],
                            check=True, capture_output=True, text=True, cwd=tmp_path).stdout
     assert str(env_dir) in where, f"imported {where} instead of the installed wheel"
+    gallery = subprocess.run([str(python), "-c", "from lakestream.gallery import list_templates, templates_folder; "
+                              "print(templates_folder()); print(len(list_templates()))"],
+                             check=True, capture_output=True, text=True, cwd=tmp_path).stdout.split()
+    assert gallery[0].startswith(str(env_dir)) and gallery[0].endswith("lakestream/_templates") and int(gallery[1]) > 0
     result = subprocess.run([str(env_dir / "bin" / "lakestream"), "nodes", "--json"],
                             check=True, capture_output=True, text=True, cwd=tmp_path)
     entries = json.loads(result.stdout)

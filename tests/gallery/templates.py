@@ -8,9 +8,9 @@ from datetime import datetime
 from pathlib import Path
 
 from lakestream.cep.replay import read_events
+from lakestream.gallery import TemplateCard, list_templates, templates_folder
 from lakestream.nodes.base import Category
 from lakestream.pipeline import Pipeline, load_pipeline
-from lakestream.ui.gallery import TemplateCard, list_templates, templates_folder
 
 CARDS = list_templates(templates_folder())
 IDS = [card.folder.name for card in CARDS]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from lakestream import gallery
 from lakestream.change_feeds import change_plan
 from lakestream.cep.replay import PASS_THROUGH, ROW_TRANSFORMS, replay
 from lakestream.codegen import CodegenError, generate
@@ -11,7 +12,6 @@ from lakestream.codegen.golden import EXPLICIT_TARGETS
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
 from lakestream.schemas import propagate
-from lakestream.ui import gallery
 from lakestream.validate import validate
 from tests.codegen.helpers import python_problems
 from tests.gallery.templates import (CARDS, IDS, SERVICES_SINKS, canonical, document, expected_lines, expected_rows,

@@ -1,7 +1,8 @@
 """Every gallery template run with `lakestream run`'s function on its sample events: exactly the expected rows.
 
-Row sinks are compared with `expected/<sink>.jsonl`; alert and email sinks send to local HTTP and SMTP
-recorders (their secrets and hosts pointed there for the run) and must send one message per expected row.
+Row sinks are compared with `expected/<sink>.jsonl`; alert, email and webhook sinks send to the local HTTP and
+SMTP recorders of tests/services (their secrets and hosts pointed there for the run) and must send one message per
+expected row; one message of each sink kind is also compared with its fields written out by hand (`PINNED`).
 """
 
 from __future__ import annotations
@@ -24,25 +25,49 @@ from tests.gallery.templates import (CARDS, IDS, SERVICES_SINKS, canonical, docu
 pytestmark = [pytest.mark.spark, pytest.mark.services]
 
 
-@pytest.fixture(scope="module")
-def http():
-    from tests.services.servers import HttpRecorder
+# One message per sink kind, written out by hand from the sinks' code and docs/connectors.md (never computed by
+# the code that sends them): the message of each sink's first expected row, as the recorder receives it.
+# Timestamps read "YYYY-MM-DD HH:MM:SS" (placeholders.text); PagerDuty's routing key is the test's secret value.
+JSON = {"content-type": "application/json"}
+PINNED = {
+    ("card_fraud", "fraud_slack"): {"method": "POST", "headers": JSON, "body": {
+        "text": "[CRITICAL] Card c-1003: ACCOUNT_TAKEOVER between 2026-03-02 09:00:00 and 2026-03-02 09:12:00 "
+                "(takeover:c-1003#1)"}},
+    ("device_liveness", "teams_alert"): {"method": "POST", "headers": JSON, "body": {
+        "type": "message",
+        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "content": {
+            "$schema": "http://adaptivecards.io/schemas/adaptive-card.json", "type": "AdaptiveCard", "version": "1.4",
+            "body": [{"type": "TextBlock", "text": "WARNING", "weight": "Bolder", "color": "Warning"},
+                     {"type": "TextBlock", "wrap": True,
+                      "text": "Device device_id-0 is DEAD: last seen 1970-01-01 00:00:23, detected 1970-01-01 00:00:35"}],
+        }}]}},
+    ("sla_breach", "pagerduty"): {"method": "POST", "headers": JSON, "body": {
+        "routing_key": "routing-key", "event_action": "trigger", "dedup_key": "billing|r-101#1",
+        "payload": {"summary": "SLA breach: billing request r-101 started at 2026-07-15 14:05:00 and was not complete "
+                               "by 2026-07-15 14:35:00", "severity": "error", "source": "lakestream"}}},
+    ("fleet_monitoring", "dispatch_webhook"): {"method": "POST", "headers": {
+        **JSON, "x-source": "lakestream", "authorization": "Bearer token-value"}, "body": {
+        "id": "speeding:van-07#1", "vehicle": "van-07", "type": "SPEEDING", "at": "2026-11-18 07:01:30"}},
+    ("abandoned_cart", "retention_email"): {
+        "envelope": ["shop-alerts@example.com", ["retention@example.com"]],
+        "headers": {"from": "shop-alerts@example.com", "to": "retention@example.com",
+                    "subject": "Cart abandoned by cu-02", "content-type": 'text/plain; charset="utf-8"'},
+        "body": "Customer cu-02 added an item to the cart at 2026-04-10 10:05:00 and had not bought by "
+                "2026-04-10 11:05:00. Alert id: cu-02#1.\r\n"},  # SMTP ends lines with CRLF
+}
+PINNED_HEADERS = ("content-type", "authorization", "x-source", "from", "to", "subject")
 
-    server = HttpRecorder()
-    yield server
-    server.stop()
 
+def received(node, http, smtp) -> list[dict]:
+    """Every message the node sent, in the shape of `PINNED` (the headers named in PINNED_HEADERS)."""
+    def headers(message) -> dict:
+        return {k.lower(): str(v) for k, v in message.items() if k.lower() in PINNED_HEADERS}
 
-@pytest.fixture(scope="module")
-def smtp():
-    from importlib.util import find_spec
-
-    require(find_spec("aiosmtpd") is not None, "aiosmtpd (pip install -e '.[test]')")
-    from tests.services.servers import SmtpRecorder
-
-    server = SmtpRecorder()
-    yield server
-    server.stop()
+    if node.type == "email_sink":
+        return [{"envelope": [sender, rcpts], "headers": headers(m), "body": m.get_content()}
+                for sender, rcpts, m in smtp.messages]
+    return [{"method": r.method, "headers": headers(r.headers), "body": r.json()}
+            for r in http.requests if r.path == f"/{node.id}"]
 
 
 def point_services_at_recorders(doc: Pipeline, http, smtp, monkeypatch) -> Pipeline:
@@ -90,8 +115,6 @@ def wanted_messages(node, rows: list[dict], http, smtp) -> list[str]:
 
 @pytest.mark.parametrize("card", CARDS, ids=IDS)
 def test_template_runs_locally_to_exactly_the_expected_rows(spark, card, tmp_path, http, smtp, monkeypatch):
-    http.reset()
-    smtp.reset()
     doc = point_services_at_recorders(document(card), http, smtp, monkeypatch)
     # Each job ships the runtime packages beside it: forget the ones an earlier template's job imported.
     for name in [m for m in sys.modules if m.startswith(("lakestream_connectors", "lakestream_cep"))]:
@@ -103,10 +126,21 @@ def test_template_runs_locally_to_exactly_the_expected_rows(spark, card, tmp_pat
         if node.type in SERVICES_SINKS:
             assert sent_messages(node, http, smtp) == wanted_messages(node, [python_row(r) for r in wanted],
                                                                       http, smtp), sink_id
+            if (card.folder.name, sink_id) in PINNED:
+                assert PINNED[card.folder.name, sink_id] in received(node, http, smtp), sink_id
             continue
         lines = (tmp_path / "out" / f"{sink_id}.jsonl").read_text(encoding="utf-8").splitlines()
         assert counts[sink_id] == len(wanted)
         assert canonical([json.loads(line) for line in lines]) == canonical(wanted), sink_id
+
+
+def test_the_pinned_messages_cover_every_services_sink_kind():
+    kinds = set()
+    for folder, sink_id in PINNED:
+        node = document(next(c for c in CARDS if c.folder.name == folder)).node(sink_id)
+        assert node.type in SERVICES_SINKS, (folder, sink_id)
+        kinds.add(node.parsed.provider if node.type == "alert_sink" else node.type)
+    assert kinds == {"slack", "teams", "pagerduty", "email_sink", "rest_webhook_sink"}
 
 
 def test_a_missing_secret_stops_the_run_with_the_variable_to_set(spark, tmp_path, monkeypatch):

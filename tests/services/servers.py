@@ -1,7 +1,7 @@
 """Real local servers for service tests: mosquitto, PostgreSQL, an HTTP recorder and an SMTP recorder.
 
 Each class starts its server on 127.0.0.1 at a free port and stops it on `stop()`; the fixtures in
-conftest.py wrap them. Other test areas may import these classes (`from tests.services.servers import …`).
+fixtures.py wrap them. Other test areas may import these classes (`from tests.services.servers import …`).
 """
 
 from __future__ import annotations

@@ -8,13 +8,12 @@ import json
 import pytest
 from nicegui import ui
 
-from lakestream import editing
+from lakestream import editing, gallery
 from lakestream.node_examples import node_example
 from lakestream.nodes import get_node_type, node_types
 from lakestream.nodes.base import Category
 from lakestream.pipeline import Pipeline, load_pipeline
 from lakestream.store import open_store
-from lakestream.ui import gallery
 from lakestream.ui.canvas import FlowCanvas
 
 KAFKA = {

@@ -13,20 +13,26 @@ RUNTIME = RuntimePackage("lakestream_changes", Path(lakestream.changes_runtime._
 
 
 def changes_context(view, table: str, partition_by=(), cluster_by=()) -> dict:
-    """What the `_apply_changes` templates need; ships the runtime for SSS. Empty when the sink only appends."""
+    """What the `_apply_changes` template of the view's target needs (SSS: ships the runtime). Empty when appending."""
     apply = view.changes
     if apply is None:
         return {"apply": False}
-    context = {"apply": True, "keys": list(apply.keys), "sequence_by": apply.sequence_by,
-               "scd_type": apply.scd_type, "drop": list(apply.drop), "flow": f"{view.name}_changes",
-               "delete_when": apply.delete_when, "keys_sql": columns(apply.keys), "drop_sql": columns(apply.drop),
-               "delete_sql": view.expr(apply.delete_when) if apply.delete_when else None}
-    if view.target != "sss":
-        if view.local:
-            view.warn("Local profile: open-source spark-pipelines runs an AUTO CDC flow only into a table that "
-                      "supports MERGE (Delta); its parquet tables refuse it (AUTOCDC_TARGET_DOES_NOT_SUPPORT_MERGE). "
-                      "Run the sss target locally (lakestream run) to apply the changes", "table")
-        return context
+    if view.target == "sss":
+        return {"apply": True, **_runtime(view, apply, table, partition_by, cluster_by)}
+    if view.local:
+        view.warn("Local profile: open-source spark-pipelines runs an AUTO CDC flow only into a table that "
+                  "supports MERGE (Delta); its parquet tables refuse it (AUTOCDC_TARGET_DOES_NOT_SUPPORT_MERGE). "
+                  "Run the sss target locally (lakestream run) to apply the changes", "table")
+    flow = {"apply": True, "flow": f"{view.name}_changes", "sequence_by": apply.sequence_by,
+            "scd_type": apply.scd_type, "drop": list(apply.drop)}
+    if view.target == "sdp-sql":
+        return {**flow, "keys_sql": columns(apply.keys), "drop_sql": columns(apply.drop),
+                "delete_sql": view.expr(apply.delete_when) if apply.delete_when else None}
+    return {**flow, "keys": list(apply.keys), "delete_when": apply.delete_when}
+
+
+def _runtime(view, apply, table: str, partition_by, cluster_by) -> dict:
+    """SSS: a foreachBatch applier built on the shipped `lakestream_changes` runtime."""
     RUNTIME.ship(view, "stores")
     view.need("from lakestream_changes.apply import Changes")
     changes = [("keys", py(list(apply.keys))), ("sequence_by", py(apply.sequence_by)),
@@ -43,5 +49,5 @@ def changes_context(view, table: str, partition_by=(), cluster_by=()) -> dict:
         view.need("from lakestream_changes.stores import DeltaTables")
         store, where = Code("DeltaTables"), [py(table), Code(f"partition_by={py(list(partition_by))}"),
                                              Code(f"cluster_by={py(list(cluster_by))}")]
-    return {**context, "store": store, "changes": [Code(f"{k}={v}") for k, v in changes], "where": where,
+    return {"store": store, "changes": [Code(f"{k}={v}") for k, v in changes], "where": where,
             "applier": Code(f"apply_{view.name}")}

@@ -1,4 +1,8 @@
-"""Fixtures starting real local services once per test session (see servers.py)."""
+"""Fixtures starting real local services once per test session (see servers.py), for every test area.
+
+tests/conftest.py loads this module as a plugin (`pytest_plugins`): tests/services, tests/gallery and any other
+area ask for `mosquitto`, `postgres`, `http` or `smtp` and share the one server of the session.
+"""
 
 from __future__ import annotations
 

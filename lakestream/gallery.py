@@ -1,7 +1,8 @@
-"""Pipeline templates for the gallery: every `*.lakestream.json` under the templates folder (no nicegui).
+"""Pipeline templates of the gallery: every `*.lakestream.json` under the templates folder (no nicegui).
 
 A template folder (see docs/templates.md) holds the document, `template.json` ({"industry": ...}),
 `events/<source id>/*.jsonl` sample events and `expected/<sink id>.jsonl` the rows each sink receives.
+The UI's gallery, the golden files of generated code (`codegen.golden`) and the gallery tests read them here.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+_PACKAGE = Path(__file__).resolve().parent
 
 
 def templates_folder() -> Path | None:
