@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -22,6 +23,17 @@ def require(condition: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"CI must provide {what}: install it in .ci/run")
     pytest.skip(f"{what} is not available (CI installs it)")
+
+
+@contextmanager
+def session_conf(spark, key: str, value: str):
+    """The shared session's `key` set to `value` inside the block, restored after it (also after a failure)."""
+    previous = spark.conf.get(key)
+    spark.conf.set(key, value)
+    try:
+        yield spark
+    finally:
+        spark.conf.set(key, previous)
 
 
 @pytest.fixture(scope="session")

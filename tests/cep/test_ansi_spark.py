@@ -7,6 +7,7 @@ import pytest
 
 from lakestream.cep.engine import run_pattern
 from tests.cep.scenarios import comparable, from_dict
+from tests.conftest import session_conf
 from tests.cep.spark_harness import read_rows, start_scenario
 
 pytestmark = pytest.mark.spark
@@ -27,14 +28,10 @@ def _scenario(extra: dict):
 
 
 def test_the_inputs_fail_under_ansi(spark):
-    previous = spark.conf.get("spark.sql.ansi.enabled")
-    spark.conf.set("spark.sql.ansi.enabled", "true")
-    try:
+    with session_conf(spark, "spark.sql.ansi.enabled", "true"):
         frame = spark.createDataFrame([tuple(r[:4]) for r in ROWS], "user string, amount double, qty int, code string")
         with pytest.raises(Exception, match="DIVIDE_BY_ZERO|CAST_INVALID_INPUT"):
             frame.selectExpr(CONDITION).collect()
-    finally:
-        spark.conf.set("spark.sql.ansi.enabled", previous)
 
 
 @pytest.mark.parametrize("session_ansi", ["true", "false"])
@@ -43,16 +40,12 @@ def test_generated_job_gives_the_engine_rows_in_either_mode(spark, tmp_path, for
     scenario = _scenario(MODES[form])
     engine = run_pattern("count_threshold", scenario.config, scenario.batches, scenario.input_schemas())
     assert {r["user"] for r in engine.rows} == {"u1", "u2"}  # one match each: x / 0 and 'abc' are NULL
-    previous = spark.conf.get("spark.sql.ansi.enabled")
-    spark.conf.set("spark.sql.ansi.enabled", session_ansi)
-    try:
+    with session_conf(spark, "spark.sql.ansi.enabled", session_ansi):
         queries, output = start_scenario(spark, scenario, tmp_path)
         assert spark.conf.get("spark.sql.ansi.enabled") == "false"  # the job pins it
         for query in queries:
             query.awaitTermination(180)
             assert query.exception() is None, query.exception()
-    finally:
-        spark.conf.set("spark.sql.ansi.enabled", previous)
     got = read_rows(spark, output, engine.columns)
     assert comparable(got) == comparable([tuple(r.values()) for r in engine.rows])
 

@@ -7,6 +7,7 @@ import math
 import pytest
 
 from tests.cep.test_expr import CASES, ROW
+from tests.conftest import session_conf
 
 pytestmark = pytest.mark.spark
 
@@ -20,17 +21,14 @@ def _same(python_value, spark_value):
 def test_spark_agrees_with_the_engine(spark):
     from lakestream.cep.expr import ExpressionCompiler
 
-    previous = spark.conf.get("spark.sql.ansi.enabled")
-    spark.conf.set("spark.sql.ansi.enabled", "false")  # the engine follows non-ANSI Spark (NULL, not errors)
-    try:
+    # the engine follows non-ANSI Spark (NULL, not errors)
+    with session_conf(spark, "spark.sql.ansi.enabled", "false"):
         frame = spark.createDataFrame(
             [tuple(ROW.values())],
             "a int, b int, d double, s string, t timestamp, z int, n string, flag boolean",
         )
         columns = [f"({text}) AS c{i}" for i, (text, _) in enumerate(CASES)]
         row = frame.selectExpr(*columns).collect()[0]
-    finally:
-        spark.conf.set("spark.sql.ansi.enabled", previous)
     mismatches = []
     for i, (text, _) in enumerate(CASES):
         ours = ExpressionCompiler().function(text)(ROW)

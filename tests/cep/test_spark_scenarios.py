@@ -13,6 +13,7 @@ import pytest
 
 from tests.cep.scenarios import all_scenarios, comparable, parse_time
 from tests.cep.spark_harness import read_rows, start_scenario
+from tests.conftest import session_conf
 
 pytestmark = pytest.mark.spark
 
@@ -37,10 +38,8 @@ SCENARIOS = [s for s in all_scenarios() if s.raw["batches"] and (ALL or s.name i
 @pytest.fixture
 def one_partition(spark):
     """Tiny scenarios: one state partition halves the Python workers each micro-batch starts."""
-    previous = spark.conf.get("spark.sql.shuffle.partitions")
-    spark.conf.set("spark.sql.shuffle.partitions", "1")
-    yield spark
-    spark.conf.set("spark.sql.shuffle.partitions", previous)
+    with session_conf(spark, "spark.sql.shuffle.partitions", "1"):
+        yield spark
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
