@@ -187,36 +187,52 @@ def _graph_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
 _WATERMARKING = ("window_aggregate", "watermark", "stream_stream_join")
 
 
+def _keeps_watermark(node: Node) -> str | None:
+    """The Spark operator of a node whose output keeps its event-time watermark (Spark then refuses another
+    downstream: "Redefining watermark is disallowed"), or None."""
+    if node.type == "temporal_correlation":
+        return "stream-stream join"
+    config = node.parsed_or_none() if node.type == "deduplication" else None
+    if config is not None:
+        from lakestream.nodes.patterns.deduplication import native
+
+        return "dropDuplicatesWithinWatermark" if native(config) else None
+    return None
+
+
 def _after_pattern_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
     """Watermark-driven nodes fed by a pattern's rows: after a transformWithState Spark emits nothing there;
-    after the correlation's stream-stream join it refuses a second watermark and the query fails."""
+    after the correlation's stream-stream join or dropDuplicatesWithinWatermark it refuses a second
+    watermark and the query fails."""
     if graph.cycle_error() is not None:
         return []
     issues = []
     after: dict[str, str] = {}  # node id -> the first pattern node upstream of it
-    after_join: dict[str, str] = {}  # node id -> a temporal correlation (a join) upstream of it
+    after_kept: dict[str, tuple[str, str]] = {}  # node id -> (node, operator) upstream that keeps its watermark
     for nid in graph.topological_order():
         parents = [e.source for e in graph.in_edges(nid)]
         patterns = [after.get(p) or p for p in parents
                     if p in after or pipeline.node(p).spec.category is Category.PATTERN]
-        joins = [after_join.get(p) or p for p in parents
-                 if p in after_join or pipeline.node(p).type == "temporal_correlation"]
+        kept = [after_kept.get(p) or (p, _keeps_watermark(pipeline.node(p))) for p in parents
+                if p in after_kept or _keeps_watermark(pipeline.node(p))]
         if not patterns:
             continue
         after[nid] = patterns[0]
-        if joins:
-            after_join[nid] = joins[0]
+        if kept:
+            after_kept[nid] = kept[0]
         node = pipeline.node(nid)
         if not (node.spec.category is Category.PATTERN or node.type in _WATERMARKING):
             continue
-        if joins:
+        if kept:
+            source, operator = kept[0]
+            code = "graph.after_join" if operator == "stream-stream join" else "graph.after_dedup"
             issues.append(Issue(
-                ERROR, "graph.after_join",
-                f"{node.title} is fed by the stream-stream join of {_named(pipeline.node(joins[0]))}: Spark "
-                "refuses a second event-time watermark after it (\"Redefining watermark is disallowed\"): the "
-                "generated job would fail at the first pair", nid,
-                hint="Feed it from the events before the correlation, or write the pairs to a table and read "
-                     "them in another pipeline"))
+                ERROR, code,
+                f"{node.title} is fed by the {operator} of {_named(pipeline.node(source))}: Spark refuses a "
+                "second event-time watermark after it (\"Redefining watermark is disallowed\"): the generated "
+                "job would fail", nid,
+                hint="Feed it from the events before that node, or write its rows to a table and read them in "
+                     "another pipeline"))
         elif node.spec.category is Category.PATTERN or node.type == "window_aggregate":
             issues.append(Issue(
                 WARNING, "graph.after_pattern",

@@ -194,17 +194,25 @@ def test_run_needs_no_events_folder_for_a_generating_source(tmp_path):
 
 
 @pytest.mark.spark
-def test_spark_refuses_a_watermark_after_the_correlations_join(spark, tmp_path):
-    """Why validation calls a window aggregate after a temporal correlation an error (graph.after_join)."""
+@pytest.mark.parametrize("upstream", ["correlation", "dedup"])
+def test_spark_refuses_a_watermark_after_a_node_that_keeps_its_own(spark, tmp_path, upstream):
+    """Why validation calls a window aggregate after a temporal correlation (a stream-stream join) or a
+    native deduplication (dropDuplicatesWithinWatermark) an error: graph.after_join, graph.after_dedup."""
     from lakestream.commands.run import _load_job
     from tests.codegen.helpers import DELTA, KAFKA, pipeline
-    from tests.core.test_validate import CORRELATION, PAIRS_PER_HOUR
+    from tests.core.test_validate import CORRELATION, DEDUP, HOURLY_TS, PAIRS_PER_HOUR
 
-    doc = pipeline([KAFKA, {**KAFKA, "id": "n2"}, CORRELATION, PAIRS_PER_HOUR, DELTA],
-                   [{"source": "n1", "target": "c", "target_port": "a"},
-                    {"source": "n2", "target": "c", "target_port": "b"}, ("c", "w"), ("w", "n3")])
-    assert [i.code for i in validate(doc) if i.severity == "error"] == ["graph.after_join"]
-    for source in ("n1", "n2"):
+    if upstream == "correlation":
+        sources = ("n1", "n2")
+        doc = pipeline([KAFKA, {**KAFKA, "id": "n2"}, CORRELATION, PAIRS_PER_HOUR, DELTA],
+                       [{"source": "n1", "target": "c", "target_port": "a"},
+                        {"source": "n2", "target": "c", "target_port": "b"}, ("c", "w"), ("w", "n3")])
+    else:
+        sources = ("n1",)
+        doc = pipeline([KAFKA, DEDUP, HOURLY_TS, DELTA], [("n1", "d"), ("d", "w"), ("w", "n3")])
+    code = "graph.after_join" if upstream == "correlation" else "graph.after_dedup"
+    assert [i.code for i in validate(doc) if i.severity == "error"] == [code]
+    for source in sources:
         write_events(tmp_path / "events" / source, [PAYMENTS])
     paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
                   output_root=str(tmp_path / "out"))

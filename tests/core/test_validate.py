@@ -261,3 +261,30 @@ def test_a_watermark_after_the_correlations_join_is_an_error():
     assert "Failed then big (Temporal correlation)" in next(i.message for i in issues if i.code == "graph.after_join")
     # a projection or a sink after the join is fine
     assert found([], [("c", "n3")]) == []
+
+
+DEDUP = {"id": "d", "type": "deduplication", "label": "Once per amount", "config": {
+    "key_columns": ["card_id"], "event_time_column": "ts", "watermark_delay": "1 minute", "columns": ["amount"]}}
+HOURLY_TS = {**HOURLY, "config": {**HOURLY["config"], "event_time_column": "ts"}}
+RENAMED_TS = {"id": "r", "type": "map_select", "label": "Keep", "config": {"columns": [
+    {"expr": "card_id"}, {"expr": "ts"}]}}
+
+
+@pytest.mark.parametrize(("within", "expected"), [
+    (None, [("w", "error", "graph.after_dedup")]),  # dropDuplicatesWithinWatermark keeps its watermark
+    ("60 seconds", [("w", "error", "graph.after_dedup")]),
+    ("1 hour", [("w", "warning", "graph.after_pattern")]),  # transformWithState: the watermark stops
+])
+def test_a_watermark_after_a_deduplication_depends_on_its_form(within, expected):
+    from tests.codegen.helpers import DELTA, KAFKA as SOURCE, pipeline
+
+    dedup = {**DEDUP, "config": {**DEDUP["config"], "within": within}}
+    issues = validate(pipeline([SOURCE, dedup, RENAMED_TS, HOURLY_TS, DELTA],
+                               [("n1", "d"), ("d", "r"), ("r", "w"), ("w", "n3")]))
+    assert [(i.node_id, i.severity, i.code) for i in issues if i.code.startswith("graph.after")] == expected
+    if expected[0][1] == "error":
+        message = next(i.message for i in issues if i.code == "graph.after_dedup")
+        assert "dropDuplicatesWithinWatermark of Once per amount (Deduplication)" in message
+    # its rows straight into a sink: fine in either form
+    plain = validate(pipeline([SOURCE, dedup, DELTA], [("n1", "d"), ("d", "n3")]))
+    assert [i.code for i in plain if i.code.startswith("graph.after")] == []
