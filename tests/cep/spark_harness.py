@@ -10,7 +10,7 @@ import uuid
 from pathlib import Path
 
 from lakestream.codegen import generate
-from lakestream.pipeline import load_pipeline
+from lakestream.pipeline import Pipeline, load_pipeline
 from tests.cep.scenarios import Scenario
 
 
@@ -61,12 +61,11 @@ def source_pipeline(name: str, schema: list[dict], node_type: str, config: dict,
     ], "edges": [{"id": "e1", "source": "src", "target": "p"}, {"id": "e2", "source": "p", "target": sink}]}
 
 
-def write_job(document: dict, folder: Path):
-    """Generate the local SSS code of a pipeline document into `folder`; return (job module, generated code)."""
-    code = generate(load_pipeline(document), "sss", "local")
-    for path, generated in code.files.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_text(generated.text)
+def write_job(document, folder: Path):
+    """Generate the local SSS code of a pipeline (document or loaded) into `folder`; return (job module, code)."""
+    pipeline = document if isinstance(document, Pipeline) else load_pipeline(document)
+    code = generate(pipeline, "sss", "local")
+    code.write(folder)
     return load_job(folder), code
 
 
@@ -88,14 +87,8 @@ def load_job(folder: Path):
 def start_scenario(spark, scenario: Scenario, work: Path):
     """Generate, write the events and start the query; return (queries, output folder)."""
     sink = f"out_{uuid.uuid4().hex[:12]}"  # a unique query name: several scenarios may run at once
-    code = generate(scenario_pipeline(scenario, sink), "sss", "local")
-    folder = work / "code"
-    for path, generated in code.files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(generated.text)
+    job, _ = write_job(scenario_pipeline(scenario, sink), work / "code")
     write_batches(scenario, work / "events")
-    job = load_job(folder)
     queries = job.start(spark, checkpoint_root=str(work / "cp"), input_root=str(work / "events"),
                         output_root=str(work / "output"))
     return queries, work / "output" / sink
