@@ -13,9 +13,7 @@ import statistics
 import time
 
 from lakestream.cep.bindings import bind
-from lakestream.cep.engine import SIMULATIONS
-from lakestream.cep.runtime.driver import Simulation
-from lakestream.cep.runtime.registry import make_pattern
+from lakestream.cep.engine import make_simulation
 from lakestream.nodes import REGISTRY
 
 BASE = {"key_columns": ["k"], "event_time_column": "ts", "watermark_delay": "5 seconds"}
@@ -58,8 +56,7 @@ def events(count: int, fields: int, type_id: str, seed: int = 7):
 
 def run_once(type_id: str, config: dict, stream, batch: int) -> float:
     binding = bind(type_id, REGISTRY[type_id].config.model_validate({**BASE, **config}))
-    own = SIMULATIONS.get(type_id)  # deduplication replays its Spark operator's rule, not the per-key driver
-    sim = own(binding.params, binding.delay_us) if own else Simulation(make_pattern(type_id, binding.params), binding.delay_us)
+    sim = make_simulation(binding)  # deduplication replays its Spark operator's rule, not the per-key driver
     start = time.perf_counter()
     for i in range(0, len(stream), batch):
         sim.batch(stream[i:i + batch])

@@ -10,6 +10,7 @@ from lakestream.change_feeds import change_plan
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
+from lakestream.nodes.patterns.deduplication import native as dedup_is_native
 from lakestream.pipeline import Node, Pipeline
 from lakestream.references import column_references
 from lakestream.schemas import node_inputs, propagate_with_inputs
@@ -194,9 +195,7 @@ def _keeps_watermark(node: Node) -> str | None:
         return "stream-stream join"
     config = node.parsed_or_none() if node.type == "deduplication" else None
     if config is not None:
-        from lakestream.nodes.patterns.deduplication import native
-
-        return "dropDuplicatesWithinWatermark" if native(config) else None
+        return "dropDuplicatesWithinWatermark" if dedup_is_native(config) else None
     return None
 
 
@@ -213,8 +212,12 @@ def _after_pattern_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issu
         parents = [e.source for e in graph.in_edges(nid)]
         patterns = [after.get(p) or p for p in parents
                     if p in after or pipeline.node(p).spec.category is Category.PATTERN]
-        kept = [after_kept.get(p) or (p, _keeps_watermark(pipeline.node(p))) for p in parents
-                if p in after_kept or _keeps_watermark(pipeline.node(p))]
+        kept = []  # (node, operator) upstream whose output keeps its watermark
+        for p in parents:
+            if p in after_kept:
+                kept.append(after_kept[p])
+            elif operator := _keeps_watermark(pipeline.node(p)):
+                kept.append((p, operator))
         if not patterns:
             continue
         after[nid] = patterns[0]

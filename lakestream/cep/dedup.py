@@ -6,7 +6,7 @@ rows are emitted as they arrive, not in event-time order, so the micro-batches a
 
 from __future__ import annotations
 
-from lakestream.cep.runtime.dedup import Dedup
+from lakestream.cep.runtime.dedup import Dedup, comparable
 from lakestream.cep.runtime.driver import watermark_after
 
 
@@ -45,9 +45,10 @@ class DedupSimulation:
                 continue
             if batch_max is None or ts > batch_max:
                 batch_max = ts
-            expires = keys.get(key)
+            group = comparable(key)  # Spark groups NaN keys together, as NULL ones
+            expires = keys.get(group)
             if expires is None:
-                expires = keys[key] = {}
+                expires = keys[group] = {}
             if keep(expires, ts, event[3:]):
                 out.append((key, event[2]))
         self._evict(watermark)

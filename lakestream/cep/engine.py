@@ -47,6 +47,14 @@ SIMULATIONS = {
 }
 
 
+def make_simulation(binding: Binding):
+    """The replay of one pattern node's micro-batches: its operator's own simulation, or the per-key driver."""
+    own = SIMULATIONS.get(binding.type_id)
+    if own is not None:
+        return own(binding.params, binding.delay_us)
+    return Simulation(make_pattern(binding.type_id, binding.params), binding.delay_us)
+
+
 @dataclass
 class Result:
     """A pattern node's output rows (dicts in output-schema order) and its count of late events."""
@@ -63,11 +71,7 @@ class PatternRun:
     def __init__(self, type_id: str, config, input_schemas: dict[str, tuple[Column, ...]] | None = None):
         self.node = REGISTRY[type_id]
         self.binding: Binding = bind(type_id, config)
-        simulation = SIMULATIONS.get(type_id)
-        if simulation is not None:
-            self.sim = simulation(self.binding.params, self.binding.delay_us)
-        else:
-            self.sim = Simulation(make_pattern(type_id, self.binding.params), self.binding.delay_us)
+        self.sim = make_simulation(self.binding)
         schemas = input_schemas or {}
         self.output_schema = self.node.output_schema(config, Inputs({p: (s,) for p, s in schemas.items()}))
         self.columns = [c.name for c in self.output_schema]

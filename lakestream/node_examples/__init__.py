@@ -22,8 +22,8 @@ from lakestream.pipeline import Pipeline
 __all__ = ["ENGINE_INPUTS", "SPARK_EXAMPLES", "NodeExample", "Table", "node_example", "shown", "table"]
 
 HOW = {
-    "engine": "Output computed from this input by LakeStream's pattern engine (the code the generated job runs "
-              "inside Spark), one event per micro-batch.",
+    "engine": "Output computed from this input by LakeStream's pattern engine (the rules the generated job "
+              "follows on Spark, tested equal), one event per micro-batch.",
     "replay": "Output computed from this input by lakestream replay, which evaluates the Spark SQL "
               "expressions with Spark's semantics.",
     "spark": "Output written from the example config; a test runs it on local Spark and checks every row.",

@@ -48,12 +48,14 @@ def test_identity_values_compare_as_spark_compares_them():
 class _State:
     def __init__(self):
         self.value = None
+        self.updates = 0
 
     def get(self):
         return self.value
 
     def update(self, value):
         self.value = value
+        self.updates += 1
 
     def clear(self):
         self.value = None
@@ -98,6 +100,10 @@ def test_processor_keeps_first_arrivals_and_one_timer_at_the_earliest_expiry():
     # a later batch: "x" is still remembered, "z" is new and expires earlier than "x": the timer moves
     out = list(processor.handleInputRows(("k",), iter([_row("e", 1, "x"), _row("f", 2_000_000, "z")]), _Watermark(0)))
     assert [r[0] for r in out] == ["f"] and handle.timers == {7_001}
+    # only repeats, nothing forgotten: nothing emitted, and the state is not written again
+    updates = handle.state.updates
+    assert list(processor.handleInputRows(("k",), iter([_row("e2", 3, "x")]), _Watermark(0))) == []
+    assert handle.state.updates == updates and handle.timers == {7_001}
     # the watermark reaches "z" and "x" during a batch with input: forgotten after it, the due timer deleted
     out = list(processor.handleInputRows(("k",), iter([_row("g", 26_000_000, "x")]), _Watermark(25_001)))
     assert out == [] and handle.timers == {35_001}
@@ -106,3 +112,19 @@ def test_processor_keeps_first_arrivals_and_one_timer_at_the_earliest_expiry():
     assert list(processor.handleExpiredTimer(("k",), _Watermark(35_001), None)) == []
     assert handle.state.value is None and handle.timers == set()
     assert list(processor.handleInputRows(("k",), iter([_row("h", 40_000_000, "y")]), _Watermark(35_001)))[0][0] == "h"
+
+
+def test_the_engine_groups_nan_and_zero_keys_as_spark_does():
+    """The rows of tests/cep/test_dedup_payload_spark.py's identity test: Spark keeps the first of each pair."""
+    from datetime import datetime
+
+    from lakestream.cep.engine import run_pattern
+
+    nan = float("nan")
+    pairs = [((nan, 1.0), (nan, 1.0)), ((0.0, -0.0), (-0.0, 0.0)), ((1.0, nan), (1.0, nan)),
+             ((None, None), (None, None)), (([1, None], {"a": [2]}), ([1, None], {"a": [2]}))]
+    rows = [("in", {"k": k, "v": v, "n": 2 * i + j, "ts": datetime(2024, 1, 1, 0, 0, 2 * i + j)})
+            for i, pair in enumerate(pairs) for j, (k, v) in enumerate(pair)]
+    config = NODE.config.model_validate({**BASE, "key_columns": ["k"], "columns": ["v"]})
+    result = run_pattern("deduplication", config, [rows])
+    assert [r["n"] for r in result.rows] == [0, 2, 4, 6, 8]  # arrays and maps compare by value too

@@ -36,35 +36,42 @@ VALUES = [
 ]
 
 
-def _run(spark, tmp_path, schema: list[tuple[str, str]], rows: list[dict]):
-    """Generate a deduplication job over `schema`, run it on `rows` (all distinct), return (code, in, out)."""
+# `within` other than the watermark delay: the transformWithState form (equal bounds generate
+# dropDuplicatesWithinWatermark, where no row passes through Python)
+TWS = {"key_columns": [], "columns": ["id"], "within": "2 seconds", "event_time_column": "ts",
+       "watermark_delay": "1 second"}
+
+
+def _job(spark, tmp_path, schema: list[tuple[str, str]], config: dict, batches: list[list[dict]]):
+    """Generate a deduplication job over `schema`, run it on micro-batches of rows; return (code, events, out)."""
     sink = f"dedup_{uuid.uuid4().hex[:8]}"
-    # `within` other than the watermark delay: the transformWithState form (equal bounds generate
-    # dropDuplicatesWithinWatermark, where no row passes through Python)
-    config = {"key_columns": [], "columns": ["id"], "within": "2 seconds", "event_time_column": "ts",
-              "watermark_delay": "1 second"}
     columns = [{"name": n, "type": t} for n, t in schema]
     job, code = write_job(source_pipeline("payload", columns, "deduplication", config, sink), tmp_path / "code")
     events = tmp_path / "events" / "src"
     events.mkdir(parents=True)
-    lines = []
-    for n, row in enumerate(rows):
-        micros = row.pop("ts_micros", 123456)
-        lines.append(json.dumps({"id": f"e{n}", "ts": f"2024-01-01T00:00:{n:02d}.{micros:06d}Z", **row}))
-    (events / "b0.json").write_text("\n".join(lines) + "\n")
-    # a later event moves the watermark past every row above, so their identities are forgotten
-    (events / "b1.json").write_text(json.dumps({"id": "last", "ts": "2024-01-01T01:00:00Z"}) + "\n")
-    os.utime(events / "b0.json", (1_000_000, 1_000_000))
-    os.utime(events / "b1.json", (1_000_001, 1_000_001))
+    for number, rows in enumerate(batches):
+        path = events / f"b{number}.json"
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+        os.utime(path, (1_000_000 + number, 1_000_000 + number))
     for query in job.start(spark, checkpoint_root=str(tmp_path / "cp"), input_root=str(tmp_path / "events"),
                            output_root=str(tmp_path / "out")):
         query.awaitTermination(180)
         assert query.exception() is None, query.exception()
+    names = [n for n, _ in schema]  # the source adds its _kafka_* columns (NULL locally)
+    return code.files["stream_job.py"].text, events, spark.read.parquet(str(tmp_path / "out" / sink)).select(*names)
+
+
+def _run(spark, tmp_path, schema: list[tuple[str, str]], rows: list[dict]):
+    """The transformWithState form over `rows` (all distinct): return (code, rows as read, rows written)."""
+    lines = []
+    for n, row in enumerate(rows):
+        micros = row.pop("ts_micros", 123456)
+        lines.append({"id": f"e{n}", "ts": f"2024-01-01T00:00:{n:02d}.{micros:06d}Z", **row})
+    # a later event moves the watermark past every row above, so their identities are forgotten
+    text, events, out = _job(spark, tmp_path, schema, TWS, [lines, [{"id": "last", "ts": "2024-01-01T01:00:00Z"}]])
     ddl = ", ".join(f"`{n}` {t}" for n, t in schema)
     expected = spark.read.schema(ddl).json(str(events)).collect()  # every row: all identities differ
-    names = [n for n, _ in schema]  # the source adds its _kafka_* columns (NULL locally)
-    got = spark.read.parquet(str(tmp_path / "out" / sink)).select(*names).collect()
-    return code.files["stream_job.py"].text, expected, got
+    return text, expected, out.collect()
 
 
 def _same(expected, got) -> None:
@@ -85,3 +92,19 @@ def test_nested_or_float_columns_travel_column_by_column(spark, tmp_path):
     text, expected, got = _run(spark, tmp_path, schema, rows)
     assert "to_json(" not in text and 'select("*"' in text
     _same(expected, got)
+
+
+@pytest.mark.parametrize("within", [None, "2 minutes"], ids=["native", "transformWithState"])
+def test_identity_values_compare_as_spark_compares_them(spark, tmp_path, within):
+    """NULL = NULL, NaN = NaN, -0.0 = 0.0, in key columns and identity columns: the rule the engine follows."""
+    nan = "NaN"  # JSON has no NaN: the source reads the string "NaN" as a double
+    pairs = [({"k": nan, "v": 1.0}, {"k": nan, "v": 1.0}), ({"k": 0.0, "v": -0.0}, {"k": -0.0, "v": 0.0}),
+             ({"k": 1.0, "v": nan}, {"k": 1.0, "v": nan}), ({"k": None, "v": None}, {"k": None, "v": None})]
+    rows = [dict(row, n=2 * i + j, ts=f"2024-01-01T00:00:{2 * i + j:02d}Z")
+            for i, pair in enumerate(pairs) for j, row in enumerate(pair)]
+    config = {"key_columns": ["k"], "columns": ["v"], "event_time_column": "ts", "watermark_delay": "1 minute",
+              "within": within}
+    schema = [("k", "double"), ("v", "double"), ("n", "int"), ("ts", "timestamp")]
+    text, _, out = _job(spark, tmp_path, schema, config, [rows])
+    assert ("dropDuplicatesWithinWatermark" in text) == (within is None)
+    assert sorted(r["n"] for r in out.collect()) == [0, 2, 4, 6]  # the first of each pair

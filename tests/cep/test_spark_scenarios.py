@@ -27,7 +27,8 @@ CI_SCENARIOS = {
     "trend_detector": {"down_min_change", "late_events"},
     "outlier_detector": {"iqr", "late_and_out_of_order"},
     "session_detector": {"max_duration", "late_and_open_at_end", "gap_boundary", "out_of_order"},  # native
-    "deduplication": {"out_of_order", "late_events", "within_bound", "eviction_boundary", "same_batch_arrival_order"},
+    "deduplication": {"out_of_order", "late_events", "within_bound", "eviction_boundary", "same_batch_arrival_order",
+                      "timer_boundary"},
     "state_machine": {"state_timeout", "late_and_out_of_order"},
     "heartbeat_monitor": {"status_change", "late_events"},
 }

@@ -13,6 +13,22 @@ import math
 _NAN = ("NaN",)  # NaN equals NaN in an identity, as in Spark's grouping and dropDuplicates
 
 
+def comparable(values) -> tuple:
+    """Values as one hashable tuple that compares as Spark compares them: NULL = NULL, NaN = NaN,
+    -0.0 = 0.0 (Python's own rule), arrays and structs element by element."""
+    return tuple(_comparable(v) for v in values)
+
+
+def _comparable(value):
+    if isinstance(value, float):
+        return _NAN if math.isnan(value) else value
+    if isinstance(value, (list, tuple)):  # an array, or a struct (a Row is a tuple)
+        return comparable(value)
+    if isinstance(value, dict):  # a map: Spark refuses it in an identity; compare it by its entries anyway
+        return tuple(sorted((repr(k), _comparable(v)) for k, v in value.items()))
+    return value
+
+
 class Dedup:
     """Keeps the first row of each identity until the watermark reaches its expiresAt."""
 
@@ -21,7 +37,7 @@ class Dedup:
 
     def keep(self, expires: dict, ts: int, values) -> bool:
         """Whether the row (event time `ts` µs, identity `values`) is the first of its identity; remember it if so."""
-        identity = tuple(_NAN if isinstance(v, float) and math.isnan(v) else v for v in values)
+        identity = comparable(values)
         if identity in expires:
             return False
         expires[identity] = ts + self.within

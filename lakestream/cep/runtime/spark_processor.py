@@ -1,4 +1,6 @@
-"""The Spark side of the pattern runtime: one row-based transformWithState processor for every pattern.
+"""The Spark side of the pattern runtime: the row-based transformWithState processors.
+
+PatternProcessor drives every per-key algorithm; DedupProcessor applies deduplication's own rule.
 
 This is the only runtime module that imports pyspark; the per-key algorithms it drives are the
 standard-library modules beside it, the same code the local engine runs. Conditions arrive already
@@ -143,11 +145,15 @@ class DedupProcessor(StatefulProcessor):
     """Deduplication when `within` differs from the watermark delay (otherwise the job uses Spark's own
     dropDuplicatesWithinWatermark, whose rule runtime/dedup.py repeats for any bound).
 
-    Grouped by the key columns; each row carries its payload first (every input column, or one packed
-    JSON string: `columns` names them), then _ls_ts and the identity columns as _ls_f0, _ls_f1, ...
+    Grouped by the key columns; each row starts with its payload (every input column, or one packed
+    JSON string: `columns` names them) and ends with _ls_ts and the identity columns as _ls_f0, _ls_f1...
     Rows of an identity not remembered are emitted at once, in delivery order; the key's identities
     are forgotten when the watermark reaches their expiresAt, at the end of that micro-batch (the
     key's timer, or at once when the key has input in that batch, since all its rows came).
+
+    This relies on Spark 4.3 firing an event-time timer once the watermark *equals* it (earlier 4.0
+    code waited for the watermark to pass it); tests/cep/scenarios/deduplication/timer_boundary.json
+    pins it on Spark.
     """
 
     def __init__(self, params, columns, fields):
@@ -167,12 +173,15 @@ class DedupProcessor(StatefulProcessor):
             return {}, None
         return pickle.loads(value[0])
 
-    def _save(self, expires, timer, watermark):
-        """Forget what the watermark reached, then keep one timer at the earliest expiresAt left."""
+    def _save(self, expires, timer, watermark, changed=True):
+        """Forget what the watermark reached, then keep one timer at the earliest expiresAt left;
+        write the state only when it changed (each state call is a round trip to the JVM)."""
         if timer is not None and timer * 1000 <= watermark:
             self.handle.deleteTimer(timer)  # due in this batch: its work is done here, it need not fire
             timer = None
+        size = len(expires)
         wake = self.rule.evict(expires, watermark)
+        changed = changed or len(expires) != size
         wanted = None if wake is None else -(-wake // 1000)  # timers are in ms: the first ms at or after it
         if timer is not None and timer != wanted:
             self.handle.deleteTimer(timer)
@@ -181,20 +190,22 @@ class DedupProcessor(StatefulProcessor):
             return
         if wanted != timer:
             self.handle.registerTimer(wanted)
-        self.store.update((pickle.dumps((expires, wanted), protocol=4),))
+            changed = True
+        if changed:
+            self.store.update((pickle.dumps((expires, wanted), protocol=4),))
 
     def handleInputRows(self, key, rows, timerValues):
         watermark = timerValues.getCurrentWatermarkInMs() * 1000
         expires, timer = self._load()
-        keep, width = self.rule.keep, len(self.columns)
+        keep, out = self.rule.keep, []
         at = -self.fields - 1  # _ls_ts, then the identity fields, end each row (read by position)
         get = tuple.__getitem__
-        payload, identity = slice(0, width), slice(at + 1, None)
-        out = [
-            self.out(*get(row, payload)) for row in rows
-            if get(row, at) is not None and keep(expires, get(row, at), get(row, identity))  # no time: ignored
-        ]
-        self._save(expires, timer, watermark)
+        payload, identity = slice(0, len(self.columns)), slice(at + 1, None)
+        for row in rows:
+            ts = get(row, at)
+            if ts is not None and keep(expires, ts, get(row, identity)):  # no event time: ignored
+                out.append(self.out(*get(row, payload)))
+        self._save(expires, timer, watermark, changed=bool(out))
         return iter(out)
 
     def handleExpiredTimer(self, key, timerValues, expiredTimerInfo):

@@ -19,30 +19,31 @@ class Config(PatternConfig):
     )
 
 
+def native(config: Config) -> bool:
+    """Whether Spark's dropDuplicatesWithinWatermark is exact: its bound is the watermark delay."""
+    return config.within is None or parse_duration(config.within) == parse_duration(config.watermark_delay)
+
+
 def output_schema(config: Config, inputs: Inputs) -> Schema:
     return inputs.one()
 
 
 DOCS = """\
 Spark's dropDuplicatesWithinWatermark, with `within` as its bound (empty: the watermark delay).
-Identity = key_columns + columns (NULL equals NULL, NaN equals NaN and -0.0 equals 0.0, as in dropDuplicates). Events
-are handled as they arrive, not in event-time order: the first event of an identity to arrive is
-kept, passes through unchanged and is emitted at once; its identity is remembered until the
-watermark reaches first.ts + within, and every event of that identity arriving meanwhile is
-dropped, whatever its event time. Late events (ts at or before the previous micro-batch's
-watermark) are dropped and counted; events without event time are ignored. Within one micro-batch
-the first in the input's order wins. A repeat no more than `within` after the first is always
-dropped (as a repeat or as late); a later one is kept once the identity is forgotten. When
+Identity = key_columns + columns (NULL equals NULL, NaN equals NaN and -0.0 equals 0.0, as in
+dropDuplicates). Events are handled as they arrive, not in event-time order: the first event of an
+identity to arrive is kept, passes through unchanged and is emitted at once; its identity is
+remembered until the watermark reaches first.ts + within, and every event of that identity arriving
+meanwhile is dropped, whatever its event time. Late events (ts at or before the previous
+micro-batch's watermark) are dropped and counted; events without event time are ignored. Within one
+micro-batch the first in the input's order wins. A repeat no more than `within` after the first is
+always dropped (as a repeat or as late); a later one is kept once the identity is forgotten. When
 `within` equals the watermark delay the generated code is dropDuplicatesWithinWatermark itself;
 otherwise a transformWithState processor with the same rule. SSS only: SQL has no such clause, and
 spark-pipelines 4.3 fails to register it in SDP Python (it analyses the operator's input before the
-pipeline's datasets exist: TABLE_OR_VIEW_NOT_FOUND).
+pipeline's datasets exist: TABLE_OR_VIEW_NOT_FOUND). A pattern or window aggregate fed by it cannot
+run in the same Spark job (see docs/patterns.md, Known limits).
 """
-
-def native(config: Config) -> bool:
-    """Whether Spark's dropDuplicatesWithinWatermark is exact: its bound is the watermark delay."""
-    return config.within is None or parse_duration(config.within) == parse_duration(config.watermark_delay)
-
 
 EXAMPLE = {
     'key_columns': ['card_id'],
