@@ -26,8 +26,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lakestream.spark_local import local_session  # noqa: E402
-from tests.cep.spark_harness import source_pipeline, write_job  # noqa: E402
+from lakestream.spark_local import local_session
+from tests.cep.spark_harness import source_pipeline, write_job
 
 SCHEMA = [{"name": "k", "type": "string"}, {"name": "id", "type": "string"}, {"name": "ts", "type": "timestamp"}]
 BASE = {"key_columns": ["k"], "event_time_column": "ts", "watermark_delay": "10 seconds"}

@@ -16,7 +16,8 @@ from nicegui.events import KeyEventArguments
 from lakestream import editing, gallery
 from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
 from lakestream.store import ConflictError, Store, StoreError
-from lakestream.ui import dialogs, help as help_ui
+from lakestream.ui import dialogs
+from lakestream.ui import help as help_ui
 from lakestream.ui.canvas import FlowCanvas
 from lakestream.ui.code_dock import CodeDock
 from lakestream.ui.config_panel import ConfigPanel

@@ -7,8 +7,8 @@ import pytest
 
 from lakestream.cep.engine import run_pattern
 from tests.cep.scenarios import comparable, from_dict
-from tests.conftest import session_conf
 from tests.cep.spark_harness import read_rows, start_scenario
+from tests.conftest import session_conf
 
 pytestmark = pytest.mark.spark
 

@@ -12,11 +12,11 @@ import sqlglot
 from pydantic import BaseModel, ValidationError
 
 from lakestream.codegen import CodegenError, generate
-from lakestream.codegen.golden import cases
 from lakestream.codegen.escape import sql
+from lakestream.codegen.golden import cases
 from lakestream.codegen.samples import sample_pipeline
-from lakestream.nodes.fields import FieldKind, Kind
 from lakestream.nodes import REGISTRY
+from lakestream.nodes.fields import FieldKind, Kind
 from lakestream.pipeline import DocumentError, load_pipeline
 
 HOSTILE = ["'", '"', '"""', "\\", "a\nb", "'); DROP TABLE x; --", "{{ x }}", "${x}", "é 漢字 \u2028"]

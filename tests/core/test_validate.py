@@ -220,7 +220,8 @@ REPEATS = {"id": "c", "type": "count_threshold", "label": "Repeats", "config": {
 
 
 def test_a_window_aggregate_or_pattern_after_a_pattern_is_warned_about():
-    from tests.codegen.helpers import DELTA, KAFKA as SOURCE
+    from tests.codegen.helpers import DELTA
+    from tests.codegen.helpers import KAFKA as SOURCE
 
     # On Spark the watermark stops after a pattern's transformWithState: the later node emits nothing.
     assert _after_pattern_warnings([SOURCE, SESSION, HOURLY, DELTA], [("n1", "s"), ("s", "w"), ("w", "n3")]) == [
@@ -241,7 +242,8 @@ PAIRS_PER_HOUR = {**HOURLY, "config": {**HOURLY["config"], "event_time_column": 
 
 
 def test_a_watermark_after_the_correlations_join_is_an_error():
-    from tests.codegen.helpers import DELTA, KAFKA as SOURCE, pipeline
+    from tests.codegen.helpers import DELTA, pipeline
+    from tests.codegen.helpers import KAFKA as SOURCE
 
     other = {**SOURCE, "id": "n2"}
     edges = [{"source": "n1", "target": "c", "target_port": "a"}, {"source": "n2", "target": "c", "target_port": "b"}]
@@ -276,7 +278,8 @@ RENAMED_TS = {"id": "r", "type": "map_select", "label": "Keep", "config": {"colu
     ("1 hour", [("w", "warning", "graph.after_pattern")]),  # transformWithState: the watermark stops
 ])
 def test_a_watermark_after_a_deduplication_depends_on_its_form(within, expected):
-    from tests.codegen.helpers import DELTA, KAFKA as SOURCE, pipeline
+    from tests.codegen.helpers import DELTA, pipeline
+    from tests.codegen.helpers import KAFKA as SOURCE
 
     dedup = {**DEDUP, "config": {**DEDUP["config"], "within": within}}
     issues = validate(pipeline([SOURCE, dedup, RENAMED_TS, HOURLY_TS, DELTA],

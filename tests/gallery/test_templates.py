@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lakestream import gallery
-from lakestream.change_feeds import change_plan
 from lakestream.cep.replay import PASS_THROUGH, ROW_TRANSFORMS, replay
+from lakestream.change_feeds import change_plan
 from lakestream.codegen import CodegenError, generate
 from lakestream.codegen.golden import EXPLICIT_TARGETS
 from lakestream.graph import PipelineGraph
@@ -14,8 +14,19 @@ from lakestream.nodes.base import Category
 from lakestream.schemas import propagate
 from lakestream.validate import validate
 from tests.codegen.helpers import python_problems
-from tests.gallery.templates import (CARDS, IDS, SERVICES_SINKS, canonical, document, expected_lines, expected_rows,
-                                     python_row, sample_events, sinks, sources)
+from tests.gallery.templates import (
+    CARDS,
+    IDS,
+    SERVICES_SINKS,
+    canonical,
+    document,
+    expected_lines,
+    expected_rows,
+    python_row,
+    sample_events,
+    sinks,
+    sources,
+)
 
 CATALOGUE = ["Card fraud", "Abandoned cart", "Predictive maintenance", "Real-time anomaly", "User sessions",
              "SLA breach", "Clickstream funnel", "Fleet monitoring", "Security threats", "Order to cash",

@@ -19,8 +19,7 @@ from lakestream.connectors.placeholders import render, render_json_text
 from lakestream.connectors.secrets import env_name
 from lakestream.pipeline import Pipeline, load_pipeline
 from tests.conftest import require
-from tests.gallery.templates import (CARDS, IDS, SERVICES_SINKS, canonical, document, expected_rows, python_row,
-                                     sinks)
+from tests.gallery.templates import CARDS, IDS, SERVICES_SINKS, canonical, document, expected_rows, python_row, sinks
 
 pytestmark = [pytest.mark.spark, pytest.mark.services]
 

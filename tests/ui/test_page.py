@@ -125,7 +125,7 @@ async def test_form_is_generated_from_the_config_model_with_inline_errors(user, 
     assert page.doc.node("n2").config == {"condition": "amount > 100"}
     await user.should_not_see("is not a valid Spark SQL expression")
     # the expression field completes the columns propagated from the Kafka source
-    page.doc  # noqa: B018
+    page.doc
     user.find(marker="node-label").type("Big payments")
     await settle()
     assert page.doc.node("n2").label == "Big payments"

@@ -12,6 +12,7 @@ from lakestream.codegen.escape import Code, ident, py, sql
 from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 
+
 def side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], payload=(), star=False) -> dict:
     """The event columns one input contributes, in the order the processor reads them by position:
     `payload` columns (deduplication's packed row) or, with `star`, every input column; the key columns
