@@ -13,10 +13,17 @@ import math
 _NAN = ("NaN",)  # NaN equals NaN in an identity, as in Spark's grouping and dropDuplicates
 
 
+_SPECIAL = (float, list, tuple, dict)
+
+
 def comparable(values) -> tuple:
     """Values as one hashable tuple that compares as Spark compares them: NULL = NULL, NaN = NaN,
     -0.0 = 0.0 (Python's own rule), arrays and structs element by element."""
-    return tuple(_comparable(v) for v in values)
+    values = tuple(values)
+    for value in values:
+        if isinstance(value, _SPECIAL):  # rare: plain values (strings, numbers, times) go as they are
+            return tuple(map(_comparable, values))
+    return values
 
 
 def _comparable(value):
