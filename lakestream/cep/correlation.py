@@ -5,12 +5,13 @@ engine rather than in runtime/ (which is copied beside generated code)."""
 
 from __future__ import annotations
 
+from lakestream.cep.operator_replay import OperatorReplay
 from lakestream.cep.runtime.driver import key_string, watermark_after
 
 SIDE_A, SIDE_B = 0, 1
 
 
-class JoinSimulation:
+class JoinSimulation(OperatorReplay):
     """Replays micro-batches exactly as the generated stream-stream interval join runs them.
 
     Each side keeps only the events that can pair (condition true, no NULL key or correlation value):
@@ -22,12 +23,9 @@ class JoinSimulation:
     """
 
     def __init__(self, pattern, delay_us: int):
+        super().__init__(delay_us)
         self.pattern = pattern
-        self.delay_us = delay_us
-        self.keys: dict = {}
         self.side_max = [None, None]
-        self.previous = None  # the watermark the previous micro-batch ran with: lateness is judged by it
-        self.late = 0
 
     @property
     def watermark(self):
@@ -44,8 +42,7 @@ class JoinSimulation:
             if not event[3] or None in key:
                 continue  # cannot pair: filtered out before the join and its watermark
             ts, side = event[0], event[2]
-            if previous is not None and ts <= previous:
-                self.late += 1
+            if self._is_late(ts, previous):
                 continue
             state = keys.get(key)
             if state is None:
@@ -54,24 +51,14 @@ class JoinSimulation:
                 out.append((key, f"{key_string(key)}#{a}-{b}", a, b, gap))
             if side_max[side] is None or ts > side_max[side]:
                 side_max[side] = ts
-        self._evict(watermark)
-        self.previous = watermark
+        self._end_batch(watermark)
         return out
 
-    def finish(self):
-        """The final no-data batch: an inner join has nothing left to emit."""
-        self._evict(self.watermark)
-        return []
+    def _keeps(self, state, watermark) -> bool:
+        return bool(self.pattern.evict(state, watermark))
 
-    def _evict(self, watermark):
-        if watermark is None:
-            return
-        for key in [k for k, state in self.keys.items() if not self.pattern.evict(state, watermark)]:
-            del self.keys[key]
-
-    def state_size(self) -> int:
-        """Total number of kept events across keys (for bounded-state tests)."""
-        return sum(self.pattern.size(state) for state in self.keys.values())
+    def _size(self, state) -> int:
+        return self.pattern.size(state)  # kept events (an inner join has nothing left to emit at the end)
 
 
 class Correlation:

@@ -6,11 +6,12 @@ rows are emitted as they arrive, not in event-time order, so the micro-batches a
 
 from __future__ import annotations
 
+from lakestream.cep.operator_replay import OperatorReplay
 from lakestream.cep.runtime.dedup import Dedup, comparable
 from lakestream.cep.runtime.driver import watermark_after
 
 
-class DedupSimulation:
+class DedupSimulation(OperatorReplay):
     """Replays micro-batches exactly as the generated deduplication runs them.
 
     A micro-batch drops the events at or before the watermark of the batch before (late, counted);
@@ -21,12 +22,9 @@ class DedupSimulation:
     """
 
     def __init__(self, params: dict, delay_us: int):
+        super().__init__(delay_us)  # keys: key tuple -> {identity values: expiresAt}
         self.rule = Dedup(params)
-        self.delay_us = delay_us
-        self.keys: dict = {}  # key tuple -> {identity values: expiresAt}
         self.max_ts = None
-        self.previous = None  # the watermark the previous micro-batch ran with: lateness is judged by it
-        self.late = 0
 
     @property
     def watermark(self):
@@ -40,8 +38,7 @@ class DedupSimulation:
         out = []
         for key, event in events:
             ts = event[0]
-            if previous is not None and ts <= previous:
-                self.late += 1
+            if self._is_late(ts, previous):
                 continue
             if batch_max is None or ts > batch_max:
                 batch_max = ts
@@ -51,21 +48,12 @@ class DedupSimulation:
                 expires = keys[group] = {}
             if keep(expires, ts, event[3:]):
                 out.append((key, event[2]))
-        self._evict(watermark)
-        self.max_ts, self.previous = batch_max, watermark
+        self._end_batch(watermark)
+        self.max_ts = batch_max
         return out
 
-    def finish(self):
-        """The final no-data batch (as availableNow runs): forget what the last watermark allows."""
-        self._evict(self.watermark)
-        return []
+    def _keeps(self, expires, watermark) -> bool:
+        return self.rule.evict(expires, watermark) is not None
 
-    def _evict(self, watermark):
-        if watermark is None:
-            return
-        for key in [k for k, expires in self.keys.items() if self.rule.evict(expires, watermark) is None]:
-            del self.keys[key]
-
-    def state_size(self) -> int:
-        """Number of remembered identities across keys (for bounded-state tests)."""
-        return sum(len(expires) for expires in self.keys.values())
+    def _size(self, expires) -> int:
+        return len(expires)  # remembered identities

@@ -42,12 +42,17 @@ def http_server():
     server.stop()
 
 
+def _emptied(recorder):
+    """A session recorder, emptied before and after the test that uses it."""
+    recorder.reset()
+    yield recorder
+    recorder.reset()
+
+
 @pytest.fixture
 def http(http_server):
     """The session HTTP recorder, emptied for this test."""
-    http_server.reset()
-    yield http_server
-    http_server.reset()
+    yield from _emptied(http_server)
 
 
 @pytest.fixture(scope="session")
@@ -61,6 +66,4 @@ def smtp_server():
 @pytest.fixture
 def smtp(smtp_server):
     """The session SMTP recorder, emptied for this test."""
-    smtp_server.reset()
-    yield smtp_server
-    smtp_server.reset()
+    yield from _emptied(smtp_server)

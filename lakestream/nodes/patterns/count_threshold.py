@@ -51,6 +51,7 @@ EXAMPLE = {
     'mode': 'sliding',
 }
 
+
 def supports(config: Config) -> frozenset:
     """Declarative too when a tumbling count is a window aggregation (the native form); otherwise state and timers: SSS."""
     return ALL_TARGETS if config.mode == "tumbling" else SSS_ONLY

@@ -42,6 +42,7 @@ EXAMPLE = {
     'gap': '30 minutes',
 }
 
+
 def supports(config: Config) -> frozenset:
     """Declarative too when without max_duration it is a session_window aggregation (the native form); otherwise state and timers: SSS."""
     return ALL_TARGETS if config.max_duration is None else SSS_ONLY
