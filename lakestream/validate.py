@@ -10,7 +10,6 @@ from lakestream.change_feeds import change_plan
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
-from lakestream.nodes.patterns.deduplication import native as dedup_is_native
 from lakestream.pipeline import Node, Pipeline
 from lakestream.references import column_references
 from lakestream.schemas import node_inputs, propagate_with_inputs
@@ -191,12 +190,9 @@ _WATERMARKING = ("window_aggregate", "watermark", "stream_stream_join")
 def _keeps_watermark(node: Node) -> str | None:
     """The Spark operator of a node whose output keeps its event-time watermark (Spark then refuses another
     downstream: "Redefining watermark is disallowed"), or None."""
-    if node.type == "temporal_correlation":
-        return "stream-stream join"
-    config = node.parsed_or_none() if node.type == "deduplication" else None
-    if config is not None:
-        return "dropDuplicatesWithinWatermark" if dedup_is_native(config) else None
-    return None
+    facets = node.spec.pattern
+    config = node.parsed_or_none() if facets is not None else None
+    return facets.keeps_watermark(config) if config is not None else None
 
 
 def _after_pattern_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:

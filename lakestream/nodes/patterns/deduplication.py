@@ -5,9 +5,9 @@ from __future__ import annotations
 from pydantic import Field
 
 from lakestream.durations import parse_duration
-from lakestream.nodes.base import SSS_ONLY, Category, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Inputs, NodeType, PatternFacets, Schema
 from lakestream.nodes.fields import ColumnName, Duration
-from lakestream.nodes.patterns.common import PatternConfig, pattern_checks
+from lakestream.nodes.patterns.common import PatternConfig, at, micros, pattern_checks, quote
 
 
 class Config(PatternConfig):
@@ -52,6 +52,32 @@ EXAMPLE = {
     'columns': ['merchant'],
 }
 
+def bind(c: Config) -> Bound:
+    # grouped by the key columns only: the identities of one key share that key's state
+    within = micros(c.within or c.watermark_delay)  # empty: the watermark delay, dropDuplicatesWithinWatermark's bound
+    return Bound({"within": within}, c.key_columns, {"in": tuple(quote(x) for x in c.columns)}, passthrough=True)
+
+
+def keeps_watermark(c: Config) -> str | None:
+    return "dropDuplicatesWithinWatermark" if native(c) else None
+
+
+EXAMPLE_ROWS = (
+    ("in", "card_id:string merchant:string amount:double ts:timestamp", (
+        ('c1', 'shop_a', 20.0, at("10:00")), ('c1', 'shop_a', 20.0, at("10:03")),
+        ('c1', 'shop_b', 5.0, at("10:04")), ('c1', 'shop_a', 20.0, at("10:20")),
+    )),
+)
+
+PATTERN = PatternFacets(
+    bind=bind, replay="dedup", codegen="own", keeps_watermark=keeps_watermark,
+    watermark="An identity is remembered until the watermark passes its first time + within; a row at or before "
+    "the watermark of the micro-batch before its own is late.",
+    example_rows=EXAMPLE_ROWS,
+    state_probes=(({"columns": ["kind"], "within": "30 seconds"}, 1),),
+)
+
+
 NODE = NodeType(
     type="deduplication",
     name="Deduplication",
@@ -66,4 +92,5 @@ NODE = NodeType(
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from lakestream.nodes.base import ALL_TARGETS, Category, Column, Finding, Inputs, NodeType, Port, Schema
+from lakestream.nodes.base import ALL_TARGETS, Bound, Category, Column, Finding, Inputs, NodeType, PatternFacets, Port, Schema
 from lakestream.nodes.fields import ColumnName, Duration, expression_of
-from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, engine_checks, event_time_checks
+from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, at, engine_checks, event_time_checks, flag, micros
 
 PORT_A = Port("a", "A")
 PORT_B = Port("b", "B")
@@ -83,6 +83,34 @@ EXAMPLE = {
     'order': 'a_before_b',
 }
 
+def bind(c: Config) -> Bound:
+    keys = tuple(dict.fromkeys(c.key_columns + c.correlation_columns))
+    params = {"max_gap": micros(c.max_gap), "order": c.order}
+    return Bound(params, keys, {"a": ("0", flag(c.a_condition)), "b": ("1", flag(c.b_condition))})
+
+
+def keeps_watermark(c: Config) -> str:
+    return "stream-stream join"
+
+
+EXAMPLE_ROWS = (
+    ("a", "card_id:string status:string ts:timestamp", (
+        ('c1', 'failed', at("10:00")), ('c2', 'failed', at("10:00")),
+    )),
+    ("b", "card_id:string amount:double ts:timestamp", (
+        ('c1', 250.0, at("10:04")), ('c2', 300.0, at("10:30")), ('c3', 20.0, at("10:40")),
+    )),
+)
+
+PATTERN = PatternFacets(
+    bind=bind, replay="join", codegen="own", keeps_watermark=keeps_watermark,
+    watermark="Spark's stream-stream interval join: each side keeps its rows until the other side's watermark "
+    "passes row time + max_gap; a row at or before the watermark of the micro-batch before its own is late.",
+    example_rows=EXAMPLE_ROWS,
+    state_probes=(({"key_columns": [], "correlation_columns": ["user"], "max_gap": "30 seconds"}, 62),),
+)
+
+
 NODE = NodeType(
     type="temporal_correlation",
     name="Temporal correlation",
@@ -96,4 +124,5 @@ NODE = NodeType(
     checks=checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )
