@@ -146,18 +146,6 @@ def test_union_arity_and_split_ports_reach_the_validator():
     assert "no output port 'cold'" in issues[0].message
 
 
-def test_docs_list_every_node_and_config_key():
-    from pathlib import Path
-
-    text = (Path(__file__).resolve().parents[2] / "docs" / "nodes.md").read_text()
-    sections = {part.split("`", 2)[1]: part for part in text.split("\n### ")[1:]}
-    for spec in node_types():
-        section = sections.get(spec.type)
-        assert section is not None, f"docs/nodes.md has no section for {spec.type}"
-        for name, info in spec.config.model_fields.items():
-            assert f"| `{info.alias or name}` |" in section, f"{spec.type}.{name} is not documented"
-
-
 def test_missing_columns_in_transform_configs_are_reported_with_their_path():
     doc = _document(
         [

@@ -65,12 +65,24 @@ DOCS = """\
 Both inputs use the same event_time_column name. Each side keeps the events that can pair: its
 condition holds and no key or correlation value is NULL (NULL never equals). Every pair (a, b) with
 equal key and correlation values and |b.ts - a.ts| <= max_gap (and a.ts <= b.ts for a_before_b) is
-emitted once, as soon as both events have been seen; gap_seconds = b.ts - a.ts (negative when b came
-first). This is Spark's stream-stream interval join, which the generated code is: the watermark is
-the earlier of the two sides' watermarks, each over that side's events that can pair; a late event
-of either side (at or before the previous micro-batch's watermark) is dropped and counted.
-match_id is `<key values joined by '|'>#<a_ts>-<b_ts>` (event times in epoch microseconds); identical
-events pair as often as they occur, giving identical rows with the same match_id.
+emitted once, as soon as both events have been seen (no wait for the watermark); gap_seconds =
+b.ts - a.ts (negative when b came first). The rules are those of Spark's stream-stream interval join,
+which is the generated code:
+
+- the **watermark** is the earlier of the two sides' watermarks (Spark's default policy for several
+  watermarks), each taken over that side's events that can pair; none until both sides have had one.
+  So a stream that runs ahead does not make the other's events late, and events that cannot pair
+  (condition false, NULL key) move no watermark;
+- an event of either side at or before the previous micro-batch's watermark is **late**: dropped and
+  counted (Spark drops it in the join);
+- each side keeps an event until the watermark passes ts + max_gap (no later event can pair with it).
+
+match_id is `<key values joined by '|'>#<a_ts>-<b_ts>`, the two event times in epoch microseconds:
+what the join computes from the pair itself (it cannot number a key's pairs). Two identical events
+(same side, key and time) pair as often as they occur, so they give identical rows with the same
+match_id. When that matters, deduplicate the events before this pipeline (a Deduplication node in
+the same job keeps its own watermark or stops it, and Spark then refuses or starves the join: see
+"Known limits").
 """
 
 EXAMPLE = {
