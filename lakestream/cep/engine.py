@@ -19,7 +19,7 @@ from lakestream.cep.expr import ExpressionCompiler
 from lakestream.cep.runtime.driver import Simulation
 from lakestream.cep.runtime import sequence, spatial, timers, windows
 from lakestream.cep.runtime import values as value_patterns
-from lakestream.cep.runtime.registry import make_pattern
+from lakestream.cep.runtime.registry import ALGORITHMS, make_pattern
 from lakestream.cep.runtime.sqlfuncs import to_timestamp
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Column, Inputs
@@ -57,6 +57,17 @@ BY_NAME = {
     for name, cls in vars(module).items()
     if isinstance(cls, type) and cls.__module__ == module.__name__
 }
+
+
+def _check_algorithms() -> None:
+    """At import: every pattern node the per-key driver replays has its runtime algorithm."""
+    missing = [spec.type for spec in REGISTRY.values()
+               if spec.pattern is not None and spec.pattern.replay == "driver" and spec.type not in ALGORITHMS]
+    if missing:
+        raise TypeError(f"pattern nodes without a runtime algorithm in cep/runtime/registry.py: {', '.join(missing)}")
+
+
+_check_algorithms()
 
 
 def make_simulation(binding: Binding, config):

@@ -65,3 +65,11 @@ def test_the_tumbling_rule_is_one_function_used_by_targets_code_and_replay():
     assert count_threshold.PATTERN.native(tumbling).replay == "TumblingCount"
     assert count_threshold.PATTERN.native(sliding) is None
     assert len(count_threshold.NODE.targets_for(tumbling)) == 3 and len(count_threshold.NODE.targets_for(sliding)) == 1
+
+
+def test_the_engine_refuses_a_replayed_pattern_without_its_runtime_algorithm(monkeypatch):
+    from lakestream.cep import engine
+
+    monkeypatch.delitem(engine.ALGORITHMS, "trend_detector")
+    with pytest.raises(TypeError, match="without a runtime algorithm in cep/runtime/registry.py: trend_detector"):
+        engine._check_algorithms()
