@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .changes import ConditionChange
 from .sequence import Sequence
 from .spatial import Geofence
 from .timers import Absence, Heartbeat, Session, StateMachine
@@ -28,4 +29,5 @@ ALGORITHMS = {
     "session_detector": Session,
     "state_machine": StateMachine,
     "heartbeat_monitor": Heartbeat,
+    "condition_change": ConditionChange,
 }
