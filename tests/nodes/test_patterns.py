@@ -46,6 +46,8 @@ VALID = {
                                       {"from": "open", "to": "closed", "condition": "kind = 'close'"}],
                       "terminal_states": ["closed"], "state_timeout": "1 hour"},
     "heartbeat_monitor": {"expected_interval": "1 minute", "grace": "10 seconds", "emit": "status_change"},
+    "condition_change": {"trigger": "enters_range", "value_column": "value", "low": 0, "high": 10,
+                         "stays_for": "1 minute"},
 }
 
 # (type, change to the valid config, field path the error must name, words the message must contain)
@@ -73,6 +75,12 @@ INVALID = [
     ("state_machine", {"initial_state": "nowhere"}, "", "Unknown state(s) nowhere"),
     ("state_machine", {"terminal_states": ["idle"]}, "", "initial state cannot be terminal"),
     ("heartbeat_monitor", {"expected_interval": "1 fortnight"}, "expected_interval", "not a duration"),
+    ("condition_change", {"trigger": "becomes_true"}, "", "needs a condition"),
+    ("condition_change", {"value_column": None}, "", "needs value_column"),
+    ("condition_change", {"low": None, "high": None}, "", "needs low, high or both"),
+    ("condition_change", {"low": 20}, "", "low must not be above high"),
+    ("condition_change", {"low": float("nan")}, "low", "finite number"),
+    ("condition_change", {"trigger": "turns"}, "trigger", "becomes_true"),
 ]
 
 
@@ -136,6 +144,8 @@ SCHEMAS = {
     "custom_stateful_processor": [("n", "bigint")],
     "state_machine": HEAD + [("from_state", "string"), ("to_state", "string"), ("ts", TS)],
     "heartbeat_monitor": HEAD + [("status", "string"), ("last_seen_ts", TS), ("detected_ts", TS)],
+    "condition_change": HEAD + [("changed_at", TS), ("detected_at", TS), ("previous_value", "double"),
+                                ("value", "double")],
 }
 
 
@@ -148,7 +158,12 @@ def test_global_key_has_only_match_id_in_front():
     assert _names("session_detector", {**_config("session_detector"), "key_columns": []})[0] == ("match_id", "string")
 
 
-@pytest.mark.parametrize("type_id", ["trend_detector", "outlier_detector"])
+def test_condition_change_without_value_column_has_no_value_columns():
+    config = {**BASE, "trigger": "becomes_false", "condition": "kind = 'up'"}
+    assert _names("condition_change", config) == HEAD + [("changed_at", TS), ("detected_at", TS)]
+
+
+@pytest.mark.parametrize("type_id", ["trend_detector", "outlier_detector", "condition_change"])
 def test_checks_flag_wrong_column_types(type_id):
     node = REGISTRY[type_id]
     config = node.config.model_validate(_config(type_id))
@@ -183,3 +198,10 @@ def test_conditions_the_engine_cannot_replay_are_warnings_naming_the_field():
         ("warning", "pattern.replay_expression", "steps[0].condition")
     ]
     assert "the function my_udf()" in findings[0].message
+
+
+def test_condition_change_refuses_watching_a_timestamp():
+    node = REGISTRY["condition_change"]
+    config = node.config.model_validate({**BASE, "trigger": "changes", "value_column": "ts"})
+    findings = list(node.checks(config, Inputs({"in": (INPUT,)})))
+    assert [(f.code, f.field) for f in findings] == [("pattern.value_type", "value_column")]
