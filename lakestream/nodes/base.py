@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from lakestream.nodes.columns import Column
 from lakestream.nodes.fields import Model
 
 
@@ -35,14 +36,6 @@ CATEGORY_COLOURS = {
     Category.TRANSFORM: "#0d9488",
     Category.SINK: "#ea580c",
 }
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a propagated schema."""
-
-    name: str
-    type: str
 
 
 Schema = tuple[Column, ...]

@@ -95,27 +95,9 @@ def numeric_checks(config: PatternConfig, inputs: Inputs, field: str, port: str 
         )
 
 
-def engine_checks(config: PatternConfig) -> Iterator[Finding]:
-    """Warn about conditions the local engine cannot evaluate (Spark still can: only replay is affected)."""
-    from lakestream.cep.expr import check_expression
-    from lakestream.references import expressions
-
-    for where, text in expressions(config):
-        problem = check_expression(text)
-        if problem and "not a valid Spark SQL" not in problem:
-            yield Finding(
-                "warning",
-                "pattern.replay_expression",
-                f"Replay and the timeline cannot evaluate this condition: {problem}",
-                field=where,
-                hint="The generated Spark code still runs it; rewrite it with built-in functions to test it locally",
-            )
-
-
 def pattern_checks(config: PatternConfig, inputs: Inputs) -> Iterator[Finding]:
-    """The checks of a single-input pattern node: event-time type, conditions the engine can replay."""
+    """The checks of a single-input pattern node: the event-time type (validation adds the replay warnings)."""
     yield from event_time_checks(config, inputs)
-    yield from engine_checks(config)
 
 
 def per_key(bind, example_rows, state_probes, watermark: str = "", native=no_native) -> PatternFacets:

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Expression
 from lakestream.nodes.patterns.common import (
-    PatternConfig, at, double, engine_checks, event_time_checks, flag, key_schema, micros, numeric_checks, per_key,
+    PatternConfig, at, double, event_time_checks, flag, key_schema, micros, numeric_checks, per_key,
     quote,
 )
 
@@ -59,7 +59,6 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 
 def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
-    yield from engine_checks(config)
     if config.trigger in ON_RANGE:
         yield from numeric_checks(config, inputs, "value_column")
     kind = {c.name: c.type for c in inputs.one()}.get(config.value_column or "")

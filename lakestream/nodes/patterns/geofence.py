@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Model
 from lakestream.nodes.patterns.common import (
-    PatternConfig, at, double, engine_checks, event_time_checks, key_schema, micros, numeric_checks, per_key,
+    PatternConfig, at, double, event_time_checks, key_schema, micros, numeric_checks, per_key,
 )
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -60,7 +60,6 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     yield from numeric_checks(config, inputs, "lat_column")
     yield from numeric_checks(config, inputs, "lon_column")
-    yield from engine_checks(config)
 
 
 DOCS = """\

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from lakestream.nodes.base import ALL_TARGETS, Bound, Category, Column, Finding, Inputs, NodeType, PatternFacets, Port, Schema
 from lakestream.nodes.fields import ColumnName, Duration, expression_of
-from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, at, engine_checks, event_time_checks, flag, micros
+from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, at, event_time_checks, flag, micros
 
 PORT_A = Port("a", "A")
 PORT_B = Port("b", "B")
@@ -58,7 +58,6 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
                     field="correlation_columns",
                     hint="Correlation columns must exist in both inputs with the same name",
                 )
-    yield from engine_checks(config)
 
 
 DOCS = """\

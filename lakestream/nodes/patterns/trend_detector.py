@@ -10,7 +10,7 @@ from pydantic import Field
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName
 from lakestream.nodes.patterns.common import (
-    PatternConfig, at, double, engine_checks, event_time_checks, key_schema, numeric_checks, per_key,
+    PatternConfig, at, double, event_time_checks, key_schema, numeric_checks, per_key,
 )
 
 
@@ -38,7 +38,6 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     yield from numeric_checks(config, inputs, "value_column")
-    yield from engine_checks(config)
 
 
 DOCS = """\

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Expression
 from lakestream.nodes.patterns.common import (
-    US, PatternConfig, at, double, engine_checks, event_time_checks, flag, key_schema, micros, numeric_checks,
+    US, PatternConfig, at, double, event_time_checks, flag, key_schema, micros, numeric_checks,
     per_key,
 )
 
@@ -43,7 +43,6 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     if config.metric == "sum":
         yield from numeric_checks(config, inputs, "value_column")
-    yield from engine_checks(config)
 
 
 DOCS = """\
