@@ -20,8 +20,6 @@ from dataclasses import dataclass, field
 from lakestream.deploy.connection import HTTP_TIMEOUT, RETRY_TIMEOUT, connect
 from lakestream.errors import UserError
 
-LOCAL_HOST, LOCAL_PORT = "127.0.0.1", 8080
-
 
 class AppModeError(UserError):
     """App mode without the headers the Apps proxy always sends (the app is reached around the proxy)."""
@@ -31,17 +29,6 @@ def app_mode(env: Mapping[str, str] | None = None) -> bool:
     """True when running as a Databricks App (the platform sets these variables)."""
     env = os.environ if env is None else env
     return bool(env.get("DATABRICKS_APP_PORT") or env.get("DATABRICKS_APP_NAME"))
-
-
-def bind_address(env: Mapping[str, str] | None = None) -> tuple[str, int]:
-    """Where `lakestream ui` listens: 0.0.0.0:$DATABRICKS_APP_PORT as an App, else 127.0.0.1:8080."""
-    env = os.environ if env is None else env
-    if app_mode(env):
-        port = env.get("DATABRICKS_APP_PORT") or "8000"
-        if not port.isdigit():
-            raise AppModeError(f"DATABRICKS_APP_PORT must be a port number, not {port!r}")
-        return "0.0.0.0", int(port)
-    return LOCAL_HOST, LOCAL_PORT
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:

@@ -40,6 +40,7 @@ def test_wheel_installs_and_runs(tmp_path):
     assert any(n.startswith("lakestream/_templates/") for n in names), "templates must ship in the wheel"
     assert "lakestream/ui/canvas/dist/index.js" in names and "lakestream/ui/canvas/flow_canvas.js" in names
     assert not any("node_modules" in n or "/canvas/build/" in n for n in names)
+    assert "lakestream/codegen/golden.py" not in names, "test tooling stays out of the wheel"
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
