@@ -15,6 +15,7 @@ from lakestream.codegen.registry import CONTEXTS
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.gallery import list_templates, templates_folder
 from lakestream.nodes import REGISTRY
+from lakestream.pipeline import load_pipeline
 
 GOLDEN_ROOT = Path(__file__).resolve().parents[2] / "tests" / "codegen" / "golden"
 TEMPLATE_ROOT = GOLDEN_ROOT / "_templates"
@@ -69,8 +70,6 @@ def template_cases() -> list[tuple[Path, str, str]]:
 
 
 def _template(path: Path):
-    from lakestream.pipeline import load_pipeline
-
     return load_pipeline(path.read_text(encoding="utf-8"))
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from lakestream.deploy.connection import HTTP_TIMEOUT, RETRY_TIMEOUT, connect
 from lakestream.errors import UserError
+from lakestream.store import open_store
+from lakestream.store.store import default_user
 
 
 class AppModeError(UserError):
@@ -42,8 +44,6 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
 
 
 def _local_user() -> str:
-    from lakestream.store.store import default_user
-
     return default_user()
 
 
@@ -110,8 +110,6 @@ def store_for(identity: Identity, name: str | None = None):
     environment), so users need no grant on it; the user folder is chosen from the proxy's header,
     so one user cannot reach another's pipelines through the app.
     """
-    from lakestream.store import open_store
-
     if not identity.app_mode:
         return open_store(name)
     return open_store("volume", user=identity.user, client=connect())
