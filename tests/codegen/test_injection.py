@@ -1,173 +1,123 @@
-"""Hostile values in every string config field end up as literals: the code's structure does not change."""
+"""Hostile values in every string config field end up as literals or are refused by validation: the generated
+SQL holds exactly the statements LakeStream meant (sqlglot's tokens here; Spark's own parser in the spark test)
+and the generated Python defines exactly the intended names."""
 
 from __future__ import annotations
 
 import ast
-import copy
-import types
-from typing import Annotated, Union, get_args, get_origin
 
 import pytest
-import sqlglot
-from pydantic import BaseModel, ValidationError
 
 from lakestream.codegen import CodegenError, generate
 from lakestream.codegen.escape import sql
-from lakestream.codegen.golden import cases
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.nodes import REGISTRY
-from lakestream.nodes.fields import FieldKind, Kind
-from lakestream.pipeline import DocumentError, load_pipeline
+from lakestream.nodes.fields import Kind
+from lakestream.pipeline import load_pipeline
+from tests.codegen.injection_corpus import (
+    BENIGN, COMBINED, INDIVIDUAL, MARKERS, TYPE_PAYLOAD, _Mask, build, clear_refusal, corpus_cases, examples,
+    original,
+    field_name, kind_of, model_string_fields, string_paths,
+    structure, substitutions, swap_table, values_for,
+)
+from lakestream.codegen.registry import CONTEXTS
 
-HOSTILE = ["'", '"', '"""', "\\", "a\nb", "'); DROP TABLE x; --", "{{ x }}", "${x}", "é 漢字 \u2028"]
-BENIGN = "plainvalue"
-
-
-def string_paths(value, path=()):
-    """Paths to every string leaf of an example config (nested lists and dicts included)."""
-    if isinstance(value, str):
-        yield path
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from string_paths(item, path + (key,))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from string_paths(item, path + (index,))
-
-
-def with_value(config, path, value):
-    config = copy.deepcopy(config)
-    target = config
-    for part in path[:-1]:
-        target = target[part]
-    target[path[-1]] = value
-    return config
-
-
-class _Mask(ast.NodeTransformer):
-    def visit_Constant(self, node):
-        return ast.Constant("S") if isinstance(node.value, str) else node
-
-    def visit_JoinedStr(self, node):
-        return ast.Constant("S")
-
-
-def python_shape(text: str) -> str:
-    """The AST with every string literal replaced: equal shapes differ only in literal data."""
-    return ast.dump(_Mask().visit(ast.parse(text)))
+HOSTILE = INDIVIDUAL  # the document-level test below
+CASES = corpus_cases()
 
 
 def sql_shape(text: str) -> list:
+    import sqlglot
+
     tokens = sqlglot.tokenize(text, read="spark")
     return [(t.token_type.name, "S" if t.token_type.name in ("STRING", "IDENTIFIER") else t.text.upper())
             for t in tokens]
 
 
-def shapes(code, paths):
-    """The shapes of the files that changed (identical files are skipped: big runtime files cost time)."""
-    return {path: python_shape(f.text) if f.language == "python" else sql_shape(f.text)
-            for path, f in code.files.items() if path in paths and f.language in ("python", "sql")}
+def test_every_string_field_of_every_node_is_in_the_corpus():
+    """The fields come from the config models (nested ones included), not from the examples."""
+    missing, total = [], 0
+    for type_id, spec in REGISTRY.items():
+        assert type_id in CONTEXTS, f"{type_id} has no generator"
+        fields = model_string_fields(spec.config)
+        total += len(fields)
+        covered = {field_name(p) for _, config in examples(type_id) for p in string_paths(config)}
+        missing += [f"{type_id}.{f}" for f in fields if f not in covered]
+    assert total > 250 and missing == [], f"string fields no example or VARIANTS entry sets: {missing}"
 
 
-def _unwrap(annotation):
-    """Strip Optional/Annotated; return (inner annotation, FieldKind or None)."""
-    kind = None
-    while True:
-        origin, args = get_origin(annotation), get_args(annotation)
-        if origin is Annotated:
-            kind = kind or next((m for m in args[1:] if isinstance(m, FieldKind)), None)
-            annotation = args[0]
-        elif origin in (Union, types.UnionType):
-            annotation = next(a for a in args if a is not type(None))
-        else:
-            return annotation, kind
-
-
-def kind_at(model, path) -> Kind | None:
-    """The FieldKind of the config field at a path of the example (None for plain strings)."""
-    annotation, kind = model, None
-    for part in path:
-        annotation, _ = _unwrap(annotation)
-        if isinstance(part, int):
-            annotation, kind = _unwrap(get_args(annotation)[0])
-        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            info = next(f for n, f in annotation.model_fields.items() if (f.alias or n) == part)
-            inner, found = _unwrap(info.annotation)
-            kind = found or next((m for m in info.metadata if isinstance(m, FieldKind)), None)
-            annotation = inner if found else info.annotation
-        else:
-            return None  # a dict value
-    return kind.kind if kind else None
-
-
-# forms of a node its example does not generate, checked too: the example with these fields changed
-VARIANTS = {"deduplication": {"within": "1 hour"}}  # transformWithState (the example's bound is native)
-
-
-def _examples(type_id):
-    example = dict(REGISTRY[type_id].example)
-    yield "", example
-    if type_id in VARIANTS:
-        yield "+variant", {**example, **VARIANTS[type_id]}
-
-
-def _cases():
-    out = []
-    for type_id, target, profile in cases():
-        for variant, example in _examples(type_id):
-            for path in string_paths(example):
-                out.append((type_id, variant, target, profile, path))
-    return out
-
-
-CASES = _cases()
+def _compare(kind, benign_value, base, value, hostile):
+    assert not isinstance(base, tuple), f"{value!r} validated where the plain {benign_value!r} did not: {base}"
+    assert hostile.files.keys() == base.files.keys()
+    changed = [p for p in base.files if hostile.files[p].text != base.files[p].text]
+    found = substitutions(hostile, changed)  # unchanged files are the benign pipeline's
+    assert found == [], f"{value!r}: Spark would substitute ${{…}} in {found}"
+    typed = kind in (Kind.TYPE, Kind.COLUMNS)  # a valid type changes the type tokens, not the statements
+    want, got = structure(base, changed, tokens=not typed), structure(hostile, changed, tokens=not typed)
+    if kind is Kind.TABLE:  # the table is the value: the statements name the hostile table instead
+        want = {p: (swap_table(s[0], benign_value, value), *s[1:]) if base.files[p].language == "sql" else s
+                for p, s in want.items()}
+    for path in changed:
+        assert got[path] == want[path], f"{value!r} changed the structure of {path}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}{c[1]}-{c[2]}-{c[3]}-{'.'.join(map(str, c[4]))}" for c in CASES])
-def test_hostile_values_stay_literals(case):
+def test_hostile_values_keep_the_structure(case):
     type_id, variant, target, profile, path = case
-    example = dict(_examples(type_id))[variant]
+    kind = kind_of(type_id, path)
+    first, fallback = values_for(kind)
 
-    def build(value):
-        try:
-            pipeline = sample_pipeline(type_id, with_value(example, path, value))
-            return generate(pipeline, target, profile)
-        except (ValidationError, DocumentError, ValueError) as error:
-            if isinstance(error, CodegenError) and "Fix the pipeline first" not in str(error):
-                raise
-            return None  # the value is refused outright: nothing can reach the code
+    def accepted(value, benign) -> bool:
+        result = build(type_id, variant, target, profile, path, value)
+        if isinstance(result, tuple):  # refused by validation: the message must say where and why
+            assert clear_refusal(result, path) is None, f"{value!r}: {clear_refusal(result, path)}"
+            return False
+        base = build(type_id, variant, target, profile, path, benign)
+        if isinstance(base, tuple) and benign == BENIGN:  # a field that refuses it (a one-character delimiter)
+            benign = original(type_id, variant, path)
+            base = build(type_id, variant, target, profile, path, benign)
+        _compare(kind, benign, base, value, result)
+        return True
 
-    if kind_at(REGISTRY[type_id].config, path) is Kind.EXPRESSION:
-        # An expression is code by design: hostile data goes inside one of its string literals.
-        base = build(f"merchant = {sql(BENIGN)}")
-        values = [f"merchant = {sql(v)}" for v in HOSTILE]
-    else:
-        base, values = build(BENIGN), HOSTILE
-    accepted = 0
-    for value in values:
-        hostile = build(value)
-        if hostile is None:
-            continue
-        accepted += 1
-        assert base is not None, "a hostile value validated where a plain one did not"
-        assert hostile.files.keys() == base.files.keys()
-        changed = [p for p in base.files if hostile.files[p].text != base.files[p].text]
-        assert shapes(hostile, changed) == shapes(base, changed), f"{value!r} changed the structure of the code"
-    ACCEPTED[case] = accepted
+    took = [value for value, benign in first if accepted(value, benign)]
+    if not any(COMBINED in v for v in took):  # a field refusing some marker: try each one alone
+        took += [value for value, benign in fallback if accepted(value, benign)]
+    ACCEPTED[case] = took
 
 
 ACCEPTED: dict = {}
 
 
 def test_free_text_fields_really_took_hostile_values():
-    # Names, tables and secret scopes refuse hostile values outright; free text and expressions take them all.
-    free_text = [("kafka_source", ("bootstrap_servers",)), ("filter", ("condition",)),
-                 ("delta_table_sink", ("table",))]
+    # Names, tables and secret scopes refuse hostile values outright; free text and expressions take every marker.
+    free_text = [("kafka_source", ("bootstrap_servers",)), ("filter", ("condition",)), ("kafka_sink", ("bootstrap_servers",)),
+                 ("ml_model_endpoint", ("fallback_value",)), ("delta_table_sink", ("table",))]
     for type_id, path in free_text:
-        taken = [n for (t, _, _, _, p), n in ACCEPTED.items() if t == type_id and p == path]
+        taken = [values for (t, _, _, _, p), values in ACCEPTED.items() if t == type_id and p == path]
         assert taken, f"{type_id}.{path} was not exercised"
-        expected = 0 if type_id == "delta_table_sink" else len(HOSTILE)
-        assert set(taken) == {expected}, (type_id, path, taken)
+        for values in taken:
+            if type_id == "delta_table_sink":
+                assert values == []
+            elif type_id == "filter":
+                assert f"merchant = {sql(COMBINED)}" in values and f"merchant = {sql(TYPE_PAYLOAD)}" in values
+                assert "merchant = '${env:HOME}'" in values and "amount > 1 -- ${x}" in values
+            else:
+                assert values == [TYPE_PAYLOAD, COMBINED] and all(m in COMBINED for m in MARKERS)
+
+
+def test_type_fields_refuse_the_statement_payload_with_the_field_path():
+    """The issue's payload in every Spark type field (cast_to, output_type, declared column types)."""
+    checked = 0
+    for type_id, variant, target, profile, path in sorted({(c[0], c[1], "-", "-", c[4]) for c in CASES}):
+        if kind_of(type_id, path) is not Kind.TYPE:
+            continue
+        errors = build(type_id, variant, target, profile, path, TYPE_PAYLOAD)  # refused before any target
+        assert isinstance(errors, tuple), f"{type_id}.{field_name(path)} took the payload"
+        located = [e for e in errors if e.node_id == "x" and e.field and e.field.replace("[", ".").split(".")[0] ==
+                   str(path[0])]
+        assert located and "is not a Spark type (unexpected ')' at position 14)" in located[0].message, errors
+        checked += 1
+    assert checked >= 15
 
 
 @pytest.mark.parametrize("target", ["sdp-sql", "sdp-python", "sss", "hybrid"])
