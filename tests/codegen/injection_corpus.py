@@ -251,6 +251,29 @@ def build(type_id: str, variant: str, target: str, profile: str, path: tuple, va
     return generate(sample_pipeline(type_id, config), target, profile)
 
 
+def trials(case):
+    """(value, benign value, hostile result, benign result) for each value tried on a case: the first values,
+    and each marker alone when the combined value is refused. A result is generated code or the errors."""
+    type_id, variant, target, profile, path = case
+    first, fallback = values_for(kind_of(type_id, path))
+    took_combined = False
+    for pair in first + [None] + fallback:
+        if pair is None:  # the fallbacks, only for a field that refused the combined value
+            if took_combined:
+                return
+            continue
+        value, benign = pair
+        result = build(type_id, variant, target, profile, path, value)
+        base = None
+        if not isinstance(result, tuple):
+            took_combined = took_combined or COMBINED in value
+            base = build(type_id, variant, target, profile, path, benign)
+            if isinstance(base, tuple) and benign == BENIGN:  # a field that refuses it (a one-character delimiter)
+                benign = original(type_id, variant, path)
+                base = build(type_id, variant, target, profile, path, benign)
+        yield value, benign, result, base
+
+
 def clear_refusal(errors, path: tuple) -> str | None:
     """What is wrong with a refusal as a user sees it (None: clear — on the node itself, or on the field of
     the source column it names; never an "unexpected error")."""

@@ -16,9 +16,8 @@ from lakestream.nodes.fields import Kind
 from lakestream.pipeline import load_pipeline
 from tests.codegen.injection_corpus import (
     BENIGN, COMBINED, INDIVIDUAL, MARKERS, TYPE_PAYLOAD, _Mask, build, clear_refusal, corpus_cases, examples,
-    original,
-    field_name, kind_of, model_string_fields, string_paths,
-    structure, substitutions, swap_table, values_for,
+    field_name, kind_of, model_string_fields, python_sql_strings, statement_texts, string_paths, trials,
+    structure, substitutions, swap_table,
 )
 from lakestream.codegen.registry import CONTEXTS
 
@@ -63,29 +62,86 @@ def _compare(kind, benign_value, base, value, hostile):
 
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[0]}{c[1]}-{c[2]}-{c[3]}-{'.'.join(map(str, c[4]))}" for c in CASES])
 def test_hostile_values_keep_the_structure(case):
-    type_id, variant, target, profile, path = case
-    kind = kind_of(type_id, path)
-    first, fallback = values_for(kind)
-
-    def accepted(value, benign) -> bool:
-        result = build(type_id, variant, target, profile, path, value)
+    kind = kind_of(case[0], case[4])
+    took = []
+    for value, benign, result, base in trials(case):
         if isinstance(result, tuple):  # refused by validation: the message must say where and why
-            assert clear_refusal(result, path) is None, f"{value!r}: {clear_refusal(result, path)}"
-            return False
-        base = build(type_id, variant, target, profile, path, benign)
-        if isinstance(base, tuple) and benign == BENIGN:  # a field that refuses it (a one-character delimiter)
-            benign = original(type_id, variant, path)
-            base = build(type_id, variant, target, profile, path, benign)
+            assert clear_refusal(result, case[4]) is None, f"{value!r}: {clear_refusal(result, case[4])}"
+            continue
         _compare(kind, benign, base, value, result)
-        return True
-
-    took = [value for value, benign in first if accepted(value, benign)]
-    if not any(COMBINED in v for v in took):  # a field refusing some marker: try each one alone
-        took += [value for value, benign in fallback if accepted(value, benign)]
+        took.append(value)
     ACCEPTED[case] = took
 
 
 ACCEPTED: dict = {}
+
+
+class _Spark:
+    """Spark's own parser over generated SQL: plan (and expression) trees as class names and relation names."""
+
+    def __init__(self, spark):
+        self.parser = spark._jsparkSession.sessionState().sqlParser()
+        self.calls = 0
+
+    def tree(self, node, names: bool) -> tuple:
+        name = node.getClass().getSimpleName()
+        label = ""
+        if names and name == "UnresolvedRelation":
+            label = node.tableName()
+        elif names and name == "UnresolvedIdentifier":
+            label = node.nameParts().mkString(".")
+        children = node.children()
+        return (name, label, tuple(self.tree(children.apply(i), names) for i in range(children.size())))
+
+    def key(self, kind: str, text: str, names: bool):
+        """The parse tree's shape, the text of its string form (to look for substituted values), or the error."""
+        self.calls += 1
+        try:
+            if kind == "plan":
+                parsed = self.parser.parsePlan(text)
+            elif kind == "expression":
+                parsed = self.parser.parseExpression(text)
+            else:
+                return "name", self.parser.parseMultipartIdentifier(text).size(), ""
+        except Exception as error:  # py4j wraps Spark's ParseException
+            return "error", type(error).__name__, ""
+        return "tree", self.tree(parsed, names), parsed.toString()
+
+    def texts(self, code, path) -> list[tuple[str, str]]:
+        generated = code.files[path]
+        if generated.language == "sql":
+            return [("plan", t) for t in statement_texts(generated.text)]
+        if generated.language == "python":
+            return python_sql_strings(ast.parse(generated.text))
+        return []
+
+
+@pytest.mark.spark
+def test_sparks_parser_sees_the_statements_lakestream_meant(spark):
+    """Every accepted hostile value of the corpus: each statement of the SQL files, and each SQL text the Python
+    files hand to Spark (spark.sql, expr, selectExpr, where, table), parses with Spark's parser into the tree
+    of the benign value's code (same plan nodes, same relations), and no ${x} was substituted."""
+    parser = _Spark(spark)
+    spark.conf.set("x", "SUBSTITUTED_X")
+    compared = refused_by_both = 0
+    for case in CASES:
+        kind = kind_of(case[0], case[4])
+        names = kind not in (Kind.TABLE,)  # a table field names the table: only the tree shape must hold
+        for value, benign, result, base in trials(case):
+            if isinstance(result, tuple):
+                continue
+            for path in [p for p in base.files if result.files[p].text != base.files[p].text]:
+                want, got = parser.texts(base, path), parser.texts(result, path)
+                assert [k for k, _ in got] == [k for k, _ in want], f"{case} {value!r}: other SQL texts in {path}"
+                for (kind_, text), (_, plain) in zip(got, want):
+                    expected, actual = parser.key(kind_, plain, names), parser.key(kind_, text, names)
+                    assert actual[:2] == expected[:2], f"{case} {value!r} {path}:\n{text}\n!=\n{plain}"
+                    assert "SUBSTITUTED_X" not in actual[2], f"{case} {value!r}: ${{x}} substituted in {text}"
+                    if expected[0] == "error":
+                        refused_by_both += 1  # Databricks-only syntax (read_kafka named arguments, EXPECT)
+                    else:
+                        compared += 1
+    assert compared > 5000 and compared > 5 * refused_by_both, (compared, refused_by_both)
 
 
 def test_free_text_fields_really_took_hostile_values():
