@@ -10,10 +10,12 @@ import pytest
 
 from lakestream.codegen import CodegenError, generate
 from lakestream.codegen.escape import sql
+from lakestream.codegen.golden import cases
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.fields import Kind
 from lakestream.pipeline import load_pipeline
+from tests.codegen.helpers import python_problems
 from tests.codegen.injection_corpus import (
     BENIGN, COMBINED, INDIVIDUAL, MARKERS, TYPE_PAYLOAD, _Mask, build, clear_refusal, corpus_cases, examples,
     field_name, kind_of, model_string_fields, python_sql_strings, statement_texts, string_paths, trials,
@@ -224,3 +226,66 @@ class _Names(ast.NodeTransformer):
         self.generic_visit(node)
         node.name = "N"
         return node
+
+
+def _module_names(generated) -> set[str]:
+    """Names a generated module uses itself: imports, its own top-level names and parameters (outside the
+    nodes' code), builtins it calls."""
+    import builtins
+
+    tree = ast.parse(generated.text)
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {a.asname or a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and hasattr(builtins, node.id):
+            names.add(node.id)
+        elif generated.node_at(getattr(node, "lineno", 0)) is not None:
+            continue
+        elif isinstance(node, ast.arg) or isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.arg if isinstance(node, ast.arg) else node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+    return {n for n in names if n.islower() and n.isidentifier() and not n.startswith("_")}
+
+
+def _imports_and_rebindings(text: str) -> tuple[set[str], list[str]]:
+    tree = ast.parse(text)
+    imported = {a.asname or a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+                for a in n.names}
+    rebound = [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)
+               and n.id in imported]
+    rebound += [n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in imported]
+    top = [n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    return imported, rebound + [name for name in set(top) if top.count(name) > 1]
+
+
+RESERVED_CASES = [c for c in cases() if c[0] in ("ml_model_endpoint", "custom_python_udf", "sequence_detector", "filter",
+                                                  "custom_python_source") and c[1] in ("sss", "sdp-python")]
+
+
+@pytest.mark.parametrize("case", RESERVED_CASES, ids=["-".join(c) for c in RESERVED_CASES])
+def test_nodes_named_like_the_modules_own_names_are_renamed(case):
+    """A node labelled `pd` beside `import pandas as pd` (or `start`, `spark`, `len` …) gets another name: the
+    names come from the generated module itself, and every node is labelled with each of them in turn."""
+    type_id, target, profile = case
+    document = sample_pipeline(type_id).to_dict()
+    if type_id == "ml_model_endpoint":
+        next(n for n in document["nodes"] if n["id"] == "x")["config"]["invocation"] = "pandas_udf"
+    base = generate(load_pipeline(document), target, profile)
+    main = "stream_job.py" if target == "sss" else "transformations/pipeline.py"
+    names = sorted(_module_names(base.files[main]))
+    assert {"spark"} <= set(names) and len(names) >= (5 if target == "sss" else 2), names
+    if type_id == "ml_model_endpoint" and profile == "databricks":  # locally it writes the fallback value
+        assert "pd" in names
+    labels = names
+    nodes = document["nodes"]
+    for start in range(0, len(labels), len(nodes)):
+        for node, label in zip(nodes, labels[start:start + len(nodes)]):
+            node["label"] = label
+        code = generate(load_pipeline(document), target, profile)
+        text = code.files[main].text
+        imported, rebound = _imports_and_rebindings(text)
+        assert imported == _imports_and_rebindings(base.files[main].text)[0]
+        assert rebound == [], f"labels {labels[start:start + len(nodes)]} rebound {rebound}"
+        assert python_problems(text, main) == []
