@@ -17,7 +17,8 @@ CANONICAL = {
     "numeric(12, 2)": "decimal(12,2)", "array<struct<sku:string,qty:int>>": "array<struct<sku:string,qty:int>>",
     "map<string, array<long>>": "map<string,array<bigint>>", "struct<a int, b: decimal(3,1)>": "struct<a:int,b:decimal(3,1)>",
     "struct<`a b`:int,`c``d`:string>": "struct<`a b`:int,`c``d`:string>", "struct<>": "struct<>",
-    "array<string>\u2028": "array<string>",
+    "array<string>\u2028": "array<string>", "VARCHAR(10)": "varchar(10)", "character(3)": "char(3)",
+    "timestamp_ltz": "timestamp",
 }
 
 
@@ -36,7 +37,8 @@ REFUSED = {
     "map<string>": "expected ','",
     "decimal(40,2)": "precision ≤ 38",
     "decimal(3,5)": "scale ≤ precision",
-    "varchar(10)": "'varchar' is not a type name",
+    "varchar": "it ends too early",
+    "text": "'text' is not a type name",
     "struct<`a${x}`:int>": "contains '${'",
     "struct<`a\nb`:int>": "control characters or line breaks",
     "struct<a:int,a:string>": "appears twice",
