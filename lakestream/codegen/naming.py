@@ -66,6 +66,42 @@ def _occurrences(tree: ast.AST) -> Iterator[tuple[str, str, int]]:
                 yield name, "bind", node.lineno
 
 
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Comments and string literals match whole (and are skipped), so only the code's own words are looked at.
+_CODE_WORD = re.compile(r"#[^\n]*|'{3}.*?'{3}|\"{3}.*?\"{3}|'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"|"
+                        r"[A-Za-z_][A-Za-z0-9_]*", re.DOTALL)
+_PARAMS = re.compile(r"(?:\bdef\s+\w+\s*\(|\blambda\b)([^:\n]*)")
+_IMPORT = re.compile(r"^[ \t]*(?:from|import)\b.*$", re.MULTILINE)
+
+
+def _suspects(generated, owners: dict[str, str], consumers: dict[str, set[str]]) -> bool:
+    """Whether any node name could clash: a word test over the code outside strings and comments (it errs
+    on the side of suspecting), which spares parsing a module where no name appears out of place."""
+    text = generated.text
+    lines = text.split("\n")
+    offsets = [0]  # offsets[i]: where line i + 1 starts
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    chunks: list[tuple[str | None, str]] = []
+    position = 1
+    for span in sorted(generated.spans, key=lambda s: s.start):
+        chunks.append((None, text[offsets[position - 1]:offsets[span.start - 1]]))
+        chunks.append((span.node_id, text[offsets[span.start - 1]:offsets[span.end]]))
+        position = span.end + 1
+    chunks.append((None, text[offsets[position - 1]:]))
+    # imports and parameters (one-line signatures: the templates write them so) are suspects wherever they are
+    few = "\n".join(line for line in lines if "import" in line or "def " in line or "lambda" in line)
+    special = set(_WORD.findall(" ".join(_PARAMS.findall(few)))) | set(_WORD.findall("\n".join(_IMPORT.findall(few))))
+    if any(name in _BUILTINS or name in special for name in owners):
+        return True
+    for where, chunk in chunks:
+        for word in set(_CODE_WORD.findall(chunk)):
+            owner = owners.get(word)
+            if owner is not None and where != owner and where not in consumers.get(owner, ()):
+                return True
+    return False
+
+
 def clashes(files, owners: dict[str, str], consumers: dict[str, set[str]]) -> set[str]:
     """Node names that collide with a name the generated modules use themselves.
 
@@ -75,13 +111,16 @@ def clashes(files, owners: dict[str, str], consumers: dict[str, set[str]]) -> se
     helper or parameter of another node, a builtin that code calls) means the name is taken."""
     found: set[str] = set()
     for generated in files:
-        if generated.language != "python" or not generated.spans:
+        if generated.language != "python" or not generated.spans or not _suspects(generated, owners, consumers):
             continue
+        line_owner: list[str | None] = [None] * (generated.text.count("\n") + 2)  # 1-based line -> node id
+        for span in generated.spans:
+            line_owner[span.start:span.end + 1] = [span.node_id] * (span.end + 1 - span.start)
         for name, how, line in _occurrences(ast.parse(generated.text)):
             owner = owners.get(name)
             if owner is None or name in found:
                 continue
-            where = generated.node_at(line)
+            where = line_owner[line]
             if how == "import" or where is None or how == "param":
                 found.add(name)
             elif how == "bind" and where != owner:
