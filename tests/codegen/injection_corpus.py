@@ -198,7 +198,13 @@ def corpus_cases() -> list[tuple[str, str, str, str, tuple]]:
     return out
 
 
+# Conditions the row-pattern compiler reads (plain text in the model): hostile data goes into their literals too.
+CONDITIONS = {"match_recognize": {"define[].condition", "define.DOWN", "define.UP"}}
+
+
 def kind_of(type_id: str, path: tuple) -> Kind | None:
+    if field_name(path) in CONDITIONS.get(type_id, ()):
+        return Kind.EXPRESSION
     return model_string_fields(REGISTRY[type_id].config).get(field_name(path))
 
 
