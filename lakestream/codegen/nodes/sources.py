@@ -9,7 +9,7 @@ from lakestream.codegen.escape import Code, ident, spark_type, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.codegen.nodes.kafka_source import _avro_schema
 from lakestream.nodes.fields import declared_schema
-from lakestream.nodes.spark_types import columns_text
+from lakestream.nodes.spark_types import FRACTIONAL, INTEGRAL, columns_text
 from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS
 
 
@@ -179,12 +179,12 @@ def stream_simulator(view) -> dict:
         elif kind in ("timestamp", "timestamp_ntz"):
             # rate's wall-clock time on Databricks; locally event i happens at i / events_per_second seconds
             value = f"timestamp_millis(value * 1000 DIV {config.events_per_second})" if view.local else "timestamp"
-        elif kind in ("double", "float") or kind.startswith("decimal"):
+        elif kind in FRACTIONAL or kind.startswith("decimal"):
             value = f"round(pmod({h}, 100000) / 100.0, 2)"
             if config.anomaly_rate:
                 value = (f"CASE WHEN pmod(xxhash64(value, {seed}, 'anomaly'), 1000000) < "
                          f"{int(config.anomaly_rate * 1_000_000)} THEN {value} * 10 ELSE {value} END")
-        elif kind in ("int", "integer", "bigint", "long", "smallint", "tinyint"):
+        elif kind in INTEGRAL:
             value = f"pmod({h}, 10) + 1"
         elif kind == "boolean":
             value = f"pmod({h}, 2) = 0"
