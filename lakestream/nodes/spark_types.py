@@ -15,16 +15,16 @@ PRIMITIVES = ("string", "boolean", "tinyint", "smallint", "int", "bigint", "floa
 ALIASES = {"byte": "tinyint", "short": "smallint", "integer": "int", "long": "bigint", "real": "float",
            "timestamp_ltz": "timestamp"}
 DECIMAL_NAMES = ("decimal", "dec", "numeric")
-LENGTH_NAMES = {"char": "char", "character": "char", "varchar": "varchar"}  # strings of a declared length
+# No char(n)/varchar(n): Spark refuses them outside table schemas (from_json, a source's schema), and
+# casts to them are casts to string.
 # Families, aliases included: type strings that come from elsewhere (a catalog, an older document) may use them.
 INTEGRAL = ("tinyint", "smallint", "int", "bigint") + tuple(a for a, c in ALIASES.items() if c != "float")
 FRACTIONAL = ("float", "double")
 MAX_PRECISION = 38
-MAX_LENGTH = 2_147_483_647  # char/varchar
 MAX_DEPTH = 32  # nested array/map/struct levels; deeper is refused, not a RecursionError
 
-HELP = ("use string, int, bigint, double, boolean, timestamp, date, decimal(p,s), varchar(n), array<type>, "
-        "map<type,type> or struct<name:type,…>")
+HELP = ("use string, int, bigint, double, boolean, timestamp, date, decimal(p,s), array<type>, map<type,type> "
+        "or struct<name:type,…>")
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _TOKEN = re.compile(r"\s*(?:(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<quoted>`(?:[^`]|``)*`)|(?P<number>\d+)|"
                     r"(?P<punct>[<>(),:.]))")
@@ -55,8 +55,6 @@ class DataType:
     def _render(self, quote_all: bool) -> str:
         if self.name == "decimal":
             return f"decimal({self.params[0]},{self.params[1]})"
-        if self.name in ("char", "varchar"):
-            return f"{self.name}({self.params[0]})"
         if self.name in ("array", "map"):
             return f"{self.name}<{','.join(t._render(quote_all) for t in self.items)}>"
         if self.name == "struct":
@@ -171,13 +169,6 @@ class _Reader:
                 raise SparkTypeError(f"decimal({precision},{scale}) needs 1 ≤ precision ≤ {MAX_PRECISION} "
                                      "and scale ≤ precision")
             return DataType("decimal", (precision, scale))
-        if word in LENGTH_NAMES:
-            self.expect("(")
-            length = self.number()
-            self.expect(")")
-            if not 1 <= length <= MAX_LENGTH:
-                raise SparkTypeError(f"{word}({length}) needs a length from 1 to {MAX_LENGTH}")
-            return DataType(LENGTH_NAMES[word], (length,))
         if word == "array":
             self.expect("<")
             element = self.data_type(depth + 1)

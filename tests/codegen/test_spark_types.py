@@ -17,8 +17,7 @@ CANONICAL = {
     "numeric(12, 2)": "decimal(12,2)", "array<struct<sku:string,qty:int>>": "array<struct<sku:string,qty:int>>",
     "map<string, array<long>>": "map<string,array<bigint>>", "struct<a int, b: decimal(3,1)>": "struct<a:int,b:decimal(3,1)>",
     "struct<`a b`:int,`c``d`:string>": "struct<`a b`:int,`c``d`:string>", "struct<>": "struct<>",
-    "array<string>\u2028": "array<string>", "VARCHAR(10)": "varchar(10)", "character(3)": "char(3)",
-    "timestamp_ltz": "timestamp",
+    "array<string>\u2028": "array<string>", "timestamp_ltz": "timestamp",
 }
 
 
@@ -37,7 +36,7 @@ REFUSED = {
     "map<string>": "expected ','",
     "decimal(40,2)": "precision ≤ 38",
     "decimal(3,5)": "scale ≤ precision",
-    "varchar": "it ends too early",
+    "varchar(10)": "'varchar' is not a type name",  # Spark refuses it in from_json and source schemas
     "text": "'text' is not a type name",
     "struct<`a${x}`:int>": "contains '${'",
     "struct<`a\nb`:int>": "control characters or line breaks",
