@@ -289,3 +289,30 @@ def test_nodes_named_like_the_modules_own_names_are_renamed(case):
         assert imported == _imports_and_rebindings(base.files[main].text)[0]
         assert rebound == [], f"labels {labels[start:start + len(nodes)]} rebound {rebound}"
         assert python_problems(text, main) == []
+
+
+@pytest.mark.parametrize("target", ["sdp-sql", "sdp-python", "sss"])
+@pytest.mark.parametrize("profile", ["databricks", "local"])
+def test_union_casts_from_declared_types_keep_the_statements(target, profile):
+    """The union casts each input to the common type of its columns: those types come from the sources'
+    declared schemas, re-rendered from their parse trees (a struct with hostile field names stays one type)."""
+    def build_union(struct_type):
+        nodes, edges = [], []
+        for index, count_type in enumerate(("int", "bigint")):
+            schema = [{"name": "card_id", "type": "string"}, {"name": "n", "type": count_type},
+                      {"name": "detail", "type": struct_type}, {"name": "ts", "type": "timestamp"}]
+            nodes.append({"id": f"s{index}", "type": "kafka_source", "label": f"In {index}", "config": {
+                "bootstrap_servers": "broker:9092", "topics": [f"t{index}"], "schema": schema}})
+            edges.append({"id": f"e{index}", "source": f"s{index}", "target": "u"})
+        nodes += [{"id": "u", "type": "union_merge", "label": "Both", "config": {}},
+                  {"id": "k", "type": "delta_table_sink", "label": "Out", "config": {"table": "main.demo.out"}}]
+        edges.append({"id": "e9", "source": "u", "target": "k"})
+        return generate(load_pipeline({"name": "Union", "nodes": nodes, "edges": edges}), target, profile)
+
+    base = build_union("struct<a:int>")
+    hostile = build_union("struct<`a') AS x FROM t; --`:int,`b\"\"\" #`:array<string>>")
+    changed = [p for p in base.files if hostile.files[p].text != base.files[p].text]
+    assert changed and substitutions(hostile, changed) == []
+    assert structure(hostile, changed, tokens=False) == structure(base, changed, tokens=False)
+    text = "".join(hostile.files[p].text for p in changed)
+    assert "CAST(`n` AS bigint)" in text and "struct<`a') AS x FROM t; --`:int," in text
