@@ -62,6 +62,8 @@ VARIANTS = {
     "stream_simulator": [{"profile": "custom", "custom_schema": [{"name": "reading", "type": "double"},
                                                                   {"name": "ts", "type": "timestamp"}]}],
     "absence_detector": [{"correlate_on": ["customer_id"]}],
+    "condition_change": [{"trigger": "becomes_true", "condition": "temperature > 80", "value_column": None,
+                          "low": None, "high": None}],
     "velocity_detector": [{"condition": "amount > 10"}],
     "geofence": [{"trigger": "dwell", "dwell_time": "10 minutes"}],
     "temporal_correlation": [{"key_columns": ["card_id"]}],
