@@ -12,7 +12,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
+from lakestream.nodes.base import Category
+from lakestream.pipeline import MAX_SAMPLE_EVENTS, DocumentError, Pipeline, load_pipeline
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -72,7 +73,20 @@ def list_templates(folder: Path | None = None) -> list[TemplateCard]:
     return sorted(cards, key=lambda c: c.name.lower())
 
 
+def template_samples(card: TemplateCard, source_ids: set[str]) -> dict[str, list[dict]]:
+    """The template's sample events per source (`events/<source id>/*.jsonl`, files in name order)."""
+    samples: dict[str, list[dict]] = {}
+    for source_id in sorted(source_ids):
+        rows: list[dict] = []
+        for path in sorted((card.events / source_id).glob("*.jsonl")):
+            rows.extend(json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        if rows:
+            samples[source_id] = rows[:MAX_SAMPLE_EVENTS]
+    return samples
+
+
 def instantiate(card: TemplateCard) -> Pipeline:
-    """A new, unsaved pipeline from a template (a fresh id, version 0)."""
+    """A new, unsaved pipeline from a template (a fresh id, version 0) with the template's sample events."""
     doc = load_pipeline(card.path.read_text(encoding="utf-8"))
-    return doc.model_copy(update={"id": str(uuid.uuid4()), "version": 0})
+    samples = {**template_samples(card, {n.id for n in doc.nodes if n.spec.category is Category.SOURCE}), **doc.samples}
+    return doc.model_copy(update={"id": str(uuid.uuid4()), "version": 0, "samples": samples})
