@@ -9,6 +9,7 @@ from typing import Any
 from lakestream.change_feeds import change_plan
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
+from lakestream.labels import field_info, location
 from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
 from lakestream.nodes.patterns.deduplication import native as dedup_is_native
 from lakestream.pipeline import Node, Pipeline
@@ -45,19 +46,20 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 
 def _config_issues(node: Node) -> list[Issue]:
+    """Config errors named as the form shows the field ("Step 1: Name is required"); `field` keeps the path."""
     issues = []
     for error in node.config_errors:
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
         field = _loc(loc) or None
+        where = location(node.spec.config, loc)
         message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "missing" and len(loc) == 1:
-            fields = node.spec.config.model_fields
-            info = next((f for n, f in fields.items() if (f.alias or n) == loc[0]), None)
-            message = f"{loc[0]} is required" + (f": {info.description}" if info and info.description else "")
+        if error["type"] == "missing" and loc:
+            info = field_info(node.spec.config, loc)
+            message = f"{where} is required" + (f": {info.description}" if info and info.description and len(loc) == 1 else "")
         elif error["type"] == "extra_forbidden":
             message = f"{field} is not a setting of {node.spec.name}"
         elif field:
-            message = f"{field}: {message}"
+            message = f"{where}: {message}"
         issues.append(Issue(ERROR, "config.invalid", message, node.id, field))
     return issues
 

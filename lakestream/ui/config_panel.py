@@ -8,6 +8,7 @@ from typing import Any
 from nicegui import ui
 
 from lakestream.graph import PipelineGraph
+from lakestream.labels import location, path_parts
 from lakestream.pipeline import Node, Pipeline
 from lakestream.schemas import node_inputs, propagate
 from lakestream.ui.forms import ConfigForm
@@ -47,9 +48,10 @@ def field_errors(node: Node, issues: list[Issue], known: set[str]) -> tuple[dict
         message = issue.message + (f" — {issue.hint}" if issue.hint else "")
         if field:
             # under the field itself its name (and description, already shown) need not be repeated
-            if field == issue.field and message.startswith(f"{field} is required"):
+            where = location(node.spec.config, path_parts(issue.field or ""))
+            if field == issue.field and message.startswith(f"{where} is required"):
                 message = "Required"
-            message = message.removeprefix(f"{issue.field}: ") if issue.field else message
+            message = message.removeprefix(f"{where}: ") if field == issue.field else message
             by_field.setdefault(field, message)
         elif issue.code.startswith("config."):
             general.append(message)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from lakestream.labels import field_label
 from lakestream.nodes.fields import FieldKind, Kind
 
 
@@ -106,7 +107,8 @@ def key_of(name: str, info: FieldInfo) -> str:
 
 
 def title_of(name: str, info: FieldInfo) -> str:
-    return (info.alias or name).rstrip("_").replace("_", " ").capitalize() + ("" if info.is_required() else "")
+    """The field's label in the form ('SASL mechanism'): the one place labels come from is lakestream.labels."""
+    return field_label(info.alias or name)
 
 
 def path_text(parts: tuple[Any, ...]) -> str:

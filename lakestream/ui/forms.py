@@ -10,6 +10,7 @@ from typing import Any
 from nicegui import ui
 from pydantic import BaseModel
 
+from lakestream.labels import item_label
 from lakestream.ui.expression_field import ExpressionField
 from lakestream.ui.fieldspec import Spec, default_of, describe, key_of, path_text, title_of
 
@@ -150,7 +151,7 @@ class ConfigForm:
                 items[index] = item = {}
             with ui.card().classes("w-full ls-item").props("flat bordered"):
                 with ui.row().classes("w-full items-center justify-between"):
-                    ui.label(f"{index + 1}").classes("ls-item-number")
+                    ui.label(f"{item_label(str(path[-1]))} {index + 1}").classes("ls-item-number")
                     ui.button(icon="delete", on_click=lambda p=path, i=index: self._remove(p, i)) \
                         .props("flat dense round size=sm").tooltip("Remove") \
                         .mark(f"remove-item-{path_text(path + (index,))}")
