@@ -9,6 +9,7 @@ from nicegui import ui
 
 from lakestream.graph import PipelineGraph
 from lakestream.labels import location, path_parts
+from lakestream.nodes.base import Category
 from lakestream.pipeline import Node, Pipeline
 from lakestream.schemas import node_inputs, propagate
 from lakestream.ui.forms import ConfigForm
@@ -16,10 +17,23 @@ from lakestream.ui.settings_panel import settings_form
 from lakestream.validate import Issue
 
 
+def _declared(config: dict[str, Any]) -> list[str]:
+    """The column names a draft config declares in its `schema` (valid or not yet)."""
+    schema = config.get("schema")
+    items = schema if isinstance(schema, list) else []
+    return [c["name"] for c in items if isinstance(c, dict) and isinstance(c.get("name"), str) and c["name"]]
+
+
 def input_columns(pipeline: Pipeline, node_id: str) -> Callable[[str | None], list[str]]:
-    """Column names arriving at a node (per port, or all ports), from schema propagation."""
+    """Column names arriving at a node (per port, or all ports), from schema propagation; for a source,
+    its own columns (those its schema declares, even in a draft, then what it outputs)."""
     graph = PipelineGraph(pipeline)
-    inputs = node_inputs(graph, node_id, propagate(pipeline, graph))
+    schemas = propagate(pipeline, graph)
+    node = pipeline.node(node_id)
+    if node.spec.category is Category.SOURCE:
+        own = list(dict.fromkeys(_declared(node.config) + [c.name for c in schemas.get(node_id) or ()]))
+        return lambda port: list(own)
+    inputs = node_inputs(graph, node_id, schemas)
 
     def columns(port: str | None) -> list[str]:
         if inputs is None:
@@ -102,6 +116,7 @@ class ConfigPanel:
             return
         by_field, general = field_errors(pipeline.node(self.node_id), issues, set(self.form.errors))
         self.form.show_errors(by_field, general)
+        self.form.set_columns(input_columns(pipeline, self.node_id))
 
     def focus_field(self, field: str | None) -> None:
         """Put the cursor in the field a problem points at (its nearest parent with a widget)."""
