@@ -147,3 +147,20 @@ def test_every_pattern_node_shows_detections_on_the_templates_samples(card):
         assert timeline.sample_sources == {doc.node(s).title: len(doc.samples[s]) for s in sources(doc)
                                            if s in upstream_sources(doc, node.id)}
         assert timeline.detections >= 1, (card.name, node.id, timeline.summary)
+
+
+@pytest.mark.parametrize("card", CARDS, ids=IDS)
+def test_each_card_has_a_picture_of_its_graph(card):
+    doc = document(card)
+    picture = card.picture
+    assert picture.startswith("<svg") and picture.endswith("</svg>")
+    assert picture.count('class="ls-gp-node"') == len(doc.nodes)
+    assert picture.count('class="ls-gp-edge"') == len(doc.edges)
+    assert all(n.label not in picture for n in doc.nodes)  # no user text: nothing to escape
+
+
+def test_search_matches_every_word_in_name_description_or_industry():
+    fraud = next(c for c in CARDS if c.name == "Card fraud")
+    assert fraud.matches("") and fraud.matches("CARD") and fraud.matches("fraud card")
+    assert fraud.matches(fraud.industry.split()[0]) and not fraud.matches("card zebra")
+    assert [c.name for c in CARDS if c.matches("sla breach")] == ["SLA breach"]
