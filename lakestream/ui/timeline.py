@@ -69,6 +69,8 @@ class TimelinePanel:
         shown = not timeline.error and (timeline.lanes or timeline.rows)
         self.summary.set_text(timeline.summary if shown else "")
         self.detail.set_text(_detail(timeline) if shown else "")
+        self.detail.props["title"] = self.detail.text  # the whole line, where the dock is too narrow for it
+        self.detail.update()
         self.message.set_text(timeline.message)
         self.message.set_visibility(bool(timeline.message))
         self.message.classes(remove="text-negative")
