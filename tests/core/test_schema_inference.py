@@ -72,3 +72,30 @@ def test_inferred_schema_is_a_valid_source_schema():
 def test_unusable_data_says_why(text, as_csv, message):
     with pytest.raises(UserError, match=message):
         infer_schema(text, as_csv=as_csv)
+
+
+@pytest.mark.spark
+def test_an_inferred_schema_reads_the_same_data_on_local_spark(spark, tmp_path):
+    """The types inferred (struct, array, backticked field names, timestamps) are ones Spark reads the data with."""
+    from lakestream.commands.run import run_local
+    from lakestream.pipeline import load_pipeline
+    from tests.core.factories import edge, node
+
+    rows = [{"id": 1, "ts": "2024-05-01T10:00:00Z", "geo": {"lat": 1.5, "a-b": 2}, "tags": ["x", "y"],
+             "n": 2**35, "ok": True, "day": "2024-05-01"},
+            {"id": 2, "ts": "2024-05-01T10:00:05Z", "geo": {"lat": 2, "a-b": 3}, "tags": [], "n": 7, "ok": False,
+             "day": "2024-05-02"}]
+    text = _jsonl(*rows)
+    schema = infer_schema(text).schema()
+    assert {c["name"]: c["type"] for c in schema}["geo"] == "struct<lat:double,`a-b`:int>"
+    source = {"bootstrap_servers": "broker:9092", "topics": ["t"], "schema": schema, "event_time": "ts"}
+    doc = load_pipeline({"name": "inferred", "nodes": [
+        node("src", "kafka_source", source, "Events"),
+        node("sink", "delta_table_sink", {"table": "main.default.inferred"})], "edges": [edge("e1", "src", "sink")]})
+    (tmp_path / "events" / "src").mkdir(parents=True)
+    (tmp_path / "events" / "src" / "events.jsonl").write_text(text, encoding="utf-8")
+    assert run_local(doc, tmp_path / "events", tmp_path / "out", spark, timeout=240) == {"sink": 2}
+    out = [json.loads(line) for line in (tmp_path / "out" / "sink.jsonl").read_text(encoding="utf-8").splitlines()]
+    first = next(r for r in out if r["id"] == 1)
+    assert first["geo"] == {"lat": 1.5, "a-b": 2} and first["tags"] == ["x", "y"] and first["n"] == 2**35
+    assert first["ok"] is True and first["ts"].startswith("2024-05-01T10:00:00") and first["day"] == "2024-05-01"
