@@ -73,3 +73,13 @@ def test_cli_export_and_import_carry_the_samples(tmp_path, monkeypatch, capsys):
     target = tmp_path / "out.lakestream.json"
     assert main(["pipelines", "export", pipeline_id, "-o", str(target)]) == 0
     assert json.loads(target.read_text(encoding="utf-8"))["samples"] == {"n1": EVENTS}
+
+
+def test_a_diff_counts_the_samples_that_changed():
+    from lakestream.store.diff import diff
+
+    before = editing.set_samples(load_pipeline(linear_document()), "n1", EVENTS)
+    after = editing.set_samples(before, "n1", EVENTS[:1] + [{**EVENTS[1], "amount": 3.0}])
+    assert diff(before, after).lines() == ["pipeline samples.n1: '2 events' → '2 events (edited)'"]
+    assert diff(before, editing.set_samples(before, "n1", None)).lines() == ["pipeline samples.n1: '2 events' → 'none'"]
+    assert diff(before, before).empty
