@@ -83,3 +83,19 @@ def test_a_diff_counts_the_samples_that_changed():
     assert diff(before, after).lines() == ["pipeline samples.n1: '2 events' → '2 events (edited)'"]
     assert diff(before, editing.set_samples(before, "n1", None)).lines() == ["pipeline samples.n1: '2 events' → 'none'"]
     assert diff(before, before).empty
+
+
+def test_cli_replay_without_events_replays_the_documents_samples(tmp_path, capsys):
+    from lakestream.cep.replay import replay
+
+    doc = editing.set_samples(load_pipeline(linear_document()), "n1", EVENTS + [
+        {"card_id": "c1", "amount": 500.0, "ts": "2024-05-01T10:02:00Z"},
+        {"card_id": "c9", "amount": 101.0, "ts": "2024-05-01T12:00:00Z"}])
+    path = tmp_path / "fraud.lakestream.json"
+    path.write_text(doc.to_json(), encoding="utf-8")
+    assert main(["replay", str(path), "--node", "n3", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["outputs"]["n3"]["rows"]
+    assert len(rows) == len(replay(doc, doc.samples, "n3").outputs["n3"].rows) == 1
+    path.write_text(load_pipeline(linear_document()).to_json(), encoding="utf-8")
+    assert main(["replay", str(path)]) == 1
+    assert "no sample events: pass --events" in capsys.readouterr().err
