@@ -99,3 +99,10 @@ def test_cli_replay_without_events_replays_the_documents_samples(tmp_path, capsy
     path.write_text(load_pipeline(linear_document()).to_json(), encoding="utf-8")
     assert main(["replay", str(path)]) == 1
     assert "no sample events: pass --events" in capsys.readouterr().err
+
+
+def test_the_json_schema_describes_samples():
+    from lakestream.pipeline import document_json_schema
+
+    schema = document_json_schema()
+    assert "samples" in schema["properties"] and schema["properties"]["format"]["default"] == 2
