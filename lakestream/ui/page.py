@@ -62,7 +62,8 @@ class BuilderPage:
         with ui.right_drawer(value=True, bordered=True).props("width=360").classes("p-3 bg-white"):
             self.config = ConfigPanel(on_label=guarded(self.set_label), on_config=guarded(self.set_config),
                                       on_help=guarded(help_ui.show_node_help),
-                                      on_pipeline=guarded(self.set_pipeline_field))
+                                      on_pipeline=guarded(self.set_pipeline_field),
+                                      on_samples=guarded(self.set_samples))
         with ui.splitter(horizontal=True, value=64, limits=(20, 90)).classes("w-full h-full") as splitter:
             with splitter.before:
                 with ui.element("div").classes("ls-canvas-area"):

@@ -1,4 +1,4 @@
-"""The "From data" dialog of a declared schema: paste or upload JSON lines or CSV, get columns with Spark types."""
+"""The "Columns from data" dialog of a declared schema (paste or upload JSON lines or CSV), and its file upload."""
 
 from __future__ import annotations
 
@@ -10,6 +10,22 @@ from lakestream.schema_inference import infer_schema
 from lakestream.ui.guard import guarded, notify
 
 MAX_BYTES = 5_000_000
+
+
+def upload_field(on_text: Callable[[str, bool], None], marker: str) -> ui.upload:
+    """An upload of a .jsonl / .csv file (5 MB at most) handing `on_text(text, is_csv)` its UTF-8 text."""
+    async def uploaded(e: events.UploadEventArguments) -> None:
+        try:
+            content = (await e.file.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            notify(f"{e.file.name} is not UTF-8 text", type="negative")
+            return
+        on_text(content, e.file.name.lower().endswith(".csv"))
+
+    return ui.upload(on_upload=guarded(uploaded), auto_upload=True, max_file_size=MAX_BYTES, label="or a file",
+                     on_rejected=lambda: notify("The file is larger than 5 MB: paste a few hundred rows instead",
+                                                type="negative")) \
+        .props('accept=".jsonl,.json,.csv,.txt" flat dense').classes("w-full").mark(marker)
 
 
 async def open_schema_dialog(on_columns: Callable[[list[dict[str, str]]], None]) -> None:
@@ -32,18 +48,7 @@ async def open_schema_dialog(on_columns: Callable[[list[dict[str, str]]], None])
             notify(f"{len(inferred.columns)} column(s) from {inferred.rows} row(s)" + (f". {notes}" if notes else ""),
                    type="positive")
 
-        async def uploaded(e: events.UploadEventArguments) -> None:
-            try:
-                content = (await e.file.read()).decode("utf-8")
-            except UnicodeDecodeError:
-                notify(f"{e.file.name} is not UTF-8 text", type="negative")
-                return
-            use(content, e.file.name.lower().endswith(".csv"))
-
-        ui.upload(on_upload=guarded(uploaded), auto_upload=True, max_file_size=MAX_BYTES, label="or a file",
-                  on_rejected=lambda: notify("The file is larger than 5 MB: paste a few hundred rows instead",
-                                             type="negative")) \
-            .props('accept=".jsonl,.json,.csv,.txt" flat dense').classes("w-full").mark("schema-upload")
+        upload_field(use, "schema-upload")
         with ui.row().classes("w-full justify-end"):
             ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
             ui.button("Use these columns", on_click=guarded(lambda: use(text.value or "", bool(csv.value)))) \

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from nicegui import events, ui
+from nicegui import ui
 
 from lakestream.cep.timeline import Timeline, build_timeline, load_sample, upstream_sources
 from lakestream.nodes.base import Category
 from lakestream.pipeline import Pipeline
 from lakestream.ui.guard import guarded, log, notify
 from lakestream.ui.latest import LatestOnly
+from lakestream.ui.schema_dialog import upload_field
 from lakestream.ui.timeline_svg import render
 
 DEBOUNCE_S = 0.15
@@ -87,52 +88,47 @@ class TimelinePanel:
         if self.pipeline is None or self.node_id is None:
             notify(HINT, type="info")
             return
-        pipeline, node_id = self.pipeline, self.node_id
-        sources = {s: pipeline.node(s).title for s in upstream_sources(pipeline, node_id)}
+        sources = {s: self.pipeline.node(s).title for s in upstream_sources(self.pipeline, self.node_id)}
         if not sources:
             notify("Connect a source to this node first: sample events are loaded per source", type="info")
             return
-        with ui.dialog() as dialog, ui.card().classes("w-[640px] max-w-full").mark("timeline-dialog"):
-            ui.label("Sample events").classes("text-h6")
-            ui.label("One JSON object per line (or a .jsonl / .csv file), with the source's columns. "
-                     "Events arrive in this order; the watermark moves after each one. They are saved with the "
-                     "pipeline.").classes("text-sm text-grey-8")
-            first = next((s for s in sources if s in pipeline.samples), next(iter(sources)))
-            source = ui.select(sources, value=first, label="Source").classes("w-full").mark("timeline-source")
-            text = ui.textarea("Events (JSON lines)", value=sample_text(pipeline.samples.get(first, []))) \
-                .props("outlined autogrow input-style='min-height: 140px; max-height: 320px'") \
-                .classes("w-full ls-mono").mark("timeline-events")
-            source.on_value_change(lambda e: text.set_value(sample_text(pipeline.samples.get(e.value, []))))
+        await sample_events_dialog(self.pipeline, sources, self.on_samples)
 
-            def use(content: str, as_csv: bool = False) -> None:
-                rows = load_sample(pipeline, source.value, content, as_csv)  # a UserError: toast, sample kept
-                self.on_samples(source.value, rows)
-                dialog.close()
-                notify(f"{len(rows)} sample event(s) for {sources[source.value]}", type="positive")
 
-            async def uploaded(e: events.UploadEventArguments) -> None:
-                raw = await e.file.read()
-                try:
-                    content = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    notify(f"{e.file.name} is not UTF-8 text", type="negative")
-                    return
-                use(content, as_csv=e.file.name.lower().endswith(".csv"))
+async def sample_events_dialog(pipeline: Pipeline, sources: dict[str, str],
+                               on_samples: Callable[[str, list[dict] | None], None]) -> None:
+    """Show, edit, paste, upload or remove the sample events of one of `sources` (id -> title)."""
+    with ui.context.client.layout, ui.dialog() as dialog, \
+            ui.card().classes("w-[640px] max-w-full").mark("timeline-dialog"):
+        ui.label("Sample events").classes("text-h6")
+        ui.label("One JSON object per line (or a .jsonl / .csv file), with the source's columns. "
+                 "Events arrive in this order; the watermark moves after each one. They are saved with the "
+                 "pipeline.").classes("text-sm text-grey-8")
+        first = next((s for s in sources if s in pipeline.samples), next(iter(sources)))
+        source = ui.select(sources, value=first, label="Source").classes("w-full").mark("timeline-source")
+        text = ui.textarea("Events (JSON lines)", value=sample_text(pipeline.samples.get(first, []))) \
+            .props("outlined autogrow input-style='min-height: 140px; max-height: 320px'") \
+            .classes("w-full ls-mono").mark("timeline-events")
+        source.on_value_change(lambda e: text.set_value(sample_text(pipeline.samples.get(e.value, []))))
 
-            ui.upload(on_upload=guarded(uploaded), auto_upload=True, max_file_size=5_000_000, label="or a file") \
-                .props('accept=".jsonl,.json,.csv,.txt" flat dense').classes("w-full").mark("timeline-upload")
-            with ui.row().classes("w-full justify-end"):
-                ui.button("Remove these samples", on_click=guarded(lambda: self._clear(source.value, dialog))) \
-                    .props("flat no-caps").mark("timeline-clear")
-                ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
-                ui.button("Use these events", on_click=guarded(lambda: use(text.value or ""))) \
-                    .props("unelevated no-caps color=primary").mark("timeline-use")
-        await dialog  # until it is closed
-        dialog.delete()
+        def use(content: str, as_csv: bool = False) -> None:
+            rows = load_sample(pipeline, source.value, content, as_csv)  # a UserError: toast, sample kept
+            dialog.close()
+            on_samples(source.value, rows)
+            notify(f"{len(rows)} sample event(s) for {sources[source.value]}", type="positive")
 
-    def _clear(self, source_id: str, dialog: ui.dialog) -> None:
-        self.on_samples(source_id, None)
-        dialog.close()
+        def remove() -> None:
+            dialog.close()
+            on_samples(source.value, None)
+
+        upload_field(use, "timeline-upload")
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Remove these samples", on_click=guarded(remove)).props("flat no-caps").mark("timeline-clear")
+            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+            ui.button("Use these events", on_click=guarded(lambda: use(text.value or ""))) \
+                .props("unelevated no-caps color=primary").mark("timeline-use")
+    await dialog  # until it is closed
+    dialog.delete()
 
 
 def _detail(timeline: Timeline) -> str:

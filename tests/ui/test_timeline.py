@@ -128,3 +128,32 @@ async def test_an_uploaded_csv_is_a_sample_and_a_broken_one_keeps_the_previous(u
     await upload.handle_uploads([SmallFileUpload("events.jsonl", "application/json", b'{"card_id": "c1"}\n[1]')])
     await user.should_see("the sample for Payments, line 2 is not a JSON object")
     assert len(page.doc.samples["n1"]) == len(SEQUENCE_EVENTS)
+
+
+async def test_a_template_opens_with_its_samples_and_its_source_edits_them(user, pages):
+    from lakestream import gallery
+
+    await user.open("/")
+    await user.should_see("Start your pipeline")
+    page = pages[-1]
+    card = next(c for c in gallery.list_templates() if c.name == "Card fraud")
+    page._open_document(gallery.instantiate(card), saved=False)
+    source = next(iter(page.doc.samples))
+    count = len(page.doc.samples[source])
+    page.select_node("spend_velocity")
+    user.find(marker="timeline-tab").click()
+    await user.should_see(f"the pipeline's sample events ({page.doc.node(source).title}: {count})")
+    assert page.timeline.timeline.sample == "loaded" and page.timeline.timeline.detections >= 1
+
+    page.select_node(source)
+    await user.should_see(f"{count} sample events (Timeline)")
+    user.find(marker="source-samples-edit").click()
+    await user.should_see(marker="timeline-events")
+    box = user.find(marker="timeline-events").elements.pop()
+    kept = box.value.splitlines()[:3]
+    user.find(marker="timeline-events").clear().type("\n".join(kept))
+    user.find(marker="timeline-use").click()
+    await user.should_see("3 sample events (Timeline)")
+    assert page.doc.samples[source] == [json.loads(line) for line in kept]
+    page.undo()
+    assert len(page.doc.samples[source]) == count
