@@ -9,7 +9,7 @@ from typing import Any
 from lakestream.change_feeds import change_plan
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
-from lakestream.labels import field_info, location
+from lakestream.labels import field_info, item_label, location
 from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
 from lakestream.nodes.patterns.deduplication import native as dedup_is_native
 from lakestream.pipeline import Node, Pipeline
@@ -56,12 +56,26 @@ def _config_issues(node: Node) -> list[Issue]:
         if error["type"] == "missing" and loc:
             info = field_info(node.spec.config, loc)
             message = f"{where} is required" + (f": {info.description}" if info and info.description and len(loc) == 1 else "")
+        elif error["type"] in ("too_short", "too_long"):
+            message = f"{where}: {_length_message(error, loc)}"
         elif error["type"] == "extra_forbidden":
             message = f"{field} is not a setting of {node.spec.name}"
         elif field:
             message = f"{where}: {message}"
         issues.append(Issue(ERROR, "config.invalid", message, node.id, field))
     return issues
+
+
+def _length_message(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """'give at least 2 steps (1 now)' instead of pydantic's 'Tuple should have at least 2 items after validation'."""
+    ctx = error.get("ctx") or {}
+    noun = item_label(str(loc[-1])) if loc and isinstance(loc[-1], str) else "item"
+    noun = noun if noun[:2].isupper() else noun[0].lower() + noun[1:]
+    actual = ctx.get("actual_length")
+    now = f" ({actual} now)" if actual is not None else ""
+    bound, limit = ("at least", ctx.get("min_length")) if error["type"] == "too_short" else \
+        ("at most", ctx.get("max_length"))
+    return f"give {bound} {limit} {noun}{'' if limit == 1 else 's'}{now}"
 
 
 def _arity_message(spec: NodeType, port: Port, count: int, port_count: int) -> tuple[str, str]:

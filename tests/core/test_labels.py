@@ -81,3 +81,11 @@ def test_cli_json_keeps_the_path_in_field(tmp_path, capsys):
     issues = json.loads(capsys.readouterr().out)["issues"]
     step = next(i for i in issues if i["field"] == "steps[0].name")
     assert step["message"] == "Step 1: Name is required" and step["node_id"] == "n3"
+
+
+def test_a_list_too_short_says_how_many_of_what():
+    data = linear_document()
+    data["nodes"][0]["config"]["topics"] = []
+    data["nodes"][2]["config"]["steps"] = data["nodes"][2]["config"]["steps"][:1]
+    issues = {i.field: i.message for i in validate(load_pipeline(data)) if i.code == "config.invalid"}
+    assert issues == {"topics": "Topics: give at least 1 topic (0 now)", "steps": "Steps: give at least 2 steps (1 now)"}
