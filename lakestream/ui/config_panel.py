@@ -144,7 +144,8 @@ class ConfigPanel:
             return
         by_field, general = field_errors(pipeline.node(self.node_id), issues, set(self.form.errors))
         self.form.show_errors(by_field, general)
-        self.form.set_columns(input_columns(pipeline, self.node_id))
+        if self.form.column_fields:  # only forms with column pickers pay for the schema propagation
+            self.form.set_columns(input_columns(pipeline, self.node_id))
 
     def focus_field(self, field: str | None) -> None:
         """Put the cursor in the field a problem points at (its nearest parent with a widget)."""
