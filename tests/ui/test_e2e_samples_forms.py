@@ -194,6 +194,10 @@ def test_gallery_cards_show_their_graph_and_search_filters_them(page, console):
         box = picture.bounding_box()
         assert box and box["width"] > 100 and box["height"] > 40
     shot(page, "samples-05-gallery")
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.wait_for_timeout(300)
+    assert cards.first.locator("svg.ls-graph-picture").bounding_box()["width"] > 100
+    shot(page, "samples-05-gallery-1366")
     search = dialog.locator("input")
     search.fill("sla breach")
     expect(dialog.locator(".ls-template-card:visible")).to_have_count(1)
