@@ -55,7 +55,8 @@ def _config_issues(node: Node) -> list[Issue]:
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing" and loc:
             info = field_info(node.spec.config, loc)
-            message = f"{where} is required" + (f": {info.description}" if info and info.description and len(loc) == 1 else "")
+            described = info is not None and info.description and len(loc) == 1  # nested: the item says enough
+            message = f"{where} is required" + (f": {info.description}" if described else "")
         elif error["type"] in ("too_short", "too_long"):
             message = f"{where}: {_length_message(error, loc)}"
         elif error["type"] == "extra_forbidden":

@@ -128,8 +128,10 @@ class ConfigForm:
         elif spec.widget == "items" and spec.model is not None:
             self._items(spec, label, list(value or []), path)
             if is_schema(spec):
-                ui.button("Columns from data", icon="dataset",
-                          on_click=lambda p=path: open_schema_dialog(lambda cols: self._set(p, cols, structural=True))) \
+                def from_data(p: Path = path) -> Any:
+                    return open_schema_dialog(lambda columns: self._set(p, columns, structural=True))
+
+                ui.button("Columns from data", icon="dataset", on_click=from_data) \
                     .props("flat dense no-caps").classes("ls-add-item").mark(f"schema-from-data-{path_text(path)}")
             return
         elif spec.widget == "json":

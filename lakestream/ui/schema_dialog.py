@@ -31,7 +31,8 @@ def upload_field(on_text: Callable[[str, bool], None], marker: str) -> ui.upload
 async def open_schema_dialog(on_columns: Callable[[list[dict[str, str]]], None]) -> None:
     """Infer columns from the data the user gives (lakestream.schema_inference) and hand them to `on_columns`."""
     # the dialog lives beside the page, not in the form: the form is rebuilt when the columns arrive
-    with ui.context.client.layout, ui.dialog() as dialog, ui.card().classes("w-[640px] max-w-full").mark("schema-dialog"):
+    with ui.context.client.layout, ui.dialog() as dialog, \
+            ui.card().classes("w-[640px] max-w-full").mark("schema-dialog"):
         ui.label("Columns from data").classes("text-h6")
         ui.label("Paste JSON lines (one object per line) or CSV with a header line, or upload a .jsonl / .csv "
                  "file. The columns and their Spark types replace this schema (Undo brings it back).") \

@@ -88,4 +88,5 @@ def test_a_list_too_short_says_how_many_of_what():
     data["nodes"][0]["config"]["topics"] = []
     data["nodes"][2]["config"]["steps"] = data["nodes"][2]["config"]["steps"][:1]
     issues = {i.field: i.message for i in validate(load_pipeline(data)) if i.code == "config.invalid"}
-    assert issues == {"topics": "Topics: give at least 1 topic (0 now)", "steps": "Steps: give at least 2 steps (1 now)"}
+    assert issues == {"topics": "Topics: give at least 1 topic (0 now)",
+                      "steps": "Steps: give at least 2 steps (1 now)"}

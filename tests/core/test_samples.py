@@ -81,7 +81,8 @@ def test_a_diff_counts_the_samples_that_changed():
     before = editing.set_samples(load_pipeline(linear_document()), "n1", EVENTS)
     after = editing.set_samples(before, "n1", EVENTS[:1] + [{**EVENTS[1], "amount": 3.0}])
     assert diff(before, after).lines() == ["pipeline samples.n1: '2 events' → '2 events (edited)'"]
-    assert diff(before, editing.set_samples(before, "n1", None)).lines() == ["pipeline samples.n1: '2 events' → 'none'"]
+    removed = editing.set_samples(before, "n1", None)
+    assert diff(before, removed).lines() == ["pipeline samples.n1: '2 events' → 'none'"]
     assert diff(before, before).empty
 
 

@@ -66,7 +66,8 @@ def test_inferred_schema_is_a_valid_source_schema():
 
 
 @pytest.mark.parametrize(("text", "as_csv", "message"), [
-    ("", False, "has no rows"), ("[1, 2]", False, "line 1 is not a JSON object"), ("{nope", False, "line 1 is not JSON"),
+    ("", False, "has no rows"), ("[1, 2]", False, "line 1 is not a JSON object"),
+    ("{nope", False, "line 1 is not JSON"),
     ('{"bad name": 1}', False, "no column of the data has a usable name"), ("a,b\n", True, "has no rows"),
 ])
 def test_unusable_data_says_why(text, as_csv, message):

@@ -61,7 +61,8 @@ def test_every_template_opened_over_the_previous_shows_detections_from_its_own_s
             title.wait_for(timeout=30000)
             page.wait_for_function(
                 "(title) => { const t = document.querySelector('.ls-timeline'); return t && t.innerText.includes(title)"
-                " && /\\d+ detections?,/.test(t.innerText) && t.innerText.includes(\"the pipeline's sample events\"); }",
+                " && /\\d+ detections?,/.test(t.innerText)"
+                " && t.innerText.includes(\"the pipeline's sample events\"); }",
                 arg=f"Timeline · {pattern.title}", timeout=30000)
             text = page.locator(".ls-timeline").inner_text()
             detections = int(re.search(r"(\d+) detections?,", text).group(1))
