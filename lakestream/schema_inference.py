@@ -35,6 +35,7 @@ class Inferred:
     columns: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     rows: int = 0
+    events: list[dict[str, Any]] = field(default_factory=list)  # the rows read (at most MAX_SAMPLE_EVENTS)
 
     def schema(self) -> list[dict[str, str]]:
         """The `schema` list of a source's config."""
@@ -153,14 +154,13 @@ def infer_schema(text: str, as_csv: bool = False) -> Inferred:
     rows = parse_events(text, as_csv=as_csv, name="the data,")
     if not rows:
         raise UserError("the data has no rows: paste one JSON object per line, or CSV with a header line")
-    result = Inferred(rows=min(len(rows), MAX_SAMPLE_EVENTS))
+    events = [{k: v for k, v in row.items() if k is not None} for row in rows[:MAX_SAMPLE_EVENTS]]
+    result = Inferred(rows=len(events), events=events)
     if len(rows) > MAX_SAMPLE_EVENTS:
         result.notes.append(f"Types read from the first {MAX_SAMPLE_EVENTS:,} of {len(rows):,} rows")
     types: dict[str, str] = {}
-    for row in rows[:MAX_SAMPLE_EVENTS]:
+    for row in events:  # (a CSV line with more cells than the header has them under None: dropped)
         for name, value in row.items():
-            if name is None:  # a CSV line with more cells than the header
-                continue
             kind = _text_type(value) if as_csv and isinstance(value, str) else value_type(value)
             types[name] = merge(types.get(name, NULL), kind)
     for name, kind in types.items():

@@ -119,8 +119,11 @@ class ConfigPanel:
             if spec.category is Category.SOURCE and self.on_samples is not None:
                 self._samples_row(node)
             ui.separator()
+            keep = self.on_samples
+            on_events = (lambda rows: keep(node_id, rows)) if keep and spec.category is Category.SOURCE else None
             self.form = ConfigForm(spec.config, node.config, input_columns(pipeline, node_id),
-                                   lambda config, path, structural: self.on_config(node_id, config, path, structural))
+                                   lambda config, path, structural: self.on_config(node_id, config, path, structural),
+                                   on_events)
             self.refresh_errors(pipeline, issues)
 
     def _samples_row(self, node: Node) -> None:

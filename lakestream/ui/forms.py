@@ -28,11 +28,12 @@ class ConfigForm:
     config after every edit; `structural` edits (list add/remove) need the form rebuilt."""
 
     def __init__(self, model: type[BaseModel], config: dict[str, Any], columns: Callable[[str | None], list[str]],
-                 on_change: OnChange):
+                 on_change: OnChange, on_events: Callable[[list[dict]], None] | None = None):
         self.model = model
         self.config = copy.deepcopy(config)
         self.columns = columns
         self.on_change = on_change
+        self.on_events = on_events  # a source's sample events, from the rows its schema was inferred from
         self.errors: dict[str, ui.label] = {}  # path text -> the label under that field
         self.fields: dict[str, ui.element] = {}
         self.column_fields: list[tuple[ui.select, str | None]] = []  # column choosers, refreshed by set_columns
@@ -129,7 +130,7 @@ class ConfigForm:
             self._items(spec, label, list(value or []), path)
             if is_schema(spec):
                 def from_data(p: Path = path) -> Any:
-                    return open_schema_dialog(lambda columns: self._set(p, columns, structural=True))
+                    return open_schema_dialog(lambda columns: self._set(p, columns, structural=True), self.on_events)
 
                 ui.button("Columns from data", icon="dataset", on_click=from_data) \
                     .props("flat dense no-caps").classes("ls-add-item").mark(f"schema-from-data-{path_text(path)}")

@@ -28,8 +28,10 @@ def upload_field(on_text: Callable[[str, bool], None], marker: str) -> ui.upload
         .props('accept=".jsonl,.json,.csv,.txt" flat dense').classes("w-full").mark(marker)
 
 
-async def open_schema_dialog(on_columns: Callable[[list[dict[str, str]]], None]) -> None:
-    """Infer columns from the data the user gives (lakestream.schema_inference) and hand them to `on_columns`."""
+async def open_schema_dialog(on_columns: Callable[[list[dict[str, str]]], None],
+                             on_events: Callable[[list[dict]], None] | None = None) -> None:
+    """Infer columns from the data the user gives (lakestream.schema_inference) and hand them to `on_columns`;
+    with `on_events` (a source), the rows can also become the source's sample events."""
     # the dialog lives beside the page, not in the form: the form is rebuilt when the columns arrive
     with ui.context.client.layout, ui.dialog() as dialog, \
             ui.card().classes("w-[640px] max-w-full").mark("schema-dialog"):
@@ -38,6 +40,9 @@ async def open_schema_dialog(on_columns: Callable[[list[dict[str, str]]], None])
                  "file. The columns and their Spark types replace this schema (Undo brings it back).") \
             .classes("text-sm text-grey-8")
         csv = ui.switch("CSV with a header line").mark("schema-csv")
+        keep = ui.switch("Keep these rows as the source's sample events (the Timeline replays them)",
+                         value=True).mark("schema-keep-samples")
+        keep.set_visibility(on_events is not None)
         text = ui.textarea("Data").props("outlined autogrow input-style='min-height: 120px; max-height: 300px'") \
             .classes("w-full ls-mono").mark("schema-data")
 
@@ -45,6 +50,8 @@ async def open_schema_dialog(on_columns: Callable[[list[dict[str, str]]], None])
             inferred = infer_schema(content, as_csv=as_csv)  # a UserError: toast, the dialog stays open
             dialog.close()
             on_columns(inferred.schema())
+            if on_events is not None and keep.value:
+                on_events(inferred.events)
             notes = "; ".join(inferred.notes)
             notify(f"{len(inferred.columns)} column(s) from {inferred.rows} row(s)" + (f". {notes}" if notes else ""),
                    type="positive")

@@ -29,6 +29,7 @@ def test_json_lines_give_columns_in_order_with_spark_types():
         ("note", "string"),
     ]
     assert inferred.rows == 3 and inferred.notes == ["note is always empty: typed string"]
+    assert inferred.events == [json.loads(line) for line in text.splitlines()]
     assert inferred.schema()[3] == {"name": "ts", "type": "timestamp"}
 
 

@@ -159,6 +159,7 @@ def test_a_source_schema_from_pasted_data_with_chosen_types_and_event_time(page,
     kafka = exported["nodes"][0]["config"]
     assert kafka["event_time"] == "ts" and kafka["schema"][3] == {"name": "ok", "type": "string"}
     assert kafka["schema"][4] == {"name": "arrived"}
+    assert exported["samples"] == {"n1": EVENTS}  # the pasted rows became the source's sample events
     assert console == []
 
 

@@ -43,6 +43,10 @@ async def test_columns_from_pasted_json_lines_replace_the_schema_and_feed_event_
     event_time = _select(user, "field-event_time")
     assert list(event_time.options) == ["card_id", "amount", "ts", "geo"]
     assert _select(user, "field-schema[2].type").value == "timestamp"
+    assert page.doc.samples == {"n1": EVENTS}  # the rows are the source's sample events too (switch on)
+    await user.should_see("2 sample events (Timeline)")
+    page.undo()
+    assert page.doc.samples == {} and page.doc.node("n1").config["schema"]
     page.undo()
     assert not page.doc.node("n1").config.get("schema")
 
@@ -60,6 +64,18 @@ async def test_a_csv_upload_and_bad_data_say_what_happened(user, pages):
     await user.should_see("2 column(s) from 1 row(s)")
     assert page.doc.node("n1").config["schema"] == [{"name": "id", "type": "int"},
                                                     {"name": "when", "type": "timestamp"}]
+    assert page.doc.samples == {"n1": [{"id": "7", "when": "2024-05-01 10:00:00"}]}
+
+
+async def test_columns_from_data_can_leave_the_samples_alone(user, pages):
+    page = await _kafka(user, pages)
+    user.find(marker="schema-from-data-schema").click()
+    await user.should_see(marker="schema-data")
+    user.find(marker="schema-keep-samples").click()  # off
+    user.find(marker="schema-data").type(json.dumps(EVENTS[0]))
+    user.find(marker="schema-use").click()
+    await user.should_see("4 column(s) from 1 row(s)")
+    assert page.doc.samples == {} and len(page.doc.node("n1").config["schema"]) == 4
 
 
 async def test_event_time_offers_a_column_as_soon_as_it_is_typed_and_types_are_chosen(user, pages):
