@@ -20,7 +20,7 @@ async def _kafka(user, pages):
     await user.should_see("Start your pipeline")
     page = pages[-1]
     user.find(FlowCanvas).trigger("nodeDropped", {"type": "kafka_source", "x": 0, "y": 0})
-    await user.should_see("Added Kafka topic")
+    await user.should_see(marker="field-bootstrap_servers")  # a new node is selected: its form shows
     user.find(marker="field-bootstrap_servers").type("broker:9092")
     return page
 
