@@ -15,7 +15,7 @@ from datetime import datetime
 
 from lakestream.cep.bindings import bind
 from lakestream.cep.engine import from_micros, to_micros
-from lakestream.cep.replay import Replayer, coerce, jsonable, parse_events
+from lakestream.cep.replay import Replayer, check_types, jsonable, parse_events
 from lakestream.errors import UserError
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
@@ -25,7 +25,6 @@ from lakestream.schemas import propagate
 
 MAX_EVENTS = 5000  # per source: a timeline is for looking at; lakestream replay takes any number
 LABEL_COLUMNS = ("status", "event", "direction", "to_state")  # the word a detection marker shows, if any
-_NUMBERS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte", "double", "float"}
 
 
 @dataclass
@@ -116,14 +115,7 @@ def load_sample(pipeline: Pipeline, source_id: str, text: str, as_csv: bool = Fa
     if len(rows) > MAX_EVENTS:
         raise UserError(f"the sample for {name} has {len(rows):,} events; the timeline takes at most {MAX_EVENTS:,} "
                         "per source (lakestream replay takes any number)")
-    schema = propagate(pipeline).get(source_id) or ()
-    for number, (raw, typed) in enumerate(zip(rows, coerce(rows, schema)), 1):
-        for column in schema:
-            kind = column.type.lower()
-            if raw.get(column.name) is not None and typed.get(column.name) is None and \
-                    (kind.startswith("timestamp") or kind in _NUMBERS):
-                raise UserError(f"the sample for {name}, event {number}: {column.name} = {raw[column.name]!r} "
-                                f"is not a {kind}")
+    check_types(rows, propagate(pipeline).get(source_id) or (), f"the sample for {name},")
     return rows
 
 

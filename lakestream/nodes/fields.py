@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from lakestream import limits
 from lakestream.durations import normalise_duration
 
 
@@ -59,7 +60,10 @@ def _parse_spark(text: str) -> list[exp.Expression | None]:
     if readers is None:
         readers = _SPARK_READERS.pair = (_SPARK.tokenizer(), _SPARK.parser())
     tokenizer, parser = readers
-    return parser.parse(tokenizer.tokenize(text), text)
+    tokens = tokenizer.tokenize(text)
+    if limits.token_nesting(tokens) > limits.MAX_NESTING:  # before parsing, which recurses per level
+        raise ExpressionError(limits.NESTING_MESSAGE)
+    return parser.parse(tokens, text)
 
 
 class ExpressionError(ValueError):
@@ -92,6 +96,8 @@ def parse_expression(text: str) -> exp.Expression:
     if len(trees) != 1:
         raise ExpressionError("must be a single expression, not several statements; write something like amount > 100")
     tree = trees[0]
+    if limits.too_deep(tree):
+        raise ExpressionError(limits.NESTING_MESSAGE)
     statement = type(tree).__module__.rsplit(".", 1)[-1] in ("ddl", "dml")
     if statement or isinstance(tree, (exp.Query, exp.Alias, exp.Cache, exp.Command, exp.Star)):
         raise ExpressionError("must be a single expression, not a statement; write something like amount > 100")
@@ -112,9 +118,11 @@ def expression_columns(text: str) -> frozenset[str]:
 
 def _expression(value: str) -> str:
     try:
-        parse_expression(value)
+        problem = limits.literal_regex_problem(parse_expression(value))
     except ExpressionError as error:
         raise ValueError(f"The expression {error}") from None
+    if problem:
+        raise ValueError(f"The expression {problem}")
     return value.strip()
 
 

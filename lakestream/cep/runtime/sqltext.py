@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 from functools import lru_cache
 
+from . import javaregex
 from .sqlfuncs import eq, to_date, to_str, to_timestamp
 
 
@@ -139,7 +140,7 @@ def initcap(s):
 
 
 @lru_cache(maxsize=1024)
-def _like_regex(pattern: str, escape: str, flags: int) -> re.Pattern:
+def _like_regex(pattern: str, escape: str, flags: int):
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
@@ -149,34 +150,29 @@ def _like_regex(pattern: str, escape: str, flags: int) -> re.Pattern:
             continue
         out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
         i += 1
-    return re.compile("".join(out), flags | re.DOTALL)
+    return javaregex.compile_pattern("".join(out), flags | re.DOTALL, java=False)
 
 
 def like(s, pattern, escape="\\"):
     s, pattern = _s(s), _s(pattern)
     if s is None or pattern is None:
         return None
-    return _like_regex(pattern, escape, 0).fullmatch(s) is not None
+    return javaregex.matches(_like_regex(pattern, escape, 0), s, pattern, whole=True)
 
 
 def ilike(s, pattern, escape="\\"):
     s, pattern = _s(s), _s(pattern)
     if s is None or pattern is None:
         return None
-    return _like_regex(pattern, escape, re.IGNORECASE).fullmatch(s) is not None
-
-
-@lru_cache(maxsize=1024)
-def _regex(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+    return javaregex.matches(_like_regex(pattern, escape, re.IGNORECASE), s, pattern, whole=True)
 
 
 def rlike(s, pattern):
-    """RLIKE / regexp_like: true when the (Java-style) regex matches anywhere in the string."""
+    """RLIKE / regexp_like: true when the Java regex matches anywhere in the string (bounded in time)."""
     s, pattern = _s(s), _s(pattern)
     if s is None or pattern is None:
         return None
-    return _regex(pattern).search(s) is not None
+    return javaregex.search(pattern, s)
 
 
 # --- date and time -----------------------------------------------------------------------------
