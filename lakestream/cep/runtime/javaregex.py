@@ -1,4 +1,4 @@
-"""Spark's (Java's) regular expressions in Python, each match bounded in time: RLIKE, regexp_*, LIKE.
+"""Spark's (Java's) regular expressions in Python, each match bounded in time (RLIKE, regexp_like).
 
 Matching uses the `regex` module (a backtracking engine, as Java's, so backreferences, lookaround,
 possessive quantifiers and atomic groups keep their meaning) with `timeout=` and `concurrent=True`:
@@ -147,27 +147,22 @@ def translate(pattern: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def compile_pattern(pattern: str, flags: int = 0, java: bool = True):
-    """The compiled pattern (cached; `java`: Java syntax, else already the engine's); RegexError when invalid."""
+def compile_pattern(pattern: str):
+    """The compiled Java pattern (cached); RegexError when it is invalid."""
     try:
         if BOUNDED:
-            return _engine.compile(translate(pattern) if java else pattern, flags | (_engine.V1 if java else 0))
-        return _engine.compile(pattern, flags)
+            return _engine.compile(translate(pattern), _engine.V1)
+        return _engine.compile(pattern)
     except (_engine.error, OverflowError, RecursionError) as error:
         raise RegexError(pattern, str(error).split(" at position")[0] if BOUNDED else str(error)) from None
 
 
 def search(pattern: str, text: str) -> bool:
     """True when the Java pattern matches anywhere in `text` (Java's find()); RegexError, RegexTimeout."""
-    return matches(compile_pattern(pattern), text, pattern, whole=False)
-
-
-def matches(compiled, text: str, shown_as: str, whole: bool) -> bool:
-    """A bounded search (or fullmatch when `whole`) with a compiled pattern; RegexTimeout names `shown_as`."""
-    method = compiled.fullmatch if whole else compiled.search
+    compiled = compile_pattern(pattern)
     if not BOUNDED:
-        return method(text) is not None
+        return compiled.search(text) is not None
     try:
-        return method(text, timeout=TIMEOUT_S, concurrent=True) is not None
+        return compiled.search(text, timeout=TIMEOUT_S, concurrent=True) is not None
     except TimeoutError:
-        raise RegexTimeout(shown_as, text) from None
+        raise RegexTimeout(pattern, text) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from functools import lru_cache
 
@@ -139,32 +138,55 @@ def initcap(s):
     return None if s is None else " ".join(w[:1].upper() + w[1:].lower() for w in s.split(" "))
 
 
+_ANY, _ONE = object(), object()  # % and _ in a parsed LIKE pattern
+
+
 @lru_cache(maxsize=1024)
-def _like_regex(pattern: str, escape: str, flags: int):
+def _like_tokens(pattern: str, escape: str) -> tuple:
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
         if c == escape and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
+            out.append(pattern[i + 1])
             i += 2
             continue
-        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        out.append(_ANY if c == "%" else _ONE if c == "_" else c)
         i += 1
-    return javaregex.compile_pattern("".join(out), flags | re.DOTALL, java=False)
+    return tuple(out)
+
+
+def _like_match(s: str, tokens: tuple) -> bool:
+    """Wildcard matching without a regex: back up only to the last %, so time is at most len(s) x len(pattern)."""
+    i = j = 0
+    star, mark = -1, 0
+    while i < len(s):
+        if j < len(tokens) and (tokens[j] is _ONE or tokens[j] == s[i]):
+            i, j = i + 1, j + 1
+        elif j < len(tokens) and tokens[j] is _ANY:
+            star, mark, j = j, i, j + 1
+        elif star >= 0:
+            mark += 1
+            i, j = mark, star + 1
+        else:
+            return False
+    while j < len(tokens) and tokens[j] is _ANY:
+        j += 1
+    return j == len(tokens)
 
 
 def like(s, pattern, escape="\\"):
     s, pattern = _s(s), _s(pattern)
     if s is None or pattern is None:
         return None
-    return javaregex.matches(_like_regex(pattern, escape, 0), s, pattern, whole=True)
+    return _like_match(s, _like_tokens(pattern, escape))
 
 
 def ilike(s, pattern, escape="\\"):
+    """Spark's ILIKE: LIKE over both sides in lower case."""
     s, pattern = _s(s), _s(pattern)
     if s is None or pattern is None:
         return None
-    return javaregex.matches(_like_regex(pattern, escape, re.IGNORECASE), s, pattern, whole=True)
+    return _like_match(s.lower(), _like_tokens(pattern.lower(), escape))
 
 
 def rlike(s, pattern):
