@@ -97,7 +97,8 @@ class ExpressionCompiler:
             code = f"lambda {params}: {self.source(text)}"
             return eval(compile(code, "<expression>", "eval"), self.namespace())  # noqa: S307 - our own source
         except (SyntaxError, RecursionError, MemoryError):  # Python's nesting limits (a CASE of hundreds of WHENs)
-            raise UnsupportedExpression("the expression", "nests too deeply for the pattern engine") from None
+            raise ExpressionError("nests too deeply for the pattern engine (Python's own limits): simplify it to "
+                                  "replay it") from None
 
     def namespace(self) -> dict[str, Any]:
         return {"_f": sqlfuncs, "_t": sqltext, "_D": Decimal}
