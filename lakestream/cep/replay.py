@@ -132,7 +132,7 @@ def _parse_csv(text: str, name: str) -> list[dict]:
         return [dict(r) for r in reader]
     except csv.Error as error:
         reason = str(error).replace(f"({MAX_FIELD})", f"of {MAX_FIELD:,} characters")
-        raise UserError(f"{name} line {reader.line_num}: not CSV ({reason})") from None
+        raise UserError(f"{name} line {reader.line_num + 1}: not CSV ({reason})") from None  # the line being read
 
 
 def coerce(rows: list[dict], schema) -> list[dict]:
