@@ -165,6 +165,16 @@ def check_types(rows: list[dict], schema, name: str) -> None:
                 raise UserError(f"{name} event {number}: {column.name} = {value} is not a {kind}")
 
 
+class NodeReplayError(UserError):
+    """A node that could not run on the events: "node ID (title)[, event N]: detail"."""
+
+    def __init__(self, node_id: str, title: str, arrival: int | None, detail: str):
+        self.event = None if arrival is None else arrival + 1  # 1-based, in arrival order
+        self.detail = detail
+        where = "" if self.event is None else f", event {self.event}"
+        super().__init__(f"node {node_id} ({title}){where}: {detail}")
+
+
 class Replayer:
     """Runs the needed nodes of one pipeline, in graph order, over the given source events."""
 
@@ -248,10 +258,9 @@ class Replayer:
                     "rename/cast, split, union, watermarks and pattern nodes"
                 )
         except ExpressionError as error:
-            raise UserError(f"node {nid} ({node.title}): the expression {error}") from None
+            raise NodeReplayError(nid, node.title, None, f"the expression {error}") from None
         except (RegexError, RegexTimeout) as error:  # a pattern read from the data, or one too slow for a value
-            where = "" if self.arrival is None else f", event {self.arrival + 1}"
-            raise UserError(f"node {nid} ({node.title}){where}: {error}") from None
+            raise NodeReplayError(nid, node.title, self.arrival, str(error)) from None
         finally:
             self.arrival = None
         produced.setdefault((nid, "out"), rows)

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from lakestream.cep.bindings import bind
 from lakestream.cep.engine import from_micros, to_micros
-from lakestream.cep.replay import Replayer, check_types, jsonable, parse_events
+from lakestream.cep.replay import NodeReplayError, Replayer, check_types, jsonable, parse_events
 from lakestream.errors import UserError
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
@@ -160,6 +160,8 @@ def build_timeline(pipeline: Pipeline, node_id: str | None, samples: dict[str, l
         return timeline
     except (UserError, ExpressionError) as error:
         hint = "" if loaded else " (on the node type's example events: load your own sample for a source)"
+        if isinstance(error, NodeReplayError) and not loaded:  # the example's own node ids mean nothing here
+            error = f"event {error.event}: {error.detail}" if error.event else error.detail
         return Timeline(node_id, f"Cannot replay this node: {error}{hint}", error=True)
 
 

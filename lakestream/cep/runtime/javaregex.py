@@ -2,7 +2,7 @@
 
 Matching uses the `regex` module (a backtracking engine, as Java's, so backreferences, lookaround,
 possessive quantifiers and atomic groups keep their meaning) with `timeout=` and `concurrent=True`:
-a catastrophic pattern stops after `TIMEOUT_S` seconds of CPU with RegexTimeout, and the match
+a catastrophic pattern stops after `TIMEOUT_S` seconds of process CPU with RegexTimeout, and the match
 releases the GIL meanwhile, so a server answering other users is never frozen by one replay.
 `translate` rewrites the Java syntax the module reads otherwise: `\\Q…\\E`, `\\x{…}`, `\\0ooo`, `\\e`,
 `\\cX`, `\\k<name>`, `\\Z`, `\\h \\v \\R`, ASCII `\\d \\w \\s` and POSIX `\\p{Alpha}`, `\\p{IsL}`, `java…`
@@ -24,7 +24,8 @@ except ImportError:  # shipped runtime on a cluster without `regex`: the standar
 
     BOUNDED = False
 
-TIMEOUT_S = 1.0  # CPU seconds one match may take; Java would run on, a replay must not
+TIMEOUT_S = 1.0  # seconds of the process's CPU time one match may take (the `regex` module's clock: shorter
+# in wall time when other threads work too); Java would run on, a replay must not
 SHOWN = 60  # characters of a pattern quoted in a message
 
 _SPACE = " \\t\\n\\x0B\\f\\r"
