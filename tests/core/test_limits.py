@@ -184,3 +184,35 @@ def test_the_cli_answers_such_documents_with_errors_never_exit_3(case, tmp_path,
         code = main(argv)
         err = capsys.readouterr().err
         assert code in (1, 2) and "unexpected error" not in err, (argv[0], code, err)
+
+
+# --- MATCH_RECOGNIZE's own backtracking ----------------------------------------------------------------
+
+def _falling_prices(count: int) -> list[dict]:
+    from datetime import datetime, timedelta
+
+    return [{"symbol": "A", "ts": datetime(2026, 1, 1) + timedelta(seconds=i), "price": float(count - i)}
+            for i in range(count)]
+
+
+def test_a_row_pattern_that_backtracks_exponentially_stops_with_a_clear_error():
+    from lakestream.cep.match_recognize.replay import MAX_STEPS, replay_match_recognize
+    from lakestream.nodes import get_node_type
+
+    spec = get_node_type("match_recognize")
+    config = spec.config.model_validate({**spec.example, "pattern": "STRT (DOWN|DOWN)* UP"})
+    with pytest.raises(UserError) as caught:
+        replay_match_recognize(config, _falling_prices(40))
+    assert str(caught.value) == (
+        f"match_recognize: the pattern backtracks too much: more than {MAX_STEPS:,} row tests for a match starting "
+        "at row 1 of its partition (a nested quantifier like (A|A)* or (A+)+?); simplify the pattern")
+
+
+def test_a_pattern_of_thousands_of_variables_matches_without_recursion_limits():
+    from lakestream.cep.match_recognize.replay import replay_match_recognize
+    from lakestream.nodes import get_node_type
+
+    spec = get_node_type("match_recognize")
+    config = spec.config.model_validate({**spec.example, "pattern": "STRT " + "DOWN " * 1500 + "UP*"})
+    _, rows = replay_match_recognize(config, _falling_prices(1600))
+    assert len(rows) == 1  # STRT, 1,500 falling prices, then UP* matches nothing more
