@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
@@ -16,6 +18,7 @@ _CLOSE = {TokenType.R_PAREN, TokenType.R_BRACKET, TokenType.R_BRACE}
 # the functions whose second argument (`expression` in sqlglot) is a Java regular expression in Spark
 _REGEX_FUNCTIONS = (exp.RegexpLike, exp.RegexpExtract, exp.RegexpExtractAll, exp.RegexpReplace, exp.RegexpSplit,
                     exp.RegexpCount, exp.RegexpSubstr, exp.RegexpInstr, exp.RegexpILike)
+_REGEX_WORDS = re.compile(r"rlike|regexp|split", re.IGNORECASE)  # every spelling of those functions
 
 
 def token_nesting(tokens: list[Token]) -> int:
@@ -40,13 +43,19 @@ def tree_depth(tree: exp.Expression) -> int:
     return deepest
 
 
-def too_deep(tree: exp.Expression) -> bool:
-    # a column is Column > Identifier: leaves do not count as levels a user wrote
-    return tree_depth(tree) > MAX_NESTING + 2
+def too_deep(tree: exp.Expression, tokens: int | None = None) -> bool:
+    """Whether the tree nests past the limit; `tokens` (the text's token count) skips the walk when too few
+    to nest that deep (each token adds at most two levels)."""
+    if tokens is not None and 2 * tokens + 2 <= MAX_NESTING + 2:
+        return False
+    return tree_depth(tree) > MAX_NESTING + 2  # a column is Column > Identifier: leaves are not levels
 
 
-def literal_regex_problem(tree: exp.Expression) -> str | None:
-    """Why a regular expression written as a literal in the tree is invalid (None: all valid or none literal)."""
+def literal_regex_problem(tree: exp.Expression, text: str) -> str | None:
+    """Why a regular expression written as a literal in the tree (parsed from `text`) is invalid (None: all
+    valid or none literal)."""
+    if not _REGEX_WORDS.search(text):  # most expressions call no regex function: skip the walk
+        return None
     for node in tree.find_all(*_REGEX_FUNCTIONS):
         pattern = node.expression
         if isinstance(pattern, exp.Literal) and pattern.is_string:

@@ -63,7 +63,10 @@ def _parse_spark(text: str) -> list[exp.Expression | None]:
     tokens = tokenizer.tokenize(text)
     if limits.token_nesting(tokens) > limits.MAX_NESTING:  # before parsing, which recurses per level
         raise ExpressionError(limits.NESTING_MESSAGE)
-    return parser.parse(tokens, text)
+    trees = parser.parse(tokens, text)
+    if any(t is not None and limits.too_deep(t, len(tokens)) for t in trees):
+        raise ExpressionError(limits.NESTING_MESSAGE)
+    return trees
 
 
 class ExpressionError(ValueError):
@@ -96,8 +99,6 @@ def parse_expression(text: str) -> exp.Expression:
     if len(trees) != 1:
         raise ExpressionError("must be a single expression, not several statements; write something like amount > 100")
     tree = trees[0]
-    if limits.too_deep(tree):
-        raise ExpressionError(limits.NESTING_MESSAGE)
     statement = type(tree).__module__.rsplit(".", 1)[-1] in ("ddl", "dml")
     if statement or isinstance(tree, (exp.Query, exp.Alias, exp.Cache, exp.Command, exp.Star)):
         raise ExpressionError("must be a single expression, not a statement; write something like amount > 100")
@@ -118,7 +119,7 @@ def expression_columns(text: str) -> frozenset[str]:
 
 def _expression(value: str) -> str:
     try:
-        problem = limits.literal_regex_problem(parse_expression(value))
+        problem = limits.literal_regex_problem(parse_expression(value), value)
     except ExpressionError as error:
         raise ValueError(f"The expression {error}") from None
     if problem:

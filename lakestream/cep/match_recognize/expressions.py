@@ -93,9 +93,9 @@ def parse(text: str) -> exp.Expression:
         raise ExprError("is not a valid expression (it is empty)")
     if isinstance(tree, (exp.Command, exp.DDL, exp.DML, exp.Query)):
         raise ExprError("must be one expression, not a statement")
-    if limits.too_deep(tree):
+    if limits.too_deep(tree, len(tokens)):
         raise ExprError(limits.NESTING_MESSAGE)
-    problem = limits.literal_regex_problem(tree)
+    problem = limits.literal_regex_problem(tree, text)
     if problem:
         raise ExprError(problem)
     return tree
