@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nicegui import events, ui
+from nicegui import events, run, ui
 
 from lakestream.cep.timeline import Timeline, build_timeline, load_sample, upstream_sources
 from lakestream.nodes.base import Category
@@ -93,8 +93,11 @@ class TimelinePanel:
             text = ui.textarea("Events (JSON lines)").props("outlined autogrow input-style='min-height: 140px'") \
                 .classes("w-full ls-mono").mark("timeline-events")
 
-            def use(content: str, as_csv: bool = False) -> None:
-                rows = load_sample(pipeline, source.value, content, as_csv)  # a UserError: toast, sample kept
+            async def use(content: str, as_csv: bool = False) -> None:
+                # parsing megabytes of events off the event loop: other users' pages stay responsive
+                rows = await run.io_bound(load_sample, pipeline, source.value, content, as_csv)  # UserError: toast
+                if rows is None:  # the server is shutting down
+                    return
                 self.samples[source.value] = rows
                 dialog.close()
                 notify(f"{len(rows)} sample event(s) for {sources[source.value]}", type="positive")
@@ -107,7 +110,7 @@ class TimelinePanel:
                 except UnicodeDecodeError:
                     notify(f"{e.file.name} is not UTF-8 text", type="negative")
                     return
-                use(content, as_csv=e.file.name.lower().endswith(".csv"))
+                await use(content, as_csv=e.file.name.lower().endswith(".csv"))
 
             ui.upload(on_upload=guarded(uploaded), auto_upload=True, max_file_size=5_000_000, label="or a file") \
                 .props('accept=".jsonl,.json,.csv,.txt" flat dense').classes("w-full").mark("timeline-upload")
