@@ -280,8 +280,14 @@ class BuilderPage:
             "You have unsaved changes. Discard them?", ok="Discard changes")
 
     def _open_document(self, document: Pipeline, saved: bool) -> None:
+        before = self.session.snapshot()
         self.session.open(document, saved=saved)
-        self.refresh(fit=True, rebuild_config=True, select=[])
+        try:
+            self.refresh(fit=True, rebuild_config=True, select=[])
+        except Exception:  # the views could not show it: back to the document the canvas still shows
+            self.session.restore(before)
+            self.refresh(fit=True, rebuild_config=True, select=[])
+            raise
 
     async def new(self) -> None:
         if await self._may_discard():

@@ -18,7 +18,7 @@ PACKAGE = ROOT / "lakestream"
 # Lowest first: a module may import its own layer and the layers below it, never one above.
 LAYERS = [
     ("lakestream.errors", "lakestream.durations", "lakestream.gc_pause", "lakestream.spark_local",
-     "lakestream.labels"),
+     "lakestream.labels", "lakestream.limits", "lakestream.cep.runtime.javaregex"),  # javaregex: a leaf (stdlib, `regex`) fields use
     ("lakestream.nodes",),  # node declarations: config models, ports, facets
     ("lakestream.references", "lakestream.schemas", "lakestream.pipeline", "lakestream.graph",
      "lakestream.change_feeds", "lakestream.catalogue", "lakestream.gallery",
