@@ -1,4 +1,8 @@
-"""`lakestream run PIPELINE.json --events DIR --out DIR`: run the local profile's code on a local SparkSession."""
+"""`lakestream run`: run a pipeline on a local SparkSession, on event files (local profile) or real I/O.
+
+`--events DIR` runs the local profile's code (files stand in for Kafka and Delta); `--io real` runs the databricks
+profile's code against a Kafka broker and a local Delta warehouse (real_io.md in docs/codegen.md).
+"""
 
 from __future__ import annotations
 
@@ -17,9 +21,21 @@ from lakestream.nodes.base import Category
 def register(subparsers) -> None:
     parser = subparsers.add_parser("run", help="run a pipeline locally on event files (needs pyspark and Java)")
     parser.add_argument("pipeline", help="path of a .lakestream.json document")
-    parser.add_argument("--events", required=True, help="folder with one sub-folder of JSON-lines files per source id")
-    parser.add_argument("--out", required=True, help="folder receiving <sink id>.jsonl per sink")
+    parser.add_argument("--events", help="folder with one sub-folder of JSON-lines files per source id "
+                        "(local I/O; not with --io real)")
+    parser.add_argument("--out", required=True, help="folder receiving <sink id>.jsonl per table sink")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the queries (default 300)")
+    parser.add_argument("--io", choices=("local", "real"), default="local",
+                        help="local: event files and parquet folders (default); real: the databricks profile's "
+                        "Kafka, Event Hubs, Delta and Unity Catalog code against --kafka-bootstrap and --warehouse")
+    parser.add_argument("--kafka-bootstrap", help="real I/O: the broker every Kafka node uses instead of its own")
+    parser.add_argument("--from-earliest", action="store_true",
+                        help="real I/O: Kafka sources start at the earliest offsets (a first run otherwise reads "
+                        "only what arrives after it starts when a source says latest)")
+    parser.add_argument("--warehouse", help="real I/O: folder of the local Delta warehouse (tables, checkpoints; "
+                        "kept between runs, so a second run continues where the first stopped)")
+    parser.add_argument("--jars", help="real I/O: folder of Spark's Kafka, Avro and Delta jars "
+                        "(default $LAKESTREAM_JARS/spark or ~/.cache/lakestream/jars/spark)")
     parser.set_defaults(handler=run)
 
 
@@ -113,6 +129,20 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
 
 def run(args) -> int:
     pipeline = read_pipeline(args.pipeline)
+    if args.io == "real":
+        from lakestream.real_io import RealIO, run_real
+
+        if not args.warehouse:
+            raise UserError("--io real needs --warehouse DIR (the local Delta warehouse)")
+        io = RealIO(warehouse=Path(args.warehouse), kafka_bootstrap=args.kafka_bootstrap,
+                    from_earliest=args.from_earliest,
+                    jars=Path(args.jars) if args.jars else None)
+        counts = run_real(pipeline, io, Path(args.out), args.timeout)
+        for node_id, count in counts.items():
+            print(f"{node_id}: {count} rows -> {Path(args.out) / (node_id + '.jsonl')}")
+        return 0
+    if not args.events:
+        raise UserError("--events DIR is needed (or --io real)")
     events = Path(args.events)
     if not events.is_dir():
         raise UserError(f"events folder {events} does not exist")
