@@ -26,9 +26,10 @@ def spark_conf() -> dict[str, str]:
     }
 
 
-# The Maven coordinates of Spark's Kafka and Avro connectors and Delta Lake for the pinned pyspark 4.3.0. Maven
-# Central serves no 4.3 connectors yet: the 4.2.0 ones are the nearest; and
-# Delta 4.3.0 (built against Spark 4.1) runs there too. docs/codegen.md has the matrix.
+# The Maven coordinates of Spark's Kafka and Avro connectors and Delta Lake. Maven Central serves no 4.3 connectors
+# for the pinned pyspark 4.3.0: the 4.2.0 ones are the nearest. Delta 4.4.0 (built against Spark 4.2) fails on 4.3
+# (NoSuchMethodError in MERGE, UPDATE and the change feed), so real I/O with Delta runs on pyspark 4.2.0
+# (tests/realio). docs/codegen.md has the matrix.
 CONNECTORS = ("org.apache.spark:spark-sql-kafka-0-10_2.13:4.2.0", "org.apache.spark:spark-avro_2.13:4.2.0",
               "io.delta:delta-spark_2.13:4.4.0")
 JARS_ENV = "LAKESTREAM_JARS"
