@@ -1,7 +1,7 @@
 """Real I/O for `lakestream run --io real`: the databricks profile's SSS code against Kafka and a local Delta warehouse.
 
 What changes from the code a user deploys is only where it points: Kafka nodes' brokers (`--kafka-bootstrap`),
-optionally their starting offsets (`--from-earliest`), and table names, which lose their catalog (local Spark has
+optionally their starting offsets (`--from-earliest`: `latest` becomes `earliest`), and table names, which lose their catalog (local Spark has
 one catalog: `main.shop.orders` is the table `shop.orders` of the warehouse). Secrets are read from the environment
 (LAKESTREAM_SECRET_<SCOPE>__<KEY>) by a stand-in for `pyspark.dbutils.DBUtils`, which open-source Spark lacks.
 """
@@ -67,7 +67,7 @@ def pointed(pipeline, io: RealIO):
                 config[field] = local_table(config[field])
         if node["type"] in KAFKA_NODES and config.get("bootstrap_servers") and io.kafka_bootstrap:
             config["bootstrap_servers"] = io.kafka_bootstrap
-        if node["type"] == "kafka_source" and io.from_earliest:
+        if node["type"] == "kafka_source" and io.from_earliest and config.get("starting_offsets", "latest") == "latest":
             config["starting_offsets"] = "earliest"
     return load_pipeline(data)
 

@@ -30,8 +30,8 @@ def register(subparsers) -> None:
                         "Kafka, Event Hubs, Delta and Unity Catalog code against --kafka-bootstrap and --warehouse")
     parser.add_argument("--kafka-bootstrap", help="real I/O: the broker every Kafka node uses instead of its own")
     parser.add_argument("--from-earliest", action="store_true",
-                        help="real I/O: Kafka sources start at the earliest offsets (a first run otherwise reads "
-                        "only what arrives after it starts when a source says latest)")
+                        help="real I/O: Kafka sources that start at the latest offsets start at the earliest "
+                        "(a first run otherwise reads only what arrives after it starts)")
     parser.add_argument("--warehouse", help="real I/O: folder of the local Delta warehouse (tables, checkpoints; "
                         "kept between runs, so a second run continues where the first stopped)")
     parser.add_argument("--jars", help="real I/O: folder of Spark's Kafka, Avro and Delta jars "

@@ -44,14 +44,17 @@ class RealRun:
         self.root = root
 
     def __call__(self, document, env: dict | None = None, warehouse: Path | None = None, earliest: bool = True,
-                 timeout: float = 420) -> tuple[dict[str, list[dict]], subprocess.CompletedProcess]:
-        """Run it; return every exported table sink's rows and the finished process (which must succeed)."""
+                 bootstrap: str | None = None, timeout: float = 420):
+        """Run it (every Kafka node on `bootstrap` when given); return each exported table sink's rows and the
+        finished process, which must succeed."""
         name = uuid.uuid4().hex[:8]
         path = self.root / f"{name}.lakestream.json"
         path.write_text(json.dumps(document if isinstance(document, dict) else document.to_dict()))
         out = self.root / f"out-{name}"
-        command = [str(io_python()), "-m", "lakestream", "run", str(path), "--io", "real", "--kafka-bootstrap",
-                   self.broker.bootstrap, "--warehouse", str(warehouse or self.root / f"wh-{name}"), "--out", str(out)]
+        command = [str(io_python()), "-m", "lakestream", "run", str(path), "--io", "real",
+                   "--warehouse", str(warehouse or self.root / f"wh-{name}"), "--out", str(out)]
+        if bootstrap:
+            command += ["--kafka-bootstrap", bootstrap]
         if earliest:
             command.append("--from-earliest")
         environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}

@@ -57,7 +57,7 @@ def test_template_on_kafka_and_delta_gives_exactly_the_expected_rows(card, kafka
             values = [json.dumps(debezium(r) if node["type"] == "cdc_stream" else r) for r in rows]
             kafka.produce(topic, [v.encode() for v in values])
     env = {**secrets_env(doc), **{k: v for k, v in os.environ.items() if k.startswith("LAKESTREAM_SECRET_")}}
-    tables, _ = real_run(data, env=env)
+    tables, _ = real_run(data, env=env, bootstrap=kafka.bootstrap)
     for sink_id in sinks(doc):
         node = pointed.node(sink_id)
         wanted = expected_rows(card, sink_id)
