@@ -68,3 +68,25 @@ class RealRun:
 def real_run(kafka, tmp_path):
     require(io_python().exists(), f"a pyspark 4.2 environment at {io_python()} (bash .ci/jvm.sh)")
     return RealRun(kafka, tmp_path)
+
+
+SQL_SCRIPT = """
+import json, sys
+from pathlib import Path
+from lakestream.spark_local import io_conf, local_session
+spark = local_session("lakestream-test-sql", io_conf(Path(sys.argv[1])))
+for statement in json.loads(sys.argv[2]):
+    spark.sql(statement)
+"""
+
+
+@pytest.fixture
+def delta_sql(real_run):
+    """Run SQL statements on a Delta warehouse folder in the Spark 4.2 environment (to prepare source tables)."""
+    def run(warehouse: Path, statements: list[str]) -> None:
+        result = subprocess.run([str(io_python()), "-c", SQL_SCRIPT, str(warehouse), json.dumps(statements)],
+                                capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                                timeout=300)
+        assert result.returncode == 0, result.stderr[-3000:]
+
+    return run

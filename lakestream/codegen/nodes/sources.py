@@ -27,9 +27,6 @@ def delta_table_source(view) -> dict:
         options.append(("skipChangeCommits", "true"))
     if config.read_change_feed:
         options.append(("readChangeFeed", "true"))
-    if options and view.target == "sdp-sql" and not view.local:
-        view.warn("SDP SQL reads the table with default options: "
-                  + ", ".join(k for k, _ in options) + " need SDP Python or SSS", "starting_version")
     return {"table": config.table, "options": options, **local_source(view)}
 
 
