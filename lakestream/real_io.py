@@ -101,9 +101,16 @@ def install_dbutils() -> None:
     sys.modules["pyspark.dbutils"] = module
 
 
-def _databases(spark, pipeline) -> None:
+def _catalog(spark, warehouse: Path, pipeline) -> None:
+    """Register the warehouse's Delta tables (local Spark keeps no catalog between runs) and the pipeline's schemas."""
     from lakestream.codegen.escape import _split_table
 
+    for log in sorted(warehouse.glob("*.db/*/_delta_log")):
+        folder = log.parent
+        schema, table = (n.replace("`", "``") for n in (folder.parent.name.removesuffix(".db"), folder.name))
+        spark.sql(f"CREATE DATABASE IF NOT EXISTS `{schema}`")
+        location = str(folder.resolve()).replace("\\", "\\\\").replace("'", "\\'")
+        spark.sql(f"CREATE TABLE IF NOT EXISTS `{schema}`.`{table}` USING delta LOCATION '{location}'")
     for node in pipeline.nodes:
         for field in TABLE_FIELDS.get(node.type, ()):
             name = (node.config or {}).get(field)
@@ -128,7 +135,7 @@ def run_real(pipeline, io: RealIO, out: Path, timeout: float = 300.0, spark=None
     if spark is None:
         spark = local_session("lakestream-run-real", io_conf(io.warehouse, io.jars))
     install_dbutils()
-    _databases(spark, pipeline)
+    _catalog(spark, io.warehouse, pipeline)
     out.mkdir(parents=True, exist_ok=True)
     checkpoints = io.warehouse.resolve() / "_checkpoints" / pipeline.id
     with tempfile.TemporaryDirectory(prefix="lakestream-run-real-") as tmp:

@@ -1,7 +1,8 @@
 """A real Apache Kafka broker (KRaft, one node) for the I/O tests, from the jars .ci/jvm.sh resolves with Maven.
 
-Listeners on 127.0.0.1: PLAINTEXT, SASL_PLAINTEXT (PLAIN, users in USERS) and SSL (a certificate made for the run
-with `cryptography`, served as a PEM keystore; clients trust it through a PKCS12 truststore made with keytool).
+Listeners on 127.0.0.1: PLAINTEXT, SASL_PLAINTEXT (PLAIN, users in USERS), SSL, and SASL_SSL (PLAIN and
+SCRAM-SHA-512, the SCRAM credentials written at format time). TLS uses a certificate made for the run with
+`cryptography`, served as a PEM keystore; clients trust it through a PKCS12 truststore made with keytool.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tests.services.servers import free_port, self_signed_certificate, wait_for_
 USERS = {"alice": "alice-secret"}
 TRUSTSTORE_PASSWORD = "trust-pw"
 _PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule"
+_SCRAM = "org.apache.kafka.common.security.scram.ScramLoginModule"
 
 
 def broker_jars() -> Path:
@@ -35,7 +37,7 @@ class KafkaBroker:
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="lakestream-kafka-"))
-        self.plain_port, self.sasl_port, self.ssl_port, controller = (free_port() for _ in range(4))
+        self.plain_port, self.sasl_port, self.ssl_port, self.sasl_ssl_port, controller = (free_port() for _ in range(5))
         cert, key = self_signed_certificate(self.dir)
         keystore = self.dir / "keystore.pem"
         keystore.write_text(key.read_text() + cert.read_text())
@@ -51,15 +53,21 @@ class KafkaBroker:
             "controller.quorum.voters": f"1@127.0.0.1:{controller}",
             "controller.listener.names": "CONTROLLER",
             "listeners": f"PLAINTEXT://127.0.0.1:{self.plain_port},SASL_PLAINTEXT://127.0.0.1:{self.sasl_port},"
-                         f"SSL://127.0.0.1:{self.ssl_port},CONTROLLER://127.0.0.1:{controller}",
+                         f"SSL://127.0.0.1:{self.ssl_port},SASL_SSL://127.0.0.1:{self.sasl_ssl_port},"
+                         f"CONTROLLER://127.0.0.1:{controller}",
             "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,"
-                                              "CONTROLLER:PLAINTEXT",
+                                              "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
             "inter.broker.listener.name": "PLAINTEXT",
             "sasl.enabled.mechanisms": "PLAIN",
             "listener.name.sasl_plaintext.plain.sasl.jaas.config":
                 f'{_PLAIN} required username="alice" password="{USERS["alice"]}" {users};',
             "listener.name.ssl.ssl.keystore.type": "PEM",
             "listener.name.ssl.ssl.keystore.location": str(keystore),
+            "listener.name.sasl_ssl.ssl.keystore.type": "PEM",
+            "listener.name.sasl_ssl.ssl.keystore.location": str(keystore),
+            "listener.name.sasl_ssl.sasl.enabled.mechanisms": "PLAIN,SCRAM-SHA-512",
+            "listener.name.sasl_ssl.plain.sasl.jaas.config": f"{_PLAIN} required {users};",
+            "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config": f"{_SCRAM} required;",
             "log.dirs": str(self.dir / "data"),
             "num.partitions": "1",
             "offsets.topic.replication.factor": "1",
@@ -77,10 +85,12 @@ class KafkaBroker:
             f"appender.f.fileName={self.dir / 'broker.log'}\nappender.f.layout.type=PatternLayout\n"
             "appender.f.layout.pattern=%d %p %c %m%n\n")
         cluster = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-        self._java("kafka.tools.StorageTool", "format", "-t", cluster, "-c", str(config), wait=True)
+        scram = [a for name, password in USERS.items()
+                 for a in ("--add-scram", f"SCRAM-SHA-512=[name={name},password={password}]")]
+        self._java("kafka.tools.StorageTool", "format", "-t", cluster, "-c", str(config), *scram, wait=True)
         self.process = self._java("kafka.Kafka", str(config))
         try:
-            for port in (self.plain_port, self.sasl_port, self.ssl_port):
+            for port in (self.plain_port, self.sasl_port, self.ssl_port, self.sasl_ssl_port):
                 wait_for_port(port, timeout=90)
         except TimeoutError:
             self.stop()
@@ -106,11 +116,24 @@ class KafkaBroker:
     def ssl_bootstrap(self) -> str:
         return f"127.0.0.1:{self.ssl_port}"
 
+    @property
+    def sasl_ssl_bootstrap(self) -> str:
+        return f"127.0.0.1:{self.sasl_ssl_port}"
+
+    def listener(self, protocol: str) -> str:
+        """The bootstrap address of the listener speaking `protocol`."""
+        return {"PLAINTEXT": self.bootstrap, "SASL_PLAINTEXT": self.sasl_bootstrap, "SSL": self.ssl_bootstrap,
+                "SASL_SSL": self.sasl_ssl_bootstrap}[protocol]
+
     def client_config(self, protocol: str = "PLAINTEXT") -> dict:
         """confluent-kafka settings for one listener."""
         if protocol == "SASL_PLAINTEXT":
             return {"bootstrap.servers": self.sasl_bootstrap, "security.protocol": "SASL_PLAINTEXT",
                     "sasl.mechanisms": "PLAIN", "sasl.username": "alice", "sasl.password": USERS["alice"]}
+        if protocol == "SASL_SSL":
+            return {"bootstrap.servers": self.sasl_ssl_bootstrap, "security.protocol": "SASL_SSL",
+                    "sasl.mechanisms": "SCRAM-SHA-512", "sasl.username": "alice", "sasl.password": USERS["alice"],
+                    "ssl.ca.location": str(self.ca)}
         if protocol == "SSL":
             return {"bootstrap.servers": self.ssl_bootstrap, "security.protocol": "SSL",
                     "ssl.ca.location": str(self.ca)}

@@ -59,7 +59,8 @@ class RealRun:
             command.append("--from-earliest")
         environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=timeout)
-        assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
+        errors = [line[:1500] for line in result.stderr.splitlines() if line.startswith("lakestream:")]
+        assert result.returncode == 0, "\n".join(errors) or result.stderr[-4000:]
         rows = {p.stem: [json.loads(line) for line in p.read_text().splitlines()] for p in out.glob("*.jsonl")}
         return rows, result
 

@@ -15,6 +15,7 @@ import pytest
 from lakestream.connectors.secrets import env_name
 from tests.gallery.templates import CARDS, canonical, document, expected_rows, python_row, sample_events, sinks
 from tests.gallery.test_templates_spark import point_services_at_recorders, sent_messages, wanted_messages
+from tests.realio.broker import TRUSTSTORE_PASSWORD, USERS
 
 pytestmark = [pytest.mark.spark, pytest.mark.services, pytest.mark.io]
 
@@ -43,21 +44,33 @@ def secrets_env(doc) -> dict:
 
 @pytest.mark.parametrize("card", KAFKA_CARDS, ids=[c.folder.name for c in KAFKA_CARDS])
 def test_template_on_kafka_and_delta_gives_exactly_the_expected_rows(card, kafka, real_run, http, smtp, monkeypatch):
+    """Each Kafka node is pointed at the broker's listener for its own security protocol (security threats: SASL_SSL
+    with SCRAM-SHA-512), its topic holds the sample events, and its tables must hold exactly the expected rows."""
     import os
 
     doc = document(card)
     pointed = point_services_at_recorders(doc, http, smtp, monkeypatch)
     data = pointed.to_dict()
+    env = {**secrets_env(doc), **{k: v for k, v in os.environ.items() if k.startswith("LAKESTREAM_SECRET_")}}
     for node in data["nodes"]:  # one topic per test: the session's broker is shared
         if node["type"] in ("kafka_source", "cdc_stream"):
+            config = node["config"]
+            protocol = config.get("security_protocol", "PLAINTEXT")
+            config["bootstrap_servers"] = kafka.listener(protocol)  # the listener speaking the template's protocol
+            if protocol.startswith("SASL"):
+                env[env_name(**config["sasl_username"])] = "alice"
+                env[env_name(**config["sasl_password"])] = USERS["alice"]
+            if protocol.endswith("SSL"):  # where this broker's certificate is trusted
+                config["ssl_truststore_location"] = str(kafka.truststore)
+                config["ssl_truststore_password"] = {"scope": "test", "key": "truststore"}
+                env[env_name("test", "truststore")] = TRUSTSTORE_PASSWORD
             topic = f"{card.folder.name}-{node['id']}"
             node["config"]["topics" if node["type"] == "kafka_source" else "topic"] = (
                 [topic] if node["type"] == "kafka_source" else topic)
             rows = sample_events(card, doc)[node["id"]]
             values = [json.dumps(debezium(r) if node["type"] == "cdc_stream" else r) for r in rows]
-            kafka.produce(topic, [v.encode() for v in values])
-    env = {**secrets_env(doc), **{k: v for k, v in os.environ.items() if k.startswith("LAKESTREAM_SECRET_")}}
-    tables, _ = real_run(data, env=env, bootstrap=kafka.bootstrap)
+            kafka.produce(topic, [v.encode() for v in values], protocol=protocol)
+    tables, _ = real_run(data, env=env)
     for sink_id in sinks(doc):
         node = pointed.node(sink_id)
         wanted = expected_rows(card, sink_id)
