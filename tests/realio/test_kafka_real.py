@@ -1,7 +1,7 @@
 """Kafka on real I/O: the databricks profile's source and sink code against a KRaft broker.
 
 One pipeline per test, each run by `lakestream run --io real` (a Spark start costs ~10 s): JSON values with keys
-over SASL/PLAIN read and written back over SSL (read back by confluent-kafka), text values, Avro values (the
+and headers over SASL/PLAIN read and written back over SSL (read back by confluent-kafka), text values, Avro values (the
 declared schema) written back as Avro, and startingOffsets at a timestamp.
 """
 
@@ -40,7 +40,7 @@ def test_json_with_keys_over_sasl_to_a_topic_over_ssl(kafka, real_run):
     kafka.produce("sasl-orders", [json.dumps(o).encode() for o in ORDERS], keys=[o["order_id"].encode() for o in ORDERS],
                   headers=[[("origin", b"shop")] for _ in ORDERS], protocol="SASL_PLAINTEXT")
     doc = document("sasl to ssl", [
-        source("orders", kafka.sasl_bootstrap, "sasl-orders", **SASL),
+        source("orders", kafka.sasl_bootstrap, "sasl-orders", include_headers=True, **SASL),
         node("big", "filter", {"condition": "amount > 20"}),
         sink("out", kafka.ssl_bootstrap, "ssl-orders", key_expr="concat(_kafka_key, '/', order_id)",
              **ssl(kafka.truststore)),
@@ -55,6 +55,7 @@ def test_json_with_keys_over_sasl_to_a_topic_over_ssl(kafka, real_run):
     assert [v["ts"] for _, v in got] == ["2026-05-01T10:02:00.000Z", "2026-05-01T10:03:00.000Z",
                                           "2026-05-01T10:04:00.000Z"]
     assert {v["_kafka_topic"] for _, v in got} == {"sasl-orders"}
+    assert [v["_kafka_headers"] for _, v in got] == [[{"key": "origin", "value": "shop"}]] * 3
 
 
 def test_wrong_sasl_password_fails_the_run_with_the_brokers_answer(kafka, real_run):

@@ -26,6 +26,8 @@ def _options(config) -> list[tuple[str, object]]:
         options.append(("startingOffsets", config.starting_offsets))
     if config.consumer_group:
         options.append(("kafka.group.id", config.consumer_group))
+    if getattr(config, "include_headers", False):
+        options.append(("includeHeaders", "true"))
     return options + security_options(config)
 
 
@@ -82,6 +84,7 @@ def context(view) -> dict:
         "value_schema": view.schema_ddl(declared_schema(config.schema_)),
         "avro_schema": _avro_schema(config) if config.value_format == "avro" else "",
         "registry": config.schema_registry_url,
+        "headers": config.include_headers,
         "topic": config.topics[0],
         **local_source(view),
     }

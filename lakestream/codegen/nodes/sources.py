@@ -53,7 +53,7 @@ def auto_loader(view) -> dict:
 
 def _kafka_like(view, value_format: str, schema) -> dict:
     return {"value_format": value_format, "value_schema": view.schema_ddl(schema),
-            "avro_schema": _avro_schema(view.config), "registry": None, "topic": ""}
+            "avro_schema": _avro_schema(view.config), "registry": None, "topic": "", "headers": False}
 
 
 def event_hubs_source(view) -> dict:
