@@ -148,13 +148,15 @@ def run_real(pipeline, io: RealIO, out: Path, timeout: float = 300.0, spark=None
             except MissingSecret as error:
                 raise UserError(str(error)) from None
             for query in queries:
-                query.awaitTermination(timeout)
-                if query.exception() is not None:
-                    raise UserError(f"query {query.name} failed: {str(query.exception()).splitlines()[0]}")
+                try:
+                    query.awaitTermination(timeout)
+                except Exception as error:  # StreamingQueryException: the broker's or Delta's answer, first line
+                    raise UserError(f"query {query.name} failed: {str(error).splitlines()[0]}") from None
                 if query.isActive:
-                    query.stop()
                     raise UserError(f"query {query.name} did not finish within {timeout:g} s")
         finally:
+            for query in spark.streams.active:  # the others, when one failed
+                query.stop()
             sys.path.remove(str(folder))
     return export_tables(spark, pipeline, out)
 
