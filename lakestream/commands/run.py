@@ -27,7 +27,7 @@ def register(subparsers) -> None:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the queries (default 300)")
     parser.add_argument("--io", choices=("local", "real"), default="local",
                         help="local: event files and parquet folders (default); real: the databricks profile's "
-                        "Kafka, Event Hubs, Delta and Unity Catalog code against --kafka-bootstrap and --warehouse")
+                        "Kafka, Delta and Unity Catalog code against --kafka-bootstrap and --warehouse")
     parser.add_argument("--kafka-bootstrap", help="real I/O: the broker every Kafka node uses instead of its own")
     parser.add_argument("--from-earliest", action="store_true",
                         help="real I/O: Kafka sources that start at the latest offsets start at the earliest "
