@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lakestream.codegen import CodegenError, generate
+from lakestream.codegen.escape import _split_table
+from lakestream.connectors.secrets import MissingSecret, local_secret
 from lakestream.errors import UserError
 from lakestream.nodes.base import Category
+from lakestream.nodes.fields import IDENTIFIER_RE
 from lakestream.pipeline import load_pipeline
+from lakestream.spark_local import io_conf, load_job, local_session
 
 # Config fields naming a catalog table, per node type.
 TABLE_FIELDS = {
@@ -46,10 +50,6 @@ class RealIO:
 
 def local_table(name: str) -> str:
     """`catalog.schema.table` -> `schema.table` (local Spark has one catalog); shorter names unchanged."""
-    from lakestream.codegen.escape import _split_table
-
-    from lakestream.nodes.fields import IDENTIFIER_RE
-
     parts = _split_table(name)[-2:]
     return ".".join(p if IDENTIFIER_RE.match(p) else f"`{p.replace('`', '``')}`" for p in parts)
 
@@ -85,8 +85,6 @@ def _check_spark(pipeline) -> None:
 
 def install_dbutils() -> None:
     """`from pyspark.dbutils import DBUtils` for open-source Spark: secrets from LAKESTREAM_SECRET_* variables."""
-    from lakestream.connectors.secrets import local_secret
-
     class _Secrets:
         @staticmethod
         def get(scope: str, key: str) -> str:
@@ -103,8 +101,6 @@ def install_dbutils() -> None:
 
 def _catalog(spark, warehouse: Path, pipeline) -> None:
     """Register the warehouse's Delta tables (local Spark keeps no catalog between runs) and the pipeline's schemas."""
-    from lakestream.codegen.escape import _split_table
-
     for log in sorted(warehouse.glob("*.db/*/_delta_log")):
         folder = log.parent
         schema, table = (n.replace("`", "``") for n in (folder.parent.name.removesuffix(".db"), folder.name))
@@ -121,9 +117,6 @@ def _catalog(spark, warehouse: Path, pipeline) -> None:
 
 def run_real(pipeline, io: RealIO, out: Path, timeout: float = 300.0, spark=None) -> dict[str, int]:
     """Generate the databricks profile's SSS code, run it until the sources are drained; export table sinks."""
-    from lakestream.commands.run import _load_job
-    from lakestream.connectors.secrets import MissingSecret
-    from lakestream.spark_local import io_conf, local_session
 
     pipeline = pointed(pipeline, io)
     _check_spark(pipeline)
@@ -141,7 +134,7 @@ def run_real(pipeline, io: RealIO, out: Path, timeout: float = 300.0, spark=None
     with tempfile.TemporaryDirectory(prefix="lakestream-run-real-") as tmp:
         folder = Path(tmp) / "code"
         code.write(folder)
-        job = _load_job(folder)
+        job = load_job(folder)
         try:
             try:
                 queries = job.start(spark, checkpoint_root=str(checkpoints), trigger={"availableNow": True})

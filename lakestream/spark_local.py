@@ -12,6 +12,9 @@ from pathlib import Path
 from lakestream.errors import UserError
 
 ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+# Two cores, and up to three attempts per task: a Python worker that starts slowly on a busy machine
+# ("Python worker failed to connect back" after Spark's fixed 10 s) is retried, as a cluster retries it.
+MASTER = "local[2,3]"
 
 
 def spark_conf() -> dict[str, str]:
@@ -23,6 +26,10 @@ def spark_conf() -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
         "spark.sql.streaming.stateStore.providerClass": ROCKSDB,
+        # a busy machine slows worker start-up and heartbeats: wait longer before giving up on either
+        "spark.python.authenticate.socketTimeout": "120s",
+        "spark.network.timeout": "600s",
+        "spark.executor.heartbeatInterval": "60s",
     }
 
 
@@ -82,13 +89,37 @@ def check_prerequisites() -> None:
         raise UserError("Java is not installed (Spark needs Java 17): install a JDK 17 and put java on PATH")
 
 
-def local_session(app_name: str = "lakestream", conf: dict[str, str] | None = None):
-    """Return a local[2] SparkSession with LakeStream's settings, or `conf` (created once per process)."""
-    check_prerequisites()
+def session_builder(app_name: str, conf: dict[str, str] | None = None):
+    """The SparkSession builder with LakeStream's local master and settings, or `conf` (pyspark importable)."""
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable  # workers must see the same Python (pandas, pyarrow)
-    builder = SparkSession.builder.master("local[2]").appName(app_name)
+    builder = SparkSession.builder.master(MASTER).appName(app_name)
     for key, value in (conf or spark_conf()).items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    return builder
+
+
+def local_session(app_name: str = "lakestream", conf: dict[str, str] | None = None):
+    """Return a local SparkSession with LakeStream's settings, or `conf` (created once per process)."""
+    check_prerequisites()
+    return session_builder(app_name, conf).getOrCreate()
+
+
+def load_job(folder: Path):
+    """Import a generated stream_job.py to run here (its runtime files sit beside it: the folder goes on sys.path)."""
+    # An earlier run in this process imported its own copy of the runtime packages from a folder that is
+    # gone now; forget them, so this run's job (and what it ships to the workers) uses the files beside it.
+    shipped = {p.stem for p in folder.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
+    for name in [m for m in sys.modules if m.partition(".")[0] in shipped]:
+        del sys.modules[name]
+    sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location("lakestream_generated_job", folder / "stream_job.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # the latest run's job; cloudpickle needs it registered
+    spec.loader.exec_module(module)
+    # Spark's workers cannot import this module by name: ship its classes (custom data sources) by value.
+    from pyspark import cloudpickle
+
+    cloudpickle.register_pickle_by_value(module)
+    return module

@@ -6,7 +6,6 @@ profile's code against a Kafka broker and a local Delta warehouse (real_io.md in
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -16,6 +15,8 @@ from lakestream.codegen import CodegenError, generate
 from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
 from lakestream.nodes.base import Category
+from lakestream.real_io import RealIO, run_real
+from lakestream.spark_local import load_job as _load_job  # the name the tests use
 
 
 def register(subparsers) -> None:
@@ -39,23 +40,6 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def _load_job(folder: Path):
-    """Import the generated stream_job.py (its runtime files sit beside it, so the folder goes on sys.path)."""
-    # An earlier run in this process imported its own copy of the runtime packages from a folder that is
-    # gone now; forget them, so this run's job (and what it ships to the workers) uses the files beside it.
-    shipped = {p.stem for p in folder.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
-    for name in [m for m in sys.modules if m.partition(".")[0] in shipped]:
-        del sys.modules[name]
-    sys.path.insert(0, str(folder))
-    spec = importlib.util.spec_from_file_location("lakestream_generated_job", folder / "stream_job.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # the latest run's job; cloudpickle needs it registered
-    spec.loader.exec_module(module)
-    # Spark's workers cannot import this module by name: ship its classes (custom data sources) by value.
-    from pyspark import cloudpickle
-
-    cloudpickle.register_pickle_by_value(module)
-    return module
 
 
 # Sources whose local code generates its own rows instead of reading DIR/<source id>/.
@@ -130,8 +114,6 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
 def run(args) -> int:
     pipeline = read_pipeline(args.pipeline)
     if args.io == "real":
-        from lakestream.real_io import RealIO, run_real
-
         if not args.warehouse:
             raise UserError("--io real needs --warehouse DIR (the local Delta warehouse)")
         io = RealIO(warehouse=Path(args.warehouse), kafka_bootstrap=args.kafka_bootstrap,

@@ -11,6 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from lakestream.codegen import CodegenError, generate
+from lakestream.errors import UserError
 from lakestream.pipeline import Edge, Node, Pipeline
 
 _MISSING = "(not set)"
@@ -175,9 +177,6 @@ def code_diff(old_files: dict[str, str], new_files: dict[str, str], *, context: 
 
 def generated_code_diff(a: Pipeline, b: Pipeline, target: str = "auto", profile: str = "databricks") -> str:
     """The unified diff of the code generated from `a` and from `b`; UserError when one cannot be generated."""
-    from lakestream.codegen import CodegenError, generate
-    from lakestream.errors import UserError
-
     texts = []
     for doc in (a, b):
         try:
