@@ -35,5 +35,10 @@ if [ -z "${LAKESTREAM_IO_PYTHON:-}" ]; then
     python -m venv --system-site-packages "$VENV"
     "$VENV/bin/python" -m pip install -q "pyspark==4.2.0" "delta-spark==4.4.1"
   fi
+  # --system-site-packages reaches the base interpreter only: from an activated venv, LakeStream and its
+  # dependencies live in that venv, so its site-packages (with their .pth files) go behind the environment's own.
+  parent="$(python -c 'import sysconfig; p = sysconfig.get_paths(); print("\n".join(dict.fromkeys([p["purelib"], p["platlib"]])))')"
+  own="$("$VENV/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+  printf 'import site; site.addsitedir(%s)\n' $(printf '"%s" ' $parent) > "$own/lakestream-parent.pth"
 fi
 echo "jvm ready: $(ls "$JARS/broker" | grep -c jar) broker jars, $(ls "$JARS/spark" | grep -c jar) Spark connector jars in $JARS"
