@@ -46,9 +46,12 @@ def register(subparsers) -> None:
     compare.add_argument("right", help="PIPELINE@VERSION, PIPELINE (latest) or a .json file")
     compare.add_argument("--code", nargs="?", const="auto", metavar="TARGET",
                          help="compare the generated code instead (target: auto, sdp-sql, sdp-python, sss)")
-    for name, help_text, handler in (("delete", "move a pipeline to the trash", _delete),
-                                     ("restore", "take a pipeline out of the trash", _restore)):
-        action(name, help_text, handler).add_argument("pipeline", help="pipeline id, unique id prefix or exact name")
+    action("delete", "move a pipeline to the trash", _delete).add_argument(
+        "pipeline", help="pipeline id, unique id prefix or exact name")
+    restore = action("restore", "take a pipeline out of the trash; with --version N, save version N again as "
+                     "the latest (this also repairs a pipeline whose latest version is unreadable)", _restore)
+    restore.add_argument("pipeline", help="pipeline id, unique id prefix or exact name")
+    restore.add_argument("--version", type=int, help="the saved version to restore as a new version")
 
 
 def _store(args) -> Store:
@@ -182,6 +185,15 @@ def _delete(args) -> int:
 
 def _restore(args) -> int:
     store = _store(args)
-    doc = store.restore(store.find(args.pipeline))
-    print(f"restored {doc.name!r} ({doc.id})")
+    pipeline_id = store.find(args.pipeline)
+    if args.version is None:
+        doc = store.restore(pipeline_id)
+        message = f"restored {doc.name!r} ({doc.id}) from the trash"
+    else:
+        doc = store.restore_version(pipeline_id, args.version)
+        message = f"restored version {args.version} of {doc.name!r} as version {doc.version}"
+    if args.json:
+        _print_json({"id": doc.id, "name": doc.name, "version": doc.version, "restored_version": args.version})
+    else:
+        print(message)
     return 0

@@ -35,6 +35,14 @@ class CorruptPipeline(StoreError):
         super().__init__(message)
 
 
+class StoreReadOnly(StoreError):
+    """The store folder refuses writes: a read-only file system, or no permission to write there."""
+
+
+class StoreFull(StoreError):
+    """The device (or the user's quota) holding the store folder has no space left."""
+
+
 class StoreUnavailable(StoreError):
     """The storage did not answer (server errors, timeouts) even after the safe retries."""
 
