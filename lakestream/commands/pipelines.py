@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from lakestream.cli import terminal_safe as shown
 from lakestream.errors import UserError
 from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
 from lakestream.store import Store, open_store
@@ -76,10 +77,11 @@ def _list(args) -> int:
         return 0
     for s in summaries:
         if s.error:
-            print(f"{s.id[:8]}  UNREADABLE  {s.error}")
+            print(f"{s.id[:8]}  UNREADABLE  {shown(s.name)}: {shown(s.error)}")
             continue
-        when = f"deleted {_when(s.deleted_at)}" if args.trash else f"{_when(s.updated_at)} by {s.updated_by}"
-        print(f"{s.id[:8]}  {s.name[:40]:<40}  v{s.version:<4} {s.node_count:>4} nodes  {s.target:<10} {when}")
+        when = f"deleted {_when(s.deleted_at)}" if args.trash else f"{_when(s.updated_at)} by {shown(s.updated_by)}"
+        print(f"{s.id[:8]}  {shown(s.name[:40]):<40}  v{s.version:<4} {s.node_count:>4} nodes  "
+              f"{shown(s.target):<10} {when}")
     return 0
 
 
@@ -91,13 +93,15 @@ def _show(args) -> int:
         _print_json(doc.to_dict())
         return 0
     info = store.version_info(pipeline_id, doc.version)
-    print(f"{doc.name}  ({doc.id})")
+    print(f"{shown(doc.name)}  ({doc.id})")
     if doc.description:
-        print(f"  {doc.description}")
-    print(f"version {doc.version}, saved {_when(info.saved_at)} by {info.saved_by}; target {doc.code_target}")
+        print(f"  {shown(doc.description)}")
+    print(f"version {doc.version}, saved {_when(info.saved_at)} by {shown(info.saved_by)}; target {doc.code_target}")
+    if info.message:
+        print(f"message: {shown(info.message)}")
     print(f"{len(doc.nodes)} nodes, {len(doc.edges)} edges:")
     for node in doc.nodes:
-        print(f"  {node.id:<12} {node.type:<22} {node.label}")
+        print(f"  {shown(node.id):<12} {node.type:<22} {shown(node.label)}")
     return 0
 
 
@@ -147,8 +151,10 @@ def _versions(args) -> int:
         _print_json([i.to_dict() for i in infos])
         return 0
     for i in infos:
-        note = f"  ({i.note})" if i.note else ""
-        print(f"v{i.version:<5} {_when(i.saved_at)}  {i.saved_by:<24} {i.node_count:>4} nodes  {i.name}{note}")
+        note = f"  ({shown(i.note)})" if i.note else ""
+        message = f"\n       {shown(i.message)}" if i.message else ""  # the user's own words, on a line of their own
+        print(f"v{i.version:<5} {_when(i.saved_at)}  {shown(i.saved_by):<24} {i.node_count:>4} nodes  "
+              f"{shown(i.name)}{note}{message}")
     return 0
 
 
@@ -171,7 +177,7 @@ def _diff(args) -> int:
     if args.json:
         _print_json(result.to_dict())
     else:
-        print("\n".join(result.lines()))
+        print("\n".join(shown(line) for line in result.lines()))
     return 0
 
 
