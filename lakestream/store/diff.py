@@ -173,15 +173,18 @@ def code_diff(old_files: dict[str, str], new_files: dict[str, str], *, context: 
     return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
 
 
-def generated_code_diff(a: Pipeline, b: Pipeline, target: str = "auto", profile: str = "databricks") -> str:
-    """The unified diff of the code generated from `a` and from `b`; UserError when one cannot be generated."""
+def generated_code_diff(a: Pipeline, b: Pipeline, target: str = "auto", profile: str = "databricks", *,
+                        names: tuple[str, str] | None = None) -> str:
+    """The unified diff of the code generated from `a` and from `b`; UserError when one cannot be generated,
+    naming that side (`names`, default "version N of 'name'")."""
     from lakestream.codegen import CodegenError, generate
     from lakestream.errors import UserError
 
     texts = []
-    for doc in (a, b):
+    for index, doc in enumerate((a, b)):
         try:
             texts.append(generate(doc, target, profile).texts)
         except CodegenError as error:
-            raise UserError(f"No code for version {doc.version} of {doc.name!r}: {error}") from None
+            name = names[index] if names else f"version {doc.version} of {doc.name!r}"
+            raise UserError(f"No code for {name}: {error}") from None
     return code_diff(texts[0], texts[1])
