@@ -14,6 +14,7 @@ from typing import Any
 from lakestream.pipeline import Edge, Node, Pipeline
 
 _MISSING = "(not set)"
+_SHOWN = 400  # characters of a changed value in lines(): a whole condition, not a whole code cell
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _show(value: Any) -> str:
     if value is _MISSING:
         return _MISSING
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    return text if len(text) <= _SHOWN else text[:_SHOWN - 1] + "…"
 
 
 def _title(node: Node) -> str:

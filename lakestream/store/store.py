@@ -97,12 +97,13 @@ class Store:
         except BadRecord as error:
             raise CorruptPipeline(
                 pipeline_id, f"Version {version} of pipeline {pipeline_id} is unreadable: {error}. "
-                "Earlier versions are kept; open the versions list to restore one."
+                "Earlier versions are kept; open the versions list to restore one.", str(error)
             ) from None
         if pipeline.id != pipeline_id or pipeline.version != version:
+            reason = f"it holds another document ({pipeline.id} version {pipeline.version})"
             raise CorruptPipeline(
-                pipeline_id, f"Version {version} of pipeline {pipeline_id} holds another document "
-                f"({pipeline.id} version {pipeline.version}); it was moved or edited by hand."
+                pipeline_id, f"Version {version} of pipeline {pipeline_id} {reason.removeprefix('it ')}; "
+                "it was moved or edited by hand.", reason
             )
         return meta, pipeline
 
@@ -129,7 +130,8 @@ class Store:
                 raise BadRecord("it is cut short or padded")
             return version_info(meta)
         except BadRecord as error:
-            raise CorruptPipeline(pipeline_id, f"Version {version} of pipeline {pipeline_id} is unreadable: {error}.")
+            raise CorruptPipeline(pipeline_id, f"Version {version} of pipeline {pipeline_id} is unreadable: {error}.",
+                                  str(error)) from None
 
     def versions(self, pipeline_id: str) -> list[VersionInfo]:
         """Every saved version, newest first. An unreadable one is listed with note "unreadable: …"."""
@@ -143,7 +145,7 @@ class Store:
                 out.append(self.version_info(pipeline_id, number, numbers[number]))
             except CorruptPipeline as error:
                 out.append(VersionInfo(number, datetime.fromtimestamp(0, timezone.utc), "", "", 0,
-                                       f"unreadable: {error}"))
+                                       f"unreadable: {error.reason}"))
         return out
 
     def _summary(self, pipeline_id: str, entries: dict[str, int | None]) -> Summary:
