@@ -40,6 +40,7 @@ def register(subparsers) -> None:
     imported = action("import", "store a pipeline document as a new pipeline", _import)
     imported.add_argument("file", help="a .lakestream.json document")
     imported.add_argument("--name", help="store it under this name")
+    imported.add_argument("--message", default="", help="a message kept with the stored version")
     action("versions", "every saved version of a pipeline, with who and when", _versions).add_argument(
         "pipeline", help="pipeline id, unique id prefix or exact name")
     compare = action("diff", "differences between two versions or documents", _diff)
@@ -53,6 +54,7 @@ def register(subparsers) -> None:
                      "the latest (this also repairs a pipeline whose latest version is unreadable)", _restore)
     restore.add_argument("pipeline", help="pipeline id, unique id prefix or exact name")
     restore.add_argument("--version", type=int, help="the saved version to restore as a new version")
+    restore.add_argument("--message", default="", help="with --version: a message kept with the new version")
 
 
 def _store(args) -> Store:
@@ -135,7 +137,7 @@ def _import(args) -> int:
     doc = _read_file(args.file)
     if args.name:
         doc = doc.model_copy(update={"name": args.name})
-    saved = _store(args).create(doc, note=f"imported from {Path(args.file).name}")
+    saved = _store(args).create(doc, note=f"imported from {Path(args.file).name}", message=args.message)
     if args.json:
         _print_json({"id": saved.id, "name": saved.name, "version": saved.version, "kept_id": saved.id == doc.id})
     else:
@@ -196,7 +198,7 @@ def _restore(args) -> int:
         doc = store.restore(pipeline_id)
         message = f"restored {doc.name!r} ({doc.id}) from the trash"
     else:
-        doc = store.restore_version(pipeline_id, args.version)
+        doc = store.restore_version(pipeline_id, args.version, message=args.message)
         message = f"restored version {args.version} of {doc.name!r} as version {doc.version}"
     if args.json:
         _print_json({"id": doc.id, "name": doc.name, "version": doc.version, "restored_version": args.version})

@@ -289,13 +289,13 @@ class Store:
         return self.save(copy, 0, note=f"copied from {pipeline.id}")
 
     def _save_on_latest(self, pipeline_id: str, make: Callable[[], Pipeline], note: str,
-                        expected_version: int | None) -> Pipeline:
+                        expected_version: int | None, message: str = "") -> Pipeline:
         # Without an expected version the change applies to whatever is latest; a racing save makes
         # us rebuild and retry, so it never overwrites the other save.
         for _ in range(5):
             base = self.latest_version(pipeline_id) if expected_version is None else expected_version
             try:
-                return self.save(make(), base, note=note)
+                return self.save(make(), base, note=note, message=message)
             except ConflictError:
                 if expected_version is not None:
                     raise
@@ -308,11 +308,13 @@ class Store:
         return self._save_on_latest(
             pipeline_id, lambda: self.get(pipeline_id).model_copy(update={"name": name}), "renamed", expected_version)
 
-    def restore_version(self, pipeline_id: str, version: int, expected_version: int | None = None) -> Pipeline:
+    def restore_version(self, pipeline_id: str, version: int, expected_version: int | None = None, *,
+                        message: str = "") -> Pipeline:
         """Save the content of an old version as a new version (nothing is rewritten); it also repairs a
         pipeline whose latest version is unreadable."""
         old = self.get_version(pipeline_id, version)
-        return self._save_on_latest(pipeline_id, lambda: old, f"restored version {version}", expected_version)
+        return self._save_on_latest(pipeline_id, lambda: old, f"restored version {version}", expected_version,
+                                    message)
 
     def delete(self, pipeline_id: str) -> None:
         """Move to the trash (restorable with `restore`)."""

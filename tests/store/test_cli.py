@@ -109,9 +109,11 @@ def test_restore_version_repairs_a_pipeline_whose_latest_version_is_corrupt(home
     code, out, _ = run(capsys, "pipelines", "versions", first.id[:8])
     assert code == 0 and "unreadable" in out.splitlines()[0] and "created" in out.splitlines()[-1]
 
-    code, out, err = run(capsys, "pipelines", "restore", first.id[:8], "--version", "1")
+    code, out, err = run(capsys, "pipelines", "restore", first.id[:8], "--version", "1",
+                         "--message", "Version 2 was cut short by a full disk")
     assert code == 0, err
     assert out == "restored version 1 of 'Card fraud' as version 3\n"
+    assert store.versions(first.id)[0].message == "Version 2 was cut short by a full disk"
     assert store.get(first.id).version == 3 and store.get(first.id).nodes == first.nodes
     code, out, _ = run(capsys, "pipelines", "versions", first.id, "--json")
     assert [(v["version"], v["note"]) for v in json.loads(out)][:1] == [(3, "restored version 1")]
@@ -121,15 +123,21 @@ def test_restore_version_repairs_a_pipeline_whose_latest_version_is_corrupt(home
 
 
 def test_versions_list_the_message_saved_with_each_version(home, capsys):
+    source = home / "fraud.lakestream.json"
+    source.write_text(make_pipeline(name="Card fraud").to_json())
+    code, out, _ = run(capsys, "pipelines", "import", str(source), "--json", "--message", "From the team's file")
     store = Store(LocalBackend(home / "home"), user="ana@example.com")
-    first = store.create(make_pipeline(name="Card fraud"))
+    first = store.get(json.loads(out)["id"])
+    assert store.versions(first.id)[0].message == "From the team's file"
     store.save(first.model_copy(update={"description": "v2"}), 1, message="Raise the threshold to 500 after review")
     code, out, _ = run(capsys, "pipelines", "versions", first.id)
     lines = out.splitlines()
     assert code == 0 and lines[0].startswith("v2") and lines[1] == "       Raise the threshold to 500 after review"
-    assert lines[2].startswith("v1") and lines[2].endswith("(created)")
+    assert lines[2].startswith("v1") and lines[2].endswith("(imported from fraud.lakestream.json)")
+    assert lines[3] == "       From the team's file"
     code, out, _ = run(capsys, "pipelines", "versions", first.id, "--json")
-    assert [v["message"] for v in json.loads(out)] == ["Raise the threshold to 500 after review", ""]
+    assert [v["message"] for v in json.loads(out)] == ["Raise the threshold to 500 after review",
+                                                       "From the team's file"]
     code, out, _ = run(capsys, "pipelines", "show", first.id)
     assert "message: Raise the threshold to 500 after review" in out
 
