@@ -106,10 +106,10 @@ class LocalBackend(Backend):
             os.fsync(fd)
         except OSError as error:
             # a full device fails here: the partial temp file goes now, not when the process exits
-            os.close(fd)
             temp.unlink(missing_ok=True)
             raise self._write_error(error, target) from None
-        os.close(fd)
+        finally:
+            os.close(fd)
         return temp
 
     def read(self, path: str) -> bytes:
