@@ -87,7 +87,7 @@ def render_node(node, target: str, profile: str, upstreams: dict[str, tuple[Upst
     blocks = render(template_path(target, node.type), context)
     heading = f"{node.title} ({node.spec.name}, node {node.id})"
     if durations := durations_as_written(node.spec.config, node.config):
-        heading += f"; {', '.join(durations)}"  # assemble prints headings through escape.comment
+        heading += f": {', '.join(durations)}"  # assemble prints headings through escape.comment
     return Fragment(
         node_id=node.id,
         heading=heading,

@@ -89,6 +89,6 @@ def test_durations_read_as_written_in_the_document_diff_and_the_code_diff():
     assert f"~ node {node.title}: config.within: '30 minutes' → '45 min'" in diff(old, new).lines()
     text = generated_code_diff(old, new, "sss")
     changed = [line for line in text.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
-    assert f"-    # {node.title} (Sequence, node account_takeover); watermark delay 1 minute, within 30 minutes" in changed
-    assert f"+    # {node.title} (Sequence, node account_takeover); watermark delay 1 minute, within 45 min" in changed
+    assert f"-    # {node.title} (Sequence, node account_takeover): watermark delay 1 minute, within 30 minutes" in changed
+    assert f"+    # {node.title} (Sequence, node account_takeover): watermark delay 1 minute, within 45 min" in changed
     assert any("1800000000" in line for line in changed) and any("2700000000" in line for line in changed)
