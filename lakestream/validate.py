@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from lakestream.cep.expr import check_expression
 from lakestream.change_feeds import change_plan
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
-from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
-from lakestream.nodes.patterns.deduplication import native as dedup_is_native
+from lakestream.nodes.base import Category, Finding, Inputs, NodeType, Port, Schema, Target
 from lakestream.pipeline import Node, Pipeline
-from lakestream.references import column_references
+from lakestream.references import column_references, expressions
 from lakestream.schemas import node_inputs, propagate_with_inputs
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -191,12 +192,26 @@ _WATERMARKING = ("window_aggregate", "watermark", "stream_stream_join")
 def _keeps_watermark(node: Node) -> str | None:
     """The Spark operator of a node whose output keeps its event-time watermark (Spark then refuses another
     downstream: "Redefining watermark is disallowed"), or None."""
-    if node.type == "temporal_correlation":
-        return "stream-stream join"
-    config = node.parsed_or_none() if node.type == "deduplication" else None
-    if config is not None:
-        return "dropDuplicatesWithinWatermark" if dedup_is_native(config) else None
-    return None
+    facets = node.spec.pattern
+    config = node.parsed_or_none() if facets is not None else None
+    return facets.keeps_watermark(config) if config is not None else None
+
+
+def replay_findings(spec: NodeType, config) -> Iterator[Finding]:
+    """Warn about conditions of a replayed pattern the local engine cannot evaluate (Spark still can: only
+    replay and the timeline are affected)."""
+    if spec.pattern is None or spec.pattern.bind is None:
+        return
+    for where, text in expressions(config):
+        problem = check_expression(text)
+        if problem and "not a valid Spark SQL" not in problem:
+            yield Finding(
+                "warning",
+                "pattern.replay_expression",
+                f"Replay and the timeline cannot evaluate this condition: {problem}",
+                field=where,
+                hint="The generated Spark code still runs it; rewrite it with built-in functions to test it locally",
+            )
 
 
 def _after_pattern_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
@@ -303,10 +318,9 @@ def validate(pipeline: Pipeline) -> list[Issue]:
         inputs = known_inputs[node.id] if node.id in known_inputs else node_inputs(graph, node.id, schemas)
         if inputs is not None:
             issues.extend(_column_issues(node, config, inputs))
-        if node.spec.checks is not None:
-            for finding in node.spec.checks(config, inputs if inputs is not None else Inputs({})):
-                issues.append(Issue(finding.severity, finding.code, finding.message, node.id, finding.field,
-                                    finding.hint))
+        findings = list(node.spec.checks(config, inputs or Inputs({}))) if node.spec.checks is not None else []
+        for finding in findings + list(replay_findings(node.spec, config)):
+            issues.append(Issue(finding.severity, finding.code, finding.message, node.id, finding.field, finding.hint))
     for note in change_plan(graph, schemas).notes:
         issues.append(Issue(note.severity, note.code, note.message, note.node_id, note.field, note.hint))
     return issues

@@ -18,6 +18,8 @@ from lakestream.cep.engine import from_micros, to_micros
 from lakestream.cep.replay import Replayer, coerce, jsonable, parse_events
 from lakestream.errors import UserError
 from lakestream.graph import PipelineGraph
+from lakestream.node_examples import ENGINE_INPUTS
+from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, source_id
 from lakestream.nodes.base import Category
 from lakestream.nodes.fields import ExpressionError
 from lakestream.pipeline import Pipeline
@@ -129,9 +131,6 @@ def load_sample(pipeline: Pipeline, source_id: str, text: str, as_csv: bool = Fa
 
 def example_events(pipeline: Pipeline, node_id: str) -> tuple[Pipeline, str, dict[str, list[dict]]] | None:
     """The node alone with its type's example input rows: (pipeline, node id in it, events per source)."""
-    from lakestream.node_examples import ENGINE_INPUTS  # node_examples imports the replay: import late
-    from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, source_id
-
     node = pipeline.node(node_id)
     inputs = ENGINE_INPUTS.get(node.type)
     if inputs is None:

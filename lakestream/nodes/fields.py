@@ -16,6 +16,7 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from lakestream.durations import normalise_duration
+from lakestream.nodes.columns import Column
 
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings would reach users' logs
@@ -241,6 +242,4 @@ Columns = Annotated[tuple[ColumnSpec, ...], AfterValidator(_unique_names)]
 
 def declared_schema(columns: tuple[ColumnSpec, ...]) -> tuple:
     """The propagated schema (base.Schema) of a declared column list."""
-    from lakestream.nodes.base import Column
-
     return tuple(Column(c.name, c.type) for c in columns)

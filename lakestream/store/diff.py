@@ -11,6 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from lakestream.codegen import CodegenError, generate
+from lakestream.errors import UserError
 from lakestream.pipeline import Edge, Node, Pipeline
 
 _MISSING = "(not set)"
@@ -178,9 +180,6 @@ def generated_code_diff(a: Pipeline, b: Pipeline, target: str = "auto", profile:
                         names: tuple[str, str] | None = None) -> str:
     """The unified diff of the code generated from `a` and from `b`; UserError when one cannot be generated,
     naming that side (`names`, default "version N of 'name'")."""
-    from lakestream.codegen import CodegenError, generate
-    from lakestream.errors import UserError
-
     texts = []
     for index, doc in enumerate((a, b)):
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lakestream.codegen.escape import Code, expr, ident
 from lakestream.codegen.nodes._common import interval, local_source, select_list
+from lakestream.nodes.fields import declared_schema
 
 
 def union_merge(view) -> dict:
@@ -93,8 +94,6 @@ def stream_static_join(view) -> dict:
 
 
 def _declared(config):
-    from lakestream.nodes.fields import declared_schema
-
     return declared_schema(config.table_columns)
 
 

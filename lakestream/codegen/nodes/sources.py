@@ -6,6 +6,7 @@ import ast
 
 from lakestream.codegen.connectors._runtime import tolerate_metrics
 from lakestream.codegen.escape import Code, ident, sql
+from lakestream.codegen.escape import py
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.codegen.nodes.kafka_source import _avro_schema
 from lakestream.nodes.fields import declared_schema
@@ -87,8 +88,6 @@ def event_hubs_source(view) -> dict:
 
 
 def ident_py(text: str) -> Code:
-    from lakestream.codegen.escape import py
-
     return py(text)
 
 
