@@ -137,7 +137,7 @@ def test_match_recognize_limits_name_their_field():
 ])
 def test_an_invalid_literal_pattern_is_a_validation_error_naming_field_and_pattern(expression, pattern):
     message = errors(with_condition(expression))[("n2", "condition")]
-    assert message.startswith(f"condition: The expression has an invalid regular expression {pattern!r} (")
+    assert message.startswith(f"Condition: The expression has an invalid regular expression {pattern!r} (")
 
 
 def test_a_pattern_read_from_the_data_is_checked_per_event_at_replay():
