@@ -99,7 +99,10 @@ def client_for(identity: Identity, env: Mapping[str, str] | None = None):
     """The workspace client for this identity; in App mode it can do only what the user may do."""
     env = os.environ if env is None else env
     if not identity.app_mode:
-        return connect()
+        from lakestream.deploy.profiles import chosen_profile, environment_auth
+
+        # the profile chosen in the app's connection dialog, unless the environment names a workspace
+        return connect(profile=None if environment_auth(env) else chosen_profile())
     if not identity.token:
         raise AppModeError(
             "The app has no access token for you: enable user authorization for this app "

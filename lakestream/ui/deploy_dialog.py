@@ -3,26 +3,30 @@
     await open_deploy_dialog(pipeline, store=store, request=request)   # from the header's Deploy button
     deployments_panel(store, pipeline.id)                              # history with links
 
-Every workspace call runs in a worker thread (run.io_bound); progress travels through a plain list
-that a timer renders, because NiceGUI elements must be changed from the event loop.
+The dialog shows at once: the connection check, the workspace's catalogs and the plan load in the
+background behind a spinner (`dialog.ready` is set when they are done), and nothing here imports
+databricks-sdk before the dialog is on screen. Every workspace call runs in a worker thread
+(run.io_bound); progress travels through a plain list that a timer renders, because NiceGUI elements
+must be changed from the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import background_tasks, run, ui
 
-from lakestream.deploy import DeployError, DeployOptions, NotConnected, apply, check_connection, plan
-from lakestream.deploy import last_details, store_recorder
 from lakestream.deploy.app import identity_from_headers
 from lakestream.deploy.bundle import bundle_files
 from lakestream.deploy.catalog import CatalogBrowser, CatalogError
-from lakestream.deploy.errors import CONNECT_HELP
-from lakestream.deploy.plan import slug
+from lakestream.deploy.connection import check_connection
+from lakestream.deploy.errors import CONNECT_HELP, DeployError, NotConnected
+from lakestream.deploy.options import DeployOptions, parse_options
+from lakestream.deploy.plan import plan, slug
 from lakestream.deploy.status import status
 from lakestream.errors import UserError
 
@@ -71,8 +75,13 @@ class DeployDialog:
             with ui.row().classes("w-full items-center"):
                 ui.label(f"Deploy {pipeline.name}").classes("text-h6")
                 ui.space()
+                ui.button("Workspace…", icon="cloud", on_click=self.change_workspace).props("flat dense no-caps") \
+                    .mark("deploy-workspace")
                 ui.button(icon="close", on_click=self.close).props("flat round dense").mark("deploy-close")
-            self.connection = ui.label("Checking the workspace connection…").classes("text-sm").mark("deploy-connection")
+            with ui.row().classes("items-center gap-2 no-wrap"):
+                self.loading = ui.spinner(size="sm").mark("deploy-loading")
+                self.connection = ui.label("Checking the workspace connection…").classes("text-sm") \
+                    .mark("deploy-connection")
             self._form()
             with ui.expansion("Plan", icon="list", value=True).classes("w-full") as self.plan_box:
                 self.plan_view = ui.column().classes("w-full gap-0 text-xs font-mono").mark("deploy-plan")
@@ -111,8 +120,6 @@ class DeployDialog:
         ui.checkbox("Start now").bind_value(v, "start").mark("deploy-start")
 
     def options(self) -> DeployOptions:
-        from lakestream.deploy import parse_options
-
         v = self.values
         raw = {"compute": v["compute"], "schedule": v["schedule"], "timezone": v["timezone"] or "UTC",
                "start": bool(v["start"]), "catalog": v["catalog"] or None, "schema": v["schema"] or None,
@@ -125,8 +132,21 @@ class DeployDialog:
             raw["cron"] = v["cron"]
         return parse_options(raw)
 
-    async def open(self) -> None:
+    def open(self) -> None:
+        """Show the dialog now; connect, list catalogs and plan in the background (then `ready` is set)."""
+        self.ready = asyncio.Event()
         self.dialog.open()
+        background_tasks.create(self._load(), name="deploy dialog")
+
+    async def _load(self) -> None:
+        try:
+            await self.show_plan()  # the dry run first: it needs no workspace
+            await self._connect()
+        finally:
+            self.loading.set_visibility(False)
+            self.ready.set()
+
+    async def _connect(self) -> None:
         try:
             self.client = await run.io_bound(self.client_factory)
             checked = await run.io_bound(check_connection, self.client)
@@ -140,10 +160,10 @@ class DeployDialog:
             self.browser = CatalogBrowser(self.client)
             await self._offer(self.catalog_select, self.browser.catalogs)
             await self._catalog_changed()
+            await self.show_plan()
         elif checked is not None:
             self.client = None
             self.connection.set_text(f"Dry run: {checked.message}. {CONNECT_HELP}")
-        await self.show_plan()
 
     browser: CatalogBrowser | None = None
 
@@ -185,6 +205,8 @@ class DeployDialog:
         self.progress.set_visibility(True)
         self.plan_box.set_value(False)  # make room for the progress log
         self.timer.activate()
+        from lakestream.deploy.apply import apply, last_details, store_recorder  # databricks-sdk: only now
+
         record = store_recorder(self.store, the_plan) if self.store is not None else None
         previous = last_details(self.store, self.pipeline.id) if self.store is not None else {}
 
@@ -244,6 +266,16 @@ class DeployDialog:
         ui.download.content(_bundle_zip(files), f"{name}-bundle.zip", "application/zip")
         ui.notify("Bundle downloaded: unzip it and run `databricks bundle deploy`", type="positive")
 
+    async def change_workspace(self) -> None:
+        """The connection dialog; after a successful check the dialog reconnects (local mode only)."""
+        from lakestream.ui.workspace_dialog import open_workspace_dialog
+
+        checked = await open_workspace_dialog()
+        if checked is not None and checked.ok:
+            self.loading.set_visibility(True)
+            self.connection.set_text("Checking the workspace connection…")
+            await self._load()
+
     def close(self) -> None:
         self.timer.deactivate()
         self.dialog.close()
@@ -251,9 +283,12 @@ class DeployDialog:
 
 async def open_deploy_dialog(pipeline, *, store=None, request: Any = None,
                              client_factory: Callable[[], Any] | None = None) -> DeployDialog:
-    """Open the deploy dialog for `pipeline` (history goes to `store` when the pipeline is saved there)."""
+    """Open the deploy dialog for `pipeline` (history goes to `store` when the pipeline is saved there).
+
+    Returns as soon as the dialog shows; `await dialog.ready.wait()` for the connection, catalogs and plan.
+    """
     dialog = DeployDialog(pipeline, client_factory=client_factory or request_client_factory(request), store=store)
-    await dialog.open()
+    dialog.open()
     return dialog
 
 

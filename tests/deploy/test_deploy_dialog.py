@@ -43,7 +43,7 @@ async def test_deploy_from_the_dialog_shows_progress_links_and_history(page, fak
     await user.open("/")
     user.find(marker="open-deploy").click()
     await user.should_see("Connected to", retries=50)
-    await _wait_for(lambda: "dialog" in state)  # open() has finished (catalogs loaded, plan shown)
+    await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())  # open() has finished (catalogs loaded, plan shown)
     await user.should_see("Upload", retries=50)  # the plan
     state["dialog"].poll_seconds = 0
     user.find(marker="deploy-run").click()
@@ -64,7 +64,7 @@ async def test_without_a_workspace_the_dialog_is_a_dry_run(page, no_workspace):
     await user.open("/")
     user.find(marker="open-deploy").click()
     await user.should_see("Dry run: no workspace is connected", retries=50)
-    await _wait_for(lambda: "dialog" in state)
+    await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())
     await user.should_see("DATABRICKS_HOST")
     await user.should_see("/Workspace/Users/your.name@example.com/lakestream/card-fraud", retries=50)
     assert not state["dialog"].deploy_button.enabled
@@ -77,7 +77,7 @@ async def test_a_failed_deploy_is_explained(page, fake):
     await user.open("/")
     user.find(marker="open-deploy").click()
     await user.should_see("Connected to", retries=50)
-    await _wait_for(lambda: "dialog" in state)  # open() has finished (catalogs loaded, plan shown)
+    await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())  # open() has finished (catalogs loaded, plan shown)
     user.find(marker="deploy-run").click()
     await _wait_for(lambda: state["dialog"].result is not None)
     await user.should_see("permission denied")
@@ -125,7 +125,7 @@ async def test_the_dialog_offers_the_workspace_catalogs_and_schemas(page, fake):
     await user.open("/")
     user.find(marker="open-deploy").click()
     await user.should_see("Connected to", retries=50)
-    await _wait_for(lambda: "dialog" in state)  # open() has finished (catalogs loaded, plan shown)
+    await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())  # open() has finished (catalogs loaded, plan shown)
     dialog = state["dialog"]
     await _wait_for(lambda: "sales" in dialog.catalog_select.options and "fraud" in dialog.schema_select.options)
     dialog.catalog_select.set_value("sales")

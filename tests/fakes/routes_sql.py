@@ -176,11 +176,15 @@ def install(fake) -> None:
             return fake.statements[statement_id]["response"]
         return outcome if not polls else response(statement_id, "RUNNING")
 
+    def entry_of(statement_id: str) -> dict:
+        entry = fake.statements.get(statement_id)
+        if entry is None:
+            raise ApiError(404, "RESOURCE_DOES_NOT_EXIST", f"Statement {statement_id} does not exist.")
+        return entry
+
     def get(request, statement_id):
         with fake.lock:
-            entry = fake.statements.get(statement_id)
-            if entry is None:
-                raise ApiError(404, "RESOURCE_DOES_NOT_EXIST", f"Statement {statement_id} does not exist.")
+            entry = entry_of(statement_id)
             if entry["polls"] > 0:
                 entry["polls"] -= 1
                 return response(statement_id, "RUNNING")
@@ -188,9 +192,7 @@ def install(fake) -> None:
 
     def cancel(request, statement_id):
         with fake.lock:
-            entry = fake.statements.get(statement_id)
-            if entry is None:
-                raise ApiError(404, "RESOURCE_DOES_NOT_EXIST", f"Statement {statement_id} does not exist.")
+            entry = entry_of(statement_id)
             if entry["polls"] > 0:
                 entry["polls"] = 0
                 entry["response"] = response(statement_id, "CANCELED")

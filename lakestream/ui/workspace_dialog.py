@@ -1,0 +1,192 @@
+"""Workspace connection in the app: choose a ~/.databrickscfg profile or enter host + token (saved as a
+profile), check it, and Unity Catalog pickers for node forms (table fields, importing a source's columns).
+
+    await open_workspace_dialog()            # the header's Workspace button; App mode: the user's own token
+    table_picker_button(on_pick, initial)    # beside a table field: catalog → schema → table
+    schema_import_button(on_fields)          # beside a source's columns: a table's columns replace them
+
+Tokens go to ~/.databrickscfg only (lakestream.deploy.profiles): never to the store, a log line or the page
+(the token field is cleared once used). Every workspace call runs in a worker thread with short timeouts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nicegui import context, run, ui
+
+from lakestream.deploy.app import identity_from_headers
+from lakestream.deploy.catalog import CatalogBrowser
+from lakestream.deploy.errors import NotConnected
+from lakestream.deploy.profiles import ProfileError, chosen_profile, environment_auth, list_profiles
+
+# One catalog browser per browser tab (answers cached), dropped when the connection changes.
+_BROWSERS: dict[str, CatalogBrowser] = {}
+
+
+def _identity():
+    request = getattr(context.client, "request", None)
+    return identity_from_headers(getattr(request, "headers", None))
+
+
+def forget_browser() -> None:
+    _BROWSERS.pop(context.client.id, None)
+
+
+async def catalog_browser() -> CatalogBrowser | None:
+    """This tab's CatalogBrowser, or None (with a message) when no workspace answers."""
+    key = context.client.id
+    if key in _BROWSERS:
+        return _BROWSERS[key]
+    identity = _identity()
+    try:
+        client = await run.io_bound(identity.client)
+    except NotConnected:
+        ui.notify("Connect a Databricks workspace first (Workspace in the header)", type="warning")
+        await open_workspace_dialog()
+        if key in _BROWSERS:
+            return _BROWSERS[key]
+        return None
+    _BROWSERS[key] = browser = CatalogBrowser(client)
+    context.client.on_disconnect(lambda: _BROWSERS.pop(key, None))
+    return browser
+
+
+class WorkspaceDialog:
+    """The connection dialog of one tab."""
+
+    def __init__(self):
+        self.identity = _identity()
+        self.status = None
+        with ui.dialog() as self.dialog, ui.card().classes("w-[560px] max-w-full").mark("workspace-dialog"):
+            with ui.row().classes("w-full items-center"):
+                ui.label("Databricks workspace").classes("text-h6")
+                ui.space()
+                ui.button(icon="close", on_click=lambda: self.dialog.submit(self.status)) \
+                    .props("flat round dense").mark("workspace-close")
+            if self.identity.app_mode:
+                ui.label(f"You use the workspace as {self.identity.user} through the Databricks App, "
+                         "with your own access token.").classes("text-sm")
+                ui.button("Check the connection", on_click=self.check).mark("workspace-check")
+            else:
+                self._local()
+            with ui.row().classes("items-center gap-2 no-wrap w-full"):
+                self.spinner = ui.spinner(size="sm")
+                self.spinner.set_visibility(False)
+                self.message = ui.label("").classes("text-sm").mark("workspace-status")
+
+    def _local(self) -> None:
+        environment = environment_auth()
+        if environment:
+            ui.label(f"The environment names the workspace ({environment}): DATABRICKS_HOST and its credentials "
+                     "take precedence over profiles. Unset them to choose a profile here.").classes("text-sm")
+            ui.button("Check the connection", on_click=self.check).mark("workspace-check")
+            return
+        try:
+            profiles = list_profiles()
+            problem = None
+        except ProfileError as error:
+            profiles, problem = [], str(error)
+        chosen = chosen_profile()
+        with ui.tabs().classes("w-full") as tabs:
+            by_profile = ui.tab("Profile").mark("workspace-tab-profile")
+            by_token = ui.tab("Host and token").mark("workspace-tab-token")
+        with ui.tab_panels(tabs, value=by_profile if profiles else by_token).classes("w-full"):
+            with ui.tab_panel(by_profile):
+                options = {p.name: f"{p.name} — {p.host} · {p.auth}" for p in profiles}
+                self.profile = ui.select(options, label="Profile of ~/.databrickscfg",
+                                         value=chosen if chosen in options else next(iter(options), None)) \
+                    .classes("w-full").mark("workspace-profile")
+                if problem or not profiles:
+                    ui.label(problem or "No profile with a host yet: enter a host and token, or run "
+                             "`databricks auth login` for OAuth.").classes("text-xs text-grey-7")
+                ui.button("Use this profile", on_click=self.use_profile).mark("workspace-use-profile")
+            with ui.tab_panel(by_token):
+                self.host = ui.input("Workspace URL", placeholder="https://adb-1234567890123456.7.azuredatabricks.net") \
+                    .classes("w-full").mark("workspace-host")
+                self.token = ui.input("Personal access token", password=True, password_toggle_button=True) \
+                    .classes("w-full").mark("workspace-token")
+                self.name = ui.input("Save as profile", value="lakestream").classes("w-full").mark("workspace-name")
+                ui.label("Saved in ~/.databrickscfg (readable by you only), never with your pipelines.") \
+                    .classes("text-xs text-grey-7")
+                ui.button("Connect and save", on_click=self.connect_with_token).mark("workspace-connect")
+
+    async def _run(self, work: Callable[[], Any]) -> None:
+        from lakestream.deploy.workspace import CHECK_TIMEOUT
+
+        self.spinner.set_visibility(True)
+        self.message.classes(remove="text-negative text-positive")
+        self.message.set_text(f"Checking (at most about {2 * CHECK_TIMEOUT:g} s)…")
+        try:
+            status = await run.io_bound(work)
+        except ProfileError as error:
+            self.message.set_text(str(error))
+            self.message.classes(add="text-negative")
+            return
+        finally:
+            self.spinner.set_visibility(False)
+        self.status = status
+        self.message.set_text(status.message)
+        self.message.classes(add="text-positive" if status.ok else "text-negative")
+        if status.ok:
+            forget_browser()
+
+    async def check(self) -> None:
+        from lakestream.deploy import workspace
+
+        await self._run(lambda: workspace.check(self.identity))
+
+    async def use_profile(self) -> None:
+        from lakestream.deploy import workspace
+
+        name = self.profile.value
+        if not name:
+            self.message.set_text("Choose a profile first")
+            return
+        await self._run(lambda: workspace.use_profile(self.identity, name))
+
+    async def connect_with_token(self) -> None:
+        from lakestream.deploy import workspace
+
+        name, host, token = self.name.value or "", self.host.value or "", self.token.value or ""
+        await self._run(lambda: workspace.connect_with_token(name, host, token))
+        if self.status is not None and self.status.ok:
+            self.token.set_value("")  # saved in the profile: it need not stay in the page
+
+
+async def open_workspace_dialog():
+    """Open the connection dialog; returns the last connection status (or None) when closed."""
+    dialog = WorkspaceDialog()
+    return await dialog.dialog
+
+
+def table_picker_button(on_pick: Callable[[str], None], initial: Callable[[], str]) -> ui.button:
+    """A small button that picks a Unity Catalog table and hands its full name to `on_pick`."""
+    from lakestream.ui.deploy_dialog import pick_table
+
+    async def pick() -> None:
+        browser = await catalog_browser()
+        if browser is not None:
+            picked = await pick_table(browser, initial())
+            if picked is not None:
+                on_pick(picked[0])
+
+    return ui.button(icon="travel_explore", on_click=pick).props("flat round dense size=sm") \
+        .tooltip("Choose a table of the workspace's Unity Catalog")
+
+
+def schema_import_button(on_fields: Callable[[list[dict[str, str]]], None]) -> ui.button:
+    """A button that imports a Unity Catalog table's columns ([{"name", "type"}]) into a columns list."""
+    from lakestream.ui.deploy_dialog import pick_table
+
+    async def pick() -> None:
+        browser = await catalog_browser()
+        if browser is not None:
+            picked = await pick_table(browser)
+            if picked is not None:
+                on_fields(picked[1])
+                ui.notify(f"Imported {len(picked[1])} columns from {picked[0]}", type="positive")
+
+    return ui.button("From a table", icon="table_view", on_click=pick).props("flat dense no-caps size=sm") \
+        .tooltip("Replace these columns with a Unity Catalog table's").mark("import-table-schema")
