@@ -25,7 +25,7 @@ if [ ! -x "$GO" ]; then
   echo "Go is needed to build the Databricks CLI (go 1.26+): not found" >&2
   exit 1
 fi
-export GOTOOLCHAIN=local GOFLAGS=-mod=mod
+export GOTOOLCHAIN=local GOFLAGS="-mod=mod -buildvcs=false"
 
 WORK="$CACHE/databricks-cli-build"
 rm -rf "$WORK"

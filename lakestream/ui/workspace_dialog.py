@@ -30,6 +30,23 @@ def _identity():
     return identity_from_headers(getattr(request, "headers", None))
 
 
+def warm_up() -> None:
+    """Import databricks-sdk and the deploy modules in a background thread (once, at server start), so the
+    first Deploy or Workspace click does not wait for the ≈1-2 s import (longer on a busy machine)."""
+    import importlib
+    import threading
+
+    def load() -> None:
+        for module in ("databricks.sdk", "lakestream.deploy.apply", "lakestream.deploy.workspace",
+                       "lakestream.ui.deploy_dialog"):
+            try:
+                importlib.import_module(module)
+            except Exception:  # noqa: BLE001 - a failed warm-up only means the first click imports it
+                return
+
+    threading.Thread(target=load, name="lakestream-warm-up", daemon=True).start()
+
+
 def forget_browser() -> None:
     _BROWSERS.pop(context.client.id, None)
 
