@@ -14,14 +14,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-# Names load on first use (PEP 562): `apply` imports databricks-sdk (≈1 s), and the UI must be able to
-# open the deploy dialog, and import submodules like deploy.plan, before that has happened.
+from lakestream.deploy.plan import plan  # the function (a later import of the submodule must not shadow it)
+
+# The other names load on first use (PEP 562): `applying` imports databricks-sdk (≈1 s), and the UI must
+# be able to open the deploy dialog, and import submodules like deploy.plan, before that has happened.
+# (No submodule may be named like a name exported here, or importing it would shadow that name.)
 _HOMES = {
-    "apply": ("DeployResult", "Progress", "apply", "last_details", "store_recorder"),
+    "applying": ("DeployResult", "Progress", "apply", "last_details", "store_recorder"),
     "connection": ("ConnectionStatus", "check_connection", "connect", "current_user"),
     "errors": ("DeployError", "NotConnected"),
     "options": ("DeployOptions", "parse_options"),
-    "plan": ("Action", "DeployPlan", "PlanError", "plan"),
+    "plan": ("Action", "DeployPlan", "PlanError"),
 }
 _WHERE = {name: module for module, names in _HOMES.items() for name in names}
 
@@ -40,9 +43,8 @@ def deploy(pipeline, options, client, *, store=None, progress=None, code: Any = 
 
     Raises PlanError (nothing was done), NotConnected, or DeployError (a step failed; recorded).
     """
-    from lakestream.deploy.apply import apply, last_details, store_recorder
+    from lakestream.deploy.applying import apply, last_details, store_recorder
     from lakestream.deploy.connection import current_user
-    from lakestream.deploy.plan import plan
 
     the_plan = plan(pipeline, options, user=current_user(client), code=code)
     record = store_recorder(store, the_plan) if store is not None else None

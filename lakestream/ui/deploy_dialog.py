@@ -205,7 +205,7 @@ class DeployDialog:
         self.progress.set_visibility(True)
         self.plan_box.set_value(False)  # make room for the progress log
         self.timer.activate()
-        from lakestream.deploy.apply import apply, last_details, store_recorder  # databricks-sdk: only now
+        from lakestream.deploy.applying import apply, last_details, store_recorder  # databricks-sdk: only now
 
         record = store_recorder(self.store, the_plan) if self.store is not None else None
         previous = last_details(self.store, self.pipeline.id) if self.store is not None else {}

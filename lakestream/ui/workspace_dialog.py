@@ -37,7 +37,7 @@ def warm_up() -> None:
     import threading
 
     def load() -> None:
-        for module in ("databricks.sdk", "lakestream.deploy.apply", "lakestream.deploy.workspace",
+        for module in ("databricks.sdk", "lakestream.deploy.applying", "lakestream.deploy.workspace",
                        "lakestream.ui.deploy_dialog"):
             try:
                 importlib.import_module(module)
@@ -73,8 +73,8 @@ async def catalog_browser() -> CatalogBrowser | None:
 class WorkspaceDialog:
     """The connection dialog of one tab."""
 
-    def __init__(self):
-        self.identity = _identity()
+    def __init__(self, identity=None):
+        self.identity = identity or _identity()
         self.status = None
         with ui.dialog() as self.dialog, ui.card().classes("w-[560px] max-w-full").mark("workspace-dialog"):
             with ui.row().classes("w-full items-center"):
@@ -172,9 +172,10 @@ class WorkspaceDialog:
             self.token.set_value("")  # saved in the profile: it need not stay in the page
 
 
-async def open_workspace_dialog():
-    """Open the connection dialog; returns the last connection status (or None) when closed."""
-    dialog = WorkspaceDialog()
+async def open_workspace_dialog(identity=None):
+    """Open the connection dialog (for the request's user, or `identity`); returns the last connection
+    status (or None) when closed."""
+    dialog = WorkspaceDialog(identity)
     return await dialog.dialog
 
 
