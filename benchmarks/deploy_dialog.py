@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=5.0,
                         help="seconds between page load and the first click (a user looks before clicking)")
     args = parser.parse_args()
+    from lakestream.pipeline import load_pipeline
     from tests.fakes.workspace import FakeWorkspace
 
     first, later = [], []
@@ -72,7 +73,8 @@ def main() -> None:
         os.environ["DATABRICKS_CONFIG_FILE"] = str(Path(os.environ.get("TMPDIR", "/tmp")) / "no-databrickscfg")
         for _ in range(args.runs):
             with server() as (url, home, _), chromium() as browser:
-                document = chains(1, name="Fraud alerts")
+                document = load_pipeline({**chains(1, name="Fraud alerts").to_dict(),
+                                          "settings": {"catalog": "main", "schema": "fraud"}})
                 page = browser.new_page(viewport={"width": 1600, "height": 1000})
                 page.goto(f"{url}?open={save(home, document)}")
                 page.wait_for_function("document.querySelectorAll('.vue-flow__node').length >= 5")

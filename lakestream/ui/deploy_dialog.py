@@ -37,13 +37,6 @@ COMPUTE = {"serverless": "Serverless", "new_cluster": "New cluster", "existing_c
 SCHEDULES = {"manual": "Manual", "continuous": "Continuous", "cron": "Cron schedule"}
 
 
-def request_client_factory(request: Any = None) -> Callable[[], Any]:
-    """A factory of WorkspaceClients for the user of `request` (App mode: their own token)."""
-    headers = getattr(request, "headers", None)
-    identity = identity_from_headers(headers)
-    return identity.client
-
-
 def _bundle_zip(files: dict[str, str]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -55,9 +48,13 @@ def _bundle_zip(files: dict[str, str]) -> bytes:
 class DeployDialog:
     """One deploy dialog for one pipeline document."""
 
-    def __init__(self, pipeline, *, client_factory: Callable[[], Any], store=None, poll_seconds: float = 5.0):
+    def __init__(self, pipeline, *, client_factory: Callable[[], Any], store=None, poll_seconds: float = 5.0,
+                 quick_check: Callable[[], Any] | None = None):
         self.pipeline = pipeline
         self.client_factory = client_factory
+        # A check with short timeouts before the deploy client (whose setup alone may wait 30 s or more
+        # on a host that never answers) is built: an unreachable workspace is reported in seconds.
+        self.quick_check = quick_check
         self.store = store
         self.poll_seconds = poll_seconds
         self.client = None
@@ -147,6 +144,13 @@ class DeployDialog:
             self.ready.set()
 
     async def _connect(self) -> None:
+        if self.quick_check is not None:
+            first = await run.io_bound(self.quick_check)
+            if not first.ok:
+                self.client = None
+                help_ = "" if CONNECT_HELP in first.message else f". {CONNECT_HELP}"
+                self.connection.set_text(f"Dry run: {first.message}{help_}")
+                return
         try:
             self.client = await run.io_bound(self.client_factory)
             checked = await run.io_bound(check_connection, self.client)
@@ -287,7 +291,13 @@ async def open_deploy_dialog(pipeline, *, store=None, request: Any = None,
 
     Returns as soon as the dialog shows; `await dialog.ready.wait()` for the connection, catalogs and plan.
     """
-    dialog = DeployDialog(pipeline, client_factory=client_factory or request_client_factory(request), store=store)
+    quick_check = None
+    if client_factory is None:
+        from lakestream.deploy import workspace
+
+        identity = identity_from_headers(getattr(request, "headers", None))
+        client_factory, quick_check = identity.client, lambda: workspace.check(identity)
+    dialog = DeployDialog(pipeline, client_factory=client_factory, store=store, quick_check=quick_check)
     dialog.open()
     return dialog
 

@@ -130,3 +130,25 @@ async def test_the_dialog_offers_the_workspace_catalogs_and_schemas(page, fake):
     await _wait_for(lambda: "sales" in dialog.catalog_select.options and "fraud" in dialog.schema_select.options)
     dialog.catalog_select.set_value("sales")
     await _wait_for(lambda: "eu" in dialog.schema_select.options)
+
+
+@pytest.mark.parametrize("env,expected", [("no_workspace", "Dry run: No Databricks workspace is configured"),
+                                          ("workspace_env", "Connected to")])
+async def test_the_users_own_connection_is_checked_quickly_first(store, pipeline, env, expected, request):
+    """Without a client factory the dialog checks the request's user (here: local) with short timeouts."""
+    request.getfixturevalue(env)
+    saved = store.create(pipeline)
+    state: dict = {}
+
+    def root():
+        async def deploy():
+            state["dialog"] = await open_deploy_dialog(saved, store=store)
+
+        ui.button("Deploy", on_click=deploy).mark("open-deploy")
+
+    async with user_simulation(root=root) as user:
+        await user.open("/")
+        user.find(marker="open-deploy").click()
+        await user.should_see(expected, retries=100)
+        await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())
+        assert state["dialog"].deploy_button.enabled == (env == "workspace_env")
