@@ -21,13 +21,14 @@ def _checked(make_client, host: str) -> ConnectionStatus:
 
 
 def check(identity, profile: str | None = None) -> ConnectionStatus:
-    """Who the app is in the workspace: App mode's user, the environment's workspace, or `profile`."""
-    if identity.app_mode:
-        return _checked(identity.client, "")
-    if environment_auth() is None and profile is not None:
+    """Who the app is in the workspace: App mode's user, the environment's workspace, or `profile` (else
+    the profile chosen before), every call with the short CHECK_TIMEOUT budget."""
+    from lakestream.deploy.app import client_for
+
+    if not identity.app_mode and environment_auth() is None and profile is not None:
         return _checked(lambda: connect(profile=profile, http_timeout=CHECK_TIMEOUT, retry_timeout=CHECK_TIMEOUT),
                         "")
-    return _checked(identity.client, "")
+    return _checked(lambda: client_for(identity, http_timeout=CHECK_TIMEOUT, retry_timeout=CHECK_TIMEOUT), "")
 
 
 def use_profile(identity, name: str) -> ConnectionStatus:
