@@ -29,6 +29,7 @@ from lakestream.deploy.options import DeployOptions, parse_options
 from lakestream.deploy.plan import plan, slug
 from lakestream.deploy.status import status
 from lakestream.errors import UserError
+from lakestream.ui.workspace_dialog import open_workspace_dialog
 
 DRY_RUN_USER = "your.name@example.com"
 TARGETS = {"": "Pipeline setting", "auto": "Auto", "sdp-sql": "SDP SQL", "sdp-python": "SDP Python",
@@ -271,9 +272,7 @@ class DeployDialog:
         ui.notify("Bundle downloaded: unzip it and run `databricks bundle deploy`", type="positive")
 
     async def change_workspace(self) -> None:
-        """The connection dialog; after a successful check the dialog reconnects (local mode only)."""
-        from lakestream.ui.workspace_dialog import open_workspace_dialog
-
+        """The connection dialog; after a successful check the dialog reconnects."""
         checked = await open_workspace_dialog()
         if checked is not None and checked.ok:
             self.loading.set_visibility(True)
@@ -324,64 +323,3 @@ def deployments_panel(store, pipeline_id: str) -> ui.element:
             if details.get("error"):
                 ui.label(details["error"]).classes("text-xs text-negative")
     return panel
-
-
-async def pick_table(browser: CatalogBrowser, initial: str = "") -> tuple[str, list[dict[str, str]]] | None:
-    """A catalog → schema → table picker showing the columns; returns (full name, schema fields) or None.
-
-    Forms use it for Delta / Unity Catalog table fields, and to import a source's schema from a table.
-    """
-    parts = (initial.split(".") + ["", "", ""])[:3] if initial.count(".") == 2 else ["", "", ""]
-    chosen = {"catalog": parts[0], "schema": parts[1], "table": parts[2]}
-    with ui.dialog() as dialog, ui.card().classes("w-[560px] max-w-full").mark("table-picker"):
-        ui.label("Choose a table").classes("text-h6")
-        catalog = ui.select([], label="Catalog").bind_value(chosen, "catalog").classes("w-full").mark("pick-catalog")
-        schema = ui.select([], label="Schema").bind_value(chosen, "schema").classes("w-full").mark("pick-schema")
-        table = ui.select([], label="Table").bind_value(chosen, "table").classes("w-full").mark("pick-table")
-        columns = ui.column().classes("w-full gap-0 text-sm font-mono").mark("pick-columns")
-        message = ui.label("").classes("text-negative text-sm")
-
-        async def load(select: ui.select, call, *args) -> None:
-            try:
-                names = await run.io_bound(call, *args)
-            except CatalogError as error:
-                message.set_text(str(error))
-                return
-            select.set_options(names, value=select.value if select.value in names else None)
-
-        async def on_catalog(_=None):
-            if chosen["catalog"]:
-                await load(schema, browser.schemas, chosen["catalog"])
-
-        async def on_schema(_=None):
-            if chosen["catalog"] and chosen["schema"]:
-                await load(table, browser.tables, chosen["catalog"], chosen["schema"])
-
-        async def on_table(_=None):
-            columns.clear()
-            if all(chosen.values()):
-                try:
-                    found = await run.io_bound(browser.columns, ".".join(chosen.values()))
-                except CatalogError as error:
-                    message.set_text(str(error))
-                    return
-                with columns:
-                    for column in found:
-                        ui.label(f"{column.name}  {column.type}")
-
-        catalog.on_value_change(on_catalog)
-        schema.on_value_change(on_schema)
-        table.on_value_change(on_table)
-        with ui.row().classes("w-full justify-end"):
-            ui.button("Cancel", on_click=lambda: dialog.submit(None)).props("flat")
-            ui.button("Use this table", on_click=lambda: dialog.submit(".".join(chosen.values()))
-                      if all(chosen.values()) else None).mark("pick-ok")
-    await load(catalog, browser.catalogs)
-    await on_catalog()
-    await on_schema()
-    await on_table()
-    full_name = await dialog
-    if not full_name:
-        return None
-    fields = await run.io_bound(browser.schema_fields, full_name)
-    return full_name, fields

@@ -17,7 +17,7 @@ from typing import Any
 from nicegui import context, run, ui
 
 from lakestream.deploy.app import identity_from_headers
-from lakestream.deploy.catalog import CatalogBrowser
+from lakestream.deploy.catalog import CatalogBrowser, CatalogError
 from lakestream.deploy.errors import NotConnected
 from lakestream.deploy.profiles import ProfileError, chosen_profile, environment_auth, list_profiles
 
@@ -181,8 +181,6 @@ async def open_workspace_dialog(identity=None):
 
 def table_picker_button(on_pick: Callable[[str], None], initial: Callable[[], str]) -> ui.button:
     """A small button that picks a Unity Catalog table and hands its full name to `on_pick`."""
-    from lakestream.ui.deploy_dialog import pick_table
-
     async def pick() -> None:
         browser = await catalog_browser()
         if browser is not None:
@@ -196,8 +194,6 @@ def table_picker_button(on_pick: Callable[[str], None], initial: Callable[[], st
 
 def schema_import_button(on_fields: Callable[[list[dict[str, str]]], None]) -> ui.button:
     """A button that imports a Unity Catalog table's columns ([{"name", "type"}]) into a columns list."""
-    from lakestream.ui.deploy_dialog import pick_table
-
     async def pick() -> None:
         browser = await catalog_browser()
         if browser is not None:
@@ -208,3 +204,64 @@ def schema_import_button(on_fields: Callable[[list[dict[str, str]]], None]) -> u
 
     return ui.button("From a table", icon="table_view", on_click=pick).props("flat dense no-caps size=sm") \
         .tooltip("Replace these columns with a Unity Catalog table's").mark("import-table-schema")
+
+
+async def pick_table(browser: CatalogBrowser, initial: str = "") -> tuple[str, list[dict[str, str]]] | None:
+    """A catalog → schema → table picker showing the columns; returns (full name, schema fields) or None.
+
+    Forms use it for Delta / Unity Catalog table fields, and to import a source's schema from a table.
+    """
+    parts = (initial.split(".") + ["", "", ""])[:3] if initial.count(".") == 2 else ["", "", ""]
+    chosen = {"catalog": parts[0], "schema": parts[1], "table": parts[2]}
+    with ui.dialog() as dialog, ui.card().classes("w-[560px] max-w-full").mark("table-picker"):
+        ui.label("Choose a table").classes("text-h6")
+        catalog = ui.select([], label="Catalog").bind_value(chosen, "catalog").classes("w-full").mark("pick-catalog")
+        schema = ui.select([], label="Schema").bind_value(chosen, "schema").classes("w-full").mark("pick-schema")
+        table = ui.select([], label="Table").bind_value(chosen, "table").classes("w-full").mark("pick-table")
+        columns = ui.column().classes("w-full gap-0 text-sm font-mono").mark("pick-columns")
+        message = ui.label("").classes("text-negative text-sm")
+
+        async def load(select: ui.select, call, *args) -> None:
+            try:
+                names = await run.io_bound(call, *args)
+            except CatalogError as error:
+                message.set_text(str(error))
+                return
+            select.set_options(names, value=select.value if select.value in names else None)
+
+        async def on_catalog(_=None):
+            if chosen["catalog"]:
+                await load(schema, browser.schemas, chosen["catalog"])
+
+        async def on_schema(_=None):
+            if chosen["catalog"] and chosen["schema"]:
+                await load(table, browser.tables, chosen["catalog"], chosen["schema"])
+
+        async def on_table(_=None):
+            columns.clear()
+            if all(chosen.values()):
+                try:
+                    found = await run.io_bound(browser.columns, ".".join(chosen.values()))
+                except CatalogError as error:
+                    message.set_text(str(error))
+                    return
+                with columns:
+                    for column in found:
+                        ui.label(f"{column.name}  {column.type}")
+
+        catalog.on_value_change(on_catalog)
+        schema.on_value_change(on_schema)
+        table.on_value_change(on_table)
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=lambda: dialog.submit(None)).props("flat")
+            ui.button("Use this table", on_click=lambda: dialog.submit(".".join(chosen.values()))
+                      if all(chosen.values()) else None).mark("pick-ok")
+    await load(catalog, browser.catalogs)
+    await on_catalog()
+    await on_schema()
+    await on_table()
+    full_name = await dialog
+    if not full_name:
+        return None
+    fields = await run.io_bound(browser.schema_fields, full_name)
+    return full_name, fields

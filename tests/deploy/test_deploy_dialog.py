@@ -88,7 +88,7 @@ async def test_a_failed_deploy_is_explained(page, fake):
 
 async def test_table_picker_returns_the_table_and_its_schema(fake):
     from lakestream.deploy.catalog import CatalogBrowser
-    from lakestream.ui.deploy_dialog import pick_table
+    from lakestream.ui.workspace_dialog import pick_table
 
     fake.add_table("main.fraud.payments", [("card_id", "string"), ("amount", "double")])
     picked: dict = {}
