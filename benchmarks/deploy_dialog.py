@@ -3,8 +3,9 @@
 The fake workspace answers every request after `--latency` seconds (a cloud workspace's REST latency),
 or never (`--silent`: a host that accepts connections and does not answer). Each run starts a fresh
 `lakestream ui` on a saved 5-node pipeline and opens it; `--settle` seconds later (a user looks at the
-page before clicking) it clicks Deploy `--clicks` times. Run it with PYTHONPATH at another checkout to
-measure that code (before/after). Prints medians and maxima in seconds.
+page before clicking) it clicks Deploy `--clicks` times. To measure another checkout (before/after),
+run it from that checkout's folder with PYTHONPATH set to it: the server is `python -m lakestream`,
+which imports the current folder first. Prints medians and maxima in seconds.
 """
 
 from __future__ import annotations
