@@ -8,6 +8,7 @@ from nicegui import context, events, ui
 
 from lakestream.ui import help as help_ui
 from lakestream.ui.guard import guarded
+from lakestream.ui.workspace_dialog import open_workspace_dialog
 
 if TYPE_CHECKING:
     from lakestream.ui.page import BuilderPage
@@ -45,6 +46,7 @@ class Header:
             self._button("download", "Export as .lakestream.json", page.export, "export")
             self._button("auto_awesome", "Templates", page.templates, "templates")
             ui.element("div").classes("ls-sep")
+            self._button("cloud", "Databricks workspace connection", open_workspace_dialog, "workspace")
             ui.button("Deploy", icon="rocket_launch", on_click=guarded(page.deploy)) \
                 .props("unelevated dense no-caps color=indigo-5 padding='2px 10px'").mark("action-deploy") \
                 .tooltip("Deploy to a Databricks workspace (or see the dry-run plan)")
