@@ -69,9 +69,9 @@ def test_checks_report_on_the_exact_field(changes, field, fragment):
 @pytest.mark.parametrize("changes, fragment", [
     ({"after_match_skip": "TO SOMEWHERE ELSE"}, "is not a skip mode"),
     ({"rows_per_match": "TWO ROWS"}, "Input should be 'ONE'"),
-    ({"order_by": []}, "at least 1"),
     ({"within": "soon"}, "is not a duration"),
-    ({"define": {"bad name": "x"}}, "not a valid name"),
+    ({"define": {"bad name": "x"}}, "is not a pattern variable"),
+    ({"define": {"\"open": "x"}}, "is not a pattern variable"),
 ])
 def test_config_rejects_malformed_values(changes, fragment):
     with pytest.raises(ValidationError) as caught:

@@ -190,6 +190,16 @@ def least(*values):
 
 # --- aggregates over the rows of a variable / subset (NULLs ignored, as in SQL) ---
 
+def distinct(values):
+    """The values without repeats, first occurrence kept (DISTINCT in an aggregate); NULLs stay for a_* to drop."""
+    seen, out = [], []
+    for v in values:
+        if v not in seen:  # a list scan, not a set: values may be unhashable (arrays) and matches are short
+            seen.append(v)
+            out.append(v)
+    return out
+
+
 def a_count(values):
     return sum(1 for v in values if v is not None)
 
