@@ -403,7 +403,8 @@ class Compiler(ExpressionCompiler):
     def type_of(self, node) -> str:
         """The Spark type of an expression's value (string when it cannot tell)."""
         if isinstance(node, exp.Column):
-            return self.types.get(node.name.lower(), "string")
+            found = self.types.get(node.name.lower(), "string")
+            return _WIDTH_NAME[_INTEGRAL[found]] if found in _INTEGRAL else found  # long -> bigint, …
         if isinstance(node, exp.Literal):
             if node.is_string:
                 return "string"
