@@ -9,6 +9,7 @@ the match's labels. Runs at generation time only; the Python it produces needs o
 
 from __future__ import annotations
 
+import math
 import re
 
 import sqlglot
@@ -191,6 +192,23 @@ class Compiler(ExpressionCompiler):
                             "max, array_agg, max_by, min_by, bool_and or bool_or)")
         return None  # a scalar function: the shared compiler's
 
+    def visit(self, node):
+        if node is None:  # sqlglot leaves a required argument out of some calls, e.g. max_by(x)
+            raise ExprError("a function is missing an argument")
+        if isinstance(node, exp.In) and not node.expressions:
+            raise ExprError(f"{_sql(node)}: IN takes a list in parentheses, e.g. v IN ('a', 'b')")
+        try:
+            return super().visit(node)
+        except (KeyError, AttributeError, TypeError, IndexError):
+            # the innermost node whose arguments the compiler could not read (e.g. substring(x) without a start)
+            raise ExprError(f"{_sql(node)}: an argument is missing or of the wrong kind") from None
+
+    def visit_literal(self, node):
+        # Spark refuses a number literal beyond the double range; Python would print it as `inf`
+        if not node.is_string and not math.isfinite(float(node.this)):
+            raise ExprError(f"the number {node.this} is out of the range of a double")
+        return super().visit_literal(node)
+
     # numbers compare without Spark's implicit casts: the same answer, a quarter of the time (DEFINE is hot)
     def _compare(self, node, fn: str) -> str:
         left, right = self.visit(node.this), self.visit(node.expression)
@@ -372,6 +390,9 @@ class Compiler(ExpressionCompiler):
         arg, end = node.this, self.scope.end
         if arg is None:
             raise ExprError(f"{node.sql('spark')}: count needs an argument: count(*), count(A.*) or count(expr)")
+        if isinstance(node, (exp.ArgMax, exp.ArgMin)) and node.expression is None:
+            name = "max_by" if isinstance(node, exp.ArgMax) else "min_by"
+            raise ExprError(f"{name} takes two arguments: {name}(value, ordering)")
         distinct = isinstance(arg, exp.Distinct)
         if distinct:
             if isinstance(node, (exp.ArgMax, exp.ArgMin)) or len(arg.expressions) != 1:
@@ -443,6 +464,13 @@ class Compiler(ExpressionCompiler):
             star = arg is None or isinstance(arg, exp.Star) or isinstance(getattr(arg, "this", None), exp.Star)
             return _aggregate_type(_AGGREGATES[type(node)], None if star else self.type_of(arg))
         return "string"
+
+
+def _sql(node) -> str:
+    try:
+        return node.sql("spark")
+    except Exception:  # noqa: BLE001 - a malformed node may not print; name its kind instead
+        return type(node).__name__.lower()
 
 
 def _refuse_nesting(arg, what: str) -> None:
