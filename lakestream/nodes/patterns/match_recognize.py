@@ -12,9 +12,10 @@ from lakestream.nodes.fields import ColumnName, Duration, FieldKind, Kind, Model
 from lakestream.nodes.patterns.common import at
 
 PATTERN_HELP = (
-    "Row pattern over the DEFINE variables, as in SQL: A B+ C; quantifiers * + ? {n} {n,} {,m} {n,m}, "
+    "Row pattern over the DEFINE variables, as in SQL: A B+ C; quantifiers * + ? {n} {n,} {,m} {n,m} {,}, "
     "reluctant with a trailing ? (B+?); alternation A | B (left first); grouping ( ); PERMUTE(A, B); "
-    "anchors ^ (partition start) and $ (partition end, batch only); exclusion {- A -}; () matches empty"
+    "anchors ^ (partition start) and $ (partition end, batch only); exclusion {- A -}; () matches empty; "
+    "a delimited variable \"up\" keeps its case"
 )
 
 
@@ -60,7 +61,7 @@ class OrderItem(Model):
 class Measure(Model):
     expr: RequiredText = Field(
         description="Expression over the match: A.price, FIRST(A.ts), LAST(B.price, 1), FINAL count(B.*), "
-        "avg(U.price), CLASSIFIER(), MATCH_NUMBER()"
+        "avg(U.price), count(DISTINCT A.price), PREV(LAST(A.price), 1), CLASSIFIER(), CLASSIFIER(U), MATCH_NUMBER()"
     )
     alias: Name = Field(description="Output column name of the measure")
 
