@@ -96,3 +96,15 @@ def test_odd_skip_and_subset_names_are_refused_by_name(skip, name):
     message = run({"after_match_skip": skip, "subset": {name or "U": ["A"]}})
     if message is not None:
         assert "skip" in message or "subset" in message
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["id", "price", "v", "ts"]), st.booleans()), max_size=3),
+       st.sampled_from([None, "1 minute", "2 seconds"]), phrase(PATTERN_TOKENS))
+def test_any_order_by_and_within_are_refused_by_name_or_run(order, within, pattern):
+    config = {"order_by": [{"column": c, "desc": d} for c, d in order], "within": within}
+    if pattern.strip():
+        config |= {"pattern": pattern, "define": {}, "subset": {}}
+    message = run(config)
+    if message is not None:
+        assert any(field in message for field in ("within", "order_by", "pattern", "config", "WITHIN")), message

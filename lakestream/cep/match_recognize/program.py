@@ -55,6 +55,9 @@ def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None
         members = subsets.get(target, [target])
         skip_vars = sorted(names.index(m) for m in members)
     _check_columns(config, columns)
+    if config.within and not config.order_by:
+        raise SpecError("WITHIN bounds a match in the time of the first ORDER BY column: add ORDER BY, or "
+                        "remove WITHIN to replay in input order", "within")
 
     compiler = Compiler(columns, types, names, subsets)
     functions, define_refs = [], []
