@@ -162,6 +162,8 @@ class _Parser:
             name = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
             if not name:
                 self.error("a delimited variable name cannot be empty")
+            if self.text.startswith(self.text[self.i], quoted.end()):  # the standard's "a""b" escape
+                self.error("a delimited variable name cannot contain its own quote character", quoted.end() - 1)
             self.i = quoted.end()
             return Var(name)
         if self.text[self.i] in "\"`":
