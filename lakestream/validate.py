@@ -11,6 +11,7 @@ from lakestream.cep.expr import check_expression
 from lakestream.change_feeds import change_plan
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
+from lakestream.labels import field_info, item_label, location
 from lakestream.nodes.base import Category, Finding, Inputs, NodeType, Port, Schema, Target
 from lakestream.pipeline import Node, Pipeline
 from lakestream.references import column_references, expressions
@@ -46,21 +47,37 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 
 def _config_issues(node: Node) -> list[Issue]:
+    """Config errors named as the form shows the field ("Step 1: Name is required"); `field` keeps the path."""
     issues = []
     for error in node.config_errors:
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
         field = _loc(loc) or None
+        where = location(node.spec.config, loc)
         message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "missing" and len(loc) == 1:
-            fields = node.spec.config.model_fields
-            info = next((f for n, f in fields.items() if (f.alias or n) == loc[0]), None)
-            message = f"{loc[0]} is required" + (f": {info.description}" if info and info.description else "")
+        if error["type"] == "missing" and loc:
+            info = field_info(node.spec.config, loc)
+            described = info is not None and info.description and len(loc) == 1  # nested: the item says enough
+            message = f"{where} is required" + (f": {info.description}" if described else "")
+        elif error["type"] in ("too_short", "too_long"):
+            message = f"{where}: {_length_message(error, loc)}"
         elif error["type"] == "extra_forbidden":
             message = f"{field} is not a setting of {node.spec.name}"
         elif field:
-            message = f"{field}: {message}"
+            message = f"{where}: {message}"
         issues.append(Issue(ERROR, "config.invalid", message, node.id, field))
     return issues
+
+
+def _length_message(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """'give at least 2 steps (1 now)' instead of pydantic's 'Tuple should have at least 2 items after validation'."""
+    ctx = error.get("ctx") or {}
+    noun = item_label(str(loc[-1])) if loc and isinstance(loc[-1], str) else "item"
+    noun = noun if noun[:2].isupper() else noun[0].lower() + noun[1:]
+    actual = ctx.get("actual_length")
+    now = f" ({actual} now)" if actual is not None else ""
+    bound, limit = ("at least", ctx.get("min_length")) if error["type"] == "too_short" else \
+        ("at most", ctx.get("max_length"))
+    return f"give {bound} {limit} {noun}{'' if limit == 1 else 's'}{now}"
 
 
 def _arity_message(spec: NodeType, port: Port, count: int, port_count: int) -> tuple[str, str]:

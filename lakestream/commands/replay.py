@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from lakestream.cep.replay import jsonable, read_events, replay
+from lakestream.cep.replay import check_types, jsonable, read_events, replay
 from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
+from lakestream.schemas import propagate
 
 
 def register(subparsers) -> None:
@@ -15,16 +16,18 @@ def register(subparsers) -> None:
     )
     parser.add_argument("pipeline", help="path of a .lakestream.json document")
     parser.add_argument(
-        "--events", action="append", required=True, metavar="[SOURCE_ID=]FILE",
-        help="events as JSON lines (or .csv with a header); prefix SOURCE_ID= when the pipeline has several sources",
+        "--events", action="append", metavar="[SOURCE_ID=]FILE",
+        help="events as JSON lines (or .csv with a header); prefix SOURCE_ID= when the pipeline has several sources; "
+             "without --events, the sample events saved in the document",
     )
     parser.add_argument("--node", help="print only this node's output rows")
     parser.add_argument("--json", action="store_true", help='print {"outputs": {...}, "late_events": N}')
     parser.set_defaults(handler=run)
 
 
-def _events_by_source(specs: list[str], sources: list[str]) -> dict[str, list[dict]]:
+def _events_by_source(pipeline, specs: list[str], sources: list[str]) -> dict[str, list[dict]]:
     events: dict[str, list[dict]] = {}
+    schemas = propagate(pipeline)
     for spec in specs:
         source, sep, path = spec.partition("=")
         if not sep or source not in sources:
@@ -33,7 +36,9 @@ def _events_by_source(specs: list[str], sources: list[str]) -> dict[str, list[di
                     f"this pipeline has {len(sources)} sources ({', '.join(sources)}); write --events SOURCE_ID=FILE"
                 )
             source, path = sources[0], spec
-        events.setdefault(source, []).extend(read_events(path))
+        rows = read_events(path)
+        check_types(rows, schemas.get(source) or (), f"{path}:")  # a value of the wrong type: say so, no NULL
+        events.setdefault(source, []).extend(rows)
     return events
 
 
@@ -50,7 +55,13 @@ def run(args) -> int:
     sources = [n.id for n in pipeline.nodes if n.spec.category.value == "source"]
     if not sources:
         raise UserError("this pipeline has no source node to feed the events to")
-    result = replay(pipeline, _events_by_source(args.events, sources), args.node)
+    if args.events:
+        events = _events_by_source(pipeline, args.events, sources)
+    elif pipeline.samples:
+        events = {s: rows for s, rows in pipeline.samples.items() if s in sources}
+    else:
+        raise UserError("this pipeline has no sample events: pass --events FILE (JSON lines or CSV)")
+    result = replay(pipeline, events, args.node)
     if args.json:
         outputs = {
             nid: {"columns": o.columns, "rows": [[jsonable(r.get(c)) for c in o.columns] for r in o.rows]}

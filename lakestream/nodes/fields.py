@@ -15,8 +15,10 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from lakestream import limits
 from lakestream.durations import normalise_duration
 from lakestream.nodes.columns import Column
+from lakestream.nodes.spark_types import SparkTypeError, canonical, check_name, columns_text, name_problem
 
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings would reach users' logs
@@ -34,6 +36,8 @@ class Kind(str, Enum):
     SQL = "sql"
     TEMPLATE = "template"  # a message template with {column} placeholders
     URL = "url"
+    TYPE = "type"  # a Spark SQL data type (spark_types.py parses and re-renders it)
+    COLUMNS = "columns"  # a Spark DDL column list: name type, name type
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,13 @@ def _parse_spark(text: str) -> list[exp.Expression | None]:
     if readers is None:
         readers = _SPARK_READERS.pair = (_SPARK.tokenizer(), _SPARK.parser())
     tokenizer, parser = readers
-    return parser.parse(tokenizer.tokenize(text), text)
+    tokens = tokenizer.tokenize(text)
+    if limits.token_nesting(tokens) > limits.MAX_NESTING:  # before parsing, which recurses per level
+        raise ExpressionError(limits.NESTING_MESSAGE)
+    trees = parser.parse(tokens, text)
+    if any(t is not None and limits.too_deep(t, len(tokens)) for t in trees):
+        raise ExpressionError(limits.NESTING_MESSAGE)
+    return trees
 
 
 class ExpressionError(ValueError):
@@ -96,7 +106,23 @@ def parse_expression(text: str) -> exp.Expression:
     statement = type(tree).__module__.rsplit(".", 1)[-1] in ("ddl", "dml")
     if statement or isinstance(tree, (exp.Query, exp.Alias, exp.Cache, exp.Command, exp.Star)):
         raise ExpressionError("must be a single expression, not a statement; write something like amount > 100")
+    _refuse_variables(tree)
     return tree
+
+
+_PARAMETERS = tuple(getattr(exp, n) for n in ("Parameter", "Placeholder", "SessionParameter") if hasattr(exp, n))
+
+
+def _refuse_variables(tree: exp.Expression) -> None:
+    """Spark substitutes ${…} in SQL text before parsing: no parameter, and no `${` inside a quoted name."""
+    for node in tree.walk():
+        if isinstance(node, _PARAMETERS):
+            raise ExpressionError(
+                "contains a parameter or variable (${…}, $1, @name, ? or :name): Spark would substitute it; "
+                "write the value itself (text in quotes: '…')"
+            )
+        if isinstance(node, exp.Identifier) and (problem := name_problem(str(node.this))):
+            raise ExpressionError(f"contains the name {str(node.this)!r}, which {problem}")
 
 
 def expression_columns(text: str) -> frozenset[str]:
@@ -113,10 +139,21 @@ def expression_columns(text: str) -> frozenset[str]:
 
 def _expression(value: str) -> str:
     try:
-        parse_expression(value)
+        problem = limits.literal_regex_problem(parse_expression(value), value)
     except ExpressionError as error:
         raise ValueError(f"The expression {error}") from None
+    if problem:
+        raise ValueError(f"The expression {problem}")
     return value.strip()
+
+
+def _no_variable(value: str, what: str) -> None:
+    """Spark substitutes ${…} anywhere in SQL text before parsing, and backticks have no escape for `$`."""
+    try:
+        check_name(value, what)
+    except SparkTypeError as error:
+        message = str(error)
+        raise ValueError(message[:1].upper() + message[1:]) from None
 
 
 def _column(value: str) -> str:
@@ -124,6 +161,7 @@ def _column(value: str) -> str:
         raise ValueError("Name a column of the input")
     if _CONTROL_RE.search(value) or "`" in value:
         raise ValueError(f"{value!r} is not a column name: no backticks or control characters")
+    _no_variable(value.strip(), "column name")
     return value.strip()
 
 
@@ -140,6 +178,7 @@ def _table(value: str) -> str:
         raise ValueError(
             f"{value!r} is not a table name: write catalog.schema.table (letters, digits, underscores)"
         )
+    _no_variable(value, "table name")
     return value
 
 
@@ -186,24 +225,23 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-_PRIMITIVE_TYPES = {
-    "string", "boolean", "tinyint", "smallint", "int", "bigint", "float", "double",
-    "date", "timestamp", "timestamp_ntz", "binary", "byte", "short", "integer", "long",
-}
-_TYPE_RE = re.compile(r"^(decimal\(\s*\d+\s*,\s*\d+\s*\)|array<.+>|map<.+,.+>|struct<.+>)$", re.IGNORECASE)
-
-
 def _spark_type(value: str) -> str:
-    text = (value or "").strip().lower()
-    if text in _PRIMITIVE_TYPES or (_TYPE_RE.match(text) and text.count("<") == text.count(">")):
-        return text
-    raise ValueError(
-        f"{value!r} is not a Spark type: use string, int, bigint, double, boolean, timestamp, date, "
-        "decimal(p,s), array<…>, map<…,…> or struct<…>"
-    )
+    try:
+        return canonical(value)
+    except SparkTypeError as error:
+        raise ValueError(str(error)) from None
 
 
-SparkType = Annotated[str, AfterValidator(_spark_type)]
+def _spark_columns(value: str) -> str:
+    try:
+        return columns_text(value)
+    except SparkTypeError as error:
+        raise ValueError(str(error)) from None
+
+
+# Kept in canonical form (`decimal(12,2)`, `bigint` for long, `struct<a:int>`), re-rendered again by codegen.
+SparkType = Annotated[str, AfterValidator(_spark_type), FieldKind(Kind.TYPE)]
+SparkColumns = Annotated[str, AfterValidator(_spark_columns), FieldKind(Kind.COLUMNS)]
 
 
 class ColumnSpec(Model):

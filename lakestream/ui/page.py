@@ -62,7 +62,8 @@ class BuilderPage:
         with ui.right_drawer(value=True, bordered=True).props("width=360").classes("p-3 bg-white"):
             self.config = ConfigPanel(on_label=guarded(self.set_label), on_config=guarded(self.set_config),
                                       on_help=guarded(help_ui.show_node_help),
-                                      on_pipeline=guarded(self.set_pipeline_field))
+                                      on_pipeline=guarded(self.set_pipeline_field),
+                                      on_samples=guarded(self.set_samples))
         with ui.splitter(horizontal=True, value=64, limits=(20, 90)).classes("w-full h-full") as splitter:
             with splitter.before:
                 with ui.element("div").classes("ls-canvas-area"):
@@ -86,7 +87,7 @@ class BuilderPage:
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
                         with ui.tab_panel(timeline_tab).classes("p-0 h-full"):
-                            self.timeline = TimelinePanel()
+                            self.timeline = TimelinePanel(on_samples=guarded(self.set_samples))
                     tabs.on_value_change(lambda e: self.timeline.show_tab(e.value == "timeline"))
                     self.dock_panels = panels
         ui.keyboard(on_key=guarded(self.on_key))
@@ -214,6 +215,9 @@ class BuilderPage:
         key = None if structural else ("config", node_id, tuple(path))
         self.apply(editing.set_config(self.doc, node_id, config), key=key, rebuild_config=structural)
 
+    def set_samples(self, source_id: str, rows: list[dict] | None) -> None:
+        self.apply(editing.set_samples(self.doc, source_id, rows))
+
     def set_pipeline_field(self, name: str, value: Any) -> None:
         change = {"settings": {name.split(".", 1)[1]: value}} if name.startswith("settings.") else {name: value}
         self.apply(editing.update_pipeline(self.doc, **change), key=("pipeline", name))
@@ -276,8 +280,14 @@ class BuilderPage:
             "You have unsaved changes. Discard them?", ok="Discard changes")
 
     def _open_document(self, document: Pipeline, saved: bool) -> None:
+        before = self.session.snapshot()
         self.session.open(document, saved=saved)
-        self.refresh(fit=True, rebuild_config=True, select=[])
+        try:
+            self.refresh(fit=True, rebuild_config=True, select=[])
+        except Exception:  # the views could not show it: back to the document the canvas still shows
+            self.session.restore(before)
+            self.refresh(fit=True, rebuild_config=True, select=[])
+            raise
 
     async def new(self) -> None:
         if await self._may_discard():

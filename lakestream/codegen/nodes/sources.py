@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 
 from lakestream.codegen.connectors._runtime import tolerate_metrics
-from lakestream.codegen.escape import Code, ident, sql
-from lakestream.codegen.escape import py
+from lakestream.codegen.escape import Code, ident, py, spark_type, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
-from lakestream.codegen.nodes.kafka_source import _avro_schema
+from lakestream.codegen.nodes.kafka_source import _avro_schema, security_options, security_secrets
 from lakestream.nodes.fields import declared_schema
+from lakestream.nodes.spark_types import FRACTIONAL, INTEGRAL, columns_text
 from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS
 
 
@@ -28,9 +28,6 @@ def delta_table_source(view) -> dict:
         options.append(("skipChangeCommits", "true"))
     if config.read_change_feed:
         options.append(("readChangeFeed", "true"))
-    if options and view.target == "sdp-sql" and not view.local:
-        view.warn("SDP SQL reads the table with default options: "
-                  + ", ".join(k for k, _ in options) + " need SDP Python or SSS", "starting_version")
     return {"table": config.table, "options": options, **local_source(view)}
 
 
@@ -39,8 +36,8 @@ def auto_loader(view) -> dict:
     options = [("cloudFiles.format", config.format)]
     if config.schema_location:
         options.append(("cloudFiles.schemaLocation", config.schema_location))
-    if config.schema_hints:
-        options.append(("cloudFiles.schemaHints", config.schema_hints))
+    if config.schema_hints:  # an option value, written as a literal; re-rendered from its parse tree all the same
+        options.append(("cloudFiles.schemaHints", columns_text(config.schema_hints, quote_all=True)))
     format_options = []
     if config.format == "csv":
         format_options += [("header", str(config.header).lower()), ("delimiter", config.delimiter)]
@@ -57,7 +54,7 @@ def auto_loader(view) -> dict:
 
 def _kafka_like(view, value_format: str, schema) -> dict:
     return {"value_format": value_format, "value_schema": view.schema_ddl(schema),
-            "avro_schema": _avro_schema(view.config), "registry": None, "topic": ""}
+            "avro_schema": _avro_schema(view.config), "registry": None, "topic": "", "headers": False}
 
 
 def event_hubs_source(view) -> dict:
@@ -135,18 +132,20 @@ def cdc_stream(view) -> dict:
         version, stamp = "coalesce(e.xid, e.ts)", "timestamp_seconds(e.ts)"
     items = image + [Code(f"{change} AS `_change_type`"), Code(f"CAST({version} AS BIGINT) AS `_commit_version`"),
                      Code(f"{stamp} AS `_commit_timestamp`")]
-    options = []
+    options, secrets = [], []
     if config.source_kind == "kafka":
         options = [("kafka.bootstrap.servers" if view.target != "sdp-sql" else "bootstrapServers",
-                    config.bootstrap_servers), ("subscribe", config.topic), ("startingOffsets", "earliest")]
-    return {"kind": config.source_kind, "delta_cdf": config.cdc_format == "delta_cdf", "table": config.source_table,
+                    config.bootstrap_servers), ("subscribe", config.topic), ("startingOffsets", "earliest"),
+                   *security_options(config)]
+        secrets = security_secrets(view, python=view.target != "sdp-sql")
+    return {"secrets": secrets, "kind": config.source_kind, "delta_cdf": config.cdc_format == "delta_cdf", "table": config.source_table,
             "options": options, "envelope": envelope, "items": items, "select": Code(", ".join(items)),
             "row_columns": columns + [Code("`_change_type`"), Code("`_commit_version`"), Code("`_commit_timestamp`")],
             **local_source(view)}
 
 
 def _struct(schema) -> str:
-    return ", ".join(f"{ident(c.name)}: {c.type}" for c in schema)
+    return ", ".join(f"{ident(c.name)}: {spark_type(c.type)}" for c in schema)
 
 
 def custom_python_source(view) -> dict:
@@ -177,12 +176,12 @@ def stream_simulator(view) -> dict:
         elif kind in ("timestamp", "timestamp_ntz"):
             # rate's wall-clock time on Databricks; locally event i happens at i / events_per_second seconds
             value = f"timestamp_millis(value * 1000 DIV {config.events_per_second})" if view.local else "timestamp"
-        elif kind in ("double", "float") or kind.startswith("decimal"):
+        elif kind in FRACTIONAL or kind.startswith("decimal"):
             value = f"round(pmod({h}, 100000) / 100.0, 2)"
             if config.anomaly_rate:
                 value = (f"CASE WHEN pmod(xxhash64(value, {seed}, 'anomaly'), 1000000) < "
                          f"{int(config.anomaly_rate * 1_000_000)} THEN {value} * 10 ELSE {value} END")
-        elif kind in ("int", "integer", "bigint", "long", "smallint", "tinyint"):
+        elif kind in INTEGRAL:
             value = f"pmod({h}, 10) + 1"
         elif kind == "boolean":
             value = f"pmod({h}, 2) = 0"
@@ -190,7 +189,7 @@ def stream_simulator(view) -> dict:
             value = "to_date(timestamp)"
         else:
             value = f"concat({sql(column.name + '-')}, CAST(pmod({h}, 10) AS STRING))"
-        items.append(Code(f"CAST({value} AS {kind}) AS {ident(column.name)}"))
+        items.append(Code(f"CAST({value} AS {spark_type(kind)}) AS {ident(column.name)}"))
     if view.local:
         view.warn("Local profile: events come in one batch (max_events, else events_per_second rows) with event "
                   "times spaced 1/events_per_second apart", "events_per_second")

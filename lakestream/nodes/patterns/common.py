@@ -31,8 +31,9 @@ def quote(column: str) -> str:
 
 
 def flag(condition: str | None) -> str:
-    """A condition as a boolean field that is never NULL (NULL does not match, as in WHERE)."""
-    return "true" if condition is None else f"coalesce(({condition}), false)"
+    """A condition as a boolean field that is never NULL (NULL does not match, as in WHERE). The line break
+    ends a trailing `-- comment` of the condition, which would otherwise swallow the closing parenthesis."""
+    return "true" if condition is None else f"coalesce(({condition}\n), false)"
 
 
 def double(column: str) -> str:
