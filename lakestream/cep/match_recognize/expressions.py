@@ -101,7 +101,8 @@ def parse(text: str) -> exp.Expression:
         tokens = _SPARK.tokenize(sql)
         if limits.token_nesting(tokens) > limits.MAX_NESTING:  # before parsing, which recurses per level
             raise ExprError(limits.NESTING_MESSAGE)
-        tree = _SPARK.parser().parse(tokens, sql)[0]
+        trees = _SPARK.parser().parse(tokens, sql)
+        tree = trees[0] if trees else None  # a lone keyword (ELSE) parses to no statement at all
     except sqlglot.errors.SqlglotError as error:  # ParseError, TokenError (an unclosed quote), …
         errors = getattr(error, "errors", None)
         detail = errors[0]["description"] if errors else str(error).splitlines()[0]
