@@ -39,6 +39,7 @@ class Header:
             self._button("note_add", "New pipeline", page.new, "new")
             self._button("folder_open", "Open…", page.open, "open")
             self._button("save", "Save (Ctrl+S)", page.save, "save")
+            self._button("edit_note", "Save with a message…", page.save_with_message, "save-message")
             self._button("history", "Versions", page.versions, "versions")
             self._button("upload_file", "Import a .lakestream.json file", self.import_dialog, "import")
             self._button("download", "Export as .lakestream.json", page.export, "export")
