@@ -63,3 +63,29 @@ def test_rows_that_cannot_be_ordered_are_a_user_error():
     rows = [{"id": 1, "v": "a"}, {"id": "two", "v": "b"}]
     with pytest.raises(UserError, match="cannot be compared"):
         replay_match_recognize({"order_by": [{"column": "id"}], "pattern": "A B"}, rows)
+
+
+def test_replay_command_runs_without_order_by_in_input_order(tmp_path, capsys):
+    """ORDER BY is optional in a replay: the rows keep the order of the events file."""
+    events = tmp_path / "shuffled.jsonl"
+    prices = [(3, 10), (1, 12), (2, 8), (4, 5)]  # (second, price), not in time order
+    events.write_text("".join(json.dumps({"symbol": "AAA", "ts": f"2026-03-01T09:30:{s:02d}Z", "price": p}) + "\n"
+                              for s, p in prices))
+    config = {**EXAMPLE, "order_by": [], "within": None, "pattern": "STRT DOWN", "define": {"DOWN": "price < PREV(price)"},
+              "measures": [{"expr": "STRT.price", "alias": "top"}, {"expr": "DOWN.price", "alias": "low"},
+                           {"expr": "count(DISTINCT price)", "alias": "n"}]}
+    doc = tmp_path / "unordered.lakestream.json"
+    doc.write_text(json.dumps(pipeline(config)))
+    assert main(["replay", str(doc), "--events", str(events), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)["outputs"]["mr"]
+    assert out["rows"] == [["AAA", 12.0, 8.0, 2]]  # ordered by ts it would also match 10 -> 5
+
+
+def test_within_needs_order_by_and_a_time_in_it():
+    rows = [{"id": 1, "v": "a"}, {"id": 2, "v": "b"}]
+    base = {"pattern": "A B", "define": {"A": "v = 'a'"}, "within": "1 minute"}
+    with pytest.raises(UserError, match="match_recognize within: WITHIN bounds a match in the time of the first "
+                                        "ORDER BY column"):
+        replay_match_recognize({**base, "order_by": []}, rows)
+    with pytest.raises(UserError, match="WITHIN measures time in the first ORDER BY column, v,"):
+        replay_match_recognize({**base, "order_by": [{"column": "v"}]}, rows)

@@ -58,6 +58,15 @@ def test_all_rows_schema_is_input_plus_measures():
     ({"measures": [{"expr": "ts", "alias": "symbol"}]}, "measures[0].alias", "already an output column"),
     ({"after_match_skip": "TO LAST NOPE"}, "after_match_skip", "NOPE is not a pattern variable"),
     ({"partition_by": ["sym"]}, "partition_by[0]", "no such input column"),
+    ({"measures": [{"expr": "count()", "alias": "n"}]}, "measures[0].expr", "count needs an argument"),
+    ({"measures": [{"expr": "LAST(PREV(price))", "alias": "n"}]}, "measures[0].expr",
+     "physical navigation (PREV, NEXT) cannot be nested inside logical navigation"),
+    ({"measures": [{"expr": "max_by(price)", "alias": "n"}]}, "measures[0].expr", "max_by takes two arguments"),
+    ({"define": {"DOWN": "substring(symbol) = 'a'"}}, "define[0].condition", "an argument is missing"),
+    ({"define": {"DOWN": "price < 1e400"}}, "define[0].condition", "out of the range of a double"),
+    ({"after_match_skip": 'TO LAST "down"'}, "after_match_skip", "down is not a pattern variable"),
+    ({"order_by": [], "within": None}, "order_by", "ORDER BY must start with a timestamp column"),
+    ({"order_by": []}, "within", "WITHIN bounds a match in the time of the first ORDER BY column"),
 ])
 def test_checks_report_on_the_exact_field(changes, field, fragment):
     found = [f for f in findings(config(**changes)) if f.severity == "error"]
@@ -69,9 +78,9 @@ def test_checks_report_on_the_exact_field(changes, field, fragment):
 @pytest.mark.parametrize("changes, fragment", [
     ({"after_match_skip": "TO SOMEWHERE ELSE"}, "is not a skip mode"),
     ({"rows_per_match": "TWO ROWS"}, "Input should be 'ONE'"),
-    ({"order_by": []}, "at least 1"),
     ({"within": "soon"}, "is not a duration"),
-    ({"define": {"bad name": "x"}}, "not a valid name"),
+    ({"define": {"bad name": "x"}}, "is not a pattern variable"),
+    ({"define": {"\"open": "x"}}, "is not a pattern variable"),
 ])
 def test_config_rejects_malformed_values(changes, fragment):
     with pytest.raises(ValidationError) as caught:

@@ -30,6 +30,14 @@ SUBSET = {
     "aggregates: a running sum in DEFINE bounds each match",
     "aggregates: aggregates over a SUBSET in MEASURES",
     "partitions: each partition is matched on its own and MATCH_NUMBER restarts",
+    "navigation: CLASSIFIER of a subset is the variable of its last row so far",
+    "navigation: nested navigation with offsets and FINAL in ALL ROWS PER MATCH",
+    "navigation: PREV(LAST(A.price), 1) in DEFINE looks before the last row of A",
+    "navigation: delimited variables in SUBSET, MEASURES, CLASSIFIER and AFTER MATCH SKIP",
+    "aggregates: DISTINCT aggregates count each value once and ignore NULLs",
+    "quantifiers: {,} is unbounded from zero, as *",
+    "anchors_exclusion_empty: ^+ is ^ (its repeats are empty)",
+    "anchors_exclusion_empty: an empty cycle inside a repeated group does not stop the group",
 }
 CASES = [c for c in load_cases() if c.id in SUBSET]
 
@@ -103,3 +111,30 @@ def test_one_global_partition_on_spark(spark, tmp_path):
     finally:
         query.stop()
     assert got == [tuple(r) for r in expected] and len(got) == 2
+
+
+@pytest.mark.spark
+def test_integral_columns_keep_integral_types_on_spark(spark, tmp_path):
+    """long, short and byte columns: differences and sums stay integers in the stream's output schema."""
+    config, columns, rows = timed({"title": "types", "pattern": "A B+", "columns": ["id", "price", "qty", "b"],
+                                   "define": {"B": "price < PREV(price)"}, "undefined": ["A"],
+                                   "rows": [[1, 10, 1, 3], [2, 7, 2, 4], [3, 5, 3, 5], [4, 9, 4, 6]],
+                                   "measures": ["A.price - B.price AS diff", "sum(A.price) AS total",
+                                                "A.qty * 2 AS twice", "max(B.b) AS top", "sum(B.b) AS bsum"]})
+    _, expected = replay_match_recognize(config, rows)
+    _write_batches(tmp_path / "in", columns, rows)
+    source = spark.readStream.schema("p string, ts timestamp, id bigint, price long, qty short, b byte") \
+        .option("maxFilesPerTrigger", 1).json(str(tmp_path / "in"))
+    frame = match_recognize_stream(source, config)
+    assert {f.name: f.dataType.simpleString() for f in frame.schema.fields} == {
+        "p": "string", "diff": "bigint", "total": "bigint", "twice": "int", "top": "tinyint", "bsum": "bigint"}
+    query = (frame.writeStream.format("memory").queryName("mr_types")
+             .option("checkpointLocation", str(tmp_path / "checkpoint")).trigger(availableNow=True).start())
+    try:
+        query.awaitTermination(180)
+        assert query.exception() is None
+        got = [tuple(row) for row in spark.table("mr_types").collect() if row["p"] != "~end"]
+    finally:
+        query.stop()
+    assert got == [tuple(r) for r in expected] == [("all", 5, 10, 2, 5, 9)]
+    assert all(type(v) is int for v in got[0][1:])

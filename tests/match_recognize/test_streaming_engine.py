@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from lakestream.cep.match_recognize.replay import compile_for, replay_match_recognize
@@ -71,3 +73,20 @@ def test_within_drops_a_partial_match_once_the_watermark_passes_it():
     engine = compile_for(config, columns)
     state = engine.new_state()
     assert len(engine.feed(state, data, engine.seconds(data[-1]) + 1)) == 1
+
+
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_a_repeated_order_by_column_streams_as_in_batch(batch_size):
+    """ORDER BY ts, v DESC, ts: ties in event time are ordered by v, the repeated ts orders nothing more."""
+    config, columns, rows = timed({"title": "t", "pattern": "A B+", "input": "a b b a b c a b"})
+    for i, row in enumerate(rows):  # two rows per second: ties in event time
+        row["ts"] = rows[0]["ts"] + timedelta(seconds=i // 2)
+    config["order_by"] = [{"column": "ts"}, {"column": "v", "desc": True}, {"column": "ts"}]
+    _, expected = replay_match_recognize(config, rows)
+    _, without_repeat = replay_match_recognize({**config, "order_by": config["order_by"][:2]}, rows)
+    engine = compile_for(config, columns)
+    got = simulate(engine, [tuple(r.get(c) for c in columns) for r in rows + [sentinel(columns)]], batch_size)
+    keys = config["partition_by"]
+    # ordered b a | b a | c b | b a: one A B (ids 1, 3); in id order it would be A B B
+    assert expected == without_repeat == [("all", 1, 1, 3, ["A", "B"])]
+    assert by_partition(engine.columns, got, keys) == by_partition(engine.columns, expected, keys)

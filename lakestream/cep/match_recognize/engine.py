@@ -18,7 +18,7 @@ try:  # shipped beside generated code, the shared scalar helpers sit in this pac
     from . import sqlfuncs, sqltext
 except ImportError:  # inside lakestream they are the pattern engine's shared runtime
     from lakestream.cep.runtime import sqlfuncs, sqltext
-from .matcher import Matcher
+from .matcher import MatchError, Matcher
 from .pattern import parse_pattern
 from .runtime import OpenRows
 
@@ -112,7 +112,16 @@ class Engine:
     def times(self, rows):
         if self.spec["within"] is None:
             return None
-        return [self.seconds(r) for r in rows]
+        column = self.spec["columns"][self._time]
+        try:
+            times = [self.seconds(r) for r in rows]
+        except (TypeError, ValueError):
+            raise MatchError(f"WITHIN measures time in the first ORDER BY column, {column}, whose values are "
+                             "not all times or numbers") from None
+        if None in times:
+            raise MatchError(f"WITHIN measures time in the first ORDER BY column, {column}, which is NULL in "
+                             "some rows") from None
+        return times
 
     def seconds(self, row) -> float:
         """The row's first ORDER BY value in seconds (the event time when streaming)."""

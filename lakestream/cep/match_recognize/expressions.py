@@ -9,6 +9,7 @@ the match's labels. Runs at generation time only; the Python it produces needs o
 
 from __future__ import annotations
 
+import math
 import re
 
 import sqlglot
@@ -17,6 +18,7 @@ from sqlglot.dialects.dialect import Dialect
 
 from lakestream import limits
 from lakestream.cep.expr import ExpressionCompiler
+from lakestream.cep.match_recognize.pattern import variable_name
 from lakestream.nodes.fields import ExpressionError
 
 _TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*|\s+|.", re.S)
@@ -26,7 +28,10 @@ _SPARK = Dialect.get_or_raise("spark")
 _AGGREGATES = {exp.Sum: "a_sum", exp.Avg: "a_avg", exp.Min: "a_min", exp.Max: "a_max", exp.ArrayAgg: "a_array",
                exp.LogicalAnd: "a_bool_and", exp.LogicalOr: "a_bool_or", exp.Count: "a_count"}
 _SPARK_COMPARE = {"eq": "eq", "ne": "neq", "gt": "gt", "ge": "ge", "lt": "lt", "le": "le"}
-_NUMERIC = {"tinyint", "smallint", "int", "bigint", "float", "double", "byte", "short", "integer", "long"}
+# Spark's integral types by width, under both of Spark's spellings (a schema may say long or bigint)
+_INTEGRAL = {"tinyint": 1, "byte": 1, "smallint": 2, "short": 2, "int": 3, "integer": 3, "bigint": 4, "long": 4}
+_WIDTH_NAME = {1: "tinyint", 2: "smallint", 3: "int", 4: "bigint"}
+_NUMERIC = {"float", "double", *_INTEGRAL}
 
 
 class ExprError(ValueError):
@@ -55,19 +60,31 @@ def rewrite(text: str) -> str:
             j += 1
         return j
 
+    def prev_solid(i):
+        j = i - 1
+        while j >= 0 and tokens[j].isspace():
+            j -= 1
+        return j
+
     out = list(tokens)
     for i, tok in enumerate(tokens):
         word = tok.upper()
         j = next_solid(i)
+        if tok.startswith('"') and len(tok) > 2 and "`" not in tok:
+            # a delimited variable in the standard's double quotes ("a".price, CLASSIFIER("a")) is Spark's `a`
+            before = prev_solid(i)
+            in_classifier = (before > 0 and tokens[before] == "(" and
+                             tokens[prev_solid(before)].upper() == "CLASSIFIER")
+            if (j < len(tokens) and tokens[j] == ".") or in_classifier:
+                out[i] = f"`{tok[1:-1]}`"
+            continue
         if word in ("RUNNING", "FINAL") and j < len(tokens) and re.match(r"[A-Za-z_]", tokens[j]):
             paren = next_solid(j)
             if paren < len(tokens) and tokens[paren] == "(" and paren in closing:
                 out[i] = f"MR_{word}("
                 out[closing[paren]] += ")"
         elif word in _NAV and j < len(tokens) and tokens[j] == "(":
-            before = i - 1
-            while before >= 0 and tokens[before].isspace():
-                before -= 1
+            before = prev_solid(i)
             if before < 0 or tokens[before] != ".":
                 out[i] = f"MR_{word}"
     return "".join(out)
@@ -84,10 +101,14 @@ def parse(text: str) -> exp.Expression:
         tokens = _SPARK.tokenize(sql)
         if limits.token_nesting(tokens) > limits.MAX_NESTING:  # before parsing, which recurses per level
             raise ExprError(limits.NESTING_MESSAGE)
-        tree = _SPARK.parser().parse(tokens, sql)[0]
+        trees = _SPARK.parser().parse(tokens, sql)
+        tree = trees[0] if trees else None  # a lone keyword (ELSE) parses to no statement at all
     except sqlglot.errors.SqlglotError as error:  # ParseError, TokenError (an unclosed quote), …
         errors = getattr(error, "errors", None)
         detail = errors[0]["description"] if errors else str(error).splitlines()[0]
+        missing = re.match(r"Required keyword: '\w+' missing for <class '[\w.]*\.(\w+)'>", detail)
+        if missing:
+            detail = f"{missing.group(1).lower()}() is missing an argument"
         raise ExprError(f"is not a valid expression ({detail})") from None
     if tree is None:
         raise ExprError("is not a valid expression (it is empty)")
@@ -134,11 +155,11 @@ class Compiler(ExpressionCompiler):
         super().__init__(columns)
         self.strict = columns is not None
         self.index = {c.lower(): i for i, c in enumerate(columns or [])}
-        self.types = {c.lower(): t for c, t in (types or {}).items()}
+        self.types = {c.lower(): str(t).strip().lower() for c, t in (types or {}).items()}
         self.var_ids = {v: i for i, v in enumerate(variables)}
         self.sets = {v: frozenset({i}) for v, i in self.var_ids.items()}
-        for name, members in subsets.items():
-            self.sets[name.upper()] = frozenset(self.var_ids[m.upper()] for m in members)
+        for name, members in subsets.items():  # names as program.py normalised them (variable_name)
+            self.sets[name] = frozenset(self.var_ids[m] for m in members)
         self.constants: dict[frozenset, str] = {}
         self.max_prev = 0
         self._n = 0
@@ -186,6 +207,23 @@ class Compiler(ExpressionCompiler):
                             "max, array_agg, max_by, min_by, bool_and or bool_or)")
         return None  # a scalar function: the shared compiler's
 
+    def visit(self, node):
+        if node is None:  # sqlglot leaves a required argument out of some calls, e.g. max_by(x)
+            raise ExprError("a function is missing an argument")
+        if isinstance(node, exp.In) and not node.expressions:
+            raise ExprError(f"{_sql(node)}: IN takes a list in parentheses, e.g. v IN ('a', 'b')")
+        try:
+            return super().visit(node)
+        except (KeyError, AttributeError, TypeError, IndexError):
+            # the innermost node whose arguments the compiler could not read (e.g. substring(x) without a start)
+            raise ExprError(f"{_sql(node)}: an argument is missing or of the wrong kind") from None
+
+    def visit_literal(self, node):
+        # Spark refuses a number literal beyond the double range; Python would print it as `inf`
+        if not node.is_string and not math.isfinite(float(node.this)):
+            raise ExprError(f"the number {node.this} is out of the range of a double")
+        return super().visit_literal(node)
+
     # numbers compare without Spark's implicit casts: the same answer, a quarter of the time (DEFINE is hot)
     def _compare(self, node, fn: str) -> str:
         left, right = self.visit(node.this), self.visit(node.expression)
@@ -227,7 +265,8 @@ class Compiler(ExpressionCompiler):
     def _qualifier(self, node: exp.Column) -> str | None:
         if not node.table:
             return None
-        qual = node.table.upper()
+        ident = node.args["table"]
+        qual = ident.name if ident.quoted else ident.name.upper()
         if qual not in self.sets:
             raise ExprError(f"{node.sql('spark')}: {qual} is not a pattern variable or subset")
         return qual
@@ -262,6 +301,8 @@ class Compiler(ExpressionCompiler):
             return self._logical(name[3:], args, self.scope.end)
         if name in ("MR_PREV", "MR_NEXT"):
             return self._physical(name[3:], args)
+        if name == "CLASSIFIER" and args:
+            return self._classifier_of(args)
         if args:
             raise ExprError(f"{name}() takes no argument")
         if name == "MATCH_NUMBER":
@@ -271,6 +312,21 @@ class Compiler(ExpressionCompiler):
         if self.in_define:
             return "NAMES[L[-1]]"  # CLASSIFIER() of the row being tested: the variable it is tested for
         return f"_rt.label(L, s, {self.scope.end}, NAMES)"
+
+    def _classifier_of(self, args) -> str:
+        """CLASSIFIER(v): the variable of the row v's column references would read (v's last row so far)."""
+        arg = args[0]
+        if len(args) > 1 or not isinstance(arg, exp.Column) or arg.table or isinstance(arg.this, exp.Star):
+            raise ExprError("CLASSIFIER takes no argument or one pattern variable or subset, e.g. CLASSIFIER(U)")
+        ident = arg.this
+        qual = ident.name if ident.quoted else ident.name.upper()
+        if qual not in self.sets:
+            raise ExprError(f"CLASSIFIER({arg.sql('spark')}): {qual} is not a pattern variable or subset")
+        scope = self.scope
+        if scope.row is not None:  # inside navigation it qualifies the row set, as a column reference would
+            scope.quals.add(qual)
+            return f"_rt.label(L, s, {scope.row}, NAMES)"
+        return f"_rt.label(L, s, _rt.last(L, s, {scope.end}, {self._vs(qual)}), NAMES)"
 
     def _semantics(self, word, inner) -> str:
         if self.scope.row is not None:
@@ -290,8 +346,7 @@ class Compiler(ExpressionCompiler):
 
     def _inner(self, arg, what):
         """Compile `arg` against a fixed row variable; return (variable, code, qualifier)."""
-        if _has_navigation(arg) or _has_aggregate(arg):
-            raise ExprError(f"{what}: navigation and aggregates cannot be nested here")
+        _refuse_nesting(arg, what)
         var = self._fresh()
         inner = _Scope(var, "c")
         code = self._visit_in(arg, inner)
@@ -326,9 +381,17 @@ class Compiler(ExpressionCompiler):
         shift = -offset if word == "PREV" else offset
         if word == "PREV":
             self.max_prev = max(self.max_prev, offset)  # streaming keeps this many rows before a start
-        target = args[0]
+        target, end = args[0], self.scope.end
+        if isinstance(target, exp.Anonymous) and target.name.upper() in ("MR_RUNNING", "MR_FINAL") \
+                and target.expressions:  # PREV(FINAL LAST(A.price)): the semantics of the inner FIRST/LAST
+            semantics, target = target.name.upper()[3:], target.expressions[0]
+            if semantics == "FINAL" and self.in_define:
+                raise ExprError("FINAL is not allowed in DEFINE (a row is tested before the match is complete)")
+            if not (isinstance(target, exp.Anonymous) and target.name.upper() in ("MR_FIRST", "MR_LAST")):
+                raise ExprError(f"{word}({semantics} …): inside {word}, {semantics} applies to FIRST or LAST only")
+            end = "e" if semantics == "FINAL" else "c"
         if isinstance(target, exp.Anonymous) and target.name.upper() in ("MR_FIRST", "MR_LAST"):
-            return self._logical(target.name.upper()[3:], target.expressions, self.scope.end, shift)
+            return self._logical(target.name.upper()[3:], target.expressions, end, shift)
         var, code, qual = self._inner(target, word)
         anchor = "c" if qual is None and self.in_define else f"_rt.last(L, s, {self.scope.end}, {self._vs(qual)})"
         direct = re.fullmatch(rf"_rt\.at\(R, {var}, (\d+)\)", code)
@@ -339,9 +402,20 @@ class Compiler(ExpressionCompiler):
     def _aggregate(self, node) -> str:
         if self.scope.row is not None:
             raise ExprError(f"{node.sql('spark')}: aggregates cannot be nested")
-        if node.args.get("distinct") or isinstance(node.this, exp.Distinct):
-            raise ExprError(f"{node.sql('spark')}: DISTINCT aggregates are not supported")
         arg, end = node.this, self.scope.end
+        if arg is None:
+            raise ExprError(f"{node.sql('spark')}: count needs an argument: count(*), count(A.*) or count(expr)")
+        if isinstance(node, (exp.ArgMax, exp.ArgMin)) and node.expression is None:
+            name = "max_by" if isinstance(node, exp.ArgMax) else "min_by"
+            raise ExprError(f"{name} takes two arguments: {name}(value, ordering)")
+        distinct = isinstance(arg, exp.Distinct)
+        if distinct:
+            if isinstance(node, (exp.ArgMax, exp.ArgMin)) or len(arg.expressions) != 1:
+                raise ExprError(f"{node.sql('spark')}: DISTINCT takes one argument, in count, sum, avg, min, max, "
+                                "array_agg, bool_and or bool_or")
+            arg = arg.expressions[0]
+            if isinstance(arg, exp.Star) or (isinstance(arg, exp.Column) and isinstance(arg.this, exp.Star)):
+                raise ExprError(f"{node.sql('spark')}: DISTINCT needs an expression, not *")
         if isinstance(node, exp.Count) and (isinstance(arg, exp.Star) or
                                             (isinstance(arg, exp.Column) and isinstance(arg.this, exp.Star))):
             qual = self._qualifier(arg) if isinstance(arg, exp.Column) else None
@@ -357,14 +431,16 @@ class Compiler(ExpressionCompiler):
         else:
             fn = _AGGREGATES[type(node)]
         qual = self._single_qualifier(inner, node.sql("spark"))
-        return f"_rt.{fn}([{code} for {var} in _rt.rows(L, s, {end}, {self._vs(qual)})])"
+        values = f"[{code} for {var} in _rt.rows(L, s, {end}, {self._vs(qual)})]"
+        return f"_rt.{fn}(_rt.distinct({values}))" if distinct else f"_rt.{fn}({values})"
 
     # --- output types (for the node's output schema and the Spark output DDL) ---
 
     def type_of(self, node) -> str:
         """The Spark type of an expression's value (string when it cannot tell)."""
         if isinstance(node, exp.Column):
-            return self.types.get(node.name.lower(), "string")
+            found = self.types.get(node.name.lower(), "string")
+            return _WIDTH_NAME[_INTEGRAL[found]] if found in _INTEGRAL else found  # long -> bigint, …
         if isinstance(node, exp.Literal):
             if node.is_string:
                 return "string"
@@ -399,9 +475,41 @@ class Compiler(ExpressionCompiler):
         if isinstance(node, (exp.ArgMax, exp.ArgMin)):
             return self.type_of(node.this)
         if type(node) in _AGGREGATES:
-            star = isinstance(node.this, exp.Star) or isinstance(getattr(node.this, "this", None), exp.Star)
-            return _aggregate_type(_AGGREGATES[type(node)], None if star else self.type_of(node.this))
+            arg = node.this.expressions[0] if isinstance(node.this, exp.Distinct) else node.this
+            star = arg is None or isinstance(arg, exp.Star) or isinstance(getattr(arg, "this", None), exp.Star)
+            return _aggregate_type(_AGGREGATES[type(node)], None if star else self.type_of(arg))
         return "string"
+
+
+def _sql(node) -> str:
+    try:
+        return node.sql("spark")
+    except Exception:  # noqa: BLE001 - a malformed node may not print; name its kind instead
+        return type(node).__name__.lower()
+
+
+def _refuse_nesting(arg, what: str) -> None:
+    """The standard's nesting rules, each refusal naming the construct (SQL:2016 5.6.2)."""
+    for node in arg.walk():
+        inner = node.name.upper() if isinstance(node, exp.Anonymous) else ""
+        if inner in ("MR_PREV", "MR_NEXT"):
+            if what in ("FIRST", "LAST"):
+                raise ExprError(f"{what}({inner[3:]}(…)): physical navigation (PREV, NEXT) cannot be nested "
+                                f"inside logical navigation (FIRST, LAST); the standard allows the reverse, "
+                                f"e.g. PREV(LAST(A.price), 1)")
+            raise ExprError(f"{what}({inner[3:]}(…)): PREV and NEXT cannot be nested in each other; "
+                            f"give one offset instead, e.g. PREV(price, 2)")
+        if inner in ("MR_FIRST", "MR_LAST"):
+            if what in ("FIRST", "LAST"):
+                raise ExprError(f"{what}({inner[3:]}(…)): FIRST and LAST cannot be nested in each other")
+            raise ExprError(f"{what}(… {inner[3:]}(…) …): FIRST or LAST inside {what} must be its whole first "
+                            f"argument, e.g. {what}(LAST(A.price), 1)")
+        if inner in ("MR_RUNNING", "MR_FINAL"):
+            raise ExprError(f"{what}: RUNNING and FINAL go before FIRST, LAST or an aggregate, "
+                            f"e.g. {what}(FINAL LAST(A.price))" if what in ("PREV", "NEXT") else
+                            f"{what}: RUNNING and FINAL cannot be used inside {what}")
+        if isinstance(node, _AGG_NODES) or isinstance(node, exp.AggFunc):
+            raise ExprError(f"{what}: an aggregate ({node.sql('spark')}) cannot be an argument of navigation")
 
 
 def _has_aggregate(node) -> bool:
@@ -417,10 +525,8 @@ def _arith_type(fn, a, b):
         return "double"
     if fn == "intdiv":
         return "bigint"
-    if a in ("int", "bigint") and b in ("int", "bigint"):
-        return "bigint" if "bigint" in (a, b) else "int"
-    if a in _NUMERIC or b in _NUMERIC:
-        return "double"
+    if a in _INTEGRAL and b in _INTEGRAL:  # Spark widens to the wider operand (byte + int is int)
+        return _WIDTH_NAME[max(_INTEGRAL[a], _INTEGRAL[b])]
     return "double"
 
 
@@ -432,7 +538,7 @@ def _aggregate_type(fn, arg_type):
     if fn == "a_avg":
         return "double"
     if fn == "a_sum":
-        return "bigint" if arg_type in ("int", "bigint", "tinyint", "smallint") else "double"
+        return "bigint" if arg_type in _INTEGRAL else "double"
     if fn == "a_array":
         return f"array<{arg_type or 'string'}>"
     return arg_type or "string"

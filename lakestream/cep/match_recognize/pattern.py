@@ -6,11 +6,28 @@ import itertools
 import re
 from dataclasses import dataclass
 
-# Variables are SQL identifiers: case-insensitive, kept upper case (CLASSIFIER() returns them so).
+# Variables are SQL identifiers: case-insensitive, kept upper case (CLASSIFIER() returns them so); a
+# delimited identifier ("x" or `x`) keeps its case exactly, so "A" is the variable A and "a" another one.
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_DELIMITED = re.compile(r'"([^"]*)"|`([^`]*)`')
+_VARIABLE = re.compile(r'\s*(?:([A-Za-z_][A-Za-z0-9_]*)|"([^"]+)"|`([^`]+)`)\s*')
 _QUANT = re.compile(r"\{\s*(\d*)\s*(,?)\s*(\d*)\s*\}")
 MAX_NESTING = 100  # groups inside groups: the parser and matcher recurse per level
 MAX_PERMUTE = 8  # PERMUTE of n items is the alternation of n! orders (8! = 40,320)
+
+
+def variable_name(text: str) -> str | None:
+    """The variable a name stands for: A, a -> 'A'; "a" or `a` -> 'a' (delimited); None if not a name."""
+    match = _VARIABLE.fullmatch(text or "")
+    if not match:
+        return None
+    plain, double, back = match.groups()
+    return plain.upper() if plain else (double or back)
+
+
+def written(name: str) -> str:
+    """A variable as PATTERN text writes it: plain when that reads back the same, else delimited."""
+    return name if _IDENT.fullmatch(name) and name == name.upper() else f'"{name}"'
 
 
 class PatternError(ValueError):
@@ -119,12 +136,9 @@ class _Parser:
         return items[0] if len(items) == 1 else Seq(tuple(items))
 
     def term(self):
-        start = self.i
-        node = self.primary()
-        quantified = self.quantifier(node)
-        if quantified is not node and isinstance(node, Anchor):
-            self.error(f"the anchor {node.kind} cannot take a quantifier", start)
-        return quantified
+        # an anchor may be quantified as any primary (SQL:2016): its iterations are empty, so ^* matches
+        # empty and ^+ is ^ (an empty iteration past the minimum ends the loop)
+        return self.quantifier(self.primary())
 
     def primary(self):
         self.skip()
@@ -145,6 +159,17 @@ class _Parser:
             return Anchor("^")
         if self.take("$"):
             return Anchor("$")
+        quoted = _DELIMITED.match(self.text, self.i)
+        if quoted:
+            name = quoted.group(1) if quoted.group(1) is not None else quoted.group(2)
+            if not name:
+                self.error("a delimited variable name cannot be empty")
+            if self.text.startswith(self.text[self.i], quoted.end()):  # the standard's "a""b" escape
+                self.error("a delimited variable name cannot contain its own quote character", quoted.end() - 1)
+            self.i = quoted.end()
+            return Var(name)
+        if self.text[self.i] in "\"`":
+            self.error(f"the delimited variable name opened at column {self.i + 1} is not closed")
         match = _IDENT.match(self.text, self.i)
         if not match:
             self.error(f"unexpected {self.text[self.i]!r}: expected a variable, '(', '{{-', '^' or '$'")
@@ -175,8 +200,8 @@ class _Parser:
             self.i += 1
         elif text.startswith("{", self.i) and not text.startswith("{-", self.i):
             match = _QUANT.match(text, self.i)
-            if not match or not (match.group(1) or match.group(3)):
-                self.error("a quantifier is {n}, {n,}, {,m} or {n,m} with whole numbers")
+            if not match or not (match.group(1) or match.group(2) or match.group(3)):
+                self.error("a quantifier is {n}, {n,}, {,m}, {n,m} or {,} with whole numbers")
             low = int(match.group(1) or 0)
             high = None if (match.group(2) and not match.group(3)) else int(match.group(3) or match.group(1))
             if high is not None and high < low:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from lakestream.cep.match_recognize.expressions import Compiler, ExprError
-from lakestream.cep.match_recognize.pattern import PatternError, parse_pattern, variables
+from lakestream.cep.match_recognize.pattern import PatternError, parse_pattern, variable_name, variables
 from lakestream.durations import duration_seconds
 
 SKIP_MODES = ("PAST LAST ROW", "TO NEXT ROW", "TO FIRST", "TO LAST")
@@ -18,18 +20,20 @@ class SpecError(ValueError):
         super().__init__(message)
 
 
+_SKIP = re.compile(r'\s*(?:AFTER\s+MATCH\s+SKIP\s+)?(?:(PAST\s+LAST\s+ROW|TO\s+NEXT\s+ROW)|TO\s+(?:(FIRST|LAST)\s+)?'
+                   r'([A-Za-z_][A-Za-z0-9_]*|"[^"]+"|`[^`]+`))\s*', re.IGNORECASE)
+
+
 def parse_skip(text: str) -> tuple[str, str | None]:
-    """'TO LAST B' -> ('TO LAST', 'B'); 'TO B' means TO LAST B. Raise ValueError for anything else."""
-    words = " ".join((text or "").upper().split())
-    if words.startswith("AFTER MATCH SKIP "):
-        words = words[len("AFTER MATCH SKIP "):]
-    if words in ("PAST LAST ROW", "TO NEXT ROW"):
-        return words, None
-    parts = words.split(" ")
-    if len(parts) == 3 and parts[:2] in (["TO", "FIRST"], ["TO", "LAST"]):
-        return f"TO {parts[1]}", parts[2]
-    if len(parts) == 2 and parts[0] == "TO" and parts[1] not in ("FIRST", "LAST", "NEXT"):
-        return "TO LAST", parts[1]
+    """'TO LAST B' -> ('TO LAST', 'B'); 'TO B' means TO LAST B; 'TO "b"' keeps the delimited name's case.
+
+    Raise ValueError for anything else.
+    """
+    match = _SKIP.fullmatch(text or "")
+    if match and match.group(1):
+        return " ".join(match.group(1).upper().split()), None
+    if match and not (match.group(2) is None and match.group(3).upper() in ("FIRST", "LAST", "NEXT")):
+        return f"TO {(match.group(2) or 'LAST').upper()}", variable_name(match.group(3))
     raise ValueError(f"{text!r} is not a skip mode: write PAST LAST ROW, TO NEXT ROW, TO FIRST v, TO LAST v or TO v")
 
 
@@ -51,6 +55,9 @@ def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None
         members = subsets.get(target, [target])
         skip_vars = sorted(names.index(m) for m in members)
     _check_columns(config, columns)
+    if config.within and not config.order_by:
+        raise SpecError("WITHIN bounds a match in the time of the first ORDER BY column: add ORDER BY, or "
+                        "remove WITHIN to replay in input order", "within")
 
     compiler = Compiler(columns, types, names, subsets)
     functions, define_refs = [], []
@@ -63,7 +70,7 @@ def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None
             code, _ = compiler.compile(text, define=True)
         except ExprError as error:
             raise SpecError(f"DEFINE {name}: {error}", field) from None
-        functions.append(f"def d{len(define_refs)}(R, L, s, c, e, mn):\n    return {code}\n")
+        functions.append(_function(f"d{len(define_refs)}", code, field, f"DEFINE {name}", text))
         define_refs.append(f"d{len(define_refs)}")
     aliases, measure_types = [], []
     taken = {c.lower() for c in (_output_head(config, columns) or [])}
@@ -77,7 +84,7 @@ def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None
         taken.add(measure.alias.lower())
         aliases.append(measure.alias)
         measure_types.append(typ)
-        functions.append(f"def m{i}(R, L, s, c, e, mn):\n    return {code}\n")
+        functions.append(_function(f"m{i}", code, f"measures[{i}].expr", f"MEASURES {measure.alias}", measure.expr))
     source = (f"NAMES = {tuple(names)!r}\n" + compiler.constants_source() + "".join(functions)
               + f"DEFINES = [{', '.join(define_refs)}]\n"
               + f"MEASURES = [{', '.join(f'm{i}' for i in range(len(aliases)))}]\n")
@@ -103,19 +110,31 @@ def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None
     }
 
 
+def _function(name: str, code: str, field: str, what: str, text: str) -> str:
+    """The Python of one compiled expression; a failure on a row names its field (try costs nothing in 3.11)."""
+    try:  # the compiler renders every node itself; this catches a combination it renders wrongly
+        compile(code, "<expression>", "eval")
+    except SyntaxError:
+        raise SpecError(f"{what}: {text} cannot be compiled (a construct in it is not supported here)",
+                        field) from None
+    return (f"def {name}(R, L, s, c, e, mn):\n    try:\n        return {code}\n"
+            f"    except _rt.EVAL_ERRORS as error:\n"
+            f"        raise _rt.EvalError({field!r}, {what!r}, {text!r}, error) from None\n")
+
+
 def _subsets(config, names: list[str]) -> dict[str, list[str]]:
     subsets: dict[str, list[str]] = {}
     for i, item in enumerate(config.subset):
-        upper = item.name.upper()
+        upper = variable_name(item.name)
         if upper in names:
             raise SpecError(f"SUBSET {item.name}: the name is already a pattern variable", f"subset[{i}].name")
         if upper in subsets:
             raise SpecError(f"SUBSET {item.name} is declared twice", f"subset[{i}].name")
         for member in item.variables:
-            if member.upper() not in names:
+            if variable_name(member) not in names:
                 raise SpecError(f"SUBSET {item.name}: {member} is not a variable of the PATTERN "
                                 f"(variables: {', '.join(names)})", f"subset[{i}].variables")
-        subsets[upper] = [m.upper() for m in item.variables]
+        subsets[upper] = [variable_name(m) for m in item.variables]
     return subsets
 
 
@@ -123,7 +142,7 @@ def _defines(config, names: list[str]) -> dict[str, tuple[str, str]]:
     """Variable -> (field path of its condition, condition text)."""
     defines: dict[str, tuple[str, str]] = {}
     for i, item in enumerate(config.define):
-        upper = item.variable.upper()
+        upper = variable_name(item.variable)
         if upper not in names:
             raise SpecError(f"DEFINE {item.variable}: {item.variable} is not a variable of the PATTERN "
                             f"(variables: {', '.join(names)})", f"define[{i}].variable")

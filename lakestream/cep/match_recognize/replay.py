@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from lakestream.cep.match_recognize.engine import Engine
 from lakestream.cep.match_recognize.matcher import MatchError
 from lakestream.cep.match_recognize.program import SpecError, compile_spec
+from lakestream.cep.match_recognize.runtime import EvalError
 from lakestream.errors import UserError
 from lakestream.nodes.patterns.match_recognize import Config
 
@@ -74,6 +75,8 @@ def replay_match_recognize(config: Any, rows: Iterable[Mapping[str, Any]]) -> tu
         return engine.columns, engine.run_batch(data)
     except MatchError as error:
         raise UserError(f"match_recognize: {error}") from None
+    except EvalError as error:
+        raise UserError(f"match_recognize {error.field}: {error}") from None
     except TypeError as error:  # e.g. ORDER BY over a column mixing numbers and text
         raise UserError(f"match_recognize: rows cannot be compared ({error}); check the ORDER BY columns "
                         "and DEFINE/MEASURES types") from None

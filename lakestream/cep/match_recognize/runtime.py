@@ -11,6 +11,21 @@ class NeedMore(Exception):
     """Raised while streaming when the answer depends on a row that has not arrived (order not final yet)."""
 
 
+class EvalError(Exception):
+    """A DEFINE or MEASURES expression that failed on a row (e.g. size() of a number); names the field."""
+
+    def __init__(self, field, what, text, error):
+        self.field = field
+        why = ("a number is out of range or divided by zero" if isinstance(error, ArithmeticError) else
+               "a value cannot be converted" if isinstance(error, ValueError) else
+               "a value is of the wrong type for its function or operator (e.g. text where a number is needed)")
+        super().__init__(f"{what}: {text} cannot be evaluated on these rows: {why}")
+
+
+# what a compiled expression raises on values of the wrong kind (Spark would refuse them when analysing)
+EVAL_ERRORS = (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError)
+
+
 class OpenRows(list):
     """The rows of a partition whose end is not known yet (streaming): reading past them raises NeedMore."""
 
@@ -189,6 +204,16 @@ def least(*values):
 
 
 # --- aggregates over the rows of a variable / subset (NULLs ignored, as in SQL) ---
+
+def distinct(values):
+    """The values without repeats, first occurrence kept (DISTINCT in an aggregate); NULLs stay for a_* to drop."""
+    seen, out = [], []
+    for v in values:
+        if v not in seen:  # a list scan, not a set: values may be unhashable (arrays) and matches are short
+            seen.append(v)
+            out.append(v)
+    return out
+
 
 def a_count(values):
     return sum(1 for v in values if v is not None)

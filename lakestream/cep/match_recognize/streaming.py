@@ -15,6 +15,9 @@ _CONSTANT_KEY = "__match_recognize_key"
 def streaming_spec(config: Any, columns: list[str], types: dict[str, str]) -> dict:
     """The compiled spec for streaming, after the streaming rules; raise UserError naming the field."""
     cfg = load_config(config)
+    if not cfg.order_by:
+        raise UserError("match_recognize order_by: streaming orders by the event time; add it first in ORDER BY "
+                        "(a replay without ORDER BY keeps the input order)")
     first = cfg.order_by[0]
     if cfg.watermark_delay is None:
         raise UserError("match_recognize watermark_delay: streaming needs a watermark delay, e.g. '10 seconds'")

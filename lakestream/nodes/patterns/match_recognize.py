@@ -8,21 +8,23 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, PatternFacets, Schema, Target
-from lakestream.nodes.fields import ColumnName, Duration, Model, Name, RequiredText
+from lakestream.nodes.fields import ColumnName, Duration, FieldKind, Kind, Model, Name, RequiredText
 from lakestream.nodes.patterns.common import at
 
 PATTERN_HELP = (
-    "Row pattern over the DEFINE variables, as in SQL: A B+ C; quantifiers * + ? {n} {n,} {,m} {n,m}, "
+    "Row pattern over the DEFINE variables, as in SQL: A B+ C; quantifiers * + ? {n} {n,} {,m} {n,m} {,}, "
     "reluctant with a trailing ? (B+?); alternation A | B (left first); grouping ( ); PERMUTE(A, B); "
-    "anchors ^ (partition start) and $ (partition end, batch only); exclusion {- A -}; () matches empty"
+    "anchors ^ (partition start) and $ (partition end, batch only); exclusion {- A -}; () matches empty; "
+    "a delimited variable \"up\" keeps its case"
 )
 
 
 def _skip(value: str) -> str:
+    from lakestream.cep.match_recognize.pattern import written
     from lakestream.cep.match_recognize.program import parse_skip
 
     mode, var = parse_skip(value)
-    return mode if var is None else f"{mode} {var}"
+    return mode if var is None else f"{mode} {written(var)}"
 
 
 def _rows_per_match(value):
@@ -33,6 +35,17 @@ def _rows_per_match(value):
     return words.replace("ALL ROWS", "ALL").replace("ONE ROW", "ONE")
 
 
+def _variable(value: str) -> str:
+    from lakestream.cep.match_recognize.pattern import variable_name
+
+    if variable_name(value) is None:
+        raise ValueError(f"{value!r} is not a pattern variable: write a name (letters, digits, underscores) "
+                         'or a delimited one in double quotes, e.g. "up trend"')
+    return value.strip()
+
+
+# a pattern variable or subset name: an identifier, or delimited in "…" / `…` (case kept)
+Variable = Annotated[str, AfterValidator(_variable), FieldKind(Kind.NAME)]
 SkipMode = Annotated[str, AfterValidator(_skip)]
 RowsPerMatch = Annotated[
     Literal["ONE", "ALL", "ALL SHOW EMPTY MATCHES", "ALL OMIT EMPTY MATCHES", "ALL WITH UNMATCHED ROWS"],
@@ -48,13 +61,13 @@ class OrderItem(Model):
 class Measure(Model):
     expr: RequiredText = Field(
         description="Expression over the match: A.price, FIRST(A.ts), LAST(B.price, 1), FINAL count(B.*), "
-        "avg(U.price), CLASSIFIER(), MATCH_NUMBER()"
+        "avg(U.price), count(DISTINCT A.price), PREV(LAST(A.price), 1), CLASSIFIER(), CLASSIFIER(U), MATCH_NUMBER()"
     )
     alias: Name = Field(description="Output column name of the measure")
 
 
 class Define(Model):
-    variable: Name = Field(description="A variable of the PATTERN")
+    variable: Variable = Field(description="A variable of the PATTERN")
     condition: RequiredText = Field(
         description="Condition a row must meet to be this variable, e.g. price < PREV(price) or "
         "sum(A.price) <= 30; qualify columns by variable (A.price) or leave them plain (the row being tested)"
@@ -62,8 +75,8 @@ class Define(Model):
 
 
 class Subset(Model):
-    name: Name = Field(description="Name of the union variable, e.g. U")
-    variables: tuple[Name, ...] = Field(min_length=1, description="The PATTERN variables it stands for")
+    name: Variable = Field(description="Name of the union variable, e.g. U")
+    variables: tuple[Variable, ...] = Field(min_length=1, description="The PATTERN variables it stands for")
 
 
 def _as_items(value, key: str, item: str):
@@ -76,7 +89,8 @@ def _as_items(value, key: str, item: str):
 class Config(Model):
     partition_by: tuple[ColumnName, ...] = Field((), description="Columns that split rows into partitions")
     order_by: tuple[OrderItem, ...] = Field(
-        min_length=1, description="Row order inside a partition; for streaming the first is the event time"
+        (), description="Row order inside a partition; for streaming the first is the event time (a replay "
+        "without ORDER BY keeps the input order)"
     )
     measures: tuple[Measure, ...] = Field((), description="Output columns computed over each match")
     rows_per_match: RowsPerMatch = Field(
@@ -111,14 +125,6 @@ class Config(Model):
     @classmethod
     def _subset_items(cls, value):
         return _as_items(value, "name", "variables")
-
-    @field_validator("order_by")
-    @classmethod
-    def _distinct_order(cls, items):
-        names = [i.column for i in items]
-        if len(set(names)) != len(names):
-            raise ValueError("A column appears twice in ORDER BY")
-        return items
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:
@@ -160,6 +166,12 @@ def _streaming_checks(config: Config, types: dict[str, str]) -> Iterator[Finding
     """A pipeline runs the node as a stream: event time first, a watermark, no `$`, a WITHIN bound."""
     from lakestream.cep.match_recognize.pattern import has_anchor, parse_pattern
 
+    if not config.order_by:
+        yield Finding("error", "match_recognize.stream_order",
+                      "Streaming orders rows by event time: ORDER BY must start with a timestamp column",
+                      field="order_by", hint="Add the event-time column; without ORDER BY only a replay runs "
+                      "(in input order)")
+        return
     first = config.order_by[0]
     found = types.get(first.column.lower())
     if first.desc or (types and found not in ("timestamp", "timestamp_ntz")):
@@ -198,7 +210,7 @@ def supports(config: Config) -> frozenset[Target]:
         streamable = not has_anchor(parse_pattern(config.pattern), "$")
     except PatternError:
         streamable = False
-    if config.watermark_delay is None or config.order_by[0].desc or not streamable:
+    if config.watermark_delay is None or not config.order_by or config.order_by[0].desc or not streamable:
         return frozenset()
     return SSS_ONLY
 
