@@ -79,8 +79,9 @@ class BuilderPage:
             self.config = ConfigPanel(on_label=guarded(self.set_label), on_config=guarded(self.set_config),
                                       on_help=guarded(help_ui.show_node_help),
                                       on_pipeline=guarded(self.set_pipeline_field))
-        with ui.splitter(horizontal=True, value=58, limits=(20, 90)).classes("w-full h-full ls-splitter") \
-                .mark("dock-splitter") as splitter:
+        # the dock keeps its height in pixels (room for the code at 1366x768); the canvas takes the rest
+        with ui.splitter(horizontal=True, reverse=True, value=360, limits=(120, 2000)) \
+                .props("unit=px").classes("w-full h-full ls-splitter").mark("dock-splitter") as splitter:
             with splitter.separator:
                 ui.element("div").classes("ls-splitter-grip").tooltip("Drag to resize the canvas and the dock")
             with splitter.before:

@@ -69,9 +69,9 @@ function edgeKey(edge) {
   return [edge.id, edge.source, edge.sourceHandle || "out", edge.target, edge.targetHandle || "in"].join("\u0000");
 }
 
-// The smallest zoom a fit may choose: node labels (14 px) stay at least 11 px on screen; a graph that
+// The smallest zoom a fit may choose: node labels (14 px) stay above 11 px on screen (11.2); a graph that
 // does not fit at this zoom is shown from its start and the user pans to the rest.
-const READABLE_ZOOM = 11 / 14;
+const READABLE_ZOOM = 0.8;
 const FIT_MAX_ZOOM = 1.2;
 const FIT_MARGIN = 24; // screen pixels around the fitted graph
 // Above this many nodes only what is on screen is rendered (a 500-node pipeline renders in about half the
@@ -339,7 +339,7 @@ export default {
             </button>
           </template>
         </Controls>
-        <MiniMap v-if="minimapOpen" position="bottom-right" pannable zoomable :node-color="(n) => n.data && n.data.colour" />
+        <MiniMap v-if="minimapOpen" position="bottom-right" :width="160" :height="110" pannable zoomable :node-color="(n) => n.data && n.data.colour" />
       </VueFlow>
     </div>`,
 };
