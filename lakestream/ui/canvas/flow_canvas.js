@@ -289,6 +289,7 @@ export default {
       const x = best.area.left + FIT_MARGIN + Math.max(spareX, 0) / 2 - box.x * zoom;
       const y = best.area.top + FIT_MARGIN + Math.max(spareY, 0) / 2 - box.y * zoom;
       flow.setViewport({ x, y, zoom });
+      this.$el.dataset.fits = String(Number(this.$el.dataset.fits || 0) + 1); // tests and benchmarks wait on it
       if (minimap && (spareX < 0 || spareY < 0)) {
         const hidden = nodes.some((n) => {
           const p = n.computedPosition || n.position;
