@@ -143,7 +143,7 @@ export default {
     return { flow, nodeTypes, deletedEdges, state };
   },
   data() {
-    return { minimapOpen: true, largeGraph: false };
+    return { minimapOpen: true, minimapFoldedByUser: false, largeGraph: false };
   },
   mounted() {
     // A fit asked for before the element has a size (first load) runs once it has one.
@@ -163,18 +163,24 @@ export default {
       const flow = this.flow;
       this.state.syncing = true;
       try {
-        if (graph.replace || !flow.getNodes.value.length) this.replaceGraph(flow, graph);
+        if (graph.replace || !flow.nodes.value.length) this.replaceGraph(flow, graph);
         else this.applyGraph(flow, graph);
       } finally {
         this.state.syncing = false;
       }
-      this.largeGraph = graph.nodes.length > LARGE_GRAPH;
+      const large = graph.nodes.length > LARGE_GRAPH;
+      // The minimap draws every node (about a second for 1,000 of them): a large graph opens with it
+      // folded, its button in the controls shows it. A new document shows it again unless the user
+      // folded it (a fit may fold it again).
+      if (graph.replace) this.minimapOpen = !large && !this.minimapFoldedByUser;
+      else if (large && !this.largeGraph) this.minimapOpen = false;
+      this.largeGraph = large;
       if (graph.select) this.select(graph.select);
       if (graph.fit) {
         this.fitPending = true;
         this.fitWhenMeasured();
       }
-      return flow.getNodes.value.length;
+      return flow.nodes.value.length;
     },
     replaceGraph(flow, graph) {
       // edges first: an edge must never outlive the nodes it joins (Vue Flow reads their positions)
@@ -187,12 +193,12 @@ export default {
       const incoming = new Map(graph.nodes.map((n) => [n.id, n]));
       const wanted = new Map(graph.edges.map((e) => [edgeKey(e), e]));
       // 1. edges that are gone or whose ends changed, before any node they may join goes
-      const currentEdges = flow.getEdges.value;
+      const currentEdges = flow.edges.value;
       const goneEdges = currentEdges.filter((e) => !wanted.has(edgeKey(e))).map((e) => e.id);
       goneEdges.forEach((id) => this.deletedEdges.add(id));
       if (goneEdges.length) flow.removeEdges(goneEdges);
       // 2. nodes: removed, changed, added
-      const current = new Map(flow.getNodes.value.map((n) => [n.id, n]));
+      const current = new Map(flow.nodes.value.map((n) => [n.id, n]));
       const gone = [...current.keys()].filter((id) => !incoming.has(id));
       if (gone.length) flow.removeNodes(gone, true);
       const added = [];
@@ -211,7 +217,7 @@ export default {
       }
       if (added.length) flow.addNodes(added);
       // 3. edges that are new (or new ends under an old id), once both their nodes exist
-      const have = new Set(flow.getEdges.value.map(edgeKey));
+      const have = new Set(flow.edges.value.map(edgeKey));
       const newEdges = graph.edges.filter((e) => !have.has(edgeKey(e))).map(toFlowEdge);
       newEdges.forEach((e) => this.deletedEdges.delete(e.id));
       if (newEdges.length) flow.addEdges(newEdges);
@@ -222,8 +228,8 @@ export default {
     },
     select(ids) {
       const wanted = new Set(ids);
-      this.flow.getNodes.value.forEach((n) => { n.selected = wanted.has(n.id); });
-      this.flow.getEdges.value.forEach((e) => { e.selected = false; });
+      this.flow.nodes.value.forEach((n) => { n.selected = wanted.has(n.id); });
+      this.flow.edges.value.forEach((e) => { e.selected = false; });
     },
     focusNode(id) {
       const node = this.flow.findNode(id);
@@ -238,9 +244,14 @@ export default {
       let frames = 0;
       const attempt = () => {
         frames += 1;
-        const rendered = this.$el.querySelectorAll(".vue-flow__node").length;
-        const measured = this.flow.getNodes.value.filter((n) => n.dimensions.width > 0).length;
-        const ready = this.$el.clientWidth > 0 && (measured >= rendered && (rendered > 0 || !this.flow.getNodes.value.length));
+        // the node cards in the page (all of them, or those on screen for a large graph), by lookup:
+        // (a lookup per card: nothing here walks every node of a large graph)
+        const cards = this.$el.querySelectorAll(".vue-flow__node");
+        let ready = this.$el.clientWidth > 0 && (cards.length > 0 || !this.flow.nodes.value.length);
+        for (const card of cards) {
+          const node = this.flow.findNode(card.dataset.id);
+          if (!node || !node.dimensions.width) { ready = false; break; }
+        }
         if (ready || frames > 60) this.fit();
         else requestAnimationFrame(attempt);
       };
@@ -252,7 +263,7 @@ export default {
     // in the controls brings it back).
     fit() {
       this.fitPending = false;
-      const flow = this.flow, nodes = flow.getNodes.value;
+      const flow = this.flow, nodes = flow.nodes.value; // every node, also those not rendered
       const width = this.$el.clientWidth, height = this.$el.clientHeight;
       if (!nodes.length || !width || !height) return;
       const box = { x: Infinity, y: Infinity, x2: -Infinity, y2: -Infinity };
@@ -302,6 +313,7 @@ export default {
     },
     toggleMinimap() {
       this.minimapOpen = !this.minimapOpen;
+      this.minimapFoldedByUser = !this.minimapOpen;
     },
     viewportCentre() {
       const rect = this.$el.getBoundingClientRect();
