@@ -22,7 +22,10 @@ async def confirm(message: str, ok: str = "Continue", cancel: str = "Cancel") ->
     return bool(result)
 
 
-async def unsaved_changes(message: str = "You have unsaved changes. Discard them?") -> str | None:
+UNSAVED = "You have unsaved changes. Save them first, or discard them?"
+
+
+async def unsaved_changes(message: str = UNSAVED) -> str | None:
     """'save' | 'discard' | None (cancel): what to do with unsaved work before another document replaces it."""
     with ui.dialog() as dialog, ui.card().mark("unsaved-dialog"):
         ui.label(message)

@@ -33,9 +33,10 @@ class Palette:
         ui.input(placeholder="Search nodes…", on_change=lambda e: self.filter(e.value or "")) \
             .props("dense outlined clearable").classes("w-full").mark("palette-search")
         with ui.column().classes("w-full gap-0 ls-palette"):
-            for category, title in CATEGORY_TITLES.items():
+            for category in CATEGORY_TITLES:
                 types = node_types(category)
-                with ui.expansion(self.heading(category, len(types), len(types)), value=True).classes("w-full ls-palette-section") \
+                with ui.expansion(self.heading(category, len(types), len(types)), value=True) \
+                        .classes("w-full ls-palette-section") \
                         .props("dense header-class=ls-palette-header") as section:
                     self.sections[category] = section
                     for node in types:

@@ -215,7 +215,8 @@ def test_import_lists_every_problem_of_a_bad_file(page, tmp_path):
     page.locator("button:has(i:text-is('upload_file'))").click()
     page.locator(".q-dialog input[type=file]").set_input_files(str(broken))
     dialog = page.locator(".q-dialog").filter(has_text="is not a valid pipeline")
-    for problem in ("Did you mean 'kafka_source'?", "Did you mean 'filter'?", "repeated: b", "there is no node 'nowhere'"):
+    problems = ("Did you mean 'kafka_source'?", "Did you mean 'filter'?", "repeated: b", "there is no node 'nowhere'")
+    for problem in problems:
         dialog.get_by_text(problem, exact=False).first.wait_for()
     shot(page, "import-every-problem")
 
