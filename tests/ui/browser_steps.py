@@ -75,8 +75,19 @@ def export(page) -> dict:
     return json.loads(Path(download.value.path()).read_text())
 
 
+FITS = "Number((document.querySelector('.ls-canvas') || {dataset: {}}).dataset.fits || 0)"
+
+
+def wait_for_fit(page, before: int) -> None:
+    """Until the canvas has fitted its view more than `before` times (it counts them), and the view settled."""
+    page.wait_for_function(f"{FITS} > {before}", timeout=15000)
+    wait_for_view(page)
+
+
 def open_template(page, name: str) -> None:
-    """Open a gallery template; over unsaved work, discard it (the dialog offers Save, Discard, Cancel)."""
+    """Open a gallery template (over unsaved work, discard it: the dialog offers Save, Discard, Cancel);
+    return once the canvas has fitted the new graph."""
+    before = page.evaluate(FITS)
     page.locator("button:has(i:text-is('auto_awesome'))").first.click()
     page.locator(".ls-template-card").filter(has=page.get_by_text(name, exact=True)).first.click()
     discard = page.get_by_role("button", name="Discard changes")
@@ -85,6 +96,7 @@ def open_template(page, name: str) -> None:
     if discard.is_visible():
         discard.click()
     opened.wait_for()
+    wait_for_fit(page, before)
 
 
 def wait_for_graph(page, nodes: int, edges: int, timeout: float = 15000) -> None:

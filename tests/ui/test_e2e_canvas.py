@@ -11,8 +11,8 @@ import pytest
 
 from lakestream import gallery
 from tests.ui.browser_steps import (
-    READABILITY, connect, drag_from_palette, export, field, node, open_template, select_node, shot, toast,
-    wait_for_graph, wait_for_view)
+    FITS, READABILITY, connect, drag_from_palette, export, field, node, open_template, select_node, shot, toast,
+    wait_for_fit, wait_for_graph, wait_for_view)
 
 pytestmark = pytest.mark.e2e
 
@@ -68,11 +68,13 @@ def test_a_saved_pipeline_and_an_import_open_over_work(page, tmp_path):
     security = dict(TEMPLATES)["Security threats"]
     open_template(page, "Security threats")
     wait_for_graph(page, len(security.nodes), len(security.edges))
+    fits = page.evaluate(FITS)
     page.locator("button:has(i:text-is('folder_open'))").click()
     page.get_by_role("button", name="Discard changes").click()
     page.locator(".q-dialog tbody tr").filter(has_text="Card fraud").first.click()
     page.locator(".ls-header .ls-name").filter(has_text="Card fraud").wait_for()
     wait_for_graph(page, len(fraud.nodes), len(fraud.edges))
+    wait_for_fit(page, fits)  # the view is refitted after open
     assert export(page) == saved
 
     # an import over work (a new node dropped on the reopened pipeline)
@@ -81,11 +83,14 @@ def test_a_saved_pipeline_and_an_import_open_over_work(page, tmp_path):
     cart = dict(TEMPLATES)["Abandoned cart"]
     file = tmp_path / "cart.lakestream.json"
     file.write_text(cart.to_json())
+    fits = page.evaluate(FITS)
     page.locator("button:has(i:text-is('upload_file'))").click()
     page.locator(".q-dialog input[type=file]").set_input_files(str(file))
     page.get_by_role("button", name="Discard changes").click()
     toast(page, "Imported Abandoned cart")
     wait_for_graph(page, len(cart.nodes), len(cart.edges))
+    wait_for_fit(page, fits)  # and after import
+    assert page.evaluate(READABILITY)["underMinimap"] == []
 
 
 def test_every_template_is_readable_after_fit_and_clear_of_the_minimap(sized):
@@ -100,8 +105,9 @@ def test_every_template_is_readable_after_fit_and_clear_of_the_minimap(sized):
         assert measured["underControls"] == [], (name, size, measured)
         shot(page, f"template-{size}-{document.name.lower().replace(' ', '-')}")
         # the fit button gives the same readable view
+        before = page.evaluate(FITS)
         page.locator(".vue-flow__controls-fitview").click()
-        wait_for_view(page)
+        wait_for_fit(page, before)
         again = page.evaluate(READABILITY)
         assert min(again["fonts"]) >= 11 and again["underMinimap"] == [], (name, size, again)
 
@@ -128,7 +134,7 @@ def test_a_dropped_node_lands_under_the_pointer_at_any_zoom(page):
         assert rect["x"] <= px <= rect["x"] + rect["width"] and rect["y"] <= py <= rect["y"] + rect["height"], (
             (px, py), rect)
         page.locator(".vue-flow__controls-zoomout").click()  # the next drop at another zoom
-        page.wait_for_timeout(300)
+        wait_for_view(page)
 
 
 def test_five_undos_and_five_redos_by_keyboard_and_save_from_a_field(page):
@@ -245,9 +251,12 @@ def test_palette_counts_follow_the_search(page):
 def test_toasts_do_not_pile_up(page):
     for _ in range(4):
         page.keyboard.press("Control+c")  # "Select nodes to copy", four times
-        page.keyboard.press("Control+v")  # "Nothing to paste", four times
-    page.wait_for_timeout(500)
-    assert page.locator(".q-notification").count() == 1
+    for _ in range(4):
+        page.keyboard.press("Control+v")  # then "Nothing to paste", four times
+    toast(page, "Nothing to paste")  # the last one: every earlier toast was created before it
+    # piled up, all eight would stay on screen for their 3 s; replaced, one remains (a leaving one may
+    # still be fading out for a moment)
+    page.wait_for_function("document.querySelectorAll('.q-notification').length === 1", timeout=1500)
 
 
 def test_new_over_unsaved_work_offers_save(page):
@@ -272,7 +281,7 @@ def test_screenshots_of_the_main_states(sized):
     shot(page, f"state-{size}-gallery")
     page.locator(".ls-template-card").filter(has=page.get_by_text("Card fraud", exact=True)).first.click()
     wait_for_graph(page, 9, 9)
-    wait_for_view(page)
+    wait_for_fit(page, 0)
     shot(page, f"state-{size}-template")
     page.locator(".vue-flow__node").first.locator(".ls-node-head").click()
     page.locator(".ls-config .ls-field").first.wait_for()
