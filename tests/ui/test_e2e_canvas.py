@@ -295,3 +295,33 @@ def test_screenshots_of_the_main_states(sized):
     page.get_by_role("button", name="Discard changes").wait_for()
     shot(page, f"state-{size}-unsaved-dialog")
     page.get_by_role("button", name="Cancel").click()
+
+
+def test_a_large_pipeline_renders_what_is_on_screen_folds_the_minimap_and_edits(page, tmp_path):
+    from lakestream import editing
+    from lakestream.pipeline import Pipeline
+
+    document = Pipeline(name="Two hundred nodes")
+    for row in range(100):  # 100 pairs source -> filter: 200 nodes, 100 edges
+        document, source = editing.add_node(document, "stream_simulator", 0, row * 160)
+        document, step = editing.add_node(document, "filter", 320, row * 160)
+        document, _ = editing.connect(document, source, "out", step, "in")
+    file = tmp_path / "large.lakestream.json"
+    file.write_text(document.to_json())
+    fits = page.evaluate(FITS)
+    page.locator("button:has(i:text-is('upload_file'))").click()
+    page.locator(".q-dialog input[type=file]").set_input_files(str(file))
+    toast(page, "Imported Two hundred nodes")
+    wait_for_fit(page, fits)
+    on_screen = page.locator(".vue-flow__node").count()
+    assert 0 < on_screen < 200  # only what is on screen is in the page
+    assert page.locator(".vue-flow__minimap").count() == 0  # folded for a large graph
+    page.locator(".ls-minimap-toggle").click()  # the minimap draws every node of Vue Flow's store
+    minimap_nodes = "document.querySelectorAll('.vue-flow__minimap-node').length"
+    page.wait_for_function(f"{minimap_nodes} === 200")
+    drag_from_palette(page, "filter", 600, 120)
+    page.wait_for_function(f"{minimap_nodes} === 201")  # one more, none duplicated by the diff
+    page.locator(".vue-flow__pane").click(position={"x": 40, "y": 40})
+    page.keyboard.press("Control+z")
+    page.wait_for_function(f"{minimap_nodes} === 200")
+    shot(page, "large-pipeline")
