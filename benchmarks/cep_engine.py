@@ -55,8 +55,9 @@ def events(count: int, fields: int, type_id: str, seed: int = 7):
 
 
 def run_once(type_id: str, config: dict, stream, batch: int) -> float:
-    binding = bind(type_id, REGISTRY[type_id].config.model_validate({**BASE, **config}))
-    sim = make_simulation(binding)  # deduplication replays its Spark operator's rule, not the per-key driver
+    parsed = REGISTRY[type_id].config.model_validate({**BASE, **config})
+    binding = bind(type_id, parsed)
+    sim = make_simulation(binding, parsed)  # deduplication replays its Spark operator's rule, not the per-key driver
     start = time.perf_counter()
     for i in range(0, len(stream), batch):
         sim.batch(stream[i:i + batch])

@@ -116,7 +116,22 @@ def delete(pipeline: Pipeline, node_ids: Iterable[str] = (), edge_ids: Iterable[
         pipeline,
         nodes=tuple(n for n in pipeline.nodes if n.id not in nodes),
         edges=tuple(e for e in pipeline.edges if e.id not in edges and e.source not in nodes and e.target not in nodes),
+        samples={s: rows for s, rows in pipeline.samples.items() if s not in nodes},  # undo brings them back
     )
+
+
+def set_samples(pipeline: Pipeline, source_id: str, rows: list[dict[str, Any]] | None) -> Pipeline:
+    """Keep `rows` as the sample events of a source (None or [] removes them); EditError if they cannot be kept."""
+    _require_node(pipeline, source_id)
+    samples = {s: r for s, r in pipeline.samples.items() if s != source_id}
+    if rows:
+        samples[source_id] = rows
+    try:
+        checked = Pipeline.model_validate({"id": pipeline.id, "samples": samples})
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise EditError(f"These sample events cannot be kept: {first['msg']}") from None
+    return _copy(pipeline, samples=checked.samples)
 
 
 @dataclass(frozen=True)

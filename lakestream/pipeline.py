@@ -26,9 +26,12 @@ from lakestream.gc_pause import gc_paused
 from lakestream.nodes import REGISTRY, NodeType, UnknownNodeType, get_node_type
 from lakestream.nodes.fields import Model
 
-FORMAT = 1
+FORMAT = 2  # 2: `samples` (sample events per source) belong to the document
+MAX_SAMPLE_EVENTS = 5000  # per source: samples are for looking at; `lakestream replay` takes any number
 CodeTarget = Literal["auto", "sdp-sql", "sdp-python", "sss", "hybrid"]
 NodeId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")]
+# Sample events per source node id, in arrival order: JSON objects as the user gave them (the Timeline replays them)
+Samples = dict[NodeId, Annotated[list[dict[str, Any]], Field(max_length=MAX_SAMPLE_EVENTS)]]
 
 
 class cached_property(functools.cached_property):  # noqa: N801 - a drop-in for the standard one
@@ -147,6 +150,7 @@ class Pipeline(_Doc):
     settings: Settings = Settings()
     nodes: tuple[Node, ...] = ()
     edges: tuple[Edge, ...] = ()
+    samples: Samples = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
     version: int = 0
@@ -184,8 +188,14 @@ class Pipeline(_Doc):
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
 
+def _format_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 2 adds `samples` (none in a format-1 document); every other field is kept as it was."""
+    data.setdefault("samples", {})
+    return data
+
+
 # Migrations: MIGRATIONS[n] turns a format-n document (a dict) into format n+1, keeping every field.
-MIGRATIONS: dict[int, Any] = {}
+MIGRATIONS: dict[int, Any] = {1: _format_1_to_2}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -312,6 +322,7 @@ def _typed_pipeline_model() -> type[BaseModel]:
         settings=(Settings, Settings()),
         nodes=(list[node_union], []),
         edges=(list[Edge], []),
+        samples=(Samples, {}),
         created_at=(datetime | None, None),
         updated_at=(datetime | None, None),
         version=(int, 0),

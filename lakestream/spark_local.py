@@ -10,6 +10,9 @@ import sys
 from lakestream.errors import UserError
 
 ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+# Two cores, and up to three attempts per task: a Python worker that starts slowly on a busy machine
+# ("Python worker failed to connect back" after Spark's fixed 10 s) is retried, as a cluster retries it.
+MASTER = "local[2,3]"
 
 
 def spark_conf() -> dict[str, str]:
@@ -21,6 +24,10 @@ def spark_conf() -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
         "spark.sql.streaming.stateStore.providerClass": ROCKSDB,
+        # a busy machine slows worker start-up and heartbeats: wait longer before giving up on either
+        "spark.python.authenticate.socketTimeout": "120s",
+        "spark.network.timeout": "600s",
+        "spark.executor.heartbeatInterval": "60s",
     }
 
 
@@ -32,13 +39,18 @@ def check_prerequisites() -> None:
         raise UserError("Java is not installed (Spark needs Java 17): install a JDK 17 and put java on PATH")
 
 
-def local_session(app_name: str = "lakestream"):
-    """Return a local[2] SparkSession with LakeStream's settings (created once per process)."""
-    check_prerequisites()
+def session_builder(app_name: str):
+    """The SparkSession builder with LakeStream's local master and settings (pyspark must be importable)."""
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable  # workers must see the same Python (pandas, pyarrow)
-    builder = SparkSession.builder.master("local[2]").appName(app_name)
+    builder = SparkSession.builder.master(MASTER).appName(app_name)
     for key, value in spark_conf().items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    return builder
+
+
+def local_session(app_name: str = "lakestream"):
+    """Return a local SparkSession with LakeStream's settings (created once per process)."""
+    check_prerequisites()
+    return session_builder(app_name).getOrCreate()

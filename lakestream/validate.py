@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from lakestream.cep.expr import check_expression
 from lakestream.change_feeds import change_plan
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
-from lakestream.nodes.base import Category, Inputs, NodeType, Port, Schema, Target
-from lakestream.nodes.patterns.deduplication import native as dedup_is_native
+from lakestream.labels import field_info, item_label, location
+from lakestream.nodes.base import Category, Finding, Inputs, NodeType, Port, Schema, Target
 from lakestream.pipeline import Node, Pipeline
-from lakestream.references import column_references
+from lakestream.references import column_references, expressions
 from lakestream.schemas import node_inputs, propagate_with_inputs
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -45,21 +47,37 @@ def _loc(loc: tuple[Any, ...]) -> str:
 
 
 def _config_issues(node: Node) -> list[Issue]:
+    """Config errors named as the form shows the field ("Step 1: Name is required"); `field` keeps the path."""
     issues = []
     for error in node.config_errors:
         loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-after")))
         field = _loc(loc) or None
+        where = location(node.spec.config, loc)
         message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "missing" and len(loc) == 1:
-            fields = node.spec.config.model_fields
-            info = next((f for n, f in fields.items() if (f.alias or n) == loc[0]), None)
-            message = f"{loc[0]} is required" + (f": {info.description}" if info and info.description else "")
+        if error["type"] == "missing" and loc:
+            info = field_info(node.spec.config, loc)
+            described = info is not None and info.description and len(loc) == 1  # nested: the item says enough
+            message = f"{where} is required" + (f": {info.description}" if described else "")
+        elif error["type"] in ("too_short", "too_long"):
+            message = f"{where}: {_length_message(error, loc)}"
         elif error["type"] == "extra_forbidden":
             message = f"{field} is not a setting of {node.spec.name}"
         elif field:
-            message = f"{field}: {message}"
+            message = f"{where}: {message}"
         issues.append(Issue(ERROR, "config.invalid", message, node.id, field))
     return issues
+
+
+def _length_message(error: dict[str, Any], loc: tuple[Any, ...]) -> str:
+    """'give at least 2 steps (1 now)' instead of pydantic's 'Tuple should have at least 2 items after validation'."""
+    ctx = error.get("ctx") or {}
+    noun = item_label(str(loc[-1])) if loc and isinstance(loc[-1], str) else "item"
+    noun = noun if noun[:2].isupper() else noun[0].lower() + noun[1:]
+    actual = ctx.get("actual_length")
+    now = f" ({actual} now)" if actual is not None else ""
+    bound, limit = ("at least", ctx.get("min_length")) if error["type"] == "too_short" else \
+        ("at most", ctx.get("max_length"))
+    return f"give {bound} {limit} {noun}{'' if limit == 1 else 's'}{now}"
 
 
 def _arity_message(spec: NodeType, port: Port, count: int, port_count: int) -> tuple[str, str]:
@@ -191,12 +209,26 @@ _WATERMARKING = ("window_aggregate", "watermark", "stream_stream_join")
 def _keeps_watermark(node: Node) -> str | None:
     """The Spark operator of a node whose output keeps its event-time watermark (Spark then refuses another
     downstream: "Redefining watermark is disallowed"), or None."""
-    if node.type == "temporal_correlation":
-        return "stream-stream join"
-    config = node.parsed_or_none() if node.type == "deduplication" else None
-    if config is not None:
-        return "dropDuplicatesWithinWatermark" if dedup_is_native(config) else None
-    return None
+    facets = node.spec.pattern
+    config = node.parsed_or_none() if facets is not None else None
+    return facets.keeps_watermark(config) if config is not None else None
+
+
+def replay_findings(spec: NodeType, config) -> Iterator[Finding]:
+    """Warn about conditions of a replayed pattern the local engine cannot evaluate (Spark still can: only
+    replay and the timeline are affected)."""
+    if spec.pattern is None or spec.pattern.bind is None:
+        return
+    for where, text in expressions(config):
+        problem = check_expression(text)
+        if problem and "not a valid Spark SQL" not in problem:
+            yield Finding(
+                "warning",
+                "pattern.replay_expression",
+                f"Replay and the timeline cannot evaluate this condition: {problem}",
+                field=where,
+                hint="The generated Spark code still runs it; rewrite it with built-in functions to test it locally",
+            )
 
 
 def _after_pattern_issues(pipeline: Pipeline, graph: PipelineGraph) -> list[Issue]:
@@ -303,10 +335,9 @@ def validate(pipeline: Pipeline) -> list[Issue]:
         inputs = known_inputs[node.id] if node.id in known_inputs else node_inputs(graph, node.id, schemas)
         if inputs is not None:
             issues.extend(_column_issues(node, config, inputs))
-        if node.spec.checks is not None:
-            for finding in node.spec.checks(config, inputs if inputs is not None else Inputs({})):
-                issues.append(Issue(finding.severity, finding.code, finding.message, node.id, finding.field,
-                                    finding.hint))
+        findings = list(node.spec.checks(config, inputs or Inputs({}))) if node.spec.checks is not None else []
+        for finding in findings + list(replay_findings(node.spec, config)):
+            issues.append(Issue(finding.severity, finding.code, finding.message, node.id, finding.field, finding.hint))
     for note in change_plan(graph, schemas).notes:
         issues.append(Issue(note.severity, note.code, note.message, note.node_id, note.field, note.hint))
     return issues

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
-import sys
 from contextlib import contextmanager
 
 import pytest
 
-from lakestream.spark_local import spark_conf
+from lakestream.spark_local import session_builder
 
 pytest_plugins = ["tests.services.fixtures", "tests.browser"]  # local services; browser errors fail e2e tests
 
@@ -39,15 +39,8 @@ def session_conf(spark, key: str, value: str):
 @pytest.fixture(scope="session")
 def spark():
     """A local SparkSession shared by the whole test session (start ≈4 s)."""
-    try:
-        from pyspark.sql import SparkSession
-    except ImportError:
-        require(False, "pyspark (pip install -e '.[spark]')")
+    require(importlib.util.find_spec("pyspark") is not None, "pyspark (pip install -e '.[spark]')")
     require(shutil.which("java") is not None, "Java 17")
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    builder = SparkSession.builder.master("local[2]").appName("lakestream-tests")
-    for key, value in spark_conf().items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    session = session_builder("lakestream-tests").getOrCreate()
     yield session
     session.stop()

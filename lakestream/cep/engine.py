@@ -17,7 +17,9 @@ from lakestream.cep.correlation import Correlation, JoinSimulation
 from lakestream.cep.dedup import DedupSimulation
 from lakestream.cep.expr import ExpressionCompiler
 from lakestream.cep.runtime.driver import Simulation
-from lakestream.cep.runtime.registry import make_pattern
+from lakestream.cep.runtime import sequence, spatial, timers, windows
+from lakestream.cep.runtime import values as value_patterns
+from lakestream.cep.runtime.registry import ALGORITHMS, make_pattern
 from lakestream.cep.runtime.sqlfuncs import to_timestamp
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Column, Inputs
@@ -39,19 +41,45 @@ def from_micros(value: int | None) -> datetime | None:
     return None if value is None else EPOCH + timedelta(microseconds=value)
 
 
-# node types whose generated code is a Spark operator (or its rule), not the shared per-key driver:
-# each is replayed by its own simulation of that operator
+# the node types whose generated code is a Spark operator (or its rule), not the shared per-key driver, name
+# the simulation of that operator in their `replay` facet
 SIMULATIONS = {
-    "temporal_correlation": lambda params, delay_us: JoinSimulation(Correlation(params), delay_us),
-    "deduplication": DedupSimulation,
+    "join": lambda params, delay_us: JoinSimulation(Correlation(params), delay_us),
+    "dedup": DedupSimulation,
 }
 
 
-def make_simulation(binding: Binding):
-    """The replay of one pattern node's micro-batches: its operator's own simulation, or the per-key driver."""
-    own = SIMULATIONS.get(binding.type_id)
+
+# the runtime classes by name: a native form names the one that simulates its Spark operator
+BY_NAME = {
+    name: cls
+    for module in (sequence, spatial, timers, value_patterns, windows)
+    for name, cls in vars(module).items()
+    if isinstance(cls, type) and cls.__module__ == module.__name__
+}
+
+
+def _check_algorithms() -> None:
+    """At import: every pattern node the per-key driver replays has its runtime algorithm."""
+    missing = [spec.type for spec in REGISTRY.values()
+               if spec.pattern is not None and spec.pattern.replay == "driver" and spec.type not in ALGORITHMS]
+    if missing:
+        raise TypeError(f"pattern nodes without a runtime algorithm in cep/runtime/registry.py: {', '.join(missing)}")
+
+
+_check_algorithms()
+
+
+def make_simulation(binding: Binding, config):
+    """The replay of one pattern node's micro-batches: its operator's simulation, or the per-key driver
+    running the node's algorithm (for a native form, the runtime class that simulates Spark's operator)."""
+    facets = REGISTRY[binding.type_id].pattern
+    own = SIMULATIONS.get(facets.replay)
     if own is not None:
         return own(binding.params, binding.delay_us)
+    native = facets.native(config)
+    if native is not None and native.replay is not None:
+        return Simulation(BY_NAME[native.replay](binding.params), binding.delay_us)
     return Simulation(make_pattern(binding.type_id, binding.params), binding.delay_us)
 
 
@@ -71,7 +99,7 @@ class PatternRun:
     def __init__(self, type_id: str, config, input_schemas: dict[str, tuple[Column, ...]] | None = None):
         self.node = REGISTRY[type_id]
         self.binding: Binding = bind(type_id, config)
-        self.sim = make_simulation(self.binding)
+        self.sim = make_simulation(self.binding, config)
         schemas = input_schemas or {}
         self.output_schema = self.node.output_schema(config, Inputs({p: (s,) for p, s in schemas.items()}))
         self.columns = [c.name for c in self.output_schema]

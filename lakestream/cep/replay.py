@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lakestream.cep.engine import PatternRun
 from lakestream.cep.expr import ExpressionCompiler, compile_condition
+from lakestream.cep.match_recognize.replay import replay_match_recognize
 from lakestream.cep.runtime.sqlfuncs import to_bool, to_double, to_int, to_str, to_timestamp
 from lakestream.errors import UserError
 from lakestream.graph import CycleError, PipelineGraph
@@ -193,8 +194,6 @@ class Replayer:
 
     def _pattern(self, node, config, inputs, columns, fed):
         if node.type == "match_recognize":
-            from lakestream.cep.match_recognize.replay import replay_match_recognize
-
             names, tuples = replay_match_recognize(config, [r for _, r in inputs.get("in", [])])
             last = max((a for a, _ in inputs.get("in", [])), default=0) + 1
             return [(last, dict(zip(names, t))) for t in tuples], 0

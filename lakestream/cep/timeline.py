@@ -18,12 +18,14 @@ from lakestream.cep.engine import from_micros, to_micros
 from lakestream.cep.replay import Replayer, coerce, jsonable, parse_events
 from lakestream.errors import UserError
 from lakestream.graph import PipelineGraph
+from lakestream.node_examples import ENGINE_INPUTS
+from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, source_id
 from lakestream.nodes.base import Category
 from lakestream.nodes.fields import ExpressionError
-from lakestream.pipeline import Pipeline
+from lakestream.pipeline import MAX_SAMPLE_EVENTS, Pipeline
 from lakestream.schemas import propagate
 
-MAX_EVENTS = 5000  # per source: a timeline is for looking at; lakestream replay takes any number
+MAX_EVENTS = MAX_SAMPLE_EVENTS  # per source: a timeline is for looking at; lakestream replay takes any number
 LABEL_COLUMNS = ("status", "event", "direction", "to_state")  # the word a detection marker shows, if any
 _NUMBERS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte", "double", "float"}
 
@@ -59,7 +61,8 @@ class Timeline:
     node_id: str | None
     message: str = ""  # why there is nothing to show (an error or what to do); empty when lanes are valid
     error: bool = False
-    sample: str = ""  # "example": the node type's example events; "loaded": the user's sample events
+    sample: str = ""  # "example": the node type's example events; "loaded": the pipeline's sample events
+    sample_sources: dict[str, int] = field(default_factory=dict)  # "loaded": events per source title replayed
     sample_columns: list[str] = field(default_factory=list)  # the example events' columns
     is_pattern: bool = True
     key_columns: list[str] = field(default_factory=list)
@@ -129,9 +132,6 @@ def load_sample(pipeline: Pipeline, source_id: str, text: str, as_csv: bool = Fa
 
 def example_events(pipeline: Pipeline, node_id: str) -> tuple[Pipeline, str, dict[str, list[dict]]] | None:
     """The node alone with its type's example input rows: (pipeline, node id in it, events per source)."""
-    from lakestream.node_examples import ENGINE_INPUTS  # node_examples imports the replay: import late
-    from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, source_id
-
     node = pipeline.node(node_id)
     inputs = ENGINE_INPUTS.get(node.type)
     if inputs is None:
@@ -143,7 +143,12 @@ def example_events(pipeline: Pipeline, node_id: str) -> tuple[Pipeline, str, dic
 
 
 def build_timeline(pipeline: Pipeline, node_id: str | None, samples: dict[str, list[dict]] | None = None) -> Timeline:
-    """The timeline of `node_id` over the loaded samples (per source id), or over its type's example events."""
+    """The timeline of `node_id` over sample events per source id (by default the pipeline's own `samples`).
+
+    Only when no source feeding the node has samples does it replay the node type's example events.
+    """
+    if samples is None:
+        samples = pipeline.samples
     if node_id is None or node_id not in pipeline.node_by_id:
         return Timeline(None, "Select a pattern node to test it on sample events.")
     node = pipeline.node(node_id)
@@ -156,7 +161,9 @@ def build_timeline(pipeline: Pipeline, node_id: str | None, samples: dict[str, l
     try:
         loaded = {s: rows for s, rows in (samples or {}).items() if s in upstream_sources(pipeline, node_id)}
         if loaded:
-            return _timeline(pipeline, node_id, loaded, "loaded")
+            timeline = _timeline(pipeline, node_id, loaded, "loaded")
+            timeline.sample_sources = {pipeline.node(s).title: len(rows) for s, rows in loaded.items()}
+            return timeline
         example = example_events(pipeline, node_id)
         if example is None:
             return Timeline(node_id, f"{node.spec.name} has no example events: load sample events for a source "

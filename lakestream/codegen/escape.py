@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from sqlglot import exp
+
+from lakestream.nodes import spark_types
 from lakestream.nodes.fields import parse_expression
 
 
@@ -59,7 +62,7 @@ def sql(value: object) -> Code:
     for char in value:
         if char in _SQL_ESCAPES:
             out.append(_SQL_ESCAPES[char])
-        elif ord(char) < 32 or ord(char) == 127:
+        elif ord(char) < 32 or 0x7F <= ord(char) <= 0x9F or char in "\u2028\u2029":  # line breaks of any kind
             out.append(f"\\u{ord(char):04x}")
         else:
             out.append(char)
@@ -71,9 +74,10 @@ def ident(name: str) -> Code:
     """A quoted Spark SQL identifier: `name` with backticks doubled (the name cannot end the quote)."""
     if not isinstance(name, str) or not name:
         raise TypeError("an identifier must be a non-empty string")
-    if any(ord(c) < 32 for c in name):
-        raise ValueError(f"identifier {name!r} contains control characters")
-    return Code("`" + name.replace("`", "``") + "`")
+    problem = spark_types.name_problem(name)  # `${` too: backticks have no escape for it
+    if problem:
+        raise ValueError(f"identifier {name!r} {problem}")
+    return Code(spark_types.quote_name(name))
 
 
 def table(name: str) -> Code:
@@ -106,16 +110,36 @@ def _split_table(name: str) -> list[str]:
 
 @lru_cache(maxsize=16384)
 def expr(text: str) -> Code:
-    """One Spark SQL expression, re-rendered from its sqlglot parse tree (so no statement can ride along)."""
-    return Code(parse_expression(text).sql(dialect="spark"))
+    """One Spark SQL expression, re-rendered from its sqlglot parse tree (so no statement can ride along).
+
+    Comments are dropped, and a string literal holding `$` or an unprintable character is written by `sql`
+    (`$` as \\u0024, so Spark's ${…} substitution finds nothing); other literals keep sqlglot's rendering."""
+    tree = parse_expression(text)
+    return Code(tree.transform(_literal).sql(dialect="spark", comments=False))
+
+
+def _literal(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, (exp.RawString, exp.National)) or isinstance(node, exp.Literal) and node.is_string:
+        value = str(node.this)
+        if "$" in value or not value.isprintable() or not isinstance(node, exp.Literal):
+            return exp.Var(this=sql(value))
+    return node
+
+
+@lru_cache(maxsize=4096)
+def spark_type(text: str) -> Code:
+    """A Spark data type re-rendered from its parse tree (`decimal(12,2)`, ``struct<`a`:int>``): never the text."""
+    return Code(spark_types.ddl(text))
 
 
 _BREAKS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def comment(text: str) -> Code:
-    """Text safe inside a one-line # or -- comment: line breaks and other control characters become spaces."""
-    return Code(_BREAKS.sub(" ", str(text)))
+    """Text safe inside a one-line # or -- comment: line breaks and other control characters become spaces,
+    and `${` becomes `$ {` (Spark substitutes variables in SQL text before it drops comments)."""
+    return Code(_BREAKS.sub(" ", str(text)).replace("${", "$ {"))
 
 
-FILTERS = {"py": py, "sql": sql, "ident": ident, "table": table, "expr": expr, "comment": comment}
+FILTERS = {"py": py, "sql": sql, "ident": ident, "table": table, "expr": expr, "comment": comment,
+           "spark_type": spark_type}

@@ -7,7 +7,7 @@ import networkx as nx
 from lakestream.change_feeds import change_plan
 from lakestream.codegen import assemble
 from lakestream.codegen.escape import Code, comment, py, table
-from lakestream.codegen.naming import assign_names, slug
+from lakestream.codegen.naming import assign_names, clashes, slug
 from lakestream.codegen.render import Fragment, MissingGenerator, reference, render_node
 from lakestream.codegen.result import GeneratedCode
 from lakestream.codegen.router import Plan, TargetError, route
@@ -86,13 +86,13 @@ def _schemas(pipeline, in_edges: dict[str, list], order: list[str]) -> dict:
 class _Program:
     """Naming, schemas and edges of one pipeline, shared by every part being generated."""
 
-    def __init__(self, pipeline, profile: str, paths: Paths):
+    def __init__(self, pipeline, profile: str, paths: Paths, reserved: frozenset[str] = frozenset()):
         self.pipeline = pipeline
         self.profile = profile
         self.paths = paths
         self.graph = PipelineGraph(pipeline)
         self.order = _order(self.graph)
-        self.names = assign_names(pipeline.nodes)
+        self.names = assign_names(pipeline.nodes, reserved)
         self.in_edges = _in_edges(pipeline)
         self.schemas = _schemas(pipeline, self.in_edges, self.order)
         self.applies = change_plan(self.graph, self.schemas).applies
@@ -101,6 +101,15 @@ class _Program:
     def out_name(self, node_id: str, port: str) -> Code:
         base = self.names[node_id]
         return base if port == "out" else Code(f"{base}_{port}")
+
+    def clashes(self, files) -> set[str]:
+        """Node names the generated modules also use for something else (see naming.clashes)."""
+        owners = {name: node_id for node_id, name in self.names.items()}
+        consumers: dict[str, set[str]] = {}
+        for edge in self.pipeline.edges:
+            owners.setdefault(self.out_name(edge.source, edge.source_port), edge.source)
+            consumers.setdefault(edge.source, set()).add(edge.target)
+        return clashes(files, owners, consumers)
 
     def boundary_table(self, node_id: str) -> str:
         """The table an SDP part writes for the SSS part to read (hybrid)."""
@@ -234,7 +243,19 @@ def generate(pipeline, target: str = "auto", profile: str = "databricks", *, all
     if check:
         _gate(pipeline)
     paths = paths or default_paths(pipeline, profile)
-    program = _Program(pipeline, profile, paths)
+    reserved: frozenset[str] = frozenset()
+    for _attempt in range(8):  # a node named after an import (`pd`) or a name of the module (`start`) is renamed
+        program = _Program(pipeline, profile, paths, reserved)
+        code = _build(program, pipeline, target, profile, allow_hybrid, paths)
+        taken = program.clashes(code.files.values())
+        if not taken:
+            return code
+        reserved |= taken
+    raise CodegenError(f"Cannot name the nodes without clashing with the generated code: {', '.join(sorted(taken))}; "
+                       "rename these nodes")
+
+
+def _build(program: _Program, pipeline, target: str, profile: str, allow_hybrid: bool, paths: Paths) -> GeneratedCode:
     try:
         plan = route(pipeline, target, program.order, allow_hybrid=allow_hybrid)
     except TargetError as error:

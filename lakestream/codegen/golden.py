@@ -1,6 +1,7 @@
 """Golden files of generated code: every node type and gallery template x target x profile.
 
-Regenerate them with `python -m lakestream.codegen.golden`, then review `git diff`.
+Regenerate them with `python -m lakestream.codegen.golden` (which also regenerates the node reference in
+docs/nodes.md and docs/patterns.md from the registry), then review `git diff`.
 """
 
 from __future__ import annotations
@@ -8,11 +9,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from lakestream import node_reference
 from lakestream.codegen.generator import PROFILES, CodegenError, generate
 from lakestream.codegen.registry import CONTEXTS
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.gallery import list_templates, templates_folder
 from lakestream.nodes import REGISTRY
+from lakestream.pipeline import load_pipeline
 
 GOLDEN_ROOT = Path(__file__).resolve().parents[2] / "tests" / "codegen" / "golden"
 TEMPLATE_ROOT = GOLDEN_ROOT / "_templates"
@@ -67,8 +70,6 @@ def template_cases() -> list[tuple[Path, str, str]]:
 
 
 def _template(path: Path):
-    from lakestream.pipeline import load_pipeline
-
     return load_pipeline(path.read_text(encoding="utf-8"))
 
 
@@ -99,4 +100,6 @@ def regenerate() -> tuple[int, int]:
 if __name__ == "__main__":
     written, deleted = regenerate()
     print(f"{written} golden files under {GOLDEN_ROOT} ({deleted} stale removed); review them with git diff")
+    pages = node_reference.regenerate()
+    print(f"node reference regenerated from the registry ({', '.join(pages) or 'unchanged'})")
     sys.exit(0)

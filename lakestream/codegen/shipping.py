@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+
+
+@lru_cache(maxsize=512)
+def _relative_imports(path: Path, modified_ns: int) -> tuple[str, ...]:
+    """The modules a runtime file imports relatively (cached: every generation of a pattern node ships them)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return tuple(n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module)
 
 
 @dataclass(frozen=True)
@@ -23,9 +31,8 @@ class RuntimePackage:
             if name in found:
                 continue
             found.add(name)
-            tree = ast.parse((self.source / f"{name}.py").read_text(encoding="utf-8"))
-            pending += [n.module for n in ast.walk(tree)
-                        if isinstance(n, ast.ImportFrom) and n.level == 1 and n.module]
+            path = self.source / f"{name}.py"
+            pending += _relative_imports(path, path.stat().st_mtime_ns)
         return found
 
     def ship(self, view, module: str) -> None:

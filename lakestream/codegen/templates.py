@@ -8,6 +8,7 @@ from pathlib import Path
 import jinja2
 
 from lakestream.codegen.escape import FILTERS, Code
+from lakestream.nodes import REGISTRY
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -45,8 +46,20 @@ def environment() -> jinja2.Environment:
     return env
 
 
+# a pattern node on the shared runtime has no templates of its own: the transformWithState form, or (in SDP)
+# its native window form
+SHARED_PATTERN = {
+    "sss": "sss/_pattern.py.j2",
+    "sdp-sql": "sdp-sql/_native_window.sql.j2",
+    "sdp-python": "sdp-python/_native_window.py.j2",
+}
+
+
 def template_path(target: str, type_id: str) -> str:
     """Where the template of a node type for a target lives, relative to the templates root."""
+    spec = REGISTRY.get(type_id)
+    if spec is not None and spec.pattern is not None and spec.pattern.codegen == "runtime":
+        return SHARED_PATTERN[target]
     suffix = "sql" if target == "sdp-sql" else "py"
     return f"{target}/{type_id}.{suffix}.j2"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lakestream.codegen.escape import Code, expr, ident
+from lakestream.codegen.escape import Code, expr, ident, spark_type
 from lakestream.codegen.result import Warning
 from lakestream.nodes.base import Schema
 
@@ -77,8 +77,8 @@ class NodeView:
 
     @staticmethod
     def schema_ddl(schema: Schema) -> str:
-        """A Spark DDL schema string of columns (names quoted); templates escape it like any value."""
-        return ", ".join(f"{ident(c.name)} {c.type}" for c in schema)
+        """A Spark DDL schema string of columns (names quoted, types re-rendered); templates escape it like any value."""
+        return ", ".join(f"{ident(c.name)} {spark_type(c.type)}" for c in schema)
 
     @staticmethod
     def expr(text: str) -> Code:

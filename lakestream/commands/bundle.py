@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lakestream.commands.deploy import add_options, options_from
+from lakestream.commands.validate import read_pipeline
 
 
 def register(subparsers) -> None:
@@ -14,7 +15,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from lakestream.commands.validate import read_pipeline
     from lakestream.deploy.bundle import export_bundle
 
     pipeline = read_pipeline(args.pipeline)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
+from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
 
 NO_USER = "your.name@example.com"  # shown in a dry run made without a workspace
@@ -55,7 +56,6 @@ def _print_progress(step, total, action, state, message) -> None:
 
 
 def run(args) -> int:
-    from lakestream.commands.validate import read_pipeline
     from lakestream.deploy import DeployError, NotConnected, apply, connect, current_user, last_details, plan
     from lakestream.deploy import store_recorder
     from lakestream.deploy.status import poll

@@ -15,8 +15,9 @@ def register(subparsers) -> None:
     )
     parser.add_argument("pipeline", help="path of a .lakestream.json document")
     parser.add_argument(
-        "--events", action="append", required=True, metavar="[SOURCE_ID=]FILE",
-        help="events as JSON lines (or .csv with a header); prefix SOURCE_ID= when the pipeline has several sources",
+        "--events", action="append", metavar="[SOURCE_ID=]FILE",
+        help="events as JSON lines (or .csv with a header); prefix SOURCE_ID= when the pipeline has several sources; "
+             "without --events, the sample events saved in the document",
     )
     parser.add_argument("--node", help="print only this node's output rows")
     parser.add_argument("--json", action="store_true", help='print {"outputs": {...}, "late_events": N}')
@@ -50,7 +51,13 @@ def run(args) -> int:
     sources = [n.id for n in pipeline.nodes if n.spec.category.value == "source"]
     if not sources:
         raise UserError("this pipeline has no source node to feed the events to")
-    result = replay(pipeline, _events_by_source(args.events, sources), args.node)
+    if args.events:
+        events = _events_by_source(args.events, sources)
+    elif pipeline.samples:
+        events = {s: rows for s, rows in pipeline.samples.items() if s in sources}
+    else:
+        raise UserError("this pipeline has no sample events: pass --events FILE (JSON lines or CSV)")
+    result = replay(pipeline, events, args.node)
     if args.json:
         outputs = {
             nid: {"columns": o.columns, "rows": [[jsonable(r.get(c)) for c in o.columns] for r in o.rows]}

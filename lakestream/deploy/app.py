@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 from lakestream.deploy.connection import HTTP_TIMEOUT, RETRY_TIMEOUT, connect
 from lakestream.errors import UserError
-
-LOCAL_HOST, LOCAL_PORT = "127.0.0.1", 8080
+from lakestream.store import open_store
+from lakestream.store.store import default_user
 
 
 class AppModeError(UserError):
@@ -31,17 +31,6 @@ def app_mode(env: Mapping[str, str] | None = None) -> bool:
     """True when running as a Databricks App (the platform sets these variables)."""
     env = os.environ if env is None else env
     return bool(env.get("DATABRICKS_APP_PORT") or env.get("DATABRICKS_APP_NAME"))
-
-
-def bind_address(env: Mapping[str, str] | None = None) -> tuple[str, int]:
-    """Where `lakestream ui` listens: 0.0.0.0:$DATABRICKS_APP_PORT as an App, else 127.0.0.1:8080."""
-    env = os.environ if env is None else env
-    if app_mode(env):
-        port = env.get("DATABRICKS_APP_PORT") or "8000"
-        if not port.isdigit():
-            raise AppModeError(f"DATABRICKS_APP_PORT must be a port number, not {port!r}")
-        return "0.0.0.0", int(port)
-    return LOCAL_HOST, LOCAL_PORT
 
 
 def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
@@ -55,8 +44,6 @@ def _header(headers: Mapping[str, str] | None, name: str) -> str | None:
 
 
 def _local_user() -> str:
-    from lakestream.store.store import default_user
-
     return default_user()
 
 
@@ -123,8 +110,6 @@ def store_for(identity: Identity, name: str | None = None):
     environment), so users need no grant on it; the user folder is chosen from the proxy's header,
     so one user cannot reach another's pipelines through the app.
     """
-    from lakestream.store import open_store
-
     if not identity.app_mode:
         return open_store(name)
     return open_store("volume", user=identity.user, client=connect())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from lakestream.codegen import generate
 from lakestream.errors import UserError
 
 SDP_FOLDER = "transformations/"
@@ -42,10 +43,6 @@ def _entry(files: dict[str, str]) -> str | None:
 
 
 def _generate(pipeline: Any, target: str) -> Any:
-    try:
-        from lakestream.codegen import generate
-    except ImportError:
-        raise UserError("Code generation is not available in this installation of LakeStream") from None
     try:
         return generate(pipeline, target, profile="databricks")
     except UserError:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DAY = "2024-05-01 "  # every example happens on this day; times are written as DAY + "10:00:00"
+from lakestream.nodes.patterns.common import EXAMPLE_DAY as DAY
+from lakestream.nodes.patterns.common import at
+
+__all__ = ["DAY", "Rows", "at", "rows"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,3 @@ def rows(columns: str, *values: tuple) -> Rows:
             raise ValueError(f"row {row!r} does not have the {len(pairs)} columns {columns!r}")
     return Rows(pairs, tuple(values))
 
-
-def at(clock: str) -> str:
-    """A timestamp of the example day: at("10:05") -> "2024-05-01 10:05:00"."""
-    return DAY + (clock if clock.count(":") == 2 else clock + ":00")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from importlib import import_module
 
-from lakestream.nodes.base import Category, NodeType
+from lakestream.nodes.base import Category, NodeType, check_pattern_facets
 
 # One module per node type; each category package lists its modules in order (palette order).
 _CATEGORY_PACKAGES = ("sources", "patterns", "transforms", "sinks")
@@ -32,6 +32,8 @@ def _load() -> dict[str, NodeType]:
                 raise TypeError(f"lakestream.nodes.{package}.{module_name} defines no NODE")
             if node.type != module_name:
                 raise TypeError(f"module {module_name} declares type {node.type!r}: they must match")
+            if node.category is Category.PATTERN:
+                check_pattern_facets(node)
             if node.type in found:
                 raise TypeError(f"node type {node.type!r} is registered twice")
             found[node.type] = node

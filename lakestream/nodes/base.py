@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from lakestream.nodes.columns import Column
 from lakestream.nodes.fields import Model
 
 
@@ -35,14 +36,6 @@ CATEGORY_COLOURS = {
     Category.TRANSFORM: "#0d9488",
     Category.SINK: "#ea580c",
 }
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a propagated schema."""
-
-    name: str
-    type: str
 
 
 Schema = tuple[Column, ...]
@@ -111,6 +104,110 @@ class Finding:
     hint: str | None = None
 
 
+@dataclass(frozen=True)
+class Bound:
+    """A pattern config as its runtime algorithm reads it (the catalogue's names, values in microseconds).
+
+    `fields`: per input port, the Spark SQL texts of the event fields; the generated Spark code computes
+    them with `F.expr` before the groupBy, the local engine evaluates the very same texts.
+    `passthrough`: the outputs are the input rows themselves (row-wise, as deduplication)."""
+
+    params: Mapping[str, Any]
+    key_columns: tuple[str, ...]
+    fields: Mapping[str, tuple[str, ...]]
+    passthrough: bool = False
+
+
+@dataclass(frozen=True)
+class NativeForm:
+    """A pattern config that Spark's own window operator expresses (a grouped count, declarative: SDP too).
+
+    `window`: Spark's `window` or `session_window` of `length_us`; `count_matching`: count the events whose
+    first field is true (else every event); `threshold`: keep windows counting at least this many;
+    `ends`: (Spark SQL over the aggregation, output column) after the key columns and match_id;
+    `replay`: the runtime class the engine simulates the operator with (None: the node's own algorithm)."""
+
+    window: str
+    length_us: int
+    count_matching: bool
+    threshold: int | None
+    ends: tuple[tuple[str, str], ...]
+    replay: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.window not in ("window", "session_window"):
+            raise TypeError(f"a native form groups by window or session_window, not {self.window!r}")
+
+
+def no_native(config: Any) -> NativeForm | None:
+    return None
+
+
+def keeps_no_watermark(config: Any) -> str | None:
+    return None
+
+
+REPLAYS = ("driver", "join", "dedup", "row_pattern", "spark")
+CODEGENS = ("runtime", "own")
+
+
+@dataclass(frozen=True)
+class PatternFacets:
+    """What a pattern node type owns beyond its config: how it runs, replays, is generated and documented.
+
+    `bind`: config -> Bound (None when the engine does not run the node through the per-key runtime);
+    `replay`: who replays it locally (driver: the per-key runtime algorithm whose TYPE is the node's type;
+    join / dedup: the simulation of that Spark operator; row_pattern: the MATCH_RECOGNIZE engine; spark:
+    nothing, it runs only on Spark); `codegen`: runtime (the shared transformWithState form) or own (a
+    module of lakestream/codegen/patterns); `native`: the config's Spark-operator form or None;
+    `watermark`: how the watermark acts on it (reference docs); `keeps_watermark`: the Spark operator whose
+    output keeps the input's watermark, or None; `example_rows`: (port, "name:type ...", rows) of the help
+    example; `state_probes`: configs (beside key, time and a 10-second watermark) whose state per key stays
+    at most the given number of items while one event a second arrives."""
+
+    bind: Callable[[Any], Bound] | None
+    replay: str
+    codegen: str
+    watermark: str
+    example_rows: tuple[tuple[str, str, tuple[tuple, ...]], ...]
+    state_probes: tuple[tuple[Mapping[str, Any], int], ...] | None
+    native: Callable[[Any], NativeForm | None] = no_native
+    keeps_watermark: Callable[[Any], str | None] = keeps_no_watermark
+
+
+class IncompleteNode(TypeError):
+    """A node type lacks a facet its category needs."""
+
+
+def check_pattern_facets(node: NodeType) -> None:
+    """Refuse a pattern node that lacks a facet (raised at import by the registry, naming what is missing)."""
+    facets = node.pattern
+    missing = []
+    if not isinstance(facets, PatternFacets):
+        missing.append("pattern (PatternFacets)")
+    else:
+        if facets.replay not in REPLAYS:
+            missing.append(f"replay (one of {', '.join(REPLAYS)})")
+        if facets.codegen not in CODEGENS:
+            missing.append(f"codegen (one of {', '.join(CODEGENS)})")
+        if facets.replay in ("driver", "join", "dedup") and facets.bind is None:
+            missing.append("bind")
+        if facets.bind is not None and not facets.state_probes:
+            missing.append("state_probes")
+        if facets.replay != "spark" and not facets.example_rows:
+            missing.append("example_rows")
+        if not facets.watermark.strip():
+            missing.append("watermark")
+    if not node.docs.strip():
+        missing.append("docs")
+    if not node.example:
+        missing.append("example")
+    if (node.targets != ALL_TARGETS or node.supports is not None) and not node.stateful_reason:
+        missing.append("stateful_reason (the router's reason when it needs SSS)")
+    if missing:
+        raise IncompleteNode(f"pattern node {node.type!r} lacks: {', '.join(dict.fromkeys(missing))}")
+
+
 def _static_ports(ports: tuple[Port, ...]) -> Callable[[Any], tuple[Port, ...]]:
     return lambda config: ports
 
@@ -140,6 +237,7 @@ class NodeType:
     supports: Callable[[Any], frozenset[Target]] | None = None
     docs: str = ""
     example: Mapping[str, Any] = field(default_factory=dict)
+    pattern: PatternFacets | None = None  # pattern nodes only: see check_pattern_facets
 
     def __post_init__(self) -> None:
         if not self.type or not self.type.islower():

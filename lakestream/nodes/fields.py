@@ -16,6 +16,8 @@ from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
 from lakestream.durations import normalise_duration
+from lakestream.nodes.columns import Column
+from lakestream.nodes.spark_types import SparkTypeError, canonical, check_name, columns_text, name_problem
 
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings would reach users' logs
@@ -33,6 +35,8 @@ class Kind(str, Enum):
     SQL = "sql"
     TEMPLATE = "template"  # a message template with {column} placeholders
     URL = "url"
+    TYPE = "type"  # a Spark SQL data type (spark_types.py parses and re-renders it)
+    COLUMNS = "columns"  # a Spark DDL column list: name type, name type
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,23 @@ def parse_expression(text: str) -> exp.Expression:
     statement = type(tree).__module__.rsplit(".", 1)[-1] in ("ddl", "dml")
     if statement or isinstance(tree, (exp.Query, exp.Alias, exp.Cache, exp.Command, exp.Star)):
         raise ExpressionError("must be a single expression, not a statement; write something like amount > 100")
+    _refuse_variables(tree)
     return tree
+
+
+_PARAMETERS = tuple(getattr(exp, n) for n in ("Parameter", "Placeholder", "SessionParameter") if hasattr(exp, n))
+
+
+def _refuse_variables(tree: exp.Expression) -> None:
+    """Spark substitutes ${…} in SQL text before parsing: no parameter, and no `${` inside a quoted name."""
+    for node in tree.walk():
+        if isinstance(node, _PARAMETERS):
+            raise ExpressionError(
+                "contains a parameter or variable (${…}, $1, @name, ? or :name): Spark would substitute it; "
+                "write the value itself (text in quotes: '…')"
+            )
+        if isinstance(node, exp.Identifier) and (problem := name_problem(str(node.this))):
+            raise ExpressionError(f"contains the name {str(node.this)!r}, which {problem}")
 
 
 def expression_columns(text: str) -> frozenset[str]:
@@ -118,11 +138,21 @@ def _expression(value: str) -> str:
     return value.strip()
 
 
+def _no_variable(value: str, what: str) -> None:
+    """Spark substitutes ${…} anywhere in SQL text before parsing, and backticks have no escape for `$`."""
+    try:
+        check_name(value, what)
+    except SparkTypeError as error:
+        message = str(error)
+        raise ValueError(message[:1].upper() + message[1:]) from None
+
+
 def _column(value: str) -> str:
     if not value or not value.strip():
         raise ValueError("Name a column of the input")
     if _CONTROL_RE.search(value) or "`" in value:
         raise ValueError(f"{value!r} is not a column name: no backticks or control characters")
+    _no_variable(value.strip(), "column name")
     return value.strip()
 
 
@@ -139,6 +169,7 @@ def _table(value: str) -> str:
         raise ValueError(
             f"{value!r} is not a table name: write catalog.schema.table (letters, digits, underscores)"
         )
+    _no_variable(value, "table name")
     return value
 
 
@@ -185,24 +216,23 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-_PRIMITIVE_TYPES = {
-    "string", "boolean", "tinyint", "smallint", "int", "bigint", "float", "double",
-    "date", "timestamp", "timestamp_ntz", "binary", "byte", "short", "integer", "long",
-}
-_TYPE_RE = re.compile(r"^(decimal\(\s*\d+\s*,\s*\d+\s*\)|array<.+>|map<.+,.+>|struct<.+>)$", re.IGNORECASE)
-
-
 def _spark_type(value: str) -> str:
-    text = (value or "").strip().lower()
-    if text in _PRIMITIVE_TYPES or (_TYPE_RE.match(text) and text.count("<") == text.count(">")):
-        return text
-    raise ValueError(
-        f"{value!r} is not a Spark type: use string, int, bigint, double, boolean, timestamp, date, "
-        "decimal(p,s), array<…>, map<…,…> or struct<…>"
-    )
+    try:
+        return canonical(value)
+    except SparkTypeError as error:
+        raise ValueError(str(error)) from None
 
 
-SparkType = Annotated[str, AfterValidator(_spark_type)]
+def _spark_columns(value: str) -> str:
+    try:
+        return columns_text(value)
+    except SparkTypeError as error:
+        raise ValueError(str(error)) from None
+
+
+# Kept in canonical form (`decimal(12,2)`, `bigint` for long, `struct<a:int>`), re-rendered again by codegen.
+SparkType = Annotated[str, AfterValidator(_spark_type), FieldKind(Kind.TYPE)]
+SparkColumns = Annotated[str, AfterValidator(_spark_columns), FieldKind(Kind.COLUMNS)]
 
 
 class ColumnSpec(Model):
@@ -241,6 +271,4 @@ Columns = Annotated[tuple[ColumnSpec, ...], AfterValidator(_unique_names)]
 
 def declared_schema(columns: tuple[ColumnSpec, ...]) -> tuple:
     """The propagated schema (base.Schema) of a declared column list."""
-    from lakestream.nodes.base import Column
-
     return tuple(Column(c.name, c.type) for c in columns)

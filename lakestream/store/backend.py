@@ -56,9 +56,3 @@ class Backend(ABC):
     def lock(self, folder: str) -> AbstractContextManager[None]:
         """Hold an exclusive lock on a folder (other processes wait); may be a no-op when `create`
         alone is a reliable compare-and-set."""
-
-    def for_user(self, user_folder: str) -> Backend:
-        """The same storage rooted at another user's folder (volume store sharing)."""
-        from lakestream.store.errors import StoreError
-
-        raise StoreError(f"Sharing needs the volume store; {self.name} storage belongs to one user.")

@@ -11,6 +11,8 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Any
 
+from lakestream.codegen import CodegenError, generate
+from lakestream.errors import UserError
 from lakestream.pipeline import Edge, Node, Pipeline
 
 _MISSING = "(not set)"
@@ -95,6 +97,10 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
+def _events(rows: list | None) -> str:
+    return "none" if rows is None else f"{len(rows)} event{'' if len(rows) == 1 else 's'}"
+
+
 def _title(node: Node) -> str:
     return f"{node.label!r}" if node.label else node.id
 
@@ -147,6 +153,11 @@ def diff(a: Pipeline, b: Pipeline) -> PipelineDiff:
         if getattr(a, name) != getattr(b, name):
             top.append(FieldChange(name, getattr(a, name), getattr(b, name)))
     top += field_changes(a.settings.model_dump(by_alias=True), b.settings.model_dump(by_alias=True), "settings")
+    for source in list(a.samples) + [s for s in b.samples if s not in a.samples]:  # counted, not listed event by event
+        old, new = a.samples.get(source), b.samples.get(source)
+        if old != new:
+            edited = " (edited)" if old is not None and new is not None and len(old) == len(new) else ""
+            top.append(FieldChange(f"samples.{source}", _events(old), _events(new) + edited))
     return PipelineDiff(
         added_nodes=tuple(n for n in b.nodes if n.id not in nodes_a),
         removed_nodes=tuple(n for n in a.nodes if n.id not in nodes_b),
@@ -175,9 +186,6 @@ def code_diff(old_files: dict[str, str], new_files: dict[str, str], *, context: 
 
 def generated_code_diff(a: Pipeline, b: Pipeline, target: str = "auto", profile: str = "databricks") -> str:
     """The unified diff of the code generated from `a` and from `b`; UserError when one cannot be generated."""
-    from lakestream.codegen import CodegenError, generate
-    from lakestream.errors import UserError
-
     texts = []
     for doc in (a, b):
         try:

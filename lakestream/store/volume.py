@@ -59,9 +59,6 @@ class VolumeBackend(Backend):
     def location(self) -> str:
         return self.root
 
-    def for_user(self, user_folder: str) -> VolumeBackend:
-        return VolumeBackend(self.client, self.base, user_folder, attempts=self.attempts, backoff=self.backoff)
-
     def _full(self, path: str) -> str:
         return f"{self.root}/{path}" if path else self.root
 

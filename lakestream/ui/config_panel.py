@@ -8,17 +8,34 @@ from typing import Any
 from nicegui import ui
 
 from lakestream.graph import PipelineGraph
+from lakestream.labels import location, path_parts
+from lakestream.nodes.base import Category
 from lakestream.pipeline import Node, Pipeline
 from lakestream.schemas import node_inputs, propagate
 from lakestream.ui.forms import ConfigForm
+from lakestream.ui.guard import guarded
+from lakestream.ui.timeline import sample_events_dialog
 from lakestream.ui.settings_panel import settings_form
 from lakestream.validate import Issue
 
 
+def _declared(config: dict[str, Any]) -> list[str]:
+    """The column names a draft config declares in its `schema` (valid or not yet)."""
+    schema = config.get("schema")
+    items = schema if isinstance(schema, list) else []
+    return [c["name"] for c in items if isinstance(c, dict) and isinstance(c.get("name"), str) and c["name"]]
+
+
 def input_columns(pipeline: Pipeline, node_id: str) -> Callable[[str | None], list[str]]:
-    """Column names arriving at a node (per port, or all ports), from schema propagation."""
+    """Column names arriving at a node (per port, or all ports), from schema propagation; for a source,
+    its own columns (those its schema declares, even in a draft, then what it outputs)."""
     graph = PipelineGraph(pipeline)
-    inputs = node_inputs(graph, node_id, propagate(pipeline, graph))
+    schemas = propagate(pipeline, graph)
+    node = pipeline.node(node_id)
+    if node.spec.category is Category.SOURCE:
+        own = list(dict.fromkeys(_declared(node.config) + [c.name for c in schemas.get(node_id) or ()]))
+        return lambda port: list(own)
+    inputs = node_inputs(graph, node_id, schemas)
 
     def columns(port: str | None) -> list[str]:
         if inputs is None:
@@ -47,29 +64,38 @@ def field_errors(node: Node, issues: list[Issue], known: set[str]) -> tuple[dict
         message = issue.message + (f" — {issue.hint}" if issue.hint else "")
         if field:
             # under the field itself its name (and description, already shown) need not be repeated
-            if field == issue.field and message.startswith(f"{field} is required"):
+            where = location(node.spec.config, path_parts(issue.field or ""))
+            if field == issue.field and message.startswith(f"{where} is required"):
                 message = "Required"
-            message = message.removeprefix(f"{issue.field}: ") if issue.field else message
+            message = message.removeprefix(f"{where}: ") if field == issue.field else message
             by_field.setdefault(field, message)
         elif issue.code.startswith("config."):
             general.append(message)
     return by_field, "; ".join(general) or None
 
 
+def _samples_text(pipeline: Pipeline, source_id: str) -> str:
+    count = len(pipeline.samples.get(source_id, ()))
+    return f"{count} sample event{'' if count == 1 else 's'} (Timeline)" if count else "No sample events yet"
+
+
 class ConfigPanel:
     """Rebuilt when the selection changes; kept (with focus) while the user types."""
 
     def __init__(self, on_label: Callable[[str, str], None], on_config: Callable[[str, dict[str, Any], Any, bool], None],
-                 on_help: Callable[[str], None], on_pipeline: Callable[[str, Any], None]):
+                 on_help: Callable[[str], None], on_pipeline: Callable[[str, Any], None],
+                 on_samples: Callable[[str, list[dict] | None], None] | None = None):
         self.on_label, self.on_config, self.on_help = on_label, on_config, on_help
-        self.on_pipeline = on_pipeline
+        self.on_pipeline, self.on_samples = on_pipeline, on_samples
+        self.pipeline: Pipeline | None = None
+        self.samples_label: ui.label | None = None
         self.node_id: str | None = None
         self.form: ConfigForm | None = None
         self.container = ui.column().classes("w-full gap-2 ls-config")
 
     def show(self, pipeline: Pipeline, node_id: str | None, issues: list[Issue]) -> None:
         self.container.clear()
-        self.node_id, self.form = node_id, None
+        self.node_id, self.form, self.pipeline, self.samples_label = node_id, None, pipeline, None
         with self.container:
             if node_id is None or node_id not in pipeline.node_by_id:
                 with ui.row().classes("items-center gap-2 text-grey-7 no-wrap"):
@@ -90,16 +116,39 @@ class ConfigPanel:
                     .props("flat round dense").tooltip("Documentation of this node").mark("node-help")
             ui.input("Label", value=node.label, placeholder=spec.name,
                      on_change=lambda e: self.on_label(node_id, e.value or "")).classes("w-full").mark("node-label")
+            if spec.category is Category.SOURCE and self.on_samples is not None:
+                self._samples_row(node)
             ui.separator()
+            keep = self.on_samples
+            on_events = (lambda rows: keep(node_id, rows)) if keep and spec.category is Category.SOURCE else None
             self.form = ConfigForm(spec.config, node.config, input_columns(pipeline, node_id),
-                                   lambda config, path, structural: self.on_config(node_id, config, path, structural))
+                                   lambda config, path, structural: self.on_config(node_id, config, path, structural),
+                                   on_events)
             self.refresh_errors(pipeline, issues)
 
+    def _samples_row(self, node: Node) -> None:
+        """A source's sample events (saved with the pipeline, replayed by the Timeline): how many, and Edit."""
+        with ui.row().classes("w-full items-center no-wrap gap-2"):
+            ui.icon("edit_note").classes("text-grey-7")
+            self.samples_label = ui.label(_samples_text(self.pipeline, node.id)).classes("text-sm grow") \
+                .mark("source-samples")
+
+            async def edit() -> None:
+                current = self.pipeline.node(node.id) if node.id in self.pipeline.node_by_id else node
+                await sample_events_dialog(self.pipeline, {node.id: current.title}, self.on_samples)
+
+            ui.button("Edit", on_click=guarded(edit)).props("flat dense no-caps").mark("source-samples-edit")
+
     def refresh_errors(self, pipeline: Pipeline, issues: list[Issue]) -> None:
+        self.pipeline = pipeline
+        if self.samples_label is not None and self.node_id in pipeline.node_by_id:
+            self.samples_label.set_text(_samples_text(pipeline, self.node_id))
         if self.form is None or self.node_id not in pipeline.node_by_id:
             return
         by_field, general = field_errors(pipeline.node(self.node_id), issues, set(self.form.errors))
         self.form.show_errors(by_field, general)
+        if self.form.column_fields:  # only forms with column pickers pay for the schema propagation
+            self.form.set_columns(input_columns(pipeline, self.node_id))
 
     def focus_field(self, field: str | None) -> None:
         """Put the cursor in the field a problem points at (its nearest parent with a widget)."""

@@ -92,10 +92,15 @@ def open_dialog(summaries: list[Summary], on_open: Callable[[str], Awaitable[Non
 
 
 def gallery_dialog(cards: list[TemplateCard], on_pick: Callable[[TemplateCard], Awaitable[None]]) -> None:
+    """Template cards with a picture of each graph; the search box keeps the cards whose words match."""
     with ui.dialog() as dialog, ui.card().classes("ls-gallery").mark("gallery-dialog"):
-        ui.label("Start from a template").classes("text-h6")
+        with ui.row().classes("w-full items-center no-wrap"):
+            ui.label("Start from a template").classes("text-h6 grow")
+            search = ui.input(placeholder="Search templates…").props("dense outlined clearable autofocus") \
+                .classes("w-64").mark("gallery-search")
         if not cards:
             ui.label("No pipeline templates are installed.").classes("text-grey-7")
+        shown: list[tuple[TemplateCard, ui.card]] = []
         with ui.element("div").classes("ls-gallery-grid"):
             for card in cards:
                 async def choose(c: TemplateCard = card) -> None:
@@ -103,13 +108,25 @@ def gallery_dialog(cards: list[TemplateCard], on_pick: Callable[[TemplateCard], 
                     await on_pick(c)
 
                 with ui.card().classes("ls-template-card cursor-pointer no-wrap").on("click", choose) \
-                        .mark(f"template-{card.path.stem}"):
+                        .mark(f"template-{card.path.stem}") as element:
+                    if card.picture:  # numbers and registry colours only (gallery.graph_picture)
+                        ui.html(card.picture, sanitize=False).classes("ls-template-picture")
                     ui.label(card.name).classes("text-subtitle1 text-weight-medium")
                     if card.industry:
                         ui.label(card.industry).classes("text-xs text-primary text-weight-medium")
                     ui.label(card.description or " ").classes("text-sm text-grey-8")
                     ui.label(card.error or f"{card.node_count} nodes").classes(
                         "text-xs mt-auto " + ("text-negative" if card.error else "text-grey-6"))
+                shown.append((card, element))
+        nothing = ui.label("No template matches your search.").classes("text-grey-7").mark("gallery-none")
+        nothing.set_visibility(False)
+
+        def filter_cards(query: str | None) -> None:
+            for card, element in shown:
+                element.set_visibility(card.matches(query or ""))
+            nothing.set_visibility(bool(cards) and not any(element.visible for _, element in shown))
+
+        search.on_value_change(lambda e: filter_cards(e.value))
         ui.button("Close", on_click=dialog.close).props("flat")
     dialog.open()
 

@@ -15,13 +15,20 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from lakestream.nodes.fields import FieldKind, Kind
+from lakestream.labels import field_label
+from lakestream.nodes.fields import ColumnSpec, FieldKind, Kind, SparkType
+
+# The types the type chooser lists; a valid complex type typed by hand (map<string,array<int>>) is accepted too.
+SPARK_TYPES = ("string", "int", "bigint", "double", "float", "boolean", "timestamp", "date", "decimal(10,2)",
+               "binary", "array<string>", "map<string,string>")
+_SPARK_TYPE_CHECKS = tuple(SparkType.__metadata__)  # the validator a SparkType field carries
 
 
 @dataclass(frozen=True)
 class Spec:
     """A field's widget: `widget` is one of select, switch, number, text, expression, column,
-    code, template, list, columns (list of column names), items (list of models), model, json."""
+    code, template, list, columns (list of column names), items (list of models), model, json,
+    spark_type (a Spark type chosen from SPARK_TYPES or typed)."""
 
     widget: str
     optional: bool = False
@@ -61,6 +68,8 @@ def describe_annotation(annotation: Any, metadata: tuple[Any, ...] = ()) -> Spec
     if annotation in (int, float):
         return Spec("number", integer=annotation is int)
     if annotation is str:
+        if any(m in _SPARK_TYPE_CHECKS for m in metadata):
+            return Spec("spark_type", options=SPARK_TYPES)
         if marker is None:
             return Spec("text")
         widget = {
@@ -79,6 +88,11 @@ def describe_annotation(annotation: Any, metadata: tuple[Any, ...] = ()) -> Spec
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return Spec("model", model=annotation)
     return Spec("json")
+
+
+def is_schema(spec: Spec) -> bool:
+    """A declared column list (a source's schema): the form offers to fill it from sample data."""
+    return spec.widget == "items" and spec.model is ColumnSpec
 
 
 def describe(info: FieldInfo) -> Spec:
@@ -106,7 +120,8 @@ def key_of(name: str, info: FieldInfo) -> str:
 
 
 def title_of(name: str, info: FieldInfo) -> str:
-    return (info.alias or name).rstrip("_").replace("_", " ").capitalize() + ("" if info.is_required() else "")
+    """The field's label in the form ('SASL mechanism'): the one place labels come from is lakestream.labels."""
+    return field_label(info.alias or name)
 
 
 def path_text(parts: tuple[Any, ...]) -> str:

@@ -10,8 +10,10 @@ from typing import Any
 from nicegui import ui
 from pydantic import BaseModel
 
+from lakestream.labels import item_label
 from lakestream.ui.expression_field import ExpressionField
-from lakestream.ui.fieldspec import Spec, default_of, describe, key_of, path_text, title_of
+from lakestream.ui.fieldspec import Spec, default_of, describe, is_schema, key_of, path_text, title_of
+from lakestream.ui.schema_dialog import open_schema_dialog
 
 Path = tuple[Any, ...]
 OnChange = Callable[[dict[str, Any], Path, bool], None]  # (config, path, structural) -> None
@@ -26,13 +28,15 @@ class ConfigForm:
     config after every edit; `structural` edits (list add/remove) need the form rebuilt."""
 
     def __init__(self, model: type[BaseModel], config: dict[str, Any], columns: Callable[[str | None], list[str]],
-                 on_change: OnChange):
+                 on_change: OnChange, on_events: Callable[[list[dict]], None] | None = None):
         self.model = model
         self.config = copy.deepcopy(config)
         self.columns = columns
         self.on_change = on_change
+        self.on_events = on_events  # a source's sample events, from the rows its schema was inferred from
         self.errors: dict[str, ui.label] = {}  # path text -> the label under that field
         self.fields: dict[str, ui.element] = {}
+        self.column_fields: list[tuple[ui.select, str | None]] = []  # column choosers, refreshed by set_columns
         with ui.column().classes("w-full gap-1") as self.container:
             self.general_error = ui.label().classes("ls-field-error hidden")
             self._model_fields(model, self.config, ())
@@ -83,12 +87,17 @@ class ConfigForm:
         elif spec.widget == "expression":  # columns complete the word being typed (chips, Tab)
             widget = ExpressionField(label, value or "", self.columns(spec.port),
                                      lambda text, p=path: self._set(p, text)).input
+        elif spec.widget == "spark_type":  # Spark's common types; a valid complex type may be typed (Enter)
+            options = list(spec.options) + ([value] if value and value not in spec.options else [])
+            widget = ui.select(options, value=value or None, label=label, with_input=True,
+                               new_value_mode="add-unique", clearable=spec.optional, on_change=on)
         elif spec.widget == "column":
             choices = self.columns(spec.port)
             if value and value not in choices:
                 choices = [*choices, value]
             widget = ui.select(choices, value=value or None, label=label, with_input=True,
                                new_value_mode="add-unique", clearable=True, on_change=on)
+            self.column_fields.append((widget, spec.port))
         elif spec.widget in ("columns", "list"):
             current = list(value or [])
             choices = self.columns(spec.port) if spec.widget == "columns" else list(spec.options)
@@ -119,6 +128,12 @@ class ConfigForm:
             return
         elif spec.widget == "items" and spec.model is not None:
             self._items(spec, label, list(value or []), path)
+            if is_schema(spec):
+                def from_data(p: Path = path) -> Any:
+                    return open_schema_dialog(lambda columns: self._set(p, columns, structural=True), self.on_events)
+
+                ui.button("Columns from data", icon="dataset", on_click=from_data) \
+                    .props("flat dense no-caps").classes("ls-add-item").mark(f"schema-from-data-{path_text(path)}")
             return
         elif spec.widget == "json":
             widget = ui.textarea(label, value="" if value is None else json.dumps(value),
@@ -150,7 +165,7 @@ class ConfigForm:
                 items[index] = item = {}
             with ui.card().classes("w-full ls-item").props("flat bordered"):
                 with ui.row().classes("w-full items-center justify-between"):
-                    ui.label(f"{index + 1}").classes("ls-item-number")
+                    ui.label(f"{item_label(str(path[-1]))} {index + 1}").classes("ls-item-number")
                     ui.button(icon="delete", on_click=lambda p=path, i=index: self._remove(p, i)) \
                         .props("flat dense round size=sm").tooltip("Remove") \
                         .mark(f"remove-item-{path_text(path + (index,))}")
@@ -180,6 +195,16 @@ class ConfigForm:
             self.show_errors({path_text(path): f"Not JSON: {error}"}, None)
             return
         self._set(path, value)
+
+    def set_columns(self, columns: Callable[[str | None], list[str]]) -> None:
+        """Offer the columns as they are now (a source's Event time lists the schema just typed)."""
+        self.columns = columns
+        for widget, port in self.column_fields:
+            choices = columns(port)
+            if widget.value and widget.value not in choices:
+                choices = [*choices, widget.value]
+            if list(widget.options) != choices:
+                widget.set_options(choices, value=widget.value)
 
     # --- errors -------------------------------------------------------------------------------
     def show_errors(self, by_field: dict[str, str], general: str | None) -> None:

@@ -78,7 +78,8 @@ class BuilderPage:
         with ui.right_drawer(value=True, bordered=True).props("width=360").classes("p-3 bg-white"):
             self.config = ConfigPanel(on_label=guarded(self.set_label), on_config=guarded(self.set_config),
                                       on_help=guarded(help_ui.show_node_help),
-                                      on_pipeline=guarded(self.set_pipeline_field))
+                                      on_pipeline=guarded(self.set_pipeline_field),
+                                      on_samples=guarded(self.set_samples))
         # the dock keeps its height in pixels (room for the code at 1366x768); the canvas takes the rest
         with ui.splitter(horizontal=True, reverse=True, value=360, limits=(120, 2000)) \
                 .props("unit=px").classes("w-full h-full ls-splitter").mark("dock-splitter") as splitter:
@@ -106,7 +107,7 @@ class BuilderPage:
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
                         with ui.tab_panel(timeline_tab).classes("p-0 h-full"):
-                            self.timeline = TimelinePanel()
+                            self.timeline = TimelinePanel(on_samples=guarded(self.set_samples))
                     tabs.on_value_change(lambda e: self.timeline.show_tab(e.value == "timeline"))
                     self.dock_panels = panels
         ui.on("lakestream-key", guarded(self.on_key))  # see _KEY_GUARD
@@ -232,6 +233,9 @@ class BuilderPage:
         # typing in one field is one undo step; a list add/remove is its own step
         key = None if structural else ("config", node_id, tuple(path))
         self.apply(editing.set_config(self.doc, node_id, config), key=key, rebuild_config=structural)
+
+    def set_samples(self, source_id: str, rows: list[dict] | None) -> None:
+        self.apply(editing.set_samples(self.doc, source_id, rows))
 
     def set_pipeline_field(self, name: str, value: Any) -> None:
         change = {"settings": {name.split(".", 1)[1]: value}} if name.startswith("settings.") else {name: value}

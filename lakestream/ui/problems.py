@@ -42,11 +42,8 @@ class ProblemsPanel:
                         .mark("problem", f"problem-{issue.node_id or 'pipeline'}") as row:
                     ui.icon(icon).classes(f"{colour} text-lg")
                     with ui.column().classes("gap-0"):
-                        with ui.row().classes("gap-2 items-baseline"):
-                            ui.label(where).classes("text-weight-medium")
-                            if issue.field:
-                                ui.label(issue.field).classes("text-xs text-grey-7 ls-mono")
-                        ui.label(issue.message)
+                        ui.label(where).classes("text-weight-medium")
+                        ui.label(issue.message)  # names the field as the form does ("Step 1: Name is required")
                         if issue.hint:
                             ui.label(issue.hint).classes("text-xs text-grey-7")
                 row.props(f'data-severity="{issue.severity}"')

@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
-from nicegui import events, ui
+import json
+from collections.abc import Callable
+
+from nicegui import ui
 
 from lakestream.cep.timeline import Timeline, build_timeline, load_sample, upstream_sources
 from lakestream.nodes.base import Category
 from lakestream.pipeline import Pipeline
 from lakestream.ui.guard import guarded, log, notify
 from lakestream.ui.latest import LatestOnly
+from lakestream.ui.schema_dialog import upload_field
 from lakestream.ui.timeline_svg import render
 
 DEBOUNCE_S = 0.15
 HINT = "Select a pattern node to test it on sample events."
 
 
+def sample_text(rows: list[dict]) -> str:
+    """A source's sample events as the dialog shows them: one JSON object per line."""
+    return "\n".join(json.dumps(row, ensure_ascii=False) for row in rows)
+
+
 class TimelinePanel:
-    def __init__(self):
+    """`on_samples(source_id, rows or None)` keeps a source's sample events in the document (an undo step)."""
+
+    def __init__(self, on_samples: Callable[[str, list[dict] | None], None]):
         self.active = False  # the tab is shown: only then does it replay
-        self.samples: dict[str, list[dict]] = {}  # source node id -> the user's sample events
+        self.on_samples = on_samples
         self.pipeline: Pipeline | None = None
         self.node_id: str | None = None
         self.timeline: Timeline | None = None
-        self._pipeline_id: str | None = None
         with ui.column().classes("w-full gap-0 ls-timeline"):
             with ui.row().classes("w-full items-center no-wrap gap-3 px-2 ls-code-bar"):
                 self.title = ui.label("").classes("text-weight-medium").mark("timeline-title")
@@ -40,13 +50,10 @@ class TimelinePanel:
 
     # --- replay -------------------------------------------------------------------------------
     def schedule(self, pipeline: Pipeline, node_id: str | None) -> None:
-        """Replay for this document and node in a worker thread (only while the tab shows); newer wins."""
-        if pipeline.id != self._pipeline_id:  # another pipeline: its sources are others
-            self.samples, self._pipeline_id = {}, pipeline.id
+        """Replay for this document (with its samples) and node in a worker thread (only while the tab shows)."""
         self.pipeline, self.node_id = pipeline, node_id
         if self.active:
-            samples = dict(self.samples)
-            self.replays.request(lambda: _replay(pipeline, node_id, samples), self.show)
+            self.replays.request(lambda: _replay(pipeline, node_id), self.show)
         else:
             self.replays.supersede()  # a replay still running is of an older document
 
@@ -63,6 +70,8 @@ class TimelinePanel:
         shown = not timeline.error and (timeline.lanes or timeline.rows)
         self.summary.set_text(timeline.summary if shown else "")
         self.detail.set_text(_detail(timeline) if shown else "")
+        self.detail.props["title"] = self.detail.text  # the whole line, where the dock is too narrow for it
+        self.detail.update()
         self.message.set_text(timeline.message)
         self.message.set_visibility(bool(timeline.message))
         self.message.classes(remove="text-negative")
@@ -79,51 +88,47 @@ class TimelinePanel:
         if self.pipeline is None or self.node_id is None:
             notify(HINT, type="info")
             return
-        pipeline, node_id = self.pipeline, self.node_id
-        sources = {s: pipeline.node(s).title for s in upstream_sources(pipeline, node_id)}
+        sources = {s: self.pipeline.node(s).title for s in upstream_sources(self.pipeline, self.node_id)}
         if not sources:
             notify("Connect a source to this node first: sample events are loaded per source", type="info")
             return
-        with ui.dialog() as dialog, ui.card().classes("w-[640px] max-w-full").mark("timeline-dialog"):
-            ui.label("Sample events").classes("text-h6")
-            ui.label("One JSON object per line (or a .jsonl / .csv file), with the source's columns. "
-                     "Events arrive in this order; the watermark moves after each one.").classes("text-sm text-grey-8")
-            source = ui.select(sources, value=next(iter(sources)), label="Source").classes("w-full") \
-                .mark("timeline-source")
-            text = ui.textarea("Events (JSON lines)").props("outlined autogrow input-style='min-height: 140px'") \
-                .classes("w-full ls-mono").mark("timeline-events")
+        await sample_events_dialog(self.pipeline, sources, self.on_samples)
 
-            def use(content: str, as_csv: bool = False) -> None:
-                rows = load_sample(pipeline, source.value, content, as_csv)  # a UserError: toast, sample kept
-                self.samples[source.value] = rows
-                dialog.close()
-                notify(f"{len(rows)} sample event(s) for {sources[source.value]}", type="positive")
-                self.schedule(self.pipeline, self.node_id)
 
-            async def uploaded(e: events.UploadEventArguments) -> None:
-                raw = await e.file.read()
-                try:
-                    content = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    notify(f"{e.file.name} is not UTF-8 text", type="negative")
-                    return
-                use(content, as_csv=e.file.name.lower().endswith(".csv"))
+async def sample_events_dialog(pipeline: Pipeline, sources: dict[str, str],
+                               on_samples: Callable[[str, list[dict] | None], None]) -> None:
+    """Show, edit, paste, upload or remove the sample events of one of `sources` (id -> title)."""
+    with ui.context.client.layout, ui.dialog() as dialog, \
+            ui.card().classes("w-[640px] max-w-full").mark("timeline-dialog"):
+        ui.label("Sample events").classes("text-h6")
+        ui.label("One JSON object per line (or a .jsonl / .csv file), with the source's columns. "
+                 "Events arrive in this order; the watermark moves after each one. They are saved with the "
+                 "pipeline.").classes("text-sm text-grey-8")
+        first = next((s for s in sources if s in pipeline.samples), next(iter(sources)))
+        source = ui.select(sources, value=first, label="Source").classes("w-full").mark("timeline-source")
+        text = ui.textarea("Events (JSON lines)", value=sample_text(pipeline.samples.get(first, []))) \
+            .props("outlined autogrow input-style='min-height: 140px; max-height: 320px'") \
+            .classes("w-full ls-mono").mark("timeline-events")
+        source.on_value_change(lambda e: text.set_value(sample_text(pipeline.samples.get(e.value, []))))
 
-            ui.upload(on_upload=guarded(uploaded), auto_upload=True, max_file_size=5_000_000, label="or a file") \
-                .props('accept=".jsonl,.json,.csv,.txt" flat dense').classes("w-full").mark("timeline-upload")
-            with ui.row().classes("w-full justify-end"):
-                ui.button("Use the example events", on_click=guarded(lambda: self._clear(source.value, dialog))) \
-                    .props("flat no-caps").mark("timeline-clear")
-                ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
-                ui.button("Use these events", on_click=guarded(lambda: use(text.value or ""))) \
-                    .props("unelevated no-caps color=primary").mark("timeline-use")
-        await dialog  # until it is closed
-        dialog.delete()
+        def use(content: str, as_csv: bool = False) -> None:
+            rows = load_sample(pipeline, source.value, content, as_csv)  # a UserError: toast, sample kept
+            dialog.close()
+            on_samples(source.value, rows)
+            notify(f"{len(rows)} sample event(s) for {sources[source.value]}", type="positive")
 
-    def _clear(self, source_id: str, dialog: ui.dialog) -> None:
-        self.samples.pop(source_id, None)
-        dialog.close()
-        self.schedule(self.pipeline, self.node_id)
+        def remove() -> None:
+            dialog.close()
+            on_samples(source.value, None)
+
+        upload_field(use, "timeline-upload")
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Remove these samples", on_click=guarded(remove)).props("flat no-caps").mark("timeline-clear")
+            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+            ui.button("Use these events", on_click=guarded(lambda: use(text.value or ""))) \
+                .props("unelevated no-caps color=primary").mark("timeline-use")
+    await dialog  # until it is closed
+    dialog.delete()
 
 
 def _detail(timeline: Timeline) -> str:
@@ -133,10 +138,11 @@ def _detail(timeline: Timeline) -> str:
     if timeline.watermark_delay:
         parts.append(f"watermark delay {timeline.watermark_delay}")
     if timeline.sample == "example":
-        parts.append(f"the node type's example events ({', '.join(timeline.sample_columns)}): load your own with "
-                     "Sample events")
+        parts.append(f"the node type's example events ({', '.join(timeline.sample_columns)}), as this pipeline has "
+                     "no sample events for its sources: add them with Sample events")
     else:
-        parts.append("your sample events")
+        counts = ", ".join(f"{title}: {n}" for title, n in timeline.sample_sources.items())
+        parts.append(f"the pipeline's sample events ({counts})")
     return " · ".join(parts)
 
 
@@ -144,10 +150,10 @@ def _cell(value):
     return "NULL" if value is None else value
 
 
-def _replay(pipeline: Pipeline, node_id: str | None, samples: dict[str, list[dict]]) -> Timeline:
+def _replay(pipeline: Pipeline, node_id: str | None) -> Timeline:
     """The timeline of a node (run in a worker thread); a failure is a bug, logged and said calmly."""
     try:
-        return build_timeline(pipeline, node_id, samples)
+        return build_timeline(pipeline, node_id)
     except Exception as error:
         log.error("timeline replay of %s failed", node_id, exc_info=error)
         return Timeline(node_id, f"The replay failed unexpectedly ({type(error).__name__}); it was logged.", error=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from lakestream.cep.engine import run_pattern
+from lakestream.nodes import node_types
+from lakestream.nodes.base import Category
 from tests.cep.scenarios import all_scenarios, comparable, parse_time
 
 SCENARIOS = all_scenarios()
@@ -22,9 +24,11 @@ def test_engine_matches_hand_written_rows(scenario):
     assert result.late_events == scenario.late_events
 
 
+REPLAYED = [spec.type for spec in node_types(Category.PATTERN) if spec.pattern.bind is not None]
 
-def test_every_pattern_has_at_least_six_scenarios():
-    from lakestream.cep.bindings import _BINDERS
 
-    counts = {node: sum(s.node == node for s in SCENARIOS) for node in _BINDERS}
-    assert {n: c for n, c in counts.items() if c < 6} == {}
+@pytest.mark.parametrize("type_id", REPLAYED)
+def test_every_replayed_pattern_has_six_scenarios_some_run_on_spark_in_ci(type_id):
+    own = [s for s in SCENARIOS if s.node == type_id]
+    assert len(own) >= 6
+    assert any(s.raw.get("ci") and s.raw["batches"] for s in own), 'mark some scenario files "ci": true'

@@ -28,7 +28,7 @@ def test_config_error_carries_the_field_path():
         ("config.invalid", "n3", "steps[0].condition"),
         ("config.invalid", "n4", "table"),
     ]
-    assert issues[1].message.startswith("table is required: Target table")
+    assert issues[1].message.startswith("Table is required: Target table")
 
 
 def test_unknown_config_key_is_named():

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import json
+import os
+import site
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+# the child venv imports only what is installed in it or behind it: a PYTHONPATH (a worktree) would shadow the wheel
+CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+
+
+def _see_our_dependencies(python: Path) -> None:
+    """Put the running interpreter's site-packages (an activated venv's, not only the base's) behind the child's own.
+
+    Plain path lines in a .pth file are appended to sys.path without processing the .pth files found there, so
+    the editable install of lakestream in the parent cannot shadow the wheel installed into the child.
+    """
+    ours = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"], *site.getsitepackages()])
+    child = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                           check=True, capture_output=True, text=True, env=CHILD_ENV).stdout.strip()
+    Path(child, "lakestream-test-parent.pth").write_text("".join(f"{path}\n" for path in ours))
 
 
 def test_wheel_installs_and_runs(tmp_path):
@@ -23,21 +40,22 @@ def test_wheel_installs_and_runs(tmp_path):
     assert any(n.startswith("lakestream/_templates/") for n in names), "templates must ship in the wheel"
     assert "lakestream/ui/canvas/dist/index.js" in names and "lakestream/ui/canvas/flow_canvas.js" in names
     assert not any("node_modules" in n or "/canvas/build/" in n for n in names)
+    assert "lakestream/codegen/golden.py" not in names, "test tooling stays out of the wheel"
 
     env_dir = tmp_path / "venv"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    # dependencies come from the system site-packages; the wheel itself goes into the fresh venv
+    _see_our_dependencies(python)
     subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q", str(wheel)],
                    check=True, capture_output=True)
     where = subprocess.run([str(python), "-c", "import lakestream; print(lakestream.__file__)"],
-                           check=True, capture_output=True, text=True, cwd=tmp_path).stdout
+                           check=True, capture_output=True, text=True, cwd=tmp_path, env=CHILD_ENV).stdout
     assert str(env_dir) in where, f"imported {where} instead of the installed wheel"
     gallery = subprocess.run([str(python), "-c", "from lakestream.gallery import list_templates, templates_folder; "
                               "print(templates_folder()); print(len(list_templates()))"],
-                             check=True, capture_output=True, text=True, cwd=tmp_path).stdout.split()
+                             check=True, capture_output=True, text=True, cwd=tmp_path, env=CHILD_ENV).stdout.split()
     assert gallery[0].startswith(str(env_dir)) and gallery[0].endswith("lakestream/_templates") and int(gallery[1]) > 0
     result = subprocess.run([str(env_dir / "bin" / "lakestream"), "nodes", "--json"],
-                            check=True, capture_output=True, text=True, cwd=tmp_path)
+                            check=True, capture_output=True, text=True, cwd=tmp_path, env=CHILD_ENV)
     entries = json.loads(result.stdout)
     assert {e["category"] for e in entries} == {"source", "pattern", "transform", "sink"}

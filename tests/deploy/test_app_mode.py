@@ -10,7 +10,7 @@ import yaml
 
 from lakestream.cli import build_parser
 from lakestream.deploy import DeployError, DeployOptions, deploy
-from lakestream.deploy.app import AppModeError, bind_address, identity_from_headers, store_for, user_from_headers
+from lakestream.deploy.app import AppModeError, identity_from_headers, store_for, user_from_headers
 from lakestream.store import NotFound
 from lakestream.store.store import default_user
 
@@ -31,13 +31,6 @@ def app_env(workspace_env, monkeypatch):
     monkeypatch.setenv("DATABRICKS_APP_PORT", "8123")
     monkeypatch.setenv("LAKESTREAM_VOLUME", "/Volumes/main/default/lakestream")
     return fake
-
-
-def test_bind_address_follows_app_mode():
-    assert bind_address({"DATABRICKS_APP_PORT": "8123", "DATABRICKS_APP_NAME": "x"}) == ("0.0.0.0", 8123)
-    assert bind_address({}) == ("127.0.0.1", 8080)
-    with pytest.raises(AppModeError):
-        bind_address({"DATABRICKS_APP_PORT": "http"})
 
 
 def test_two_users_cannot_list_or_open_each_others_pipelines(app_env, pipeline):

@@ -6,6 +6,7 @@ import pytest
 
 from lakestream import gallery
 from lakestream.cep.replay import PASS_THROUGH, ROW_TRANSFORMS, replay
+from lakestream.cep.timeline import build_timeline, upstream_sources
 from lakestream.change_feeds import change_plan
 from lakestream.codegen import CodegenError, generate
 from lakestream.codegen.golden import EXPLICIT_TARGETS
@@ -126,3 +127,40 @@ def test_instantiating_a_template_gives_a_new_unsaved_pipeline():
     doc = gallery.instantiate(card)
     assert doc.version == 0 and doc.id != document(card).id and doc.nodes == document(card).nodes
     assert sources(doc)
+
+
+def test_an_instantiated_template_carries_its_own_sample_events():
+    for card in CARDS:
+        doc = gallery.instantiate(card)
+        assert doc.samples == sample_events(card, document(card)), card.name
+
+
+@pytest.mark.parametrize("card", CARDS, ids=IDS)
+def test_every_pattern_node_shows_detections_on_the_templates_samples(card):
+    """What the Timeline tab shows when a template is opened: its own samples, at least one detection per pattern."""
+    doc = gallery.instantiate(card)
+    patterns = [n for n in doc.nodes if n.spec.category is Category.PATTERN]
+    assert patterns
+    for node in patterns:
+        timeline = build_timeline(doc, node.id)
+        assert not timeline.error and timeline.sample == "loaded", (node.id, timeline.message)
+        assert timeline.sample_sources == {doc.node(s).title: len(doc.samples[s]) for s in sources(doc)
+                                           if s in upstream_sources(doc, node.id)}
+        assert timeline.detections >= 1, (card.name, node.id, timeline.summary)
+
+
+@pytest.mark.parametrize("card", CARDS, ids=IDS)
+def test_each_card_has_a_picture_of_its_graph(card):
+    doc = document(card)
+    picture = card.picture
+    assert picture.startswith("<svg") and picture.endswith("</svg>")
+    assert picture.count('class="ls-gp-node"') == len(doc.nodes)
+    assert picture.count('class="ls-gp-edge"') == len(doc.edges)
+    assert all(n.label not in picture for n in doc.nodes)  # no user text: nothing to escape
+
+
+def test_search_matches_every_word_in_name_description_or_industry():
+    fraud = next(c for c in CARDS if c.name == "Card fraud")
+    assert fraud.matches("") and fraud.matches("CARD") and fraud.matches("fraud card")
+    assert fraud.matches(fraud.industry.split()[0]) and not fraud.matches("card zebra")
+    assert [c.name for c in CARDS if c.matches("sla breach")] == ["SLA breach"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from lakestream.nodes import REGISTRY
+from lakestream.nodes import REGISTRY, node_types
 from lakestream.nodes.base import Category, Column, Inputs, Target
 from lakestream.nodes.patterns import MODULES
+from lakestream.validate import replay_findings
 
 BASE = {"key_columns": ["device"], "event_time_column": "ts", "watermark_delay": "10 seconds"}
 INPUT = (
@@ -46,6 +47,8 @@ VALID = {
                                       {"from": "open", "to": "closed", "condition": "kind = 'close'"}],
                       "terminal_states": ["closed"], "state_timeout": "1 hour"},
     "heartbeat_monitor": {"expected_interval": "1 minute", "grace": "10 seconds", "emit": "status_change"},
+    "condition_change": {"trigger": "enters_range", "value_column": "value", "low": 0, "high": 10,
+                         "stays_for": "1 minute"},
 }
 
 # (type, change to the valid config, field path the error must name, words the message must contain)
@@ -73,6 +76,12 @@ INVALID = [
     ("state_machine", {"initial_state": "nowhere"}, "", "Unknown state(s) nowhere"),
     ("state_machine", {"terminal_states": ["idle"]}, "", "initial state cannot be terminal"),
     ("heartbeat_monitor", {"expected_interval": "1 fortnight"}, "expected_interval", "not a duration"),
+    ("condition_change", {"trigger": "becomes_true"}, "", "needs a condition"),
+    ("condition_change", {"value_column": None}, "", "needs value_column"),
+    ("condition_change", {"low": None, "high": None}, "", "needs low, high or both"),
+    ("condition_change", {"low": 20}, "", "low must not be above high"),
+    ("condition_change", {"low": float("nan")}, "low", "finite number"),
+    ("condition_change", {"trigger": "turns"}, "trigger", "becomes_true"),
 ]
 
 
@@ -81,25 +90,25 @@ def _config(type_id, **changes):
     return {k: v for k, v in config.items() if v is not None}
 
 
-def test_every_pattern_module_is_registered_in_catalogue_order():
-    patterns = [n.type for n in REGISTRY.values() if n.category is Category.PATTERN]
-    assert [t for t in patterns if t != "match_recognize"] == [m for m in MODULES if m != "match_recognize"]
-    assert set(VALID) == set(MODULES) - {"match_recognize"}
+def test_every_pattern_module_is_registered_in_palette_order():
+    assert [n.type for n in node_types(Category.PATTERN)] == MODULES
 
 
-@pytest.mark.parametrize("type_id", sorted(VALID))
-def test_valid_config_loads_and_has_docs(type_id):
-    node = REGISTRY[type_id]
-    config = node.config.model_validate(_config(type_id))
-    assert config.event_time_column == "ts"
+KEYED = [n for n in node_types(Category.PATTERN) if "event_time_column" in n.config.model_fields]
+
+
+@pytest.mark.parametrize("node", KEYED, ids=lambda n: n.type)
+def test_example_config_loads_and_says_why_it_needs_sss(node):
+    config = node.config.model_validate(dict(node.example))
+    assert config.event_time_column
     assert node.targets
     assert node.stateful_reason or Target.SDP_SQL in node.targets  # SSS only says why; correlation is a join
 
 
-@pytest.mark.parametrize("type_id", sorted(VALID))
-def test_common_fields_are_required(type_id):
+@pytest.mark.parametrize("node", KEYED, ids=lambda n: n.type)
+def test_common_fields_are_required(node):
     with pytest.raises(ValidationError) as raised:
-        REGISTRY[type_id].config.model_validate({k: v for k, v in _config(type_id).items() if k != "event_time_column"})
+        node.config.model_validate({k: v for k, v in node.example.items() if k != "event_time_column"})
     assert [e["loc"] for e in raised.value.errors()] == [("event_time_column",)]
 
 
@@ -136,6 +145,8 @@ SCHEMAS = {
     "custom_stateful_processor": [("n", "bigint")],
     "state_machine": HEAD + [("from_state", "string"), ("to_state", "string"), ("ts", TS)],
     "heartbeat_monitor": HEAD + [("status", "string"), ("last_seen_ts", TS), ("detected_ts", TS)],
+    "condition_change": HEAD + [("changed_at", TS), ("detected_at", TS), ("previous_value", "double"),
+                                ("value", "double")],
 }
 
 
@@ -148,7 +159,12 @@ def test_global_key_has_only_match_id_in_front():
     assert _names("session_detector", {**_config("session_detector"), "key_columns": []})[0] == ("match_id", "string")
 
 
-@pytest.mark.parametrize("type_id", ["trend_detector", "outlier_detector"])
+def test_condition_change_without_value_column_has_no_value_columns():
+    config = {**BASE, "trigger": "becomes_false", "condition": "kind = 'up'"}
+    assert _names("condition_change", config) == HEAD + [("changed_at", TS), ("detected_at", TS)]
+
+
+@pytest.mark.parametrize("type_id", ["trend_detector", "outlier_detector", "condition_change"])
 def test_checks_flag_wrong_column_types(type_id):
     node = REGISTRY[type_id]
     config = node.config.model_validate(_config(type_id))
@@ -178,8 +194,16 @@ def test_conditions_the_engine_cannot_replay_are_warnings_naming_the_field():
     node = REGISTRY["sequence_detector"]
     steps = [{"name": "a", "condition": "my_udf(kind) = 1"}, {"name": "b", "condition": "kind = 'b'"}]
     config = node.config.model_validate(_config("sequence_detector", steps=steps))
-    findings = list(node.checks(config, Inputs({"in": (INPUT,)})))
+    assert list(node.checks(config, Inputs({"in": (INPUT,)}))) == []  # the node's own checks know no engine
+    findings = list(replay_findings(node, config))
     assert [(f.severity, f.code, f.field) for f in findings] == [
         ("warning", "pattern.replay_expression", "steps[0].condition")
     ]
     assert "the function my_udf()" in findings[0].message
+
+
+def test_condition_change_refuses_watching_a_timestamp():
+    node = REGISTRY["condition_change"]
+    config = node.config.model_validate({**BASE, "trigger": "changes", "value_column": "ts"})
+    findings = list(node.checks(config, Inputs({"in": (INPUT,)})))
+    assert [(f.code, f.field) for f in findings] == [("pattern.value_type", "value_column")]

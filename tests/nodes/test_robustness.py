@@ -7,9 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lakestream.nodes import node_types
-from lakestream.nodes.base import Category, Column, Inputs
+from lakestream.nodes.base import Column, Inputs
 
-MINE = [n for n in node_types() if n.category is not Category.PATTERN]
 TYPES = ["string", "int", "bigint", "double", "timestamp", "boolean", "decimal(10,2)", "array<string>",
          "array<struct<a:int,b:string>>", "map<string,int>", "struct<x:double>"]
 # Names the examples use, so the rules meet both matching and missing columns.
@@ -25,7 +24,7 @@ def _ports(spec):
     return [p.name for p in spec.inputs]
 
 
-@pytest.mark.parametrize("spec", MINE, ids=lambda n: n.type)
+@pytest.mark.parametrize("spec", node_types(), ids=lambda n: n.type)
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_rules_survive_any_input(spec, data):

@@ -116,35 +116,6 @@ def test_volume_path_and_user_are_checked():
     assert check_volume_path("/Volumes/main/ls/files/lakestream/") == "/Volumes/main/ls/files/lakestream"
 
 
-def test_sharing_is_an_explicit_record(fake):
-    from lakestream.store.sharing import share, shared_store, shared_with_me, unshare
-
-    ana, bob = volume_store_for(fake, "dapi-ana"), volume_store_for(fake, "dapi-bob")
-    p = ana.create(make_pipeline(name="Shared one"))
-    ana.create(make_pipeline(name="Private"))
-    assert shared_with_me(bob) == []
-    with pytest.raises(StoreError, match="has not shared"):
-        shared_store(bob, "ana@example.com", p.id)
-    share(ana, p.id, "bob@example.com")
-    [summary] = shared_with_me(bob)
-    assert (summary.id, summary.name, summary.owner) == (p.id, "Shared one", "ana@example.com")
-    theirs = shared_store(bob, "ana@example.com", p.id)
-    saved = theirs.save(theirs.get(p.id).model_copy(update={"description": "bob was here"}), expected_version=1)
-    assert ana.get(p.id) == saved and ana.versions(p.id)[0].saved_by == "bob@example.com"
-    with pytest.raises(ConflictError):  # ana's stale save is refused like any other
-        ana.save(p, expected_version=1)
-    unshare(ana, p.id, "bob@example.com")
-    assert shared_with_me(bob) == []
-
-
-def test_sharing_needs_the_volume_store(local_store):
-    from lakestream.store.sharing import share
-
-    p = local_store.create(make_pipeline())
-    with pytest.raises(StoreError, match="Sharing needs the volume store"):
-        share(local_store, p.id, "bob@example.com")
-
-
 def test_listing_reads_only_the_headers_of_big_versions(fake, volume_store):
     big = volume_store.create(make_pipeline(nodes=400))
     volume_store.save(big, expected_version=1)

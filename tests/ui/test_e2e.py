@@ -62,7 +62,7 @@ def test_build_check_save_reopen_undo_and_import(page, tmp_path):
 
     # one problem left: the sink's table; fix it from the problems panel
     page.get_by_role("tab", name="Problems").click()
-    problem = page.locator(".ls-problem").filter(has_text="table is required")
+    problem = page.locator(".ls-problem").filter(has_text="Table is required")
     problem.click()
     page.locator(".ls-config").get_by_text("Delta table", exact=True).first.wait_for()
     page.wait_for_function("document.activeElement && document.activeElement.closest('[data-field=\"table\"]')")

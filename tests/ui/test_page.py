@@ -221,7 +221,7 @@ async def test_problems_panel_lists_issues_and_selects_the_node(user, pages):
     assert len(errors) >= 3  # every required field of the three nodes
     await user.should_see(f"{len(errors)} errors")
     assert page.problems_tab.props["label"] == f"Problems · {len(errors)} errors"
-    await user.should_see("condition is required")
+    await user.should_see("Condition is required")
     user.find(marker="problem-n2").trigger("click")
     await settle()
     await user.should_see("Spark SQL condition; rows where it is true pass")

@@ -42,7 +42,19 @@ def test_vendored_bundle_imports_only_vue_and_is_pinned():
 def test_every_config_field_of_every_node_type_gets_a_widget():
     widgets = {describe(info).widget for node in node_types() for info in node.config.model_fields.values()}
     assert widgets <= {"select", "switch", "number", "text", "expression", "column", "code", "template", "list",
-                       "columns", "items", "model", "json"}
+                       "columns", "items", "model", "json", "spark_type"}
+
+
+def test_spark_types_are_chosen_and_schemas_offer_columns_from_data():
+    from lakestream.nodes.fields import ColumnSpec
+    from lakestream.ui.fieldspec import SPARK_TYPES, is_schema
+
+    type_spec = describe(ColumnSpec.model_fields["type"])
+    assert type_spec.widget == "spark_type" and type_spec.options == SPARK_TYPES and not type_spec.optional
+    cast = describe(get_node_type("rename_cast").config.model_fields["mappings"]).model.model_fields["cast_to"]
+    assert describe(cast).widget == "spark_type" and describe(cast).optional
+    assert is_schema(describe(get_node_type("kafka_source").config.model_fields["schema_"]))
+    assert not is_schema(describe(get_node_type("sequence_detector").config.model_fields["steps"]))
 
 
 def test_field_kinds_pick_their_widgets():

@@ -72,7 +72,8 @@ async def test_a_selected_pattern_node_shows_the_engines_detections_and_follows_
     chart = page.timeline.chart.content
     assert chart.count('class="ls-tl-detection"') == len(expected)
     assert chart.count('class="ls-tl-event"') == len(ENGINE_INPUTS["sequence_detector"][0][1].dicts())
-    await user.should_see("the node type's example events (card_id, amount, ts): load your own with Sample events")
+    await user.should_see("the node type's example events (card_id, amount, ts), as this pipeline has no sample "
+                          "events for its sources: add them with Sample events")
 
     user.find(marker="field-within").clear().type("1 minute")  # typing in the node's form
     assert page.doc.node("n3").config["within"] == "1 minute"
@@ -92,13 +93,14 @@ async def test_pasted_events_replace_the_example_and_a_bad_paste_keeps_them(user
     engine = replay(page.doc, {"n1": SEQUENCE_EVENTS}, "n3").outputs["n3"].rows
     assert _table_rows(page) == [{k: jsonable(v) for k, v in row.items()} for row in engine]
     assert page.timeline.chart.content.count("ls-tl-late") == 1
-    await user.should_see("your sample events")
+    await user.should_see("the pipeline's sample events (Payments: 6)")
 
-    await _open_loader(user)
-    user.find(marker="timeline-events").type('{"card_id": "c9", "ts": "soon"}')
+    await _open_loader(user)  # the dialog shows the pipeline's samples, one JSON object per line
+    assert user.find(marker="timeline-events").elements.pop().value == "\n".join(json.dumps(e) for e in SEQUENCE_EVENTS)
+    user.find(marker="timeline-events").clear().type('{"card_id": "c9", "ts": "soon"}')
     user.find(marker="timeline-use").click()
     await user.should_see("ts = 'soon' is not a timestamp")
-    assert page.timeline.samples["n1"] == SEQUENCE_EVENTS  # the previous sample is kept
+    assert page.doc.samples["n1"] == SEQUENCE_EVENTS  # the previous sample is kept
     await _summary(user, page, "1 detection, 1 late event dropped")
 
 
@@ -119,10 +121,39 @@ async def test_an_uploaded_csv_is_a_sample_and_a_broken_one_keeps_the_previous(u
     upload = user.find(marker="timeline-upload").elements.pop()
     await upload.handle_uploads([SmallFileUpload("events.csv", "text/csv", "\n".join(lines).encode())])
     await _summary(user, page, "1 detection, 1 late event dropped")
-    assert page.timeline.samples["n1"][0] == {"card_id": "c1", "amount": "150", "ts": "2024-05-01T10:00:00Z"}
+    assert page.doc.samples["n1"][0] == {"card_id": "c1", "amount": "150", "ts": "2024-05-01T10:00:00Z"}
 
     await _open_loader(user)
     upload = user.find(marker="timeline-upload").elements.pop()
     await upload.handle_uploads([SmallFileUpload("events.jsonl", "application/json", b'{"card_id": "c1"}\n[1]')])
     await user.should_see("the sample for Payments, line 2 is not a JSON object")
-    assert len(page.timeline.samples["n1"]) == len(SEQUENCE_EVENTS)
+    assert len(page.doc.samples["n1"]) == len(SEQUENCE_EVENTS)
+
+
+async def test_a_template_opens_with_its_samples_and_its_source_edits_them(user, pages):
+    from lakestream import gallery
+
+    await user.open("/")
+    await user.should_see("Start your pipeline")
+    page = pages[-1]
+    card = next(c for c in gallery.list_templates() if c.name == "Card fraud")
+    page._open_document(gallery.instantiate(card), saved=False)
+    source = next(iter(page.doc.samples))
+    count = len(page.doc.samples[source])
+    page.select_node("spend_velocity")
+    user.find(marker="timeline-tab").click()
+    await user.should_see(f"the pipeline's sample events ({page.doc.node(source).title}: {count})")
+    assert page.timeline.timeline.sample == "loaded" and page.timeline.timeline.detections >= 1
+
+    page.select_node(source)
+    await user.should_see(f"{count} sample events (Timeline)")
+    user.find(marker="source-samples-edit").click()
+    await user.should_see(marker="timeline-events")
+    box = user.find(marker="timeline-events").elements.pop()
+    kept = box.value.splitlines()[:3]
+    user.find(marker="timeline-events").clear().type("\n".join(kept))
+    user.find(marker="timeline-use").click()
+    await user.should_see("3 sample events (Timeline)")
+    assert page.doc.samples[source] == [json.loads(line) for line in kept]
+    page.undo()
+    assert len(page.doc.samples[source]) == count

@@ -11,12 +11,11 @@ from lakestream.cep.match_recognize.engine import Engine
 from lakestream.cep.match_recognize.matcher import MatchError
 from lakestream.cep.match_recognize.program import SpecError, compile_spec
 from lakestream.errors import UserError
+from lakestream.nodes.patterns.match_recognize import Config
 
 
 def load_config(config: Any):
     """The typed config of a match_recognize node (a dict is validated); raise UserError naming the field."""
-    from lakestream.nodes.patterns.match_recognize import Config
-
     if isinstance(config, Config):
         return config
     try:

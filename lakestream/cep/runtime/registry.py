@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
+from .changes import ConditionChange
 from .sequence import Sequence
 from .spatial import Geofence
 from .timers import Absence, Heartbeat, Session, StateMachine
 from .values import Outlier, Trend
-from .windows import SlidingCount, TumblingCount, Velocity
+from .windows import SlidingCount, Velocity
 
 
 def make_pattern(type_id: str, params: dict):
-    """The runtime pattern object for a node type and its (JSON) parameters."""
-    if type_id == "count_threshold":
-        return (TumblingCount if params["mode"] == "tumbling" else SlidingCount)(params)
+    """The runtime pattern object a node type's transformWithState runs, for its (JSON) parameters.
+
+    A config that is a native Spark operator (a tumbling count) never gets here: the engine replays it
+    with the runtime class its node's native form names."""
     return ALGORITHMS[type_id](params)
 
 
 ALGORITHMS = {
     "sequence_detector": Sequence,
     "absence_detector": Absence,
+    "count_threshold": SlidingCount,
     "velocity_detector": Velocity,
     "geofence": Geofence,
     "trend_detector": Trend,
@@ -26,4 +29,5 @@ ALGORITHMS = {
     "session_detector": Session,
     "state_machine": StateMachine,
     "heartbeat_monitor": Heartbeat,
+    "condition_change": ConditionChange,
 }

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import lakestream.connectors
 from lakestream.codegen.escape import Code, py
 from lakestream.codegen.shipping import RuntimePackage
+import lakestream.connectors
+from lakestream.connectors.secrets import env_name
 from lakestream.durations import duration_seconds
 from lakestream.nodes.fields import SecretRef
 
@@ -58,8 +59,6 @@ def secret(view, ref: SecretRef | None) -> Code:
 
 def warn_local_secrets(view, *fields: str) -> None:
     """Say, once per secret field in use, where the local run reads it from."""
-    from lakestream.connectors.secrets import env_name
-
     for field in fields:
         ref = getattr(view.config, field)
         if ref is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lakestream.codegen.escape import Code, ident, py, sql
+from lakestream.durations import normalise_duration
 from lakestream.nodes.fields import SecretRef
 
 
@@ -44,8 +45,6 @@ def secret_sql(ref: SecretRef) -> Code:
 
 def interval(duration: str) -> Code:
     """A SQL interval literal of a validated duration ("10 minutes" -> INTERVAL 10 MINUTES)."""
-    from lakestream.durations import normalise_duration
-
     amount, unit = normalise_duration(duration).split()
     return Code(f"INTERVAL {int(amount)} {unit.rstrip('s').upper()}S")
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, expr, ident
+from lakestream.codegen.escape import Code, expr, ident, spark_type
 from lakestream.codegen.nodes._common import interval, local_source, select_list
+from lakestream.nodes.fields import declared_schema
 
 
 def union_merge(view) -> dict:
@@ -14,11 +15,12 @@ def union_merge(view) -> dict:
         have = [c.name for c in upstream.schema]
         items = []
         for index, column in enumerate(view.schema_out):
+            type_ = spark_type(column.type)  # the declared types of the sources, re-rendered from their tree
             if config.by_name:
-                source = ident(column.name) if column.name in have else Code(f"CAST(NULL AS {column.type})")
+                source = ident(column.name) if column.name in have else Code(f"CAST(NULL AS {type_})")
             else:
                 source = ident(have[index])
-            items.append(Code(f"CAST({source} AS {column.type}) AS {ident(column.name)}"))
+            items.append(Code(f"CAST({source} AS {type_}) AS {ident(column.name)}"))
         branches.append({"ref": upstream.ref, "items": items, "select": select_list(items)})
     if config.distinct:
         view.warn("distinct on an unbounded stream keeps every row seen in state; add a watermark upstream",
@@ -93,8 +95,6 @@ def stream_static_join(view) -> dict:
 
 
 def _declared(config):
-    from lakestream.nodes.fields import declared_schema
-
     return declared_schema(config.table_columns)
 
 

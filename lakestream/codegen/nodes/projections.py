@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, expr, ident
+from lakestream.codegen.escape import Code, expr, ident, spark_type
 from lakestream.codegen.nodes._common import interval, projection
 
 
@@ -26,7 +26,7 @@ def rename_cast(view) -> dict:
             items.append(value)
             continue
         if mapping.cast_to:
-            value = Code(f"CAST({value} AS {mapping.cast_to})")
+            value = Code(f"CAST({value} AS {spark_type(mapping.cast_to)})")
         items.append(Code(f"{value} AS {ident(mapping.rename_to or column.name)}"))
     return projection(items)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import ast
 
 from lakestream.codegen.connectors._runtime import tolerate_metrics
-from lakestream.codegen.escape import Code, ident, sql
+from lakestream.codegen.escape import Code, ident, py, spark_type, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.codegen.nodes.kafka_source import _avro_schema
 from lakestream.nodes.fields import declared_schema
+from lakestream.nodes.spark_types import FRACTIONAL, INTEGRAL, columns_text
 from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS
 
 
@@ -38,8 +39,8 @@ def auto_loader(view) -> dict:
     options = [("cloudFiles.format", config.format)]
     if config.schema_location:
         options.append(("cloudFiles.schemaLocation", config.schema_location))
-    if config.schema_hints:
-        options.append(("cloudFiles.schemaHints", config.schema_hints))
+    if config.schema_hints:  # an option value, written as a literal; re-rendered from its parse tree all the same
+        options.append(("cloudFiles.schemaHints", columns_text(config.schema_hints, quote_all=True)))
     format_options = []
     if config.format == "csv":
         format_options += [("header", str(config.header).lower()), ("delimiter", config.delimiter)]
@@ -87,8 +88,6 @@ def event_hubs_source(view) -> dict:
 
 
 def ident_py(text: str) -> Code:
-    from lakestream.codegen.escape import py
-
     return py(text)
 
 
@@ -147,7 +146,7 @@ def cdc_stream(view) -> dict:
 
 
 def _struct(schema) -> str:
-    return ", ".join(f"{ident(c.name)}: {c.type}" for c in schema)
+    return ", ".join(f"{ident(c.name)}: {spark_type(c.type)}" for c in schema)
 
 
 def custom_python_source(view) -> dict:
@@ -178,12 +177,12 @@ def stream_simulator(view) -> dict:
         elif kind in ("timestamp", "timestamp_ntz"):
             # rate's wall-clock time on Databricks; locally event i happens at i / events_per_second seconds
             value = f"timestamp_millis(value * 1000 DIV {config.events_per_second})" if view.local else "timestamp"
-        elif kind in ("double", "float") or kind.startswith("decimal"):
+        elif kind in FRACTIONAL or kind.startswith("decimal"):
             value = f"round(pmod({h}, 100000) / 100.0, 2)"
             if config.anomaly_rate:
                 value = (f"CASE WHEN pmod(xxhash64(value, {seed}, 'anomaly'), 1000000) < "
                          f"{int(config.anomaly_rate * 1_000_000)} THEN {value} * 10 ELSE {value} END")
-        elif kind in ("int", "integer", "bigint", "long", "smallint", "tinyint"):
+        elif kind in INTEGRAL:
             value = f"pmod({h}, 10) + 1"
         elif kind == "boolean":
             value = f"pmod({h}, 2) = 0"
@@ -191,7 +190,7 @@ def stream_simulator(view) -> dict:
             value = "to_date(timestamp)"
         else:
             value = f"concat({sql(column.name + '-')}, CAST(pmod({h}, 10) AS STRING))"
-        items.append(Code(f"CAST({value} AS {kind}) AS {ident(column.name)}"))
+        items.append(Code(f"CAST({value} AS {spark_type(kind)}) AS {ident(column.name)}"))
     if view.local:
         view.warn("Local profile: events come in one batch (max_events, else events_per_second rows) with event "
                   "times spaced 1/events_per_second apart", "events_per_second")

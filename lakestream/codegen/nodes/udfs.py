@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, ident, sql
+from lakestream.codegen.escape import Code, ident, spark_type, sql
 from lakestream.durations import duration_seconds
 from lakestream.nodes.transforms.custom_python_udf import udf_function
 
@@ -17,21 +17,22 @@ def custom_python_udf(view) -> dict:
         "function": udf_function(config.code).name,
         "wrapper": Code("F.pandas_udf" if config.vectorized else "F.udf"),
         "output": config.output_column,
-        "output_type": config.output_type,
+        "output_type": spark_type(config.output_type),
         "arguments": [ident(c) for c in config.input_columns],
     }
 
 
 def ml_model_endpoint(view) -> dict:
     config = view.config
-    fallback = Code(f"CAST({sql(config.fallback_value)} AS {config.output_type})") if config.fallback_value else None
+    output_type = spark_type(config.output_type)
+    fallback = Code(f"CAST({sql(config.fallback_value)} AS {output_type})") if config.fallback_value else None
     if view.local:
         view.warn("Local profile: model serving is not reachable; the column holds fallback_value", "endpoint")
-        expression = fallback or Code(f"CAST(NULL AS {config.output_type})")
+        expression = fallback or Code(f"CAST(NULL AS {output_type})")
         mode = "expr"
     elif config.invocation == "ai_query":
         request = ", ".join(f"{sql(c)}, {ident(c)}" for c in config.input_columns)
-        call = f"ai_query({sql(config.endpoint)}, named_struct({request}), returnType => {sql(config.output_type)}"
+        call = f"ai_query({sql(config.endpoint)}, named_struct({request}), returnType => {sql(output_type)}"
         expression = Code(f"coalesce({call}, failOnError => false).result, {fallback})" if fallback else f"{call})")
         mode = "expr"
     else:
@@ -42,7 +43,7 @@ def ml_model_endpoint(view) -> dict:
         "mode": mode,
         "expression": expression,
         "output": config.output_column,
-        "output_type": config.output_type,
+        "output_type": output_type,
         "function": Code(f"{view.name}_predict"),
         "endpoint": config.endpoint,
         "batch_size": config.batch_size,

@@ -1,8 +1,9 @@
 """Context of the pattern nodes that run on the shared runtime: flag columns before the groupBy, then
 row-based transformWithState with the runtime's PatternProcessor (timers fire absences, timeouts, closes).
 
-Tumbling count thresholds and sessions without a maximum duration generate Spark's own operators
-instead (`window` / `session_window` + count): the engine follows their rules exactly, the scenarios
+A config whose node gives a native form (a tumbling count threshold, a session without a maximum
+duration) generates Spark's own operator instead (`window` / `session_window` + count): the engine
+follows its rules exactly, the scenarios
 and property tests run against this native form (docs/patterns.md, "Native Spark operators")."""
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from lakestream.cep.bindings import bind
 from lakestream.codegen.escape import Code, ident, py, sql
 from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
+from lakestream.nodes import REGISTRY, node_types
+from lakestream.nodes.base import Category
 
 
 def side(view, port: str, sql_fields: tuple[str, ...], keys: tuple[str, ...], payload=(), star=False) -> dict:
@@ -45,23 +48,21 @@ def key_text(keys: tuple[str, ...], qualifier: str = "") -> str:
 
 
 def _native(view, binding) -> dict | None:
-    """The native Spark form of a tumbling count threshold or a session without max_duration, else None.
+    """The native Spark form the node's `native` facet gives this config (a grouped window count), else None.
 
     The same aggregation in PySpark (SSS) and in SQL (SDP: the events view grouped with a WATERMARK clause)."""
-    params = binding.params
-    if view.type == "count_threshold" and params["mode"] == "tumbling":
-        # count_if, not a filter: Spark would push a filter below the watermark, which must see every event
-        window, count, count_sql = "window", 'agg(F.count_if("_ls_f0").alias("count"))', "count_if(_ls_f0) AS `count`"
-        having = f"count >= {int(params['threshold'])}"
-        length = int(params["window"])
-        ends = [("window.start", "window_start"), ("window.end", "window_end"), ("count", "count")]
-    elif view.type == "session_detector" and params["max_duration"] is None:
-        window, count, count_sql, having = "session_window", "count()", "count(*) AS `count`", None
-        length = int(params["gap"])
-        last = f"timestamp_micros(unix_micros(session_window.end) - {int(params['gap'])})"  # end = last + gap
-        ends = [("session_window.start", "session_start"), (last, "session_end"), ("count", "event_count")]
-    else:
+    form = REGISTRY[view.type].pattern.native(view.config)
+    if form is None:
         return None
+    window, length, having = form.window, form.length_us, None
+    if form.count_matching:
+        # count_if, not a filter: Spark would push a filter below the watermark, which must see every event
+        count, count_sql = 'agg(F.count_if("_ls_f0").alias("count"))', "count_if(_ls_f0) AS `count`"
+    else:
+        count, count_sql = "count()", "count(*) AS `count`"
+    if form.threshold is not None:
+        having = f"count >= {int(form.threshold)}"
+    ends = list(form.ends)
     keys = binding.key_columns
     match_id = f"concat({key_text(keys)}, '#', CAST(unix_micros({window}.start) AS STRING))"
     output = [(ident(k), k) for k in keys] + [(match_id, "match_id")] + ends
@@ -120,11 +121,4 @@ def processor_context(view, sides: list[dict], keys, processor: Code, output_ddl
     }
 
 
-CONTEXTS = {
-    type_id: context
-    for type_id in (
-        "sequence_detector", "absence_detector", "count_threshold", "velocity_detector", "geofence",
-        "trend_detector", "outlier_detector", "session_detector",
-        "state_machine", "heartbeat_monitor",
-    )
-}
+CONTEXTS = {spec.type: context for spec in node_types(Category.PATTERN) if spec.pattern.codegen == "runtime"}

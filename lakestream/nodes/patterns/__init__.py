@@ -14,5 +14,6 @@ MODULES = [
     "custom_stateful_processor",
     "state_machine",
     "heartbeat_monitor",
+    "condition_change",
     "match_recognize",
 ]

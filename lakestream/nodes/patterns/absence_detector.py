@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Expression
-from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
+from lakestream.nodes.patterns.common import PatternConfig, at, flag, key_schema, micros, pattern_checks, per_key, quote
 
 
 class Config(PatternConfig):
@@ -41,6 +41,27 @@ EXAMPLE = {
     'timeout': '1 hour',
 }
 
+def bind(c: Config) -> Bound:
+    fields = (flag(c.trigger_condition), flag(c.expected_condition)) + tuple(quote(x) for x in c.correlate_on)
+    return Bound({"timeout": micros(c.timeout)}, c.key_columns, {"in": fields})
+
+
+EXAMPLE_ROWS = (
+    ("in", "customer_id:string status:string ts:timestamp", (
+        ('u1', 'add_to_cart', at("10:00")), ('u2', 'add_to_cart', at("10:05")), ('u1', 'purchase', at("10:20")),
+        ('u3', 'browse', at("11:30")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"trigger_condition": "kind = 'a'", "expected_condition": "kind = 'never'",
+          "timeout": "30 seconds"}, 31),),
+    watermark="The absence fires when the watermark passes trigger time + timeout.",
+)
+
+
 NODE = NodeType(
     type="absence_detector",
     name="Absence",
@@ -54,4 +75,5 @@ NODE = NodeType(
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

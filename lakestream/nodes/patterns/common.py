@@ -6,10 +6,44 @@ from collections.abc import Iterator
 
 from pydantic import Field
 
-from lakestream.nodes.base import Column, Finding, Inputs, Schema
+from lakestream.durations import parse_duration
+from lakestream.nodes.base import Column, Finding, Inputs, PatternFacets, Schema, no_native
 from lakestream.nodes.fields import ColumnName, Duration, Model
 
 MATCH_ID = Column("match_id", "string")
+US = 1_000_000
+DRIVER_WATERMARK = (
+    "Events wait in the key's state until the watermark reaches them, then run in event-time order; timers "
+    "fire as the watermark passes them; an event at or before the watermark of the micro-batch before its own "
+    "is late: dropped and counted."
+)
+EXAMPLE_DAY = "2024-05-01 "  # the help examples happen on this day
+
+
+def micros(duration: str | None) -> int | None:
+    """A duration in microseconds, the runtime's unit (None stays None)."""
+    return None if duration is None else int(parse_duration(duration).total_seconds() * US)
+
+
+def quote(column: str) -> str:
+    """A column name as a Spark SQL identifier (names never contain backticks: fields.py refuses them)."""
+    return f"`{column}`"
+
+
+def flag(condition: str | None) -> str:
+    """A condition as a boolean field that is never NULL (NULL does not match, as in WHERE). The line break
+    ends a trailing `-- comment` of the condition, which would otherwise swallow the closing parenthesis."""
+    return "true" if condition is None else f"coalesce(({condition}\n), false)"
+
+
+def double(column: str) -> str:
+    """A column as a DOUBLE field."""
+    return f"CAST({quote(column)} AS DOUBLE)"
+
+
+def at(clock: str) -> str:
+    """A timestamp of the help examples' day: at("10:05") -> "2024-05-01 10:05:00"."""
+    return EXAMPLE_DAY + (clock if clock.count(":") == 2 else clock + ":00")
 
 
 class PatternConfig(Model):
@@ -62,24 +96,14 @@ def numeric_checks(config: PatternConfig, inputs: Inputs, field: str, port: str 
         )
 
 
-def engine_checks(config: PatternConfig) -> Iterator[Finding]:
-    """Warn about conditions the local engine cannot evaluate (Spark still can: only replay is affected)."""
-    from lakestream.cep.expr import check_expression
-    from lakestream.references import expressions
-
-    for where, text in expressions(config):
-        problem = check_expression(text)
-        if problem and "not a valid Spark SQL" not in problem:
-            yield Finding(
-                "warning",
-                "pattern.replay_expression",
-                f"Replay and the timeline cannot evaluate this condition: {problem}",
-                field=where,
-                hint="The generated Spark code still runs it; rewrite it with built-in functions to test it locally",
-            )
-
-
 def pattern_checks(config: PatternConfig, inputs: Inputs) -> Iterator[Finding]:
-    """The checks of a single-input pattern node: event-time type, conditions the engine can replay."""
+    """The checks of a single-input pattern node: the event-time type (validation adds the replay warnings)."""
     yield from event_time_checks(config, inputs)
-    yield from engine_checks(config)
+
+
+def per_key(bind, example_rows, state_probes, watermark: str = "", native=no_native) -> PatternFacets:
+    """The facets of a pattern the per-key runtime runs (its algorithm's TYPE is the node type) in the
+    shared transformWithState form; `watermark` adds what is particular to the node."""
+    return PatternFacets(bind=bind, replay="driver", codegen="runtime", native=native,
+                         watermark=f"{DRIVER_WATERMARK} {watermark}".strip(), example_rows=example_rows,
+                         state_probes=state_probes)

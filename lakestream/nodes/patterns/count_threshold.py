@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from lakestream.nodes.base import ALL_TARGETS, SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.base import ALL_TARGETS, SSS_ONLY, Bound, Category, Column, Inputs, NativeForm, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression
-from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
+from lakestream.nodes.patterns.common import PatternConfig, at, flag, key_schema, micros, pattern_checks, per_key
 
 
 class Config(PatternConfig):
@@ -54,7 +54,39 @@ EXAMPLE = {
 
 def supports(config: Config) -> frozenset:
     """Declarative too when a tumbling count is a window aggregation (the native form); otherwise state and timers: SSS."""
-    return ALL_TARGETS if config.mode == "tumbling" else SSS_ONLY
+    return ALL_TARGETS if native(config) else SSS_ONLY
+
+
+def bind(c: Config) -> Bound:
+    params = {"mode": c.mode, "window": micros(c.window), "threshold": c.threshold}
+    return Bound(params, c.key_columns, {"in": (flag(c.condition),)})
+
+
+def native(c: Config) -> NativeForm | None:
+    """The one place of the tumbling-versus-sliding rule: a tumbling count is Spark's window() count."""
+    if c.mode != "tumbling":
+        return None
+    ends = (("window.start", "window_start"), ("window.end", "window_end"), ("count", "count"))
+    return NativeForm("window", micros(c.window), count_matching=True, threshold=c.threshold, ends=ends,
+                      replay="TumblingCount")
+
+
+EXAMPLE_ROWS = (
+    ("in", "card_id:string status:string ts:timestamp", (
+        ('c1', 'failed', at("10:00")), ('c1', 'failed', at("10:01")), ('c2', 'failed', at("10:01")),
+        ('c1', 'failed', at("10:02")), ('c1', 'ok', at("10:03")), ('c1', 'failed', at("10:04")),
+        ('c1', 'failed', at("10:05")), ('c3', 'ok', at("10:30")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"threshold": 1000, "window": "30 seconds"}, 31),
+        ({"threshold": 1000, "window": "30 seconds", "mode": "tumbling"}, 2)),
+    watermark="Tumbling: a window is emitted when the watermark passes its end.",
+    native=native,
+)
 
 
 NODE = NodeType(
@@ -71,4 +103,5 @@ NODE = NodeType(
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lakestream.nodes.base import SSS_ONLY, Category, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Category, Inputs, NodeType, PatternFacets, Schema
 from lakestream.nodes.fields import Columns, Name, PythonCode, declared_schema
 from lakestream.nodes.patterns.common import PatternConfig, event_time_checks
 
@@ -102,6 +102,14 @@ EXAMPLE = {
     ),
 }
 
+PATTERN = PatternFacets(
+    bind=None, replay="spark", codegen="own",
+    watermark="The user's processor decides: Spark drops rows at or before the watermark of the micro-batch "
+    "before their own, and event-time timers fire as the watermark passes them.",
+    example_rows=(), state_probes=None,
+)
+
+
 NODE = NodeType(
     type="custom_stateful_processor",
     name="Custom processor",
@@ -115,4 +123,5 @@ NODE = NodeType(
     checks=event_time_checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

@@ -7,9 +7,11 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Model
-from lakestream.nodes.patterns.common import PatternConfig, engine_checks, event_time_checks, key_schema, numeric_checks
+from lakestream.nodes.patterns.common import (
+    PatternConfig, at, double, event_time_checks, key_schema, micros, numeric_checks, per_key,
+)
 
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -58,7 +60,6 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     yield from numeric_checks(config, inputs, "lat_column")
     yield from numeric_checks(config, inputs, "lon_column")
-    yield from engine_checks(config)
 
 
 DOCS = """\
@@ -82,6 +83,27 @@ EXAMPLE = {
     'trigger': 'enter',
 }
 
+def bind(c: Config) -> Bound:
+    params = {"shape": c.shape.model_dump(mode="json"), "trigger": c.trigger, "dwell_time": micros(c.dwell_time)}
+    return Bound(params, c.key_columns, {"in": (double(c.lat_column), double(c.lon_column))})
+
+
+EXAMPLE_ROWS = (
+    ("in", "card_id:string lat:double lon:double ts:timestamp", (
+        ('c1', 52.4, 4.9, at("10:00")), ('c1', 52.371, 4.901, at("10:05")), ('c2', 52.5, 4.8, at("10:05")),
+        ('c1', 52.372, 4.902, at("10:06")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"lat_column": "value", "lon_column": "value", "trigger": "dwell", "dwell_time": "30 seconds",
+          "shape": {"kind": "circle", "center_lat": 0, "center_lon": 0, "radius_m": 1000}}, 1),),
+    watermark="A dwell fires when the watermark passes entry time + dwell_time.",
+)
+
+
 NODE = NodeType(
     type="geofence",
     name="Geofence",
@@ -95,4 +117,5 @@ NODE = NodeType(
     checks=checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

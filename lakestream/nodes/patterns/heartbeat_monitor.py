@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import Field
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration
-from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
+from lakestream.nodes.patterns.common import PatternConfig, at, key_schema, micros, pattern_checks, per_key
 
 
 class Config(PatternConfig):
@@ -46,6 +46,26 @@ EXAMPLE = {
     'emit': 'status_change',
 }
 
+def bind(c: Config) -> Bound:
+    params = {"limit": micros(c.expected_interval) + (micros(c.grace) or 0), "status_change": c.emit == "status_change"}
+    return Bound(params, c.key_columns, {"in": ()})
+
+
+EXAMPLE_ROWS = (
+    ("in", "card_id:string ts:timestamp", (
+        ('c1', at("10:00")), ('c2', at("10:00")), ('c1', at("10:05")), ('c2', at("10:05")), ('c2', at("10:10")),
+        ('c2', at("10:15")), ('c1', at("10:16")), ('c2', at("10:20")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"expected_interval": "30 seconds"}, 1),),
+    watermark="Silence is reported when the watermark passes last event + expected_interval + grace.",
+)
+
+
 NODE = NodeType(
     type="heartbeat_monitor",
     name="Heartbeat / liveness",
@@ -59,4 +79,5 @@ NODE = NodeType(
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

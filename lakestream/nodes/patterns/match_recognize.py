@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema, Target
+from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, PatternFacets, Schema, Target
 from lakestream.nodes.fields import ColumnName, Duration, Model, Name, RequiredText
+from lakestream.nodes.patterns.common import at
 
 PATTERN_HELP = (
     "Row pattern over the DEFINE variables, as in SQL: A B+ C; quantifiers * + ? {n} {n,} {,m} {n,m}, "
@@ -202,6 +203,22 @@ def supports(config: Config) -> frozenset[Target]:
     return SSS_ONLY
 
 
+EXAMPLE_ROWS = (
+    ("in", "symbol:string price:double ts:timestamp", (
+        ('ACME', 10.0, at("10:00")), ('ACME', 9.0, at("10:01")), ('ACME', 8.0, at("10:02")),
+        ('ACME', 9.5, at("10:03")), ('ACME', 11.0, at("10:04")), ('ACME', 10.5, at("10:05")),
+        ('ACME', 10.0, at("10:30")),
+    )),
+)
+
+PATTERN = PatternFacets(
+    bind=None, replay="row_pattern", codegen="own",
+    watermark="Rows wait per partition until the watermark reaches them and are matched in ORDER BY order; "
+    "rows at or before the watermark of the micro-batch before their own are late: dropped and counted.",
+    example_rows=EXAMPLE_ROWS, state_probes=None,
+)
+
+
 NODE = NodeType(
     type="match_recognize",
     name="Row pattern (MATCH_RECOGNIZE)",
@@ -225,4 +242,5 @@ NODE = NodeType(
         "within": "1 hour",
         "watermark_delay": "10 seconds",
     },
+    pattern=PATTERN,
 )

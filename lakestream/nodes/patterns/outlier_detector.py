@@ -7,9 +7,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration
-from lakestream.nodes.patterns.common import PatternConfig, engine_checks, event_time_checks, key_schema, numeric_checks
+from lakestream.nodes.patterns.common import (
+    PatternConfig, at, double, event_time_checks, key_schema, micros, numeric_checks, per_key,
+)
 
 
 class Config(PatternConfig):
@@ -34,7 +36,6 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     yield from numeric_checks(config, inputs, "value_column")
-    yield from engine_checks(config)
 
 
 DOCS = """\
@@ -58,6 +59,27 @@ EXAMPLE = {
     'threshold': 3,
 }
 
+def bind(c: Config) -> Bound:
+    params = {"baseline_window": micros(c.baseline_window), "method": c.method, "threshold": c.threshold,
+              "min_samples": c.min_samples}
+    return Bound(params, c.key_columns, {"in": (double(c.value_column),)})
+
+
+EXAMPLE_ROWS = (
+    ("in", "card_id:string amount:double ts:timestamp", (
+        ('c1', 10.0, at("10:00")), ('c1', 12.0, at("10:03")), ('c1', 9.0, at("10:06")), ('c1', 11.0, at("10:09")),
+        ('c1', 10.0, at("10:12")), ('c1', 12.0, at("10:15")), ('c1', 11.0, at("10:18")), ('c1', 9.0, at("10:21")),
+        ('c1', 10.0, at("10:24")), ('c1', 11.0, at("10:27")), ('c1', 250.0, at("10:30")), ('c1', 11.5, at("10:33")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"value_column": "value", "baseline_window": "30 seconds", "method": "mad", "threshold": 3}, 31),),
+)
+
+
 NODE = NodeType(
     type="outlier_detector",
     name="Outlier",
@@ -71,4 +93,5 @@ NODE = NodeType(
     checks=checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

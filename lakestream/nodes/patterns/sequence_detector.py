@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression, Model, Name
-from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
+from lakestream.nodes.patterns.common import PatternConfig, at, flag, key_schema, micros, pattern_checks, per_key
 
 
 class Step(Model):
@@ -76,6 +76,28 @@ EXAMPLE = {
     'steps': [{'name': 'small', 'condition': 'amount < 10'}, {'name': 'big', 'condition': 'amount > 500'}],
 }
 
+def bind(c: Config) -> Bound:
+    params = {"steps": len(c.steps), "within": micros(c.within), "contiguity": c.contiguity,
+              "emit_timeouts": c.emit_timeouts}
+    return Bound(params, c.key_columns, {"in": tuple(flag(s.condition) for s in c.steps)})
+
+
+EXAMPLE_ROWS = (
+    ("in", "card_id:string amount:double ts:timestamp", (
+        ('c1', 4.5, at("10:00")), ('c2', 2.0, at("10:01")), ('c1', 120.0, at("10:05")), ('c1', 899.0, at("10:20")),
+        ('c2', 950.0, at("11:30")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"within": "30 seconds", "steps": [{"name": "a", "condition": "kind = 'a'"},
+                                            {"name": "b", "condition": "kind = 'never'"}]}, 31),),
+    watermark="A partial match whose `within` deadline the watermark passes is dropped (or emitted as a timeout).",
+)
+
+
 NODE = NodeType(
     type="sequence_detector",
     name="Sequence",
@@ -89,4 +111,5 @@ NODE = NodeType(
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from lakestream.nodes.base import ALL_TARGETS, SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.base import ALL_TARGETS, SSS_ONLY, Bound, Category, Column, Inputs, NativeForm, NodeType, Schema
 from lakestream.nodes.fields import Duration
-from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
+from lakestream.nodes.patterns.common import PatternConfig, at, key_schema, micros, pattern_checks, per_key
 
 
 class Config(PatternConfig):
@@ -45,7 +45,37 @@ EXAMPLE = {
 
 def supports(config: Config) -> frozenset:
     """Declarative too when without max_duration it is a session_window aggregation (the native form); otherwise state and timers: SSS."""
-    return ALL_TARGETS if config.max_duration is None else SSS_ONLY
+    return ALL_TARGETS if native(config) else SSS_ONLY
+
+
+def bind(c: Config) -> Bound:
+    return Bound({"gap": micros(c.gap), "max_duration": micros(c.max_duration)}, c.key_columns, {"in": ()})
+
+
+def native(c: Config) -> NativeForm | None:
+    """Without max_duration a session is Spark's session_window count (session_end: the last event, end - gap)."""
+    if c.max_duration is not None:
+        return None
+    gap = micros(c.gap)
+    ends = (("session_window.start", "session_start"),
+            (f"timestamp_micros(unix_micros(session_window.end) - {gap})", "session_end"), ("count", "event_count"))
+    return NativeForm("session_window", gap, count_matching=False, threshold=None, ends=ends)
+
+
+EXAMPLE_ROWS = (
+    ("in", "customer_id:string page:string ts:timestamp", (
+        ('u1', 'home', at("10:00")), ('u1', 'cart', at("10:10")), ('u2', 'home', at("10:20")),
+        ('u1', 'pay', at("10:25")), ('u1', 'home', at("11:30")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"gap": "30 seconds", "max_duration": "1 minute"}, 1),),
+    watermark="A session closes when the watermark passes last event + gap.",
+    native=native,
+)
 
 
 NODE = NodeType(
@@ -63,4 +93,5 @@ NODE = NodeType(
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression, Model, Name
-from lakestream.nodes.patterns.common import PatternConfig, key_schema, pattern_checks
+from lakestream.nodes.patterns.common import PatternConfig, at, flag, key_schema, micros, pattern_checks, per_key
 
 TIMEOUT = "TIMEOUT"
 
@@ -84,6 +84,35 @@ EXAMPLE = {
     'state_timeout': '1 hour',
 }
 
+def bind(c: Config) -> Bound:
+    index = {name: i for i, name in enumerate(c.states)}
+    params = {
+        "states": list(c.states),
+        "transitions": [[index[t.from_state], index[t.to]] for t in c.transitions],
+        "initial": index[c.initial_state],
+        "terminal": [index[s] for s in c.terminal_states],
+        "emit": c.emit,
+        "timeout": micros(c.state_timeout),
+    }
+    return Bound(params, c.key_columns, {"in": tuple(flag(t.condition) for t in c.transitions)})
+
+
+EXAMPLE_ROWS = (
+    ("in", "customer_id:string status:string ts:timestamp", (
+        ('u1', 'open', at("10:00")), ('u2', 'open', at("10:05")), ('u1', 'close', at("10:10")),
+        ('u3', 'open', at("11:30")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"states": ["s", "t"], "initial_state": "s", "state_timeout": "30 seconds",
+          "transitions": [{"from": "s", "to": "t", "condition": "kind = 'a'"}]}, 1),),
+    watermark="A state times out when the watermark passes entry time + state_timeout.",
+)
+
+
 NODE = NodeType(
     type="state_machine",
     name="State machine",
@@ -97,4 +126,5 @@ NODE = NodeType(
     checks=pattern_checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

@@ -7,9 +7,11 @@ from typing import Literal
 
 from pydantic import Field
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName
-from lakestream.nodes.patterns.common import PatternConfig, engine_checks, event_time_checks, key_schema, numeric_checks
+from lakestream.nodes.patterns.common import (
+    PatternConfig, at, double, event_time_checks, key_schema, numeric_checks, per_key,
+)
 
 
 class Config(PatternConfig):
@@ -36,7 +38,6 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     yield from numeric_checks(config, inputs, "value_column")
-    yield from engine_checks(config)
 
 
 DOCS = """\
@@ -59,6 +60,26 @@ EXAMPLE = {
     'length': 3,
 }
 
+def bind(c: Config) -> Bound:
+    params = {"direction": c.direction, "length": c.length, "min_change_percent": c.min_change_percent,
+              "tolerance_percent": c.tolerance_percent}
+    return Bound(params, c.key_columns, {"in": (double(c.value_column),)})
+
+
+EXAMPLE_ROWS = (
+    ("in", "card_id:string temperature:double ts:timestamp", (
+        ('c1', 20.0, at("10:00")), ('c1', 21.5, at("10:01")), ('c2', 30.0, at("10:01")), ('c1', 23.0, at("10:02")),
+        ('c1', 22.0, at("10:03")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"value_column": "value", "direction": "up", "length": 5}, 1),),
+)
+
+
 NODE = NodeType(
     type="trend_detector",
     name="Trend",
@@ -72,4 +93,5 @@ NODE = NodeType(
     checks=checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

@@ -7,9 +7,12 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, Schema
+from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Expression
-from lakestream.nodes.patterns.common import PatternConfig, engine_checks, event_time_checks, key_schema, numeric_checks
+from lakestream.nodes.patterns.common import (
+    US, PatternConfig, at, double, event_time_checks, flag, key_schema, micros, numeric_checks,
+    per_key,
+)
 
 
 class Config(PatternConfig):
@@ -40,7 +43,6 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     yield from event_time_checks(config, inputs)
     if config.metric == "sum":
         yield from numeric_checks(config, inputs, "value_column")
-    yield from engine_checks(config)
 
 
 DOCS = """\
@@ -63,6 +65,30 @@ EXAMPLE = {
     'window': '5 minutes',
 }
 
+PER_SECONDS = {"second": 1, "minute": 60, "hour": 3600}
+
+
+def bind(c: Config) -> Bound:
+    value = double(c.value_column) if c.value_column else "CAST(NULL AS DOUBLE)"
+    params = {"window": micros(c.window), "metric": c.metric, "rate_threshold": c.rate_threshold,
+              "per": PER_SECONDS[c.per] * US}
+    return Bound(params, c.key_columns, {"in": (flag(c.condition), value)})
+
+
+EXAMPLE_ROWS = (
+    ("in", "card_id:string amount:double ts:timestamp", (
+        ('c1', 2600.0, at("10:00")), ('c2', 40.0, at("10:00:30")), ('c1', 2800.0, at("10:01")),
+        ('c2', 60.0, at("10:02")),
+    )),
+)
+
+PATTERN = per_key(
+    bind,
+    EXAMPLE_ROWS,
+    (({"rate_threshold": 1e9, "per": "second", "window": "30 seconds"}, 31),),
+)
+
+
 NODE = NodeType(
     type="velocity_detector",
     name="Velocity",
@@ -76,4 +102,5 @@ NODE = NodeType(
     checks=checks,
     docs=DOCS,
     example=EXAMPLE,
+    pattern=PATTERN,
 )

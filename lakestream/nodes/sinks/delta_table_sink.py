@@ -55,6 +55,15 @@ def checks(config: Config, inputs: Inputs):
 EXAMPLE = {"table": "main.fraud.alerts", "mode": "merge", "merge_keys": ["match_id"], "sequence_by": "ts",
            "cluster_by": ["card_id"]}
 
+DOCS = """\
+`mode: merge` upserts on `merge_keys`: with `sequence_by` the row with the highest value wins per key
+(inside a micro-batch and across them, late rows included); without it the later micro-batch wins
+and, of several rows of one key in one micro-batch, any one is kept (SSS only). Fed by a CDC stream,
+the table applies that stream's changes instead (merge mode must then use the stream's keys and
+sequence, or it is an error).
+"""
+
+
 NODE = NodeType(
     type="delta_table_sink",
     name="Delta table",
@@ -67,4 +76,5 @@ NODE = NodeType(
     checks=checks,
     outputs=(),
     example=EXAMPLE,
+    docs=DOCS,
 )

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from lakestream.nodes.base import Category, Inputs, NodeType, Schema, schema_of
-from lakestream.nodes.fields import Columns, Model, RequiredText, declared_schema
+from lakestream.nodes.fields import Columns, Model, RequiredText, SparkColumns, declared_schema
 from lakestream.nodes.sources.common import schema_field
 
 
@@ -32,7 +32,7 @@ class Config(Model):
     )
     format: Literal["json", "csv", "parquet", "avro", "text"] = Field(description="File format")
     schema_: Columns = schema_field("Columns of each record; empty lets Auto Loader infer them", optional=True)
-    schema_hints: str | None = Field(
+    schema_hints: SparkColumns | None = Field(
         None, description="Types for some inferred columns, as Spark DDL: 'amount DOUBLE, ts TIMESTAMP'"
     )
     schema_location: str | None = Field(

@@ -88,6 +88,19 @@ EXAMPLE = {
     "scd_type": 1,
 }
 
+DOCS = """\
+`keys`, `sequence_by` and `scd_type` are applied by the **table sink** it feeds (a Delta or Unity
+Catalog table, directly or through row-wise transforms: filter, map, rename/cast, watermark, data
+quality, UDF, model endpoint, lookup, stream-static join, split): that table becomes an AUTO CDC
+target — upserts on `keys` ordered by `sequence_by`, deletes where `_change_type = 'delete'`,
+SCD type 1 (latest row per key) or 2 (history rows with `__START_AT` / `__END_AT`); the operation
+columns are not stored. Anything else it feeds (patterns, aggregations, joins, Kafka…) receives
+the change events as plain rows; validation says so (info), warns when no table applies the
+changes, and warns at a table that cannot (a key, the sequence or `_change_type` dropped on the
+way, or `complete` mode). See [codegen.md](codegen.md#applying-changes-cdc-and-merge).
+"""
+
+
 NODE = NodeType(
     type="cdc_stream",
     name="CDC stream",
@@ -98,4 +111,5 @@ NODE = NodeType(
     output_schema=output_schema,
     inputs=(),
     example=EXAMPLE,
+    docs=DOCS,
 )

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
-import re
 from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
+from lakestream.nodes import spark_types
 from lakestream.nodes.base import Column, Finding, Schema
 from lakestream.nodes.fields import ColumnName
+from lakestream.nodes.spark_types import ALIASES, FRACTIONAL, INTEGRAL
 
 
 def non_empty(what: str) -> AfterValidator:
@@ -46,65 +47,21 @@ def types_of(schema: Schema) -> dict[str, str]:
     return {c.name: c.type for c in schema}
 
 
-# ---- Spark type strings ------------------------------------------------------------------------
-
-def split_top_level(text: str, sep: str = ",") -> list[str]:
-    """Split on `sep` outside <...> and (...) brackets."""
-    parts, depth, current = [], 0, ""
-    for ch in text:
-        if ch in "<(":
-            depth += 1
-        elif ch in ">)":
-            depth -= 1
-        if ch == sep and depth == 0:
-            parts.append(current.strip())
-            current = ""
-        else:
-            current += ch
-    if current.strip():
-        parts.append(current.strip())
-    return parts
-
-
-def array_element(type_: str) -> str | None:
-    """The element type of array<T>, else None."""
-    m = re.match(r"^array<(.+)>$", type_.strip(), re.IGNORECASE)
-    return m.group(1).strip() if m else None
-
-
-def map_types(type_: str) -> tuple[str, str] | None:
-    """(key, value) types of map<K,V>, else None."""
-    m = re.match(r"^map<(.+)>$", type_.strip(), re.IGNORECASE)
-    if not m:
-        return None
-    parts = split_top_level(m.group(1))
-    return (parts[0], parts[1]) if len(parts) == 2 else None
-
+# ---- Spark type strings (parsed by lakestream.nodes.spark_types, the one grammar of types) ---------------
 
 def struct_fields(type_: str) -> Schema | None:
     """The fields of struct<a:int,b:string> as columns, else None."""
-    m = re.match(r"^struct<(.*)>$", type_.strip(), re.IGNORECASE)
-    if not m:
-        return None
-    fields = []
-    for part in split_top_level(m.group(1)):
-        name, _, ftype = part.partition(":")
-        fields.append(Column(name.strip().strip("`"), ftype.strip().lower()))
-    return tuple(fields)
-
-
-INTEGRAL = ("tinyint", "smallint", "int", "bigint", "byte", "short", "integer", "long")
-FRACTIONAL = ("float", "double")
+    fields = spark_types.struct_fields(type_)
+    return None if fields is None else tuple(Column(name, ftype) for name, ftype in fields)
 
 
 # Numeric widening order, as Spark coerces types in unions, CASE and COALESCE.
 _WIDEN = ("tinyint", "smallint", "int", "bigint", "float", "double")
-_ALIASES = {"byte": "tinyint", "short": "smallint", "integer": "int", "long": "bigint"}
 
 
 def widen(a: str, b: str) -> str | None:
     """The common type of two column types, or None when they cannot be combined."""
-    a, b = _ALIASES.get(a, a), _ALIASES.get(b, b)
+    a, b = ALIASES.get(a, a), ALIASES.get(b, b)
     if a == b:
         return a
     if a in _WIDEN and b in _WIDEN:

@@ -8,7 +8,8 @@ from pydantic import Field
 
 from lakestream.nodes.base import Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Model, Name
-from lakestream.nodes.transforms.common import array_element, map_types, struct_fields, types_of
+from lakestream.nodes.spark_types import array_element, map_types
+from lakestream.nodes.transforms.common import struct_fields, types_of
 
 
 class Config(Model):
