@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import sys
+from pathlib import Path
 
 from lakestream.errors import UserError
 
@@ -31,6 +33,54 @@ def spark_conf() -> dict[str, str]:
     }
 
 
+# The Maven coordinates of Spark's Kafka and Avro connectors and Delta Lake. Maven Central serves no 4.3 connectors
+# for the pinned pyspark 4.3.0: the 4.2.0 ones are the nearest. Delta 4.4.0 (built against Spark 4.2) fails on 4.3
+# (NoSuchMethodError in MERGE, UPDATE and the change feed), so real I/O with Delta runs on pyspark 4.2.0
+# (tests/realio). docs/codegen.md has the matrix.
+CONNECTORS = ("org.apache.spark:spark-sql-kafka-0-10_2.13:4.2.0", "org.apache.spark:spark-avro_2.13:4.2.0",
+              "io.delta:delta-spark_2.13:4.4.0")
+JARS_ENV = "LAKESTREAM_JARS"
+DELTA_CONF = {
+    "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+    "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+    "spark.databricks.delta.snapshotPartitions": "2",  # a table's log is tiny here: 50 partitions cost seconds
+}
+
+
+def jars_root() -> Path:
+    """Where .ci/jvm.sh (Maven) leaves the jars: $LAKESTREAM_JARS, else ~/.cache/lakestream/jars."""
+    return Path(os.environ.get(JARS_ENV) or Path.home() / ".cache" / "lakestream" / "jars")
+
+
+def _artifact(jar: str) -> str:
+    return re.sub(r"-\d[\w.\-]*\.jar$", "", jar)
+
+
+def connector_jars(folder: Path | None = None) -> list[str]:
+    """The connector jars of `folder` (default jars_root()/spark) that pyspark does not ship itself.
+
+    Maven copies the connectors with everything they depend on; the libraries pyspark already has (Hadoop,
+    Jackson, Parquet, Scala…) are left out, so Spark keeps its own versions of them.
+    """
+    import pyspark
+
+    folder = Path(folder) if folder is not None else jars_root() / "spark"
+    jars = sorted(p for p in folder.glob("*.jar")) if folder.is_dir() else []
+    if not any(p.name.startswith("spark-sql-kafka") for p in jars) or not any(p.name.startswith("delta-spark")
+                                                                             for p in jars):
+        raise UserError(f"Spark's Kafka, Avro and Delta jars are not in {folder}: resolve them with Maven "
+                        f"(bash .ci/jvm.sh, or mvn dependency:copy-dependencies of {', '.join(CONNECTORS)} "
+                        f"into that folder), or name the folder with --jars")
+    shipped = {_artifact(p.name) for p in (Path(pyspark.__file__).parent / "jars").glob("*.jar")}
+    return [str(p) for p in jars if _artifact(p.name) not in shipped]
+
+
+def io_conf(warehouse: Path, jars: Path | None = None) -> dict[str, str]:
+    """spark_conf() plus the connector jars, Delta's catalog and a local warehouse folder for tables."""
+    return {**spark_conf(), "spark.jars": ",".join(connector_jars(jars)), **DELTA_CONF,
+            "spark.sql.warehouse.dir": str(Path(warehouse).resolve())}
+
+
 def check_prerequisites() -> None:
     """Raise UserError saying what to install when pyspark or Java is missing."""
     if importlib.util.find_spec("pyspark") is None:
@@ -39,18 +89,37 @@ def check_prerequisites() -> None:
         raise UserError("Java is not installed (Spark needs Java 17): install a JDK 17 and put java on PATH")
 
 
-def session_builder(app_name: str):
-    """The SparkSession builder with LakeStream's local master and settings (pyspark must be importable)."""
+def session_builder(app_name: str, conf: dict[str, str] | None = None):
+    """The SparkSession builder with LakeStream's local master and settings, or `conf` (pyspark importable)."""
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable  # workers must see the same Python (pandas, pyarrow)
     builder = SparkSession.builder.master(MASTER).appName(app_name)
-    for key, value in spark_conf().items():
+    for key, value in (conf or spark_conf()).items():
         builder = builder.config(key, value)
     return builder
 
 
-def local_session(app_name: str = "lakestream"):
-    """Return a local SparkSession with LakeStream's settings (created once per process)."""
+def local_session(app_name: str = "lakestream", conf: dict[str, str] | None = None):
+    """Return a local SparkSession with LakeStream's settings, or `conf` (created once per process)."""
     check_prerequisites()
-    return session_builder(app_name).getOrCreate()
+    return session_builder(app_name, conf).getOrCreate()
+
+
+def load_job(folder: Path):
+    """Import a generated stream_job.py to run here (its runtime files sit beside it: the folder goes on sys.path)."""
+    # An earlier run in this process imported its own copy of the runtime packages from a folder that is
+    # gone now; forget them, so this run's job (and what it ships to the workers) uses the files beside it.
+    shipped = {p.stem for p in folder.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
+    for name in [m for m in sys.modules if m.partition(".")[0] in shipped]:
+        del sys.modules[name]
+    sys.path.insert(0, str(folder))
+    spec = importlib.util.spec_from_file_location("lakestream_generated_job", folder / "stream_job.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # the latest run's job; cloudpickle needs it registered
+    spec.loader.exec_module(module)
+    # Spark's workers cannot import this module by name: ship its classes (custom data sources) by value.
+    from pyspark import cloudpickle
+
+    cloudpickle.register_pickle_by_value(module)
+    return module

@@ -45,7 +45,7 @@ def serving(command: list[str], env: dict[str, str], log: Path, port: int, timeo
         deadline = time.time() + timeout
         while True:
             try:
-                urllib.request.urlopen(url, timeout=1)
+                urllib.request.urlopen(url, timeout=15)  # a first page build on a busy machine takes seconds
                 break
             except OSError:
                 if process.poll() is not None or time.time() > deadline:

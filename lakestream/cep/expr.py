@@ -93,8 +93,12 @@ class ExpressionCompiler:
 
     def function(self, text: str | exp.Expression, params: str = "row") -> Callable[..., Any]:
         """A callable evaluating the expression (parameters `params`, a row mapping by default)."""
-        code = f"lambda {params}: {self.source(text)}"
-        return eval(compile(code, "<expression>", "eval"), self.namespace())  # noqa: S307 - our own source
+        try:
+            code = f"lambda {params}: {self.source(text)}"
+            return eval(compile(code, "<expression>", "eval"), self.namespace())  # noqa: S307 - our own source
+        except (SyntaxError, RecursionError, MemoryError):  # Python's nesting limits (a CASE of hundreds of WHENs)
+            raise ExpressionError("nests too deeply for the pattern engine (Python's own limits): simplify it to "
+                                  "replay it") from None
 
     def namespace(self) -> dict[str, Any]:
         return {"_f": sqlfuncs, "_t": sqltext, "_D": Decimal}

@@ -16,6 +16,7 @@ from pathlib import Path
 from lakestream.cep.engine import PatternRun
 from lakestream.cep.expr import ExpressionCompiler, compile_condition
 from lakestream.cep.match_recognize.replay import replay_match_recognize
+from lakestream.cep.runtime.javaregex import RegexError, RegexTimeout
 from lakestream.cep.runtime.sqlfuncs import to_bool, to_double, to_int, to_str, to_timestamp
 from lakestream.errors import UserError
 from lakestream.graph import CycleError, PipelineGraph
@@ -29,6 +30,7 @@ ROW_TRANSFORMS = {"filter", "map_select", "rename_cast", "split_router", "union_
 _CASTS = {"boolean": to_bool, "double": to_double, "float": to_double, "string": to_str,
           "timestamp": to_timestamp, "timestamp_ntz": to_timestamp}
 _INTS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte"}
+_NUMBERS = _INTS | {"double", "float"}
 
 
 @dataclass
@@ -69,22 +71,69 @@ def read_events(path: str | Path) -> list[dict]:
     return parse_events(text, as_csv=path.suffix.lower() == ".csv", name=str(path))
 
 
+MAX_DIGITS = 4300  # digits of one integer (Python's own limit of int(); no Spark type holds more than 39)
+MAX_DEPTH = 64  # nesting of arrays and objects in one event (Spark structs nest a few levels)
+MAX_FIELD = 16 * 2**20  # characters of one CSV field (the csv module's default is 128 KiB)
+
+
+class _TooManyDigits(ValueError):
+    def __init__(self, text: str):
+        self.text = text
+
+
+def _integer(text: str) -> int:
+    if len(text) > MAX_DIGITS + 1:
+        raise _TooManyDigits(text)
+    return int(text)
+
+
+def _depth(value) -> int:
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, depth)
+            pending += [(v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)]
+    return deepest
+
+
 def parse_events(text: str, as_csv: bool = False, name: str = "the events") -> list[dict]:
     """Rows of JSON-lines text (one object per line) or CSV text with a header; UserError naming the line."""
     if as_csv:
-        return [dict(r) for r in csv.DictReader(io.StringIO(text))]
+        return _parse_csv(text, name)
     rows = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
+            row = json.loads(line, parse_int=_integer)
+        except _TooManyDigits as error:
+            raise UserError(f"{name} line {number}: the number {error.text[:20]}… has {len(error.text):,} digits; "
+                            f"a number may have at most {MAX_DIGITS:,}") from None
+        except RecursionError:
+            raise UserError(f"{name} line {number} is nested too deeply: at most {MAX_DEPTH} levels of arrays "
+                            "and objects") from None
         except ValueError as error:
-            raise UserError(f"{name} line {number} is not JSON ({error.msg}); write one JSON object per line") from None
+            reason = getattr(error, "msg", None) or str(error)
+            raise UserError(f"{name} line {number} is not JSON ({reason}); write one JSON object per line") from None
         if not isinstance(row, dict):
             raise UserError(f"{name} line {number} is not a JSON object; write one object per line")
+        if line.count("[") + line.count("{") > MAX_DEPTH and _depth(row) > MAX_DEPTH:
+            raise UserError(f"{name} line {number} is nested too deeply: at most {MAX_DEPTH} levels of arrays "
+                            "and objects")
         rows.append(row)
     return rows
+
+
+def _parse_csv(text: str, name: str) -> list[dict]:
+    if csv.field_size_limit() < MAX_FIELD:
+        csv.field_size_limit(MAX_FIELD)  # process-wide, only ever raised: a long payload column is data
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        return [dict(r) for r in reader]
+    except csv.Error as error:
+        reason = str(error).replace(f"({MAX_FIELD})", f"of {MAX_FIELD:,} characters")
+        raise UserError(f"{name} line {reader.line_num + 1}: not CSV ({reason})") from None  # the line being read
 
 
 def coerce(rows: list[dict], schema) -> list[dict]:
@@ -105,6 +154,28 @@ def coerce(rows: list[dict], schema) -> list[dict]:
     return out
 
 
+def check_types(rows: list[dict], schema, name: str) -> None:
+    """UserError naming the first event whose timestamp or number does not read as its column's type."""
+    for number, (raw, typed) in enumerate(zip(rows, coerce(rows, schema)), 1):
+        for column in schema:
+            kind = column.type.lower()
+            if raw.get(column.name) is not None and typed.get(column.name) is None and \
+                    (kind.startswith("timestamp") or kind in _NUMBERS):
+                value = repr(raw[column.name])
+                value = value if len(value) <= 40 else value[:40] + "…"
+                raise UserError(f"{name} event {number}: {column.name} = {value} is not a {kind}")
+
+
+class NodeReplayError(UserError):
+    """A node that could not run on the events: "node ID (title)[, event N]: detail"."""
+
+    def __init__(self, node_id: str, title: str, arrival: int | None, detail: str):
+        self.event = None if arrival is None else arrival + 1  # 1-based, in arrival order
+        self.detail = detail
+        where = "" if self.event is None else f", event {self.event}"
+        super().__init__(f"node {node_id} ({title}){where}: {detail}")
+
+
 class Replayer:
     """Runs the needed nodes of one pipeline, in graph order, over the given source events."""
 
@@ -112,6 +183,7 @@ class Replayer:
         self.pipeline = pipeline
         self.graph = PipelineGraph(pipeline)
         self.schemas = propagate(pipeline, self.graph)
+        self.arrival: int | None = None  # the event being evaluated (0-based arrival), for error messages
 
     def sources(self) -> list[str]:
         return [n.id for n in self.pipeline.nodes if n.spec.category is Category.SOURCE]
@@ -187,7 +259,11 @@ class Replayer:
                     "rename/cast, split, union, watermarks and pattern nodes"
                 )
         except ExpressionError as error:
-            raise UserError(f"node {nid} ({node.title}): the expression {error}") from None
+            raise NodeReplayError(nid, node.title, None, f"the expression {error}") from None
+        except (RegexError, RegexTimeout) as error:  # a pattern read from the data, or one too slow for a value
+            raise NodeReplayError(nid, node.title, self.arrival, str(error)) from None
+        finally:
+            self.arrival = None
         produced.setdefault((nid, "out"), rows)
         ports = {port: [r for _, r in routed] for (source, port), routed in produced.items() if source == nid}
         return NodeOutput(nid, columns, [r for _, r in rows], ports=ports)
@@ -203,10 +279,10 @@ class Replayer:
         merged = _merged(inputs)
         out = []
         for index, (arrival, port, row) in enumerate(merged):
-            late = run.late_events
+            self.arrival, late = arrival, run.late_events
             out += [(arrival, r) for r in run.batch([(port, row)])]
             fed[index].late = run.late_events > late
-        final = (merged[-1][0] + 1) if merged else 0
+        final, self.arrival = (merged[-1][0] + 1) if merged else 0, None
         out += [(final, r) for r in run.finish()]
         return out, run.late_events
 
@@ -215,12 +291,12 @@ class Replayer:
         names = [c.name for c in (self.schemas.get(self.graph.in_edges(nid)[0].source) or ())] if rows else None
         if type_id == "filter":
             keep = compile_condition(config.condition, names)
-            return [(a, r) for a, r in rows if keep(r)]
+            return [(a, r) for a, r in self._tracked(rows) if keep(r)]
         if type_id == "map_select":
             compiler = ExpressionCompiler(names)
             projections = [(p.name, compiler.function(p.expr)) for p in config.columns]
             out = []
-            for a, r in rows:
+            for a, r in self._tracked(rows):
                 new = dict(r) if config.keep_existing else {}
                 for name, fn in projections:
                     new[name] = fn(r)
@@ -232,7 +308,7 @@ class Replayer:
                 cast = ExpressionCompiler().function(f"CAST(`{m.column}` AS {m.cast_to})") if m.cast_to else None
                 casts[m.column] = (m.rename_to or m.column, cast)
             out = []
-            for a, r in rows:
+            for a, r in self._tracked(rows):
                 new = {}
                 for key, value in r.items():
                     target, cast = casts.get(key, (key, None))
@@ -242,6 +318,13 @@ class Replayer:
         if type_id == "union_merge":
             return self._union(nid, config, inputs)
         return self._split(nid, config, rows, names, produced)
+
+    def _tracked(self, rows):
+        """The (arrival, row) pairs, noting each arrival while its row is evaluated."""
+        for arrival, row in rows:
+            self.arrival = arrival
+            yield arrival, row
+        self.arrival = None
 
     def _union(self, nid, config, inputs):
         merged = sorted((item for rows in inputs.values() for item in rows), key=lambda t: t[0])
@@ -260,7 +343,7 @@ class Replayer:
     def _split(self, nid, config, rows, names, produced):
         routes = [(route.name, compile_condition(route.condition, names)) for route in config.routes]
         by_port: dict[str, list] = {}
-        for a, r in rows:
+        for a, r in self._tracked(rows):
             port = next((name for name, holds in routes if holds(r)), config.default_route)
             if port is not None:
                 by_port.setdefault(port, []).append((a, r))

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from lakestream.cep.bindings import bind
 from lakestream.cep.engine import from_micros, to_micros
-from lakestream.cep.replay import Replayer, coerce, jsonable, parse_events
+from lakestream.cep.replay import NodeReplayError, Replayer, check_types, jsonable, parse_events
 from lakestream.errors import UserError
 from lakestream.graph import PipelineGraph
 from lakestream.node_examples import ENGINE_INPUTS
@@ -27,7 +27,6 @@ from lakestream.schemas import propagate
 
 MAX_EVENTS = MAX_SAMPLE_EVENTS  # per source: a timeline is for looking at; lakestream replay takes any number
 LABEL_COLUMNS = ("status", "event", "direction", "to_state")  # the word a detection marker shows, if any
-_NUMBERS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte", "double", "float"}
 
 
 @dataclass
@@ -119,14 +118,7 @@ def load_sample(pipeline: Pipeline, source_id: str, text: str, as_csv: bool = Fa
     if len(rows) > MAX_EVENTS:
         raise UserError(f"the sample for {name} has {len(rows):,} events; the timeline takes at most {MAX_EVENTS:,} "
                         "per source (lakestream replay takes any number)")
-    schema = propagate(pipeline).get(source_id) or ()
-    for number, (raw, typed) in enumerate(zip(rows, coerce(rows, schema)), 1):
-        for column in schema:
-            kind = column.type.lower()
-            if raw.get(column.name) is not None and typed.get(column.name) is None and \
-                    (kind.startswith("timestamp") or kind in _NUMBERS):
-                raise UserError(f"the sample for {name}, event {number}: {column.name} = {raw[column.name]!r} "
-                                f"is not a {kind}")
+    check_types(rows, propagate(pipeline).get(source_id) or (), f"the sample for {name},")
     return rows
 
 
@@ -175,6 +167,8 @@ def build_timeline(pipeline: Pipeline, node_id: str | None, samples: dict[str, l
         return timeline
     except (UserError, ExpressionError) as error:
         hint = "" if loaded else " (on the node type's example events: load your own sample for a source)"
+        if isinstance(error, NodeReplayError) and not loaded:  # the example's own node ids mean nothing here
+            error = f"event {error.event}: {error.detail}" if error.event else error.detail
         return Timeline(node_id, f"Cannot replay this node: {error}{hint}", error=True)
 
 

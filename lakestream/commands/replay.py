@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from lakestream.cep.replay import jsonable, read_events, replay
+from lakestream.cep.replay import check_types, jsonable, read_events, replay
 from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
+from lakestream.schemas import propagate
 
 
 def register(subparsers) -> None:
@@ -24,8 +25,9 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def _events_by_source(specs: list[str], sources: list[str]) -> dict[str, list[dict]]:
+def _events_by_source(pipeline, specs: list[str], sources: list[str]) -> dict[str, list[dict]]:
     events: dict[str, list[dict]] = {}
+    schemas = propagate(pipeline)
     for spec in specs:
         source, sep, path = spec.partition("=")
         if not sep or source not in sources:
@@ -34,7 +36,9 @@ def _events_by_source(specs: list[str], sources: list[str]) -> dict[str, list[di
                     f"this pipeline has {len(sources)} sources ({', '.join(sources)}); write --events SOURCE_ID=FILE"
                 )
             source, path = sources[0], spec
-        events.setdefault(source, []).extend(read_events(path))
+        rows = read_events(path)
+        check_types(rows, schemas.get(source) or (), f"{path}:")  # a value of the wrong type: say so, no NULL
+        events.setdefault(source, []).extend(rows)
     return events
 
 
@@ -52,7 +56,7 @@ def run(args) -> int:
     if not sources:
         raise UserError("this pipeline has no source node to feed the events to")
     if args.events:
-        events = _events_by_source(args.events, sources)
+        events = _events_by_source(pipeline, args.events, sources)
     elif pipeline.samples:
         events = {s: rows for s, rows in pipeline.samples.items() if s in sources}
     else:

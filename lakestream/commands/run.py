@@ -1,8 +1,11 @@
-"""`lakestream run PIPELINE.json --events DIR --out DIR`: run the local profile's code on a local SparkSession."""
+"""`lakestream run`: run a pipeline on a local SparkSession, on event files (local profile) or real I/O.
+
+`--events DIR` runs the local profile's code (files stand in for Kafka and Delta); `--io real` runs the databricks
+profile's code against a Kafka broker and a local Delta warehouse (real_io.md in docs/codegen.md).
+"""
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 import tempfile
 from pathlib import Path
@@ -12,34 +15,31 @@ from lakestream.codegen import CodegenError, generate
 from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
 from lakestream.nodes.base import Category
+from lakestream.real_io import RealIO, run_real
+from lakestream.spark_local import load_job as _load_job  # the name the tests use
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("run", help="run a pipeline locally on event files (needs pyspark and Java)")
     parser.add_argument("pipeline", help="path of a .lakestream.json document")
-    parser.add_argument("--events", required=True, help="folder with one sub-folder of JSON-lines files per source id")
-    parser.add_argument("--out", required=True, help="folder receiving <sink id>.jsonl per sink")
+    parser.add_argument("--events", help="folder with one sub-folder of JSON-lines files per source id "
+                        "(local I/O; not with --io real)")
+    parser.add_argument("--out", required=True, help="folder receiving <sink id>.jsonl per table sink")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for the queries (default 300)")
+    parser.add_argument("--io", choices=("local", "real"), default="local",
+                        help="local: event files and parquet folders (default); real: the databricks profile's "
+                        "Kafka, Delta and Unity Catalog code against --kafka-bootstrap and --warehouse")
+    parser.add_argument("--kafka-bootstrap", help="real I/O: the broker every Kafka node uses instead of its own")
+    parser.add_argument("--from-earliest", action="store_true",
+                        help="real I/O: Kafka sources that start at the latest offsets start at the earliest "
+                        "(a first run otherwise reads only what arrives after it starts)")
+    parser.add_argument("--warehouse", help="real I/O: folder of the local Delta warehouse (tables, checkpoints; "
+                        "kept between runs, so a second run continues where the first stopped)")
+    parser.add_argument("--jars", help="real I/O: folder of Spark's Kafka, Avro and Delta jars "
+                        "(default $LAKESTREAM_JARS/spark or ~/.cache/lakestream/jars/spark)")
     parser.set_defaults(handler=run)
 
 
-def _load_job(folder: Path):
-    """Import the generated stream_job.py (its runtime files sit beside it, so the folder goes on sys.path)."""
-    # An earlier run in this process imported its own copy of the runtime packages from a folder that is
-    # gone now; forget them, so this run's job (and what it ships to the workers) uses the files beside it.
-    shipped = {p.stem for p in folder.iterdir() if p.suffix == ".py" or (p / "__init__.py").is_file()}
-    for name in [m for m in sys.modules if m.partition(".")[0] in shipped]:
-        del sys.modules[name]
-    sys.path.insert(0, str(folder))
-    spec = importlib.util.spec_from_file_location("lakestream_generated_job", folder / "stream_job.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # the latest run's job; cloudpickle needs it registered
-    spec.loader.exec_module(module)
-    # Spark's workers cannot import this module by name: ship its classes (custom data sources) by value.
-    from pyspark import cloudpickle
-
-    cloudpickle.register_pickle_by_value(module)
-    return module
 
 
 # Sources whose local code generates its own rows instead of reading DIR/<source id>/.
@@ -113,6 +113,18 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
 
 def run(args) -> int:
     pipeline = read_pipeline(args.pipeline)
+    if args.io == "real":
+        if not args.warehouse:
+            raise UserError("--io real needs --warehouse DIR (the local Delta warehouse)")
+        io = RealIO(warehouse=Path(args.warehouse), kafka_bootstrap=args.kafka_bootstrap,
+                    from_earliest=args.from_earliest,
+                    jars=Path(args.jars) if args.jars else None)
+        counts = run_real(pipeline, io, Path(args.out), args.timeout)
+        for node_id, count in counts.items():
+            print(f"{node_id}: {count} rows -> {Path(args.out) / (node_id + '.jsonl')}")
+        return 0
+    if not args.events:
+        raise UserError("--events DIR is needed (or --io real)")
     events = Path(args.events)
     if not events.is_dir():
         raise UserError(f"events folder {events} does not exist")

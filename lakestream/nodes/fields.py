@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from lakestream import limits
 from lakestream.durations import normalise_duration
 from lakestream.nodes.columns import Column
 from lakestream.nodes.spark_types import SparkTypeError, canonical, check_name, columns_text, name_problem
@@ -63,7 +64,13 @@ def _parse_spark(text: str) -> list[exp.Expression | None]:
     if readers is None:
         readers = _SPARK_READERS.pair = (_SPARK.tokenizer(), _SPARK.parser())
     tokenizer, parser = readers
-    return parser.parse(tokenizer.tokenize(text), text)
+    tokens = tokenizer.tokenize(text)
+    if limits.token_nesting(tokens) > limits.MAX_NESTING:  # before parsing, which recurses per level
+        raise ExpressionError(limits.NESTING_MESSAGE)
+    trees = parser.parse(tokens, text)
+    if any(t is not None and limits.too_deep(t, len(tokens)) for t in trees):
+        raise ExpressionError(limits.NESTING_MESSAGE)
+    return trees
 
 
 class ExpressionError(ValueError):
@@ -132,9 +139,11 @@ def expression_columns(text: str) -> frozenset[str]:
 
 def _expression(value: str) -> str:
     try:
-        parse_expression(value)
+        problem = limits.literal_regex_problem(parse_expression(value), value)
     except ExpressionError as error:
         raise ValueError(f"The expression {error}") from None
+    if problem:
+        raise ValueError(f"The expression {problem}")
     return value.strip()
 
 

@@ -9,6 +9,7 @@ from nicegui import ui
 from starlette.requests import Request
 
 from lakestream.errors import UserError
+from lakestream.ui.guard import guarded
 from lakestream.ui.identity import store_for_request
 from lakestream.ui.page import BuilderPage
 
@@ -35,7 +36,7 @@ def builder(options: UiOptions, request: Request | None = None) -> BuilderPage |
     page.build()
     pipeline_id = request.query_params.get("open") if request is not None else None
     if pipeline_id:  # a deep link: /?open=<pipeline id>
-        page.open_link(pipeline_id)
+        guarded(page.open_link)(pipeline_id)  # a document that cannot be shown is a toast, never an HTTP 500
     return page
 
 

@@ -304,8 +304,14 @@ class BuilderPage:
         return choice == "discard"
 
     def _open_document(self, document: Pipeline, saved: bool) -> None:
+        before = self.session.snapshot()
         self.session.open(document, saved=saved)
-        self.refresh(fit=True, rebuild_config=True, select=[], replace=True)
+        try:
+            self.refresh(fit=True, rebuild_config=True, select=[], replace=True)
+        except Exception:  # the views could not show it: back to the document the canvas still shows
+            self.session.restore(before)
+            self.refresh(fit=True, rebuild_config=True, select=[], replace=True)
+            raise
 
     async def new(self) -> None:
         if await self._may_discard():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 
 from nicegui import events, ui
 
@@ -12,15 +13,17 @@ from lakestream.ui.guard import guarded, notify
 MAX_BYTES = 5_000_000
 
 
-def upload_field(on_text: Callable[[str, bool], None], marker: str) -> ui.upload:
-    """An upload of a .jsonl / .csv file (5 MB at most) handing `on_text(text, is_csv)` its UTF-8 text."""
+def upload_field(on_text: Callable[[str, bool], Awaitable[None] | None], marker: str) -> ui.upload:
+    """An upload of a .jsonl / .csv file (5 MB at most) handing `on_text(text, is_csv)` (awaited when async)
+    its UTF-8 text."""
     async def uploaded(e: events.UploadEventArguments) -> None:
         try:
             content = (await e.file.read()).decode("utf-8")
         except UnicodeDecodeError:
             notify(f"{e.file.name} is not UTF-8 text", type="negative")
             return
-        on_text(content, e.file.name.lower().endswith(".csv"))
+        if inspect.isawaitable(done := on_text(content, e.file.name.lower().endswith(".csv"))):
+            await done
 
     return ui.upload(on_upload=guarded(uploaded), auto_upload=True, max_file_size=MAX_BYTES, label="or a file",
                      on_rejected=lambda: notify("The file is larger than 5 MB: paste a few hundred rows instead",

@@ -5,7 +5,8 @@ No nicegui here: the page's handlers call these methods and then refresh the vie
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import copy
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lakestream import editing
@@ -51,10 +52,23 @@ class EditorSession:
         self._drop_missing_selection()
 
     def open(self, document: Pipeline, saved: bool = True) -> None:
-        """Replace the whole session's document (open, new, template): nothing to undo."""
+        """Replace the whole session's document (open, new, template): nothing to undo.
+
+        The document is validated first: should that fail, the session keeps its document (as the canvas does).
+        """
+        issues = validate(document)
         self.history.reset(document)
         self.saved = document if saved else None
         self.selection = []
+        self._issues, self._issues_for = issues, document
+
+    def snapshot(self) -> EditorSession:
+        """A copy to `restore` if opening another document fails half way."""
+        return replace(self, history=copy.copy(self.history), selection=list(self.selection))
+
+    def restore(self, snapshot: EditorSession) -> None:
+        self.history, self.saved, self.selection = snapshot.history, snapshot.saved, snapshot.selection
+        self._issues_for = None
 
     def mark_saved(self, document: Pipeline) -> None:
         """The store saved the present document as `document` (new version): no undo step."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from nicegui import ui
+from nicegui import run, ui
 
 from lakestream.cep.timeline import Timeline, build_timeline, load_sample, upstream_sources
 from lakestream.nodes.base import Category
@@ -111,8 +111,11 @@ async def sample_events_dialog(pipeline: Pipeline, sources: dict[str, str],
             .classes("w-full ls-mono").mark("timeline-events")
         source.on_value_change(lambda e: text.set_value(sample_text(pipeline.samples.get(e.value, []))))
 
-        def use(content: str, as_csv: bool = False) -> None:
-            rows = load_sample(pipeline, source.value, content, as_csv)  # a UserError: toast, sample kept
+        async def use(content: str, as_csv: bool = False) -> None:
+            # parsing megabytes of events off the event loop: other users' pages stay responsive
+            rows = await run.io_bound(load_sample, pipeline, source.value, content, as_csv)  # UserError: toast
+            if rows is None:  # the server is shutting down
+                return
             dialog.close()
             on_samples(source.value, rows)
             notify(f"{len(rows)} sample event(s) for {sources[source.value]}", type="positive")

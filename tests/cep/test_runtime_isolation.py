@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import subprocess
 import sys
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import lakestream.cep.runtime
 
 RUNTIME = Path(lakestream.cep.runtime.__file__).parent
 SPARK_SIDE = {"spark_processor.py"}  # the one module that drives the algorithms inside Spark
+OPTIONAL = {"javaregex.py": {"regex"}}  # imported when installed (bounded matches), else the standard `re`
 
 
 def _imports(path: Path) -> set[str]:
@@ -24,7 +26,7 @@ def _imports(path: Path) -> set[str]:
 
 def test_algorithms_import_only_the_standard_library():
     offenders = {
-        path.name: sorted(m for m in _imports(path) if m not in sys.stdlib_module_names)
+        path.name: sorted(m for m in _imports(path) if m not in sys.stdlib_module_names | OPTIONAL.get(path.name, set()))
         for path in RUNTIME.glob("*.py")
         if path.name not in SPARK_SIDE
     }
@@ -33,3 +35,19 @@ def test_algorithms_import_only_the_standard_library():
 
 def test_spark_side_needs_only_what_databricks_has():
     assert _imports(RUNTIME / "spark_processor.py") - sys.stdlib_module_names <= {"pandas", "pyspark"}
+
+
+def test_regular_expressions_fall_back_to_the_standard_module_without_regex():
+    # a cluster without `regex`: the shipped runtime still evaluates RLIKE and LIKE, with `re`, unbounded
+    script = (
+        "import sys; sys.modules['regex'] = None\n"
+        "from lakestream.cep.runtime import javaregex, sqltext\n"
+        "assert javaregex.BOUNDED is False\n"
+        "assert sqltext.rlike('card-42', '[0-9]+$') is True and sqltext.rlike('card', '^x') is False\n"
+        "assert sqltext.like('abc', 'a%') is True and sqltext.ilike('ABC', 'a_c') is True\n"
+        "try:\n    sqltext.rlike('a', '([')\nexcept javaregex.RegexError as error:\n    print(error)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=RUNTIME.parents[2])
+    assert done.returncode == 0, done.stderr
+    assert "the regular expression '([' is invalid" in done.stdout

@@ -39,10 +39,12 @@ def test_runtime_files_are_shipped_and_compile():
     code = generate(sample_pipeline("match_recognize", CONFIG), "sss", "databricks")
     shipped = sorted(p for p in code.files if p.startswith("lakestream_match_recognize/"))
     assert shipped == [f"lakestream_match_recognize/{m}.py" for m in
-                       ("__init__", "engine", "matcher", "pattern", "processor", "runtime", "sqlfuncs", "sqltext")]
+                       ("__init__", "engine", "javaregex", "matcher", "pattern", "processor", "runtime", "sqlfuncs",
+                        "sqltext")]
     allowed = {"__future__", "dataclasses", "datetime", "decimal", "functools", "importlib", "itertools", "math",
                "pathlib", "pickle", "re", "sys",
-               "zoneinfo", "pandas", "pyspark"}
+               "zoneinfo", "pandas", "pyspark",
+               "regex"}  # optional: javaregex bounds matches with it where installed, else uses re
     for path, generated in code.files.items():
         tree = ast.parse(generated.text)
         compile(tree, path, "exec")

@@ -51,7 +51,7 @@ def _compare(a, b):
 class Engine:
     """One MATCH_RECOGNIZE, ready to run; `columns` are the output column names."""
 
-    def __init__(self, spec: dict):
+    def __init__(self, spec: dict, max_steps: int | None = None):
         self.spec = spec
         scope = {"_rt": runtime, "_f": sqlfuncs, "_t": sqltext, "_D": Decimal, "math": math}
         exec(compile(spec["source"], "<match_recognize>", "exec"), scope)  # our own compiled code, never user text
@@ -59,7 +59,8 @@ class Engine:
         self.measures = scope["MEASURES"]
         mode, skip_vars, text = spec["skip"]
         self.matcher = Matcher(parse_pattern(spec["pattern"]), {v: i for i, v in enumerate(self.names)},
-                               scope["DEFINES"], (mode, frozenset(skip_vars or ()), text), spec["within"])
+                               scope["DEFINES"], (mode, frozenset(skip_vars or ()), text), spec["within"],
+                               max_steps)
         self.partition = spec["partition_by"]
         self.order = spec["order_by"]
         self.mode = spec["rows_per_match"]

@@ -13,12 +13,15 @@ import re
 
 import sqlglot
 from sqlglot import exp
+from sqlglot.dialects.dialect import Dialect
 
+from lakestream import limits
 from lakestream.cep.expr import ExpressionCompiler
 from lakestream.nodes.fields import ExpressionError
 
 _TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*|\s+|.", re.S)
 _NAV = {"FIRST", "LAST", "PREV", "NEXT"}
+_SPARK = Dialect.get_or_raise("spark")
 
 _AGGREGATES = {exp.Sum: "a_sum", exp.Avg: "a_avg", exp.Min: "a_min", exp.Max: "a_max", exp.ArrayAgg: "a_array",
                exp.LogicalAnd: "a_bool_and", exp.LogicalOr: "a_bool_or", exp.Count: "a_count"}
@@ -77,13 +80,24 @@ def parse(text: str) -> exp.Expression:
     if ";" in text:
         raise ExprError("must be one expression, not statements")
     try:
-        tree = sqlglot.parse_one(rewrite(text), read="spark")
+        sql = rewrite(text)
+        tokens = _SPARK.tokenize(sql)
+        if limits.token_nesting(tokens) > limits.MAX_NESTING:  # before parsing, which recurses per level
+            raise ExprError(limits.NESTING_MESSAGE)
+        tree = _SPARK.parser().parse(tokens, sql)[0]
     except sqlglot.errors.SqlglotError as error:  # ParseError, TokenError (an unclosed quote), …
         errors = getattr(error, "errors", None)
         detail = errors[0]["description"] if errors else str(error).splitlines()[0]
         raise ExprError(f"is not a valid expression ({detail})") from None
+    if tree is None:
+        raise ExprError("is not a valid expression (it is empty)")
     if isinstance(tree, (exp.Command, exp.DDL, exp.DML, exp.Query)):
         raise ExprError("must be one expression, not a statement")
+    if limits.too_deep(tree, len(tokens)):
+        raise ExprError(limits.NESTING_MESSAGE)
+    problem = limits.literal_regex_problem(tree, text)
+    if problem:
+        raise ExprError(problem)
     return tree
 
 

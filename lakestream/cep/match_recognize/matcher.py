@@ -21,12 +21,12 @@ class MatchError(Exception):
     """A run-time error the standard requires (e.g. AFTER MATCH SKIP to the first row of the match)."""
 
 
-def _build(tree, var_ids, defines, R, T, within, final, horizon, at_origin):
+def _build(tree, var_ids, defines, R, T, within, final, horizon, at_origin, max_steps=None):
     """Return attempt(s, mn) -> (end, labels, excluded) | None for the rows R of one partition."""
     n = len(R)
     L: list[int] = []
     X: list[bool] = []
-    S = [0, 0, 0, None]  # start row, match number, exclusion depth, end of the found match
+    S = [0, 0, 0, None, 0]  # start row, match number, exclusion depth, end of the found match, rows tested
 
     def at_end():
         if final:
@@ -41,6 +41,11 @@ def _build(tree, var_ids, defines, R, T, within, final, horizon, at_origin):
                 return at_end()
             if within is not None and T[pos] - T[S[0]] > within:
                 return False
+            S[4] += 1
+            if max_steps is not None and S[4] > max_steps:
+                raise MatchError(f"the pattern backtracks too much: more than {max_steps:,} row tests for a match "
+                                 f"starting at row {S[0] + 1} of its partition (a nested quantifier like (A|A)* or "
+                                 "(A+)+?); simplify the pattern")
             L.append(vi)
             X.append(S[2] > 0)
             if (define is None or define(R, L, S[0], pos, pos, S[1]) is True) and k(pos + 1):
@@ -51,11 +56,12 @@ def _build(tree, var_ids, defines, R, T, within, final, horizon, at_origin):
         return m
 
     def seq(items):
-        head = items[0]
-        if len(items) == 1:
-            return head
-        rest = seq(items[1:])
-        return lambda pos, k: head(pos, lambda p: rest(p, k))
+        def chain(head, rest):
+            return lambda pos, k: head(pos, lambda p: rest(p, k))
+        matcher = items[-1]
+        for head in reversed(items[:-1]):  # a loop, not recursion: a PATTERN may list thousands of variables
+            matcher = chain(head, matcher)
+        return matcher
 
     def alt(options):
         def m(pos, k):
@@ -131,7 +137,7 @@ def _build(tree, var_ids, defines, R, T, within, final, horizon, at_origin):
         return True
 
     def attempt(s, mn):
-        S[0], S[1], S[2], S[3] = s, mn, 0, None
+        S[0], S[1], S[2], S[3], S[4] = s, mn, 0, None, 0
         L.clear()
         X.clear()
         if root(s, done):
@@ -144,7 +150,8 @@ def _build(tree, var_ids, defines, R, T, within, final, horizon, at_origin):
 class Matcher:
     """Runs a compiled pattern over partitions; `skip` is (mode, variable ids or None)."""
 
-    def __init__(self, tree, var_ids, defines, skip, within=None):
+    def __init__(self, tree, var_ids, defines, skip, within=None, max_steps=None):
+        self.max_steps = max_steps  # row tests per attempt (None: unbounded, as on Spark); replay bounds them
         self.tree = tree
         self.var_ids = var_ids
         self.defines = defines
@@ -158,7 +165,8 @@ class Matcher:
         Stops early (without consuming the undecided attempt) when streaming needs more rows.
         `covered` is the end of the furthest match so far: rows before it are not "unmatched".
         """
-        attempt = _build(self.tree, self.var_ids, self.defines, R, T, self.within, final, horizon, at_origin)
+        attempt = _build(self.tree, self.var_ids, self.defines, R, T, self.within, final, horizon, at_origin,
+                         self.max_steps)
         out: list = []
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, _RECURSION))

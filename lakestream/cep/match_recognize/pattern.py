@@ -9,6 +9,8 @@ from dataclasses import dataclass
 # Variables are SQL identifiers: case-insensitive, kept upper case (CLASSIFIER() returns them so).
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUANT = re.compile(r"\{\s*(\d*)\s*(,?)\s*(\d*)\s*\}")
+MAX_NESTING = 100  # groups inside groups: the parser and matcher recurse per level
+MAX_PERMUTE = 8  # PERMUTE of n items is the alternation of n! orders (8! = 40,320)
 
 
 class PatternError(ValueError):
@@ -152,12 +154,16 @@ class _Parser:
         return Var(match.group().upper())
 
     def permute(self):
+        start = self.i
         self.take("(")
         items = [self.alternation()]
         while self.take(","):
             items.append(self.alternation())
         if not self.take(")"):
             self.error("expected ')' or ',' in PERMUTE")
+        if len(items) > MAX_PERMUTE:
+            self.error(f"PERMUTE takes at most {MAX_PERMUTE} items (it stands for every order of them), "
+                       f"not {len(items)}", start)
         return Permute(tuple(items))
 
     def quantifier(self, node):
@@ -198,7 +204,13 @@ class _Parser:
 
 def parse_pattern(text: str):
     """Return the tree of a PATTERN (without the outer parentheses); raise PatternError."""
-    return _Parser(text or "").parse()
+    text = text or ""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += (char == "(" or text.startswith("{-", i)) - (char == ")" or text.startswith("-}", i))
+        if depth > MAX_NESTING:
+            raise PatternError(f"the pattern nests groups more than {MAX_NESTING} levels deep", i + 1)
+    return _Parser(text).parse()
 
 
 def variables(tree) -> list[str]:

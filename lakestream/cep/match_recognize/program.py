@@ -81,6 +81,11 @@ def compile_spec(config, columns: list[str] | None, types: dict[str, str] | None
     source = (f"NAMES = {tuple(names)!r}\n" + compiler.constants_source() + "".join(functions)
               + f"DEFINES = [{', '.join(define_refs)}]\n"
               + f"MEASURES = [{', '.join(f'm{i}' for i in range(len(aliases)))}]\n")
+    try:
+        compile(source, "<match_recognize>", "exec")
+    except (SyntaxError, RecursionError, MemoryError):  # Python's nesting limits (a CASE of hundreds of WHENs)
+        raise SpecError("DEFINE and MEASURES nest too deeply for Python: simplify the longest expression",
+                        "define") from None
     index = {c.lower(): i for i, c in enumerate(columns or [])}
     return {
         "columns": list(columns or []),

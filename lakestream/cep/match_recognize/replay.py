@@ -39,11 +39,14 @@ def _value_type(values: Iterable[Any]) -> str:
     return "string"
 
 
+MAX_STEPS = 250_000  # row tests per match attempt in a replay: a catastrophic pattern stops in seconds
+
+
 def compile_for(config: Any, columns: list[str] | None, types: dict[str, str] | None = None) -> Engine:
     """An engine for `config` over input `columns` (None: not known); raise UserError naming the field."""
     cfg = load_config(config)
     try:
-        return Engine(compile_spec(cfg, columns, types))
+        return Engine(compile_spec(cfg, columns, types), max_steps=MAX_STEPS)
     except SpecError as error:
         raise UserError(f"match_recognize {error.field}: {error}") from None
 

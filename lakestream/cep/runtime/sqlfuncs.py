@@ -71,7 +71,10 @@ def to_timestamp(value):
         except ValueError:
             return None
     if isinstance(value, NUMBER) and not isinstance(value, bool):
-        return datetime(1970, 1, 1) + timedelta(seconds=float(value))
+        try:
+            return datetime(1970, 1, 1) + timedelta(seconds=float(value))
+        except (OverflowError, ValueError):  # past year 9999, NaN, infinity: no timestamp Python can hold
+            return None
     return None
 
 
@@ -151,7 +154,12 @@ def to_double(value):
         value = _number(text)
     if isinstance(value, datetime):
         return (value - datetime(1970, 1, 1)).total_seconds()
-    return float(value) if isinstance(value, NUMBER) else None
+    if not isinstance(value, NUMBER):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an integer past the largest double: Spark's cast gives Infinity
+        return math.inf if value > 0 else -math.inf
 
 
 def to_decimal(value, precision=10, scale=0):

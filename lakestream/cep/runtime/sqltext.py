@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 from functools import lru_cache
 
+from . import javaregex
 from .sqlfuncs import eq, to_date, to_str, to_timestamp
 
 
@@ -138,45 +138,63 @@ def initcap(s):
     return None if s is None else " ".join(w[:1].upper() + w[1:].lower() for w in s.split(" "))
 
 
+_ANY, _ONE = object(), object()  # % and _ in a parsed LIKE pattern
+
+
 @lru_cache(maxsize=1024)
-def _like_regex(pattern: str, escape: str, flags: int) -> re.Pattern:
+def _like_tokens(pattern: str, escape: str) -> tuple:
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
         if c == escape and i + 1 < len(pattern):
-            out.append(re.escape(pattern[i + 1]))
+            out.append(pattern[i + 1])
             i += 2
             continue
-        out.append(".*" if c == "%" else "." if c == "_" else re.escape(c))
+        out.append(_ANY if c == "%" else _ONE if c == "_" else c)
         i += 1
-    return re.compile("".join(out), flags | re.DOTALL)
+    return tuple(out)
+
+
+def _like_match(s: str, tokens: tuple) -> bool:
+    """Wildcard matching without a regex: back up only to the last %, so time is at most len(s) x len(pattern)."""
+    i = j = 0
+    star, mark = -1, 0
+    while i < len(s):
+        if j < len(tokens) and (tokens[j] is _ONE or tokens[j] == s[i]):
+            i, j = i + 1, j + 1
+        elif j < len(tokens) and tokens[j] is _ANY:
+            star, mark, j = j, i, j + 1
+        elif star >= 0:
+            mark += 1
+            i, j = mark, star + 1
+        else:
+            return False
+    while j < len(tokens) and tokens[j] is _ANY:
+        j += 1
+    return j == len(tokens)
 
 
 def like(s, pattern, escape="\\"):
     s, pattern = _s(s), _s(pattern)
     if s is None or pattern is None:
         return None
-    return _like_regex(pattern, escape, 0).fullmatch(s) is not None
+    return _like_match(s, _like_tokens(pattern, escape))
 
 
 def ilike(s, pattern, escape="\\"):
+    """Spark's ILIKE: LIKE over both sides in lower case."""
     s, pattern = _s(s), _s(pattern)
     if s is None or pattern is None:
         return None
-    return _like_regex(pattern, escape, re.IGNORECASE).fullmatch(s) is not None
-
-
-@lru_cache(maxsize=1024)
-def _regex(pattern: str) -> re.Pattern:
-    return re.compile(pattern)
+    return _like_match(s.lower(), _like_tokens(pattern.lower(), escape))
 
 
 def rlike(s, pattern):
-    """RLIKE / regexp_like: true when the (Java-style) regex matches anywhere in the string."""
+    """RLIKE / regexp_like: true when the Java regex matches anywhere in the string (bounded in time)."""
     s, pattern = _s(s), _s(pattern)
     if s is None or pattern is None:
         return None
-    return _regex(pattern).search(s) is not None
+    return javaregex.search(pattern, s)
 
 
 # --- date and time -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from lakestream.codegen.escape import Code, ident, py
 
 PACKAGE = "lakestream_match_recognize"
 RUNTIME = ("__init__", "pattern", "runtime", "matcher", "engine", "processor")
-SHARED = ("sqlfuncs", "sqltext")  # the scalar SQL helpers of lakestream.cep.runtime, shipped into the package
+SHARED = ("sqlfuncs", "sqltext", "javaregex")  # the scalar SQL helpers of lakestream.cep.runtime, shipped into the package
 CONSTANT_KEY = "_ls_key"  # one global partition still needs a grouping key
 
 

@@ -26,12 +26,34 @@ def _options(config) -> list[tuple[str, object]]:
         options.append(("startingOffsets", config.starting_offsets))
     if config.consumer_group:
         options.append(("kafka.group.id", config.consumer_group))
-    options.append(("kafka.security.protocol", config.security_protocol))
+    if getattr(config, "include_headers", False):
+        options.append(("includeHeaders", "true"))
+    return options + security_options(config)
+
+
+def security_options(config) -> list[tuple[str, object]]:
+    """The plain security options of a KafkaSecurity config (source, sink and CDC stream alike)."""
+    options: list[tuple[str, object]] = [("kafka.security.protocol", config.security_protocol)]
     if config.sasl_mechanism and config.security_protocol.startswith("SASL"):
         options.append(("kafka.sasl.mechanism", config.sasl_mechanism))
     if config.ssl_truststore_location:
         options.append(("kafka.ssl.truststore.location", config.ssl_truststore_location))
     return options
+
+
+def security_secrets(view, python: bool) -> list[tuple[str, Code]]:
+    """The secret security options (JAAS line, truststore password), read at run time; imports DBUtils if needed."""
+    config = view.config
+    secret = secret_py if python else secret_sql
+    secrets = []
+    jaas = _jaas(config, secret)
+    if jaas is not None:
+        secrets.append(("kafka.sasl.jaas.config", jaas))
+    if config.ssl_truststore_password:
+        secrets.append(("kafka.ssl.truststore.password", secret(config.ssl_truststore_password)))
+    if python and secrets and not view.local:
+        view.need("from pyspark.dbutils import DBUtils")
+    return secrets
 
 
 def _jaas(config, secret) -> Code | None:
@@ -49,15 +71,7 @@ def _jaas(config, secret) -> Code | None:
 def context(view) -> dict:
     config = view.config
     python = view.target != "sdp-sql"
-    secret = secret_py if python else secret_sql
-    secrets = []
-    jaas = _jaas(config, secret)
-    if jaas is not None:
-        secrets.append(("kafka.sasl.jaas.config", jaas))
-    if config.ssl_truststore_password:
-        secrets.append(("kafka.ssl.truststore.password", secret(config.ssl_truststore_password)))
-    if python and secrets and not view.local:
-        view.need("from pyspark.dbutils import DBUtils")
+    secrets = security_secrets(view, python)
     if view.local:
         view.warn("Local profile: reads JSON lines from a folder instead of Kafka", "bootstrap_servers")
     if config.value_format == "avro" and not view.local:
@@ -70,6 +84,7 @@ def context(view) -> dict:
         "value_schema": view.schema_ddl(declared_schema(config.schema_)),
         "avro_schema": _avro_schema(config) if config.value_format == "avro" else "",
         "registry": config.schema_registry_url,
+        "headers": config.include_headers,
         "topic": config.topics[0],
         **local_source(view),
     }

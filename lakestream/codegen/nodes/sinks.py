@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lakestream.codegen.escape import Code, expr, ident
 from lakestream.codegen.nodes._changes import changes_context
-from lakestream.codegen.nodes._common import checkpoint, local_sink, secret_py
-from lakestream.codegen.nodes.kafka_source import _jaas
+from lakestream.codegen.nodes._common import checkpoint, local_sink
+from lakestream.codegen.nodes.kafka_source import security_options, security_secrets
 
 
 def _write(view, table: str | None, mode: str = "append") -> dict:
@@ -47,21 +47,10 @@ def kafka_sink(view) -> dict:
     items = [Code(f"CAST({expr(config.key_expr)} AS STRING) AS key")] if config.key_expr else []
     items.append(Code(f"{value} AS value"))
     options = [("kafka.bootstrap.servers", config.bootstrap_servers), ("topic", config.topic),
-               ("kafka.security.protocol", config.security_protocol)]
-    if config.sasl_mechanism and config.security_protocol.startswith("SASL"):
-        options.append(("kafka.sasl.mechanism", config.sasl_mechanism))
-    if config.ssl_truststore_location:
-        options.append(("kafka.ssl.truststore.location", config.ssl_truststore_location))
-    secrets = []
-    jaas = _jaas(config, secret_py)
-    if jaas is not None:
-        secrets.append(("kafka.sasl.jaas.config", jaas))
-    if config.ssl_truststore_password:
-        secrets.append(("kafka.ssl.truststore.password", secret_py(config.ssl_truststore_password)))
+               *security_options(config)]
+    secrets = security_secrets(view, python=True)
     if view.local:
         view.warn("Local profile: rows are written to a folder instead of Kafka", "bootstrap_servers")
-    elif secrets:
-        view.need("from pyspark.dbutils import DBUtils")
     return {**_write(view, None), "kafka": True, "items": items, "options": options, "secrets": secrets}
 
 

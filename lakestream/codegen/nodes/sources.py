@@ -7,7 +7,7 @@ import ast
 from lakestream.codegen.connectors._runtime import tolerate_metrics
 from lakestream.codegen.escape import Code, ident, py, spark_type, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
-from lakestream.codegen.nodes.kafka_source import _avro_schema
+from lakestream.codegen.nodes.kafka_source import _avro_schema, security_options, security_secrets
 from lakestream.nodes.fields import declared_schema
 from lakestream.nodes.spark_types import FRACTIONAL, INTEGRAL, columns_text
 from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS
@@ -28,9 +28,6 @@ def delta_table_source(view) -> dict:
         options.append(("skipChangeCommits", "true"))
     if config.read_change_feed:
         options.append(("readChangeFeed", "true"))
-    if options and view.target == "sdp-sql" and not view.local:
-        view.warn("SDP SQL reads the table with default options: "
-                  + ", ".join(k for k, _ in options) + " need SDP Python or SSS", "starting_version")
     return {"table": config.table, "options": options, **local_source(view)}
 
 
@@ -57,7 +54,7 @@ def auto_loader(view) -> dict:
 
 def _kafka_like(view, value_format: str, schema) -> dict:
     return {"value_format": value_format, "value_schema": view.schema_ddl(schema),
-            "avro_schema": _avro_schema(view.config), "registry": None, "topic": ""}
+            "avro_schema": _avro_schema(view.config), "registry": None, "topic": "", "headers": False}
 
 
 def event_hubs_source(view) -> dict:
@@ -135,11 +132,13 @@ def cdc_stream(view) -> dict:
         version, stamp = "coalesce(e.xid, e.ts)", "timestamp_seconds(e.ts)"
     items = image + [Code(f"{change} AS `_change_type`"), Code(f"CAST({version} AS BIGINT) AS `_commit_version`"),
                      Code(f"{stamp} AS `_commit_timestamp`")]
-    options = []
+    options, secrets = [], []
     if config.source_kind == "kafka":
         options = [("kafka.bootstrap.servers" if view.target != "sdp-sql" else "bootstrapServers",
-                    config.bootstrap_servers), ("subscribe", config.topic), ("startingOffsets", "earliest")]
-    return {"kind": config.source_kind, "delta_cdf": config.cdc_format == "delta_cdf", "table": config.source_table,
+                    config.bootstrap_servers), ("subscribe", config.topic), ("startingOffsets", "earliest"),
+                   *security_options(config)]
+        secrets = security_secrets(view, python=view.target != "sdp-sql")
+    return {"secrets": secrets, "kind": config.source_kind, "delta_cdf": config.cdc_format == "delta_cdf", "table": config.source_table,
             "options": options, "envelope": envelope, "items": items, "select": Code(", ".join(items)),
             "row_columns": columns + [Code("`_change_type`"), Code("`_commit_version`"), Code("`_commit_timestamp`")],
             **local_source(view)}

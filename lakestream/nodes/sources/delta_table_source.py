@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from lakestream.nodes.base import Category, Inputs, NodeType, Schema, schema_of
+from lakestream.nodes.base import ALL_TARGETS, PYTHON_TARGETS, Category, Inputs, NodeType, Schema, Target, schema_of
 from lakestream.nodes.fields import Columns, Model, TableName, declared_schema
 from lakestream.nodes.sources.common import schema_field
 
@@ -39,6 +39,14 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
     return columns + CHANGE_FEED_COLUMNS if config.read_change_feed else columns
 
 
+def supports(config: Config) -> frozenset[Target]:
+    # SDP SQL's STREAM(table) takes no reader options: the change feed, a starting version and skipped change
+    # commits need Python (a filter on _change_type would otherwise read a column that is not there).
+    if config.read_change_feed or config.skip_change_commits or config.starting_version is not None:
+        return PYTHON_TARGETS
+    return ALL_TARGETS
+
+
 EXAMPLE = {
     "table": "main.sales.orders",
     "skip_change_commits": True,
@@ -60,4 +68,5 @@ NODE = NodeType(
     output_schema=output_schema,
     inputs=(),
     example=EXAMPLE,
+    supports=supports,
 )

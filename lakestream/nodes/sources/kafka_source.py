@@ -61,6 +61,9 @@ class _Subscription(Model):
         (), alias="schema", description="Columns of the value (not needed for text, or with a schema registry)"
     )
     schema_registry_url: Url | None = Field(None, description="Confluent schema registry URL (Avro)")
+    include_headers: bool = Field(
+        False, description="Add the record headers as _kafka_headers (array of key/value strings, in order)"
+    )
     event_time: ColumnName | None = Field(
         None, description="Column holding the event time; empty uses the Kafka record timestamp"
     )
@@ -89,10 +92,14 @@ class Config(KafkaSecurity, _Subscription):
     """A Kafka subscription and its connection security."""
 
 
+HEADERS = schema_of(("_kafka_headers", "array<struct<key: string, value: string>>"))
+
+
 def output_schema(config: Config, inputs: Inputs) -> Schema:
+    headers = HEADERS if config.include_headers else ()
     if config.value_format == "text":
-        return schema_of(("value", "string")) + KAFKA_METADATA
-    return declared_schema(config.schema_) + KAFKA_METADATA
+        return schema_of(("value", "string")) + KAFKA_METADATA + headers
+    return declared_schema(config.schema_) + KAFKA_METADATA + headers
 
 
 EXAMPLE = {
