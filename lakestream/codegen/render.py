@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, get_args
+
+from pydantic import BaseModel
 
 from lakestream.codegen.escape import Code, ident, py
 from lakestream.codegen.registry import context_function
 from lakestream.codegen.result import Warning
 from lakestream.codegen.templates import has_template, render, template_path
 from lakestream.codegen.view import NodeView, Paths, Upstream
+from lakestream.nodes.fields import FieldKind, Kind
 
 
 class MissingGenerator(LookupError):
@@ -24,6 +29,35 @@ class Fragment:
     imports: frozenset[str]
     warnings: tuple[Warning, ...]
     files: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=None)
+def _duration_fields(model: type[BaseModel]) -> tuple[tuple[str, str, type[BaseModel] | None], ...]:
+    """(config key, field name, nested model) of each duration field of `model` and of each nested model
+    that may hold one; the nested model is None for a duration field itself."""
+    fields = []
+    for name, info in model.model_fields.items():
+        inner = get_args(info.annotation)  # Duration | None, or a nested model | None
+        metadata = [*info.metadata, *(m for arg in inner for m in getattr(arg, "__metadata__", ()))]
+        nested = next((t for t in (info.annotation, *inner) if isinstance(t, type) and issubclass(t, BaseModel)), None)
+        if any(isinstance(m, FieldKind) and m.kind is Kind.DURATION for m in metadata):
+            fields.append((info.alias or name, name, None))
+        elif nested is not None and _duration_fields(nested):
+            fields.append((info.alias or name, name, nested))
+    return tuple(fields)
+
+
+def durations_as_written(model: type[BaseModel], config: Any) -> list[str]:
+    """"within 10 minutes", "watermark delay 2 minutes": each duration of a config as the user typed it
+    (the code holds it in microseconds or Spark's own spelling; the node's heading comment shows it)."""
+    out = []
+    for key, name, nested in _duration_fields(model):
+        value = config.get(key) if isinstance(config, dict) else None
+        if nested is not None:
+            out += durations_as_written(nested, value)
+        elif isinstance(value, str) and value.strip():
+            out.append(f"{name.replace('_', ' ')} {value.strip()}")
+    return out
 
 
 def reference(target: str, name: str) -> Code:
@@ -52,6 +86,8 @@ def render_node(node, target: str, profile: str, upstreams: dict[str, tuple[Upst
     context.update(function(view))
     blocks = render(template_path(target, node.type), context)
     heading = f"{node.title} ({node.spec.name}, node {node.id})"
+    if durations := durations_as_written(node.spec.config, node.config):
+        heading += f": {', '.join(durations)}"  # assemble prints headings through escape.comment
     return Fragment(
         node_id=node.id,
         heading=heading,

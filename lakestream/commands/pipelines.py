@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from lakestream.cli import terminal_safe as shown
 from lakestream.errors import UserError
 from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
 from lakestream.store import Store, open_store
@@ -39,6 +40,7 @@ def register(subparsers) -> None:
     imported = action("import", "store a pipeline document as a new pipeline", _import)
     imported.add_argument("file", help="a .lakestream.json document")
     imported.add_argument("--name", help="store it under this name")
+    imported.add_argument("--message", default="", help="a message kept with the stored version")
     action("versions", "every saved version of a pipeline, with who and when", _versions).add_argument(
         "pipeline", help="pipeline id, unique id prefix or exact name")
     compare = action("diff", "differences between two versions or documents", _diff)
@@ -46,9 +48,13 @@ def register(subparsers) -> None:
     compare.add_argument("right", help="PIPELINE@VERSION, PIPELINE (latest) or a .json file")
     compare.add_argument("--code", nargs="?", const="auto", metavar="TARGET",
                          help="compare the generated code instead (target: auto, sdp-sql, sdp-python, sss)")
-    for name, help_text, handler in (("delete", "move a pipeline to the trash", _delete),
-                                     ("restore", "take a pipeline out of the trash", _restore)):
-        action(name, help_text, handler).add_argument("pipeline", help="pipeline id, unique id prefix or exact name")
+    action("delete", "move a pipeline to the trash", _delete).add_argument(
+        "pipeline", help="pipeline id, unique id prefix or exact name")
+    restore = action("restore", "take a pipeline out of the trash; with --version N, save version N again as "
+                     "the latest (this also repairs a pipeline whose latest version is unreadable)", _restore)
+    restore.add_argument("pipeline", help="pipeline id, unique id prefix or exact name")
+    restore.add_argument("--version", type=int, help="the saved version to restore as a new version")
+    restore.add_argument("--message", default="", help="with --version: a message kept with the new version")
 
 
 def _store(args) -> Store:
@@ -73,10 +79,11 @@ def _list(args) -> int:
         return 0
     for s in summaries:
         if s.error:
-            print(f"{s.id[:8]}  UNREADABLE  {s.error}")
+            print(f"{s.id[:8]}  UNREADABLE  {shown(s.name)}: {shown(s.error)}")
             continue
-        when = f"deleted {_when(s.deleted_at)}" if args.trash else f"{_when(s.updated_at)} by {s.updated_by}"
-        print(f"{s.id[:8]}  {s.name[:40]:<40}  v{s.version:<4} {s.node_count:>4} nodes  {s.target:<10} {when}")
+        when = f"deleted {_when(s.deleted_at)}" if args.trash else f"{_when(s.updated_at)} by {shown(s.updated_by)}"
+        print(f"{s.id[:8]}  {shown(s.name[:40]):<40}  v{s.version:<4} {s.node_count:>4} nodes  "
+              f"{shown(s.target):<10} {when}")
     return 0
 
 
@@ -88,13 +95,15 @@ def _show(args) -> int:
         _print_json(doc.to_dict())
         return 0
     info = store.version_info(pipeline_id, doc.version)
-    print(f"{doc.name}  ({doc.id})")
+    print(f"{shown(doc.name)}  ({doc.id})")
     if doc.description:
-        print(f"  {doc.description}")
-    print(f"version {doc.version}, saved {_when(info.saved_at)} by {info.saved_by}; target {doc.code_target}")
+        print(f"  {shown(doc.description)}")
+    print(f"version {doc.version}, saved {_when(info.saved_at)} by {shown(info.saved_by)}; target {doc.code_target}")
+    if info.message:
+        print(f"message: {shown(info.message)}")
     print(f"{len(doc.nodes)} nodes, {len(doc.edges)} edges:")
     for node in doc.nodes:
-        print(f"  {node.id:<12} {node.type:<22} {node.label}")
+        print(f"  {shown(node.id):<12} {node.type:<22} {shown(node.label)}")
     return 0
 
 
@@ -128,7 +137,7 @@ def _import(args) -> int:
     doc = _read_file(args.file)
     if args.name:
         doc = doc.model_copy(update={"name": args.name})
-    saved = _store(args).create(doc, note=f"imported from {Path(args.file).name}")
+    saved = _store(args).create(doc, note=f"imported from {Path(args.file).name}", message=args.message)
     if args.json:
         _print_json({"id": saved.id, "name": saved.name, "version": saved.version, "kept_id": saved.id == doc.id})
     else:
@@ -144,8 +153,10 @@ def _versions(args) -> int:
         _print_json([i.to_dict() for i in infos])
         return 0
     for i in infos:
-        note = f"  ({i.note})" if i.note else ""
-        print(f"v{i.version:<5} {_when(i.saved_at)}  {i.saved_by:<24} {i.node_count:>4} nodes  {i.name}{note}")
+        note = f"  ({shown(i.note)})" if i.note else ""
+        message = f"\n       {shown(i.message)}" if i.message else ""  # the user's own words, on a line of their own
+        print(f"v{i.version:<5} {_when(i.saved_at)}  {shown(i.saved_by):<24} {i.node_count:>4} nodes  "
+              f"{shown(i.name)}{note}{message}")
     return 0
 
 
@@ -168,7 +179,7 @@ def _diff(args) -> int:
     if args.json:
         _print_json(result.to_dict())
     else:
-        print("\n".join(result.lines()))
+        print("\n".join(shown(line) for line in result.lines()))
     return 0
 
 
@@ -182,6 +193,15 @@ def _delete(args) -> int:
 
 def _restore(args) -> int:
     store = _store(args)
-    doc = store.restore(store.find(args.pipeline))
-    print(f"restored {doc.name!r} ({doc.id})")
+    pipeline_id = store.find(args.pipeline)
+    if args.version is None:
+        doc = store.restore(pipeline_id)
+        message = f"restored {doc.name!r} ({doc.id}) from the trash"
+    else:
+        doc = store.restore_version(pipeline_id, args.version, message=args.message)
+        message = f"restored version {args.version} of {doc.name!r} as version {doc.version}"
+    if args.json:
+        _print_json({"id": doc.id, "name": doc.name, "version": doc.version, "restored_version": args.version})
+    else:
+        print(message)
     return 0

@@ -82,11 +82,16 @@ def _host(env: Mapping[str, str]) -> str:
     return host if "://" in host else f"https://{host}"  # the platform may give it without a scheme
 
 
-def client_for(identity: Identity, env: Mapping[str, str] | None = None):
+def client_for(identity: Identity, env: Mapping[str, str] | None = None, *, http_timeout: float = HTTP_TIMEOUT,
+               retry_timeout: float = RETRY_TIMEOUT):
     """The workspace client for this identity; in App mode it can do only what the user may do."""
     env = os.environ if env is None else env
     if not identity.app_mode:
-        return connect()
+        from lakestream.deploy.profiles import chosen_profile, environment_auth
+
+        # the profile chosen in the app's connection dialog, unless the environment names a workspace
+        return connect(profile=None if environment_auth(env) else chosen_profile(), http_timeout=http_timeout,
+                       retry_timeout=retry_timeout)
     if not identity.token:
         raise AppModeError(
             "The app has no access token for you: enable user authorization for this app "
@@ -98,7 +103,7 @@ def client_for(identity: Identity, env: Mapping[str, str] | None = None):
     # auth_type="pat" is required: the app's own service principal credentials are in the
     # environment too, and the SDK refuses "more than one authorization method" otherwise.
     config = Config(host=_host(env), token=identity.token, auth_type="pat",
-                    http_timeout_seconds=HTTP_TIMEOUT, retry_timeout_seconds=round(RETRY_TIMEOUT))
+                    http_timeout_seconds=http_timeout, retry_timeout_seconds=max(1, round(retry_timeout)))
     return WorkspaceClient(config=config)
 
 

@@ -114,8 +114,14 @@ _PARAMETERS = tuple(getattr(exp, n) for n in ("Parameter", "Placeholder", "Sessi
 
 
 def _refuse_variables(tree: exp.Expression) -> None:
-    """Spark substitutes ${…} in SQL text before parsing: no parameter, and no `${` inside a quoted name."""
+    """Spark substitutes ${…} in SQL text before parsing: no parameter, and no `${` inside a quoted name.
+    No subquery either: an expression reads its node's input, never another table."""
     for node in tree.walk():
+        if isinstance(node, exp.Query):
+            raise ExpressionError(
+                "contains a subquery (SELECT …): an expression reads only its node's input columns; "
+                "bring another table in with a join node (stream-static join) instead"
+            )
         if isinstance(node, _PARAMETERS):
             raise ExpressionError(
                 "contains a parameter or variable (${…}, $1, @name, ? or :name): Spark would substitute it; "

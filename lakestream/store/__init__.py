@@ -17,6 +17,8 @@ from lakestream.store.errors import (
     InvalidId,
     NotFound,
     StoreError,
+    StoreFull,
+    StoreReadOnly,
     StoreUnavailable,
     UnknownStore,
 )
@@ -57,5 +59,6 @@ def open_store(name: str | None = None, **options: Any) -> Store:
 
 __all__ = [
     "BACKENDS", "Backend", "ConflictError", "CorruptPipeline", "DeployRecord", "InvalidId", "NotFound",
-    "Store", "StoreError", "StoreUnavailable", "Summary", "UnknownStore", "VersionInfo", "open_store",
+    "Store", "StoreError", "StoreFull", "StoreReadOnly", "StoreUnavailable", "Summary", "UnknownStore",
+    "VersionInfo", "open_store",
 ]

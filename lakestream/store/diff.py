@@ -16,6 +16,7 @@ from lakestream.errors import UserError
 from lakestream.pipeline import Edge, Node, Pipeline
 
 _MISSING = "(not set)"
+_SHOWN = 400  # characters of a changed value in lines(): a whole condition, not a whole code cell
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def _show(value: Any) -> str:
     if value is _MISSING:
         return _MISSING
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    return text if len(text) <= _SHOWN else text[:_SHOWN - 1] + "…"
 
 
 def _events(rows: list | None) -> str:
@@ -184,12 +185,15 @@ def code_diff(old_files: dict[str, str], new_files: dict[str, str], *, context: 
     return "".join(line if line.endswith("\n") else line + "\n" for line in chunks)
 
 
-def generated_code_diff(a: Pipeline, b: Pipeline, target: str = "auto", profile: str = "databricks") -> str:
-    """The unified diff of the code generated from `a` and from `b`; UserError when one cannot be generated."""
+def generated_code_diff(a: Pipeline, b: Pipeline, target: str = "auto", profile: str = "databricks", *,
+                        names: tuple[str, str] | None = None) -> str:
+    """The unified diff of the code generated from `a` and from `b`; UserError when one cannot be generated,
+    naming that side (`names`, default "version N of 'name'")."""
     texts = []
-    for doc in (a, b):
+    for index, doc in enumerate((a, b)):
         try:
             texts.append(generate(doc, target, profile).texts)
         except CodegenError as error:
-            raise UserError(f"No code for version {doc.version} of {doc.name!r}: {error}") from None
+            name = names[index] if names else f"version {doc.version} of {doc.name!r}"
+            raise UserError(f"No code for {name}: {error}") from None
     return code_diff(texts[0], texts[1])

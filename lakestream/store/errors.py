@@ -28,11 +28,21 @@ class InvalidId(NotFound):
 
 
 class CorruptPipeline(StoreError):
-    """A stored file of one pipeline cannot be read; the other pipelines are unaffected."""
+    """A stored file of one pipeline cannot be read; the other pipelines are unaffected. `reason` is
+    what is wrong with the file, in a few words ("it is cut short or padded")."""
 
-    def __init__(self, pipeline_id: str, message: str):
+    def __init__(self, pipeline_id: str, message: str, reason: str = ""):
         self.pipeline_id = pipeline_id
+        self.reason = reason or message
         super().__init__(message)
+
+
+class StoreReadOnly(StoreError):
+    """The store folder refuses writes: a read-only file system, or no permission to write there."""
+
+
+class StoreFull(StoreError):
+    """The device (or the user's quota) holding the store folder has no space left."""
 
 
 class StoreUnavailable(StoreError):

@@ -12,9 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lakestream.store.backend import Backend
-from lakestream.store.errors import StoreError
+from lakestream.store.errors import StoreError, StoreFull, StoreReadOnly
 
 _TEMP_PREFIX = ".tmp-"
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+_REFUSED = {errno.EROFS: "the file system is mounted read-only", errno.EACCES: "permission denied",
+            errno.EPERM: "the operation is not permitted (an immutable folder?)"}
 
 
 def default_home() -> Path:
@@ -55,6 +58,22 @@ class LocalBackend(Backend):
     def _abs(self, path: str) -> Path:
         return self.root / path if path else self.root
 
+    def _write_error(self, error: OSError, path: Path, doing: str = "write") -> StoreError:
+        """The user's view of a failed write: a full device or a read-only folder named as such."""
+        try:
+            where = path.relative_to(self.root)
+        except ValueError:
+            where = path
+        if error.errno in _NO_SPACE:
+            cause = "disk quota exceeded" if error.errno == errno.EDQUOT else "the device is full"
+            return StoreFull(f"No space left on the device holding the store folder {self.root} ({cause}; "
+                             f"could not {doing} {where}). Nothing was changed: free some space and try again.")
+        if error.errno in _REFUSED:
+            return StoreReadOnly(f"The store folder is read-only: {self.root} ({_REFUSED[error.errno]}; "
+                                 f"could not {doing} {where}). Nothing was changed: make it writable, or point "
+                                 "LAKESTREAM_HOME at a writable folder.")
+        return StoreError(f"Cannot {doing} {path}: {error.strerror or error}")
+
     def _ensure_dir(self, folder: Path) -> None:
         if folder.is_dir():
             return
@@ -68,18 +87,27 @@ class LocalBackend(Backend):
             for created in reversed(missing):
                 _fsync_dir(created.parent)
         except OSError as error:
-            raise StoreError(f"Cannot create the folder {folder}: {error.strerror}") from None
+            raise self._write_error(error, folder, "create the folder") from None
 
-    def _write_temp(self, folder: Path, data: bytes) -> Path:
+    def _write_temp(self, target: Path, data: bytes) -> Path:
+        """A complete, fsynced temp file beside `target` (errors name `target`)."""
+        folder = target.parent
         self._ensure_dir(folder)
         # The pid in the name lets a later writer remove temp files of writers that died.
         temp = folder / f"{_TEMP_PREFIX}{os.getpid()}-{uuid.uuid4().hex}"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as error:
+            raise self._write_error(error, target) from None
         try:
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
             os.fsync(fd)
+        except OSError as error:
+            # a full device fails here: the partial temp file goes now, not when the process exits
+            temp.unlink(missing_ok=True)
+            raise self._write_error(error, target) from None
         finally:
             os.close(fd)
         return temp
@@ -103,7 +131,7 @@ class LocalBackend(Backend):
 
     def create(self, path: str, data: bytes) -> None:
         target = self._abs(path)
-        temp = self._write_temp(target.parent, data)
+        temp = self._write_temp(target, data)
         try:
             # link() publishes the complete file under its final name, or fails if the name is taken.
             os.link(temp, target)
@@ -111,26 +139,33 @@ class LocalBackend(Backend):
             raise
         except OSError as error:
             if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
-                raise StoreError(f"Cannot write {target}: {error.strerror}") from None
+                raise self._write_error(error, target) from None
             # A file system without hard links: callers hold the folder's lock around a create,
             # so "check, then atomic rename" is still exclusive.
             if target.exists():
                 raise FileExistsError(str(target)) from None
-            os.replace(temp, target)
+            self._rename(temp, target)
         finally:
-            if temp.exists():
-                os.unlink(temp)
-        _fsync_dir(target.parent)
+            temp.unlink(missing_ok=True)
+        self._sync(target.parent)
 
-    def replace(self, path: str, data: bytes) -> None:
-        target = self._abs(path)
-        temp = self._write_temp(target.parent, data)
+    def _rename(self, temp: Path, target: Path) -> None:
         try:
             os.replace(temp, target)
         except OSError as error:
-            os.unlink(temp)
-            raise StoreError(f"Cannot write {target}: {error.strerror}") from None
-        _fsync_dir(target.parent)
+            temp.unlink(missing_ok=True)
+            raise self._write_error(error, target) from None
+
+    def _sync(self, folder: Path) -> None:
+        try:
+            _fsync_dir(folder)
+        except OSError as error:
+            raise self._write_error(error, folder, "flush the folder") from None
+
+    def replace(self, path: str, data: bytes) -> None:
+        target = self._abs(path)
+        self._rename(self._write_temp(target, data), target)
+        self._sync(target.parent)
 
     def list(self, folder: str) -> dict[str, int | None]:
         entries: dict[str, int | None] = {}
@@ -152,20 +187,32 @@ class LocalBackend(Backend):
         return entries
 
     def delete(self, path: str) -> None:
+        target = self._abs(path)
         try:
-            self._abs(path).unlink()
+            target.unlink()
         except FileNotFoundError:
             return
-        _fsync_dir(self._abs(path).parent)
+        except OSError as error:
+            raise self._write_error(error, target, "delete") from None
+        self._sync(target.parent)
 
     def delete_tree(self, folder: str) -> None:
-        shutil.rmtree(self._abs(folder), ignore_errors=True)
+        def refused(_function, path, info) -> None:
+            error = info[1]
+            if not isinstance(error, FileNotFoundError):  # already gone is what we want
+                raise self._write_error(error, Path(path), "delete") from None
+
+        if self._abs(folder).exists():
+            shutil.rmtree(self._abs(folder), onerror=refused)
 
     @contextmanager
     def lock(self, folder: str) -> Iterator[None]:
         directory = self._abs(folder)
         self._ensure_dir(directory)
-        fd = os.open(directory / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fd = os.open(directory / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise self._write_error(error, directory / ".lock", "lock") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             self._remove_dead_temps(directory)
@@ -183,7 +230,6 @@ class LocalBackend(Backend):
                     continue
                 if pid != os.getpid() and not _pid_alive(pid):
                     try:
-                        temp.unlink()
+                        temp.unlink(missing_ok=True)
                     except OSError as error:
-                        if error.errno != errno.ENOENT:
-                            raise
+                        raise self._write_error(error, temp, "delete") from None

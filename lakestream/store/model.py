@@ -9,7 +9,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class VersionInfo:
-    """One saved version of a pipeline: who saved it, when, and a short note (e.g. "renamed")."""
+    """One saved version of a pipeline: who saved it, when, a short note of what the store did (e.g.
+    "renamed") and the message the user wrote when saving it (may be empty)."""
 
     version: int
     saved_at: datetime
@@ -17,6 +18,7 @@ class VersionInfo:
     name: str
     node_count: int
     note: str = ""
+    message: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "saved_at": self.saved_at.isoformat()}

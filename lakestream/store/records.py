@@ -27,14 +27,16 @@ class BadRecord(ValueError):
     """A file that is not a well-formed version file; the message says what is wrong."""
 
 
-def encode_version(pipeline: Pipeline, saved_by: str, note: str = "") -> bytes:
-    """The bytes of the version file for `pipeline` (its `version` and `updated_at` already set)."""
+def encode_version(pipeline: Pipeline, saved_by: str, note: str = "", message: str = "") -> bytes:
+    """The bytes of the version file for `pipeline` (its `version` and `updated_at` already set);
+    `note` says what the store did ("restored version 2"), `message` is what the user wrote on save."""
     document = pipeline.to_json().encode("utf-8")
     meta = {
         "version": pipeline.version,
         "saved_at": pipeline.updated_at.isoformat(),
         "saved_by": saved_by,
         "note": note,
+        **({"message": message} if message else {}),
         "name": pipeline.name,
         "description": pipeline.description[:_SUMMARY_DESCRIPTION],
         "node_count": len(pipeline.nodes),
@@ -73,6 +75,7 @@ def version_info(meta: dict[str, Any]) -> VersionInfo:
             name=str(meta.get("name", "")),
             node_count=int(meta.get("node_count", 0)),
             note=str(meta.get("note", "")),
+            message=str(meta.get("message", "")),
         )
     except (KeyError, TypeError, ValueError):
         raise BadRecord("its header has invalid values") from None

@@ -42,6 +42,18 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
 
 
+MESSAGE_LIMIT = 500  # characters of a version message: a sentence or two, read in one line of the list
+
+
+def check_message(message: str) -> str:
+    """A version message as stored: surrounding blanks dropped; StoreError when it is too long."""
+    message = (message or "").strip()
+    if len(message) > MESSAGE_LIMIT:
+        raise StoreError(f"A version message is at most {MESSAGE_LIMIT} characters; this one has {len(message)}. "
+                         "Nothing was saved.")
+    return message
+
+
 def default_user() -> str:
     try:
         return getpass.getuser()
@@ -85,12 +97,13 @@ class Store:
         except BadRecord as error:
             raise CorruptPipeline(
                 pipeline_id, f"Version {version} of pipeline {pipeline_id} is unreadable: {error}. "
-                "Earlier versions are kept; open the versions list to restore one."
+                "Earlier versions are kept; open the versions list to restore one.", str(error)
             ) from None
         if pipeline.id != pipeline_id or pipeline.version != version:
+            reason = f"it holds another document ({pipeline.id} version {pipeline.version})"
             raise CorruptPipeline(
-                pipeline_id, f"Version {version} of pipeline {pipeline_id} holds another document "
-                f"({pipeline.id} version {pipeline.version}); it was moved or edited by hand."
+                pipeline_id, f"Version {version} of pipeline {pipeline_id} {reason.removeprefix('it ')}; "
+                "it was moved or edited by hand.", reason
             )
         return meta, pipeline
 
@@ -104,29 +117,35 @@ class Store:
     def get_version(self, pipeline_id: str, version: int) -> Pipeline:
         return self._load(pipeline_id, version)[1]
 
-    def version_info(self, pipeline_id: str, version: int) -> VersionInfo:
-        """Who saved `version` and when (reads only the file's header)."""
+    def version_info(self, pipeline_id: str, version: int, size: int | None = None) -> VersionInfo:
+        """Who saved `version` and when (reads only the file's header). With the file's `size` (from a
+        listing), a file cut short or padded is reported as unreadable too."""
         try:
             line = self.backend.read_first_line(paths.version_file(pipeline_id, version))
         except FileNotFoundError:
             raise NotFound(f"Pipeline {pipeline_id} has no version {version}.") from None
         try:
-            return version_info(decode_meta(line))
+            meta = decode_meta(line)
+            if size is not None and size != expected_size(line, meta):
+                raise BadRecord("it is cut short or padded")
+            return version_info(meta)
         except BadRecord as error:
-            raise CorruptPipeline(pipeline_id, f"Version {version} of pipeline {pipeline_id} is unreadable: {error}.")
+            raise CorruptPipeline(pipeline_id, f"Version {version} of pipeline {pipeline_id} is unreadable: {error}.",
+                                  str(error)) from None
 
     def versions(self, pipeline_id: str) -> list[VersionInfo]:
         """Every saved version, newest first. An unreadable one is listed with note "unreadable: …"."""
-        numbers = self._version_numbers(pipeline_id)
+        sizes = self.backend.list(paths.versions_dir(pipeline_id))
+        numbers = {number: size for name, size in sizes.items() if (number := paths.version_of(name)) is not None}
         if not numbers:
             raise NotFound(f"No pipeline with id {pipeline_id} in {self.location}.")
         out = []
-        for number in reversed(numbers):
+        for number in sorted(numbers, reverse=True):
             try:
-                out.append(self.version_info(pipeline_id, number))
+                out.append(self.version_info(pipeline_id, number, numbers[number]))
             except CorruptPipeline as error:
                 out.append(VersionInfo(number, datetime.fromtimestamp(0, timezone.utc), "", "", 0,
-                                       f"unreadable: {error}"))
+                                       f"unreadable: {error.reason}"))
         return out
 
     def _summary(self, pipeline_id: str, entries: dict[str, int | None]) -> Summary:
@@ -150,13 +169,24 @@ class Store:
             if sizes[file_name.rsplit("/", 1)[1]] != expected_size(line, meta):
                 raise BadRecord("it is cut short or padded")
         except (BadRecord, FileNotFoundError) as error:
-            return Summary(pipeline_id, "(unreadable)", version=latest, deleted_at=deleted_at,
-                           error=f"version {latest} is unreadable: {error}")
+            # the name an earlier version was saved under, so the user recognises what to repair
+            earlier = self._readable_header(pipeline_id, numbers[:-1])
+            return Summary(pipeline_id, earlier.name if earlier else "(unreadable)", version=latest,
+                           deleted_at=deleted_at, error=f"version {latest} is unreadable: {error}")
         return Summary(
             id=pipeline_id, name=info.name, description=str(meta.get("description", "")),
             node_count=info.node_count, target=str(meta.get("target", "auto")), version=latest,
             updated_at=info.saved_at, updated_by=info.saved_by, deleted_at=deleted_at,
         )
+
+    def _readable_header(self, pipeline_id: str, numbers: list[int]) -> VersionInfo | None:
+        """The header of the newest of `numbers` that can be read (None when none can)."""
+        for number in reversed(numbers):
+            try:
+                return self.version_info(pipeline_id, number)
+            except (CorruptPipeline, NotFound):
+                continue
+        return None
 
     def summary(self, pipeline_id: str) -> Summary:
         """The list entry of one pipeline (NotFound when it does not exist)."""
@@ -214,13 +244,15 @@ class Store:
     def _in_trash(self, pipeline_id: str) -> bool:
         return "trash.json" in self.backend.list(paths.pipeline_dir(pipeline_id))
 
-    def save(self, pipeline: Pipeline, expected_version: int, *, note: str = "") -> Pipeline:
+    def save(self, pipeline: Pipeline, expected_version: int, *, note: str = "", message: str = "") -> Pipeline:
         """Save `pipeline` as version expected_version + 1 and return the saved document.
 
         `expected_version` is the version the edit started from (0 for a new pipeline). If another
-        save happened since, ConflictError (nothing written) carries both documents.
+        save happened since, ConflictError (nothing written) carries both documents. `message` is the
+        user's optional description of the change, kept with the version (at most MESSAGE_LIMIT characters).
         """
         pipeline_id = paths.check_id(pipeline.id)
+        message = check_message(message)
         with self.backend.lock(paths.pipeline_dir(pipeline_id)):
             latest = self.latest_version(pipeline_id)
             if latest and self._in_trash(pipeline_id):
@@ -235,7 +267,8 @@ class Store:
                 **({"created_at": now} if latest == 0 else {}),
             })
             try:
-                self.backend.create(paths.version_file(pipeline_id, latest + 1), encode_version(saved, self.user, note))
+                self.backend.create(paths.version_file(pipeline_id, latest + 1),
+                                    encode_version(saved, self.user, note, message))
             except FileExistsError:  # a writer without the lock (another host on a volume) won the race
                 raise self._conflict(pipeline, expected_version, latest + 1) from None
         return saved
@@ -244,11 +277,11 @@ class Store:
         meta, theirs = self._load(mine.id, latest)
         return ConflictError(mine, expected, theirs, version_info(meta))
 
-    def create(self, pipeline: Pipeline, *, note: str = "created") -> Pipeline:
+    def create(self, pipeline: Pipeline, *, note: str = "created", message: str = "") -> Pipeline:
         """Save a new pipeline as version 1. It keeps its id when that is a free UUID, else gets a new one."""
         if not paths.is_id(pipeline.id) or self.latest_version(pipeline.id):
             pipeline = pipeline.model_copy(update={"id": paths.new_id()})
-        return self.save(pipeline, 0, note=note)
+        return self.save(pipeline, 0, note=note, message=message)
 
     def save_as(self, pipeline: Pipeline, name: str | None = None) -> Pipeline:
         """A copy under a new id (version 1), optionally renamed: "save as copy" of the conflict dialog."""
@@ -256,13 +289,13 @@ class Store:
         return self.save(copy, 0, note=f"copied from {pipeline.id}")
 
     def _save_on_latest(self, pipeline_id: str, make: Callable[[], Pipeline], note: str,
-                        expected_version: int | None) -> Pipeline:
+                        expected_version: int | None, message: str = "") -> Pipeline:
         # Without an expected version the change applies to whatever is latest; a racing save makes
         # us rebuild and retry, so it never overwrites the other save.
         for _ in range(5):
             base = self.latest_version(pipeline_id) if expected_version is None else expected_version
             try:
-                return self.save(make(), base, note=note)
+                return self.save(make(), base, note=note, message=message)
             except ConflictError:
                 if expected_version is not None:
                     raise
@@ -275,11 +308,13 @@ class Store:
         return self._save_on_latest(
             pipeline_id, lambda: self.get(pipeline_id).model_copy(update={"name": name}), "renamed", expected_version)
 
-    def restore_version(self, pipeline_id: str, version: int, expected_version: int | None = None) -> Pipeline:
+    def restore_version(self, pipeline_id: str, version: int, expected_version: int | None = None, *,
+                        message: str = "") -> Pipeline:
         """Save the content of an old version as a new version (nothing is rewritten); it also repairs a
         pipeline whose latest version is unreadable."""
         old = self.get_version(pipeline_id, version)
-        return self._save_on_latest(pipeline_id, lambda: old, f"restored version {version}", expected_version)
+        return self._save_on_latest(pipeline_id, lambda: old, f"restored version {version}", expected_version,
+                                    message)
 
     def delete(self, pipeline_id: str) -> None:
         """Move to the trash (restorable with `restore`)."""

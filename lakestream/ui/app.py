@@ -47,5 +47,10 @@ def run(host: str, port: int, options: UiOptions) -> None:
     def index(request: Request) -> None:
         builder(options, request)
 
+    from nicegui import app
+
+    from lakestream.ui.workspace_dialog import warm_up
+
+    app.on_startup(warm_up)  # databricks-sdk loads while nobody waits for it
     ui.run(host=host, port=port, title="LakeStream", reload=False, show=False, favicon="🌊",
            show_welcome_message=True, reconnect_timeout=10)

@@ -3,41 +3,39 @@
     await open_deploy_dialog(pipeline, store=store, request=request)   # from the header's Deploy button
     deployments_panel(store, pipeline.id)                              # history with links
 
-Every workspace call runs in a worker thread (run.io_bound); progress travels through a plain list
-that a timer renders, because NiceGUI elements must be changed from the event loop.
+The dialog shows at once: the connection check, the workspace's catalogs and the plan load in the
+background behind a spinner (`dialog.ready` is set when they are done), and nothing here imports
+databricks-sdk before the dialog is on screen. Every workspace call runs in a worker thread
+(run.io_bound); progress travels through a plain list that a timer renders, because NiceGUI elements
+must be changed from the event loop.
 """
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from nicegui import run, ui
+from nicegui import background_tasks, run, ui
 
-from lakestream.deploy import DeployError, DeployOptions, NotConnected, apply, check_connection, plan
-from lakestream.deploy import last_details, store_recorder
 from lakestream.deploy.app import identity_from_headers
 from lakestream.deploy.bundle import bundle_files
 from lakestream.deploy.catalog import CatalogBrowser, CatalogError
-from lakestream.deploy.errors import CONNECT_HELP
-from lakestream.deploy.plan import slug
+from lakestream.deploy.connection import check_connection
+from lakestream.deploy.errors import CONNECT_HELP, DeployError, NotConnected
+from lakestream.deploy.options import DeployOptions, parse_options
+from lakestream.deploy.plan import plan, slug
 from lakestream.deploy.status import status
 from lakestream.errors import UserError
+from lakestream.ui.workspace_dialog import open_workspace_dialog
 
 DRY_RUN_USER = "your.name@example.com"
 TARGETS = {"": "Pipeline setting", "auto": "Auto", "sdp-sql": "SDP SQL", "sdp-python": "SDP Python",
            "sss": "Structured Streaming", "hybrid": "Hybrid"}
 COMPUTE = {"serverless": "Serverless", "new_cluster": "New cluster", "existing_cluster": "Existing cluster"}
 SCHEDULES = {"manual": "Manual", "continuous": "Continuous", "cron": "Cron schedule"}
-
-
-def request_client_factory(request: Any = None) -> Callable[[], Any]:
-    """A factory of WorkspaceClients for the user of `request` (App mode: their own token)."""
-    headers = getattr(request, "headers", None)
-    identity = identity_from_headers(headers)
-    return identity.client
 
 
 def _bundle_zip(files: dict[str, str]) -> bytes:
@@ -51,9 +49,13 @@ def _bundle_zip(files: dict[str, str]) -> bytes:
 class DeployDialog:
     """One deploy dialog for one pipeline document."""
 
-    def __init__(self, pipeline, *, client_factory: Callable[[], Any], store=None, poll_seconds: float = 5.0):
+    def __init__(self, pipeline, *, client_factory: Callable[[], Any], store=None, poll_seconds: float = 5.0,
+                 quick_check: Callable[[], Any] | None = None):
         self.pipeline = pipeline
         self.client_factory = client_factory
+        # A check with short timeouts before the deploy client (whose setup alone may wait 30 s or more
+        # on a host that never answers) is built: an unreachable workspace is reported in seconds.
+        self.quick_check = quick_check
         self.store = store
         self.poll_seconds = poll_seconds
         self.client = None
@@ -71,8 +73,13 @@ class DeployDialog:
             with ui.row().classes("w-full items-center"):
                 ui.label(f"Deploy {pipeline.name}").classes("text-h6")
                 ui.space()
+                ui.button("Workspace…", icon="cloud", on_click=self.change_workspace).props("flat dense no-caps") \
+                    .mark("deploy-workspace")
                 ui.button(icon="close", on_click=self.close).props("flat round dense").mark("deploy-close")
-            self.connection = ui.label("Checking the workspace connection…").classes("text-sm").mark("deploy-connection")
+            with ui.row().classes("items-center gap-2 no-wrap"):
+                self.loading = ui.spinner(size="sm").mark("deploy-loading")
+                self.connection = ui.label("Checking the workspace connection…").classes("text-sm") \
+                    .mark("deploy-connection")
             self._form()
             with ui.expansion("Plan", icon="list", value=True).classes("w-full") as self.plan_box:
                 self.plan_view = ui.column().classes("w-full gap-0 text-xs font-mono").mark("deploy-plan")
@@ -111,8 +118,6 @@ class DeployDialog:
         ui.checkbox("Start now").bind_value(v, "start").mark("deploy-start")
 
     def options(self) -> DeployOptions:
-        from lakestream.deploy import parse_options
-
         v = self.values
         raw = {"compute": v["compute"], "schedule": v["schedule"], "timezone": v["timezone"] or "UTC",
                "start": bool(v["start"]), "catalog": v["catalog"] or None, "schema": v["schema"] or None,
@@ -125,8 +130,28 @@ class DeployDialog:
             raw["cron"] = v["cron"]
         return parse_options(raw)
 
-    async def open(self) -> None:
+    def open(self) -> None:
+        """Show the dialog now; connect, list catalogs and plan in the background (then `ready` is set)."""
+        self.ready = asyncio.Event()
         self.dialog.open()
+        background_tasks.create(self._load(), name="deploy dialog")
+
+    async def _load(self) -> None:
+        try:
+            await self.show_plan()  # the dry run first: it needs no workspace
+            await self._connect()
+        finally:
+            self.loading.set_visibility(False)
+            self.ready.set()
+
+    async def _connect(self) -> None:
+        if self.quick_check is not None:
+            first = await run.io_bound(self.quick_check)
+            if not first.ok:
+                self.client = None
+                help_ = "" if CONNECT_HELP in first.message else f". {CONNECT_HELP}"
+                self.connection.set_text(f"Dry run: {first.message}{help_}")
+                return
         try:
             self.client = await run.io_bound(self.client_factory)
             checked = await run.io_bound(check_connection, self.client)
@@ -140,10 +165,10 @@ class DeployDialog:
             self.browser = CatalogBrowser(self.client)
             await self._offer(self.catalog_select, self.browser.catalogs)
             await self._catalog_changed()
+            await self.show_plan()
         elif checked is not None:
             self.client = None
             self.connection.set_text(f"Dry run: {checked.message}. {CONNECT_HELP}")
-        await self.show_plan()
 
     browser: CatalogBrowser | None = None
 
@@ -185,6 +210,8 @@ class DeployDialog:
         self.progress.set_visibility(True)
         self.plan_box.set_value(False)  # make room for the progress log
         self.timer.activate()
+        from lakestream.deploy.applying import apply, last_details, store_recorder  # databricks-sdk: only now
+
         record = store_recorder(self.store, the_plan) if self.store is not None else None
         previous = last_details(self.store, self.pipeline.id) if self.store is not None else {}
 
@@ -244,6 +271,14 @@ class DeployDialog:
         ui.download.content(_bundle_zip(files), f"{name}-bundle.zip", "application/zip")
         ui.notify("Bundle downloaded: unzip it and run `databricks bundle deploy`", type="positive")
 
+    async def change_workspace(self) -> None:
+        """The connection dialog; after a successful check the dialog reconnects."""
+        checked = await open_workspace_dialog()
+        if checked is not None and checked.ok:
+            self.loading.set_visibility(True)
+            self.connection.set_text("Checking the workspace connection…")
+            await self._load()
+
     def close(self) -> None:
         self.timer.deactivate()
         self.dialog.close()
@@ -251,9 +286,18 @@ class DeployDialog:
 
 async def open_deploy_dialog(pipeline, *, store=None, request: Any = None,
                              client_factory: Callable[[], Any] | None = None) -> DeployDialog:
-    """Open the deploy dialog for `pipeline` (history goes to `store` when the pipeline is saved there)."""
-    dialog = DeployDialog(pipeline, client_factory=client_factory or request_client_factory(request), store=store)
-    await dialog.open()
+    """Open the deploy dialog for `pipeline` (history goes to `store` when the pipeline is saved there).
+
+    Returns as soon as the dialog shows; `await dialog.ready.wait()` for the connection, catalogs and plan.
+    """
+    quick_check = None
+    if client_factory is None:
+        from lakestream.deploy import workspace
+
+        identity = identity_from_headers(getattr(request, "headers", None))
+        client_factory, quick_check = identity.client, lambda: workspace.check(identity)
+    dialog = DeployDialog(pipeline, client_factory=client_factory, store=store, quick_check=quick_check)
+    dialog.open()
     return dialog
 
 
@@ -279,64 +323,3 @@ def deployments_panel(store, pipeline_id: str) -> ui.element:
             if details.get("error"):
                 ui.label(details["error"]).classes("text-xs text-negative")
     return panel
-
-
-async def pick_table(browser: CatalogBrowser, initial: str = "") -> tuple[str, list[dict[str, str]]] | None:
-    """A catalog → schema → table picker showing the columns; returns (full name, schema fields) or None.
-
-    Forms use it for Delta / Unity Catalog table fields, and to import a source's schema from a table.
-    """
-    parts = (initial.split(".") + ["", "", ""])[:3] if initial.count(".") == 2 else ["", "", ""]
-    chosen = {"catalog": parts[0], "schema": parts[1], "table": parts[2]}
-    with ui.dialog() as dialog, ui.card().classes("w-[560px] max-w-full").mark("table-picker"):
-        ui.label("Choose a table").classes("text-h6")
-        catalog = ui.select([], label="Catalog").bind_value(chosen, "catalog").classes("w-full").mark("pick-catalog")
-        schema = ui.select([], label="Schema").bind_value(chosen, "schema").classes("w-full").mark("pick-schema")
-        table = ui.select([], label="Table").bind_value(chosen, "table").classes("w-full").mark("pick-table")
-        columns = ui.column().classes("w-full gap-0 text-sm font-mono").mark("pick-columns")
-        message = ui.label("").classes("text-negative text-sm")
-
-        async def load(select: ui.select, call, *args) -> None:
-            try:
-                names = await run.io_bound(call, *args)
-            except CatalogError as error:
-                message.set_text(str(error))
-                return
-            select.set_options(names, value=select.value if select.value in names else None)
-
-        async def on_catalog(_=None):
-            if chosen["catalog"]:
-                await load(schema, browser.schemas, chosen["catalog"])
-
-        async def on_schema(_=None):
-            if chosen["catalog"] and chosen["schema"]:
-                await load(table, browser.tables, chosen["catalog"], chosen["schema"])
-
-        async def on_table(_=None):
-            columns.clear()
-            if all(chosen.values()):
-                try:
-                    found = await run.io_bound(browser.columns, ".".join(chosen.values()))
-                except CatalogError as error:
-                    message.set_text(str(error))
-                    return
-                with columns:
-                    for column in found:
-                        ui.label(f"{column.name}  {column.type}")
-
-        catalog.on_value_change(on_catalog)
-        schema.on_value_change(on_schema)
-        table.on_value_change(on_table)
-        with ui.row().classes("w-full justify-end"):
-            ui.button("Cancel", on_click=lambda: dialog.submit(None)).props("flat")
-            ui.button("Use this table", on_click=lambda: dialog.submit(".".join(chosen.values()))
-                      if all(chosen.values()) else None).mark("pick-ok")
-    await load(catalog, browser.catalogs)
-    await on_catalog()
-    await on_schema()
-    await on_table()
-    full_name = await dialog
-    if not full_name:
-        return None
-    fields = await run.io_bound(browser.schema_fields, full_name)
-    return full_name, fields

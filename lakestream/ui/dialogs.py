@@ -58,8 +58,10 @@ def _when(summary: Summary) -> str:
     return summary.updated_at.strftime("%Y-%m-%d %H:%M") if summary.updated_at else ""
 
 
-def open_dialog(summaries: list[Summary], on_open: Callable[[str], Awaitable[None]]) -> None:
-    """The pipeline list with search and last-modified; a row click opens the pipeline."""
+def open_dialog(summaries: list[Summary], on_open: Callable[[str], Awaitable[None]],
+                on_repair: Callable[[str], Awaitable[None]] | None = None) -> None:
+    """The pipeline list with search and last-modified; a row click opens the pipeline. A pipeline whose
+    latest version cannot be read offers its versions instead (`on_repair`), to restore a readable one."""
     rows = [{"id": s.id, "name": s.name, "nodes": s.node_count, "updated": _when(s), "by": s.updated_by,
              "error": s.error or ""} for s in sorted(summaries, key=lambda s: _when(s), reverse=True)]
     columns = [
@@ -67,7 +69,8 @@ def open_dialog(summaries: list[Summary], on_open: Callable[[str], Awaitable[Non
         {"name": "nodes", "label": "Nodes", "field": "nodes", "sortable": True},
         {"name": "updated", "label": "Last modified", "field": "updated", "sortable": True},
         {"name": "by", "label": "By", "field": "by", "align": "left"},
-        {"name": "error", "label": "", "field": "error", "align": "left"},
+        {"name": "error", "label": "", "field": "error", "align": "left",
+         "style": "white-space: normal; max-width: 240px", "classes": "text-negative text-xs"},
     ]
     with ui.dialog() as dialog, ui.card().classes("min-w-[640px]").mark("open-dialog"):
         ui.label("Open a pipeline").classes("text-h6")
@@ -80,15 +83,36 @@ def open_dialog(summaries: list[Summary], on_open: Callable[[str], Awaitable[Non
                 .props("dense flat").mark("open-table")
             search.bind_value_to(table, "filter")
 
+            damaged = {row["id"] for row in rows if row["error"]}
+
             async def pick(e: Any) -> None:
                 row = e.args[1] if isinstance(e.args, list) and len(e.args) > 1 else {}
                 if row.get("id"):
                     dialog.close()
-                    await on_open(row["id"])
+                    await (on_repair if row["id"] in damaged and on_repair else on_open)(row["id"])
 
             table.on("rowClick", pick)  # Quasar's row-click event, camel-cased as NiceGUI expects
+            if damaged and on_repair is not None:
+                _repair_list([s for s in summaries if s.id in damaged], dialog, on_repair)
         ui.button("Close", on_click=dialog.close).props("flat")
     dialog.open()
+
+
+def _repair_list(damaged: list[Summary], dialog: ui.dialog, on_repair: Callable[[str], Awaitable[None]]) -> None:
+    """Pipelines whose latest version cannot be read, each with a way to restore an earlier version."""
+    with ui.column().classes("w-full gap-1 border rounded p-2").mark("open-damaged"):
+        ui.label("These pipelines cannot be opened: their latest version is damaged. Their earlier versions "
+                 "are kept.").classes("text-sm text-negative")
+        for summary in damaged:
+            async def repair(pipeline_id: str = summary.id) -> None:
+                dialog.close()
+                await on_repair(pipeline_id)
+
+            with ui.row().classes("w-full items-center no-wrap gap-2"):
+                ui.label(summary.name).classes("text-weight-medium truncate")
+                ui.label(summary.error or "").classes("text-xs text-grey-7 grow truncate").tooltip(summary.error or "")
+                ui.button("Restore a previous version…", icon="history", on_click=repair) \
+                    .props("flat dense no-caps size=sm").mark(f"repair-{summary.id}")
 
 
 def gallery_dialog(cards: list[TemplateCard], on_pick: Callable[[TemplateCard], Awaitable[None]]) -> None:

@@ -14,6 +14,7 @@ from lakestream.labels import item_label
 from lakestream.ui.expression_field import ExpressionField
 from lakestream.ui.fieldspec import Spec, default_of, describe, is_schema, key_of, path_text, title_of
 from lakestream.ui.schema_dialog import open_schema_dialog
+from lakestream.ui.workspace_dialog import schema_import_button, table_picker_button
 
 Path = tuple[Any, ...]
 OnChange = Callable[[dict[str, Any], Path, bool], None]  # (config, path, structural) -> None
@@ -21,6 +22,7 @@ OnChange = Callable[[dict[str, Any], Path, bool], None]  # (config, path, struct
 _QUASAR_FIELDS = (ui.input, ui.number, ui.select, ui.textarea)
 PLACEHOLDERS = {"duration": "e.g. 10 minutes", "table": "catalog.schema.table", "url": "https://host/path",
                 "name": "letters, digits, _"}
+COLUMN_LISTS = ("schema", "table_columns")  # column lists a Unity Catalog table's columns can fill
 
 
 class ConfigForm:
@@ -141,6 +143,9 @@ class ConfigForm:
         else:
             widget = ui.input(label, value="" if value is None else str(value), on_change=on,
                               placeholder=PLACEHOLDERS.get(spec.kind.value if spec.kind else "", ""))
+            if spec.kind and spec.kind.value == "table":  # pick from Unity Catalog (workspace_dialog)
+                with widget.add_slot("append"):
+                    table_picker_button(widget.set_value, lambda w=widget: w.value or "")
         widget.mark(f"field-{path_text(path)}")
         if isinstance(widget, _QUASAR_FIELDS):
             widget.classes("w-full").props("dense")
@@ -155,7 +160,10 @@ class ConfigForm:
 
     def _items(self, spec: Spec, label: str, items: list[Any], path: Path) -> None:
         """A list of sub-forms (steps, routes, mappings, expectations) with add and remove."""
-        ui.label(label).classes("ls-field-title")
+        with ui.row().classes("w-full items-center justify-between no-wrap"):
+            ui.label(label).classes("ls-field-title")
+            if path[-1] in COLUMN_LISTS:  # a source's or lookup's columns: import them from a UC table
+                schema_import_button(lambda fields, p=path: self._set(p, fields, structural=True))
         target = self.config
         for part in path[:-1]:
             target = target[part]

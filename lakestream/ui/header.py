@@ -8,6 +8,7 @@ from nicegui import context, events, ui
 
 from lakestream.ui import help as help_ui
 from lakestream.ui.guard import guarded, notify
+from lakestream.ui.workspace_dialog import open_workspace_dialog
 
 if TYPE_CHECKING:
     from lakestream.ui.page import BuilderPage
@@ -42,11 +43,13 @@ class Header:
             self._button("note_add", "New pipeline", page.new, "new")
             self._button("folder_open", "Open…", page.open, "open")
             self._button("save", "Save (Ctrl+S)", page.save, "save")
+            self._button("edit_note", "Save with a message…", page.save_with_message, "save-message")
             self._button("history", "Versions", page.versions, "versions")
             self._button("upload_file", "Import a .lakestream.json file", self.import_dialog, "import")
             self._button("download", "Export as .lakestream.json", page.export, "export")
             self._button("auto_awesome", "Templates", page.templates, "templates")
             ui.element("div").classes("ls-sep")
+            self._button("cloud", "Databricks workspace connection", open_workspace_dialog, "workspace")
             ui.button("Deploy", icon="rocket_launch", on_click=guarded(page.deploy)) \
                 .props("unelevated dense no-caps color=indigo-5 padding='2px 10px'").mark("action-deploy") \
                 .tooltip("Deploy to a Databricks workspace (or see the dry-run plan)")

@@ -15,7 +15,7 @@ from nicegui.events import GenericEventArguments
 
 from lakestream import editing, gallery
 from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
-from lakestream.store import ConflictError, Store, StoreError
+from lakestream.store import ConflictError, CorruptPipeline, Store, StoreError
 from lakestream.ui import dialogs
 from lakestream.ui import help as help_ui
 from lakestream.ui.canvas import FlowCanvas
@@ -322,12 +322,17 @@ class BuilderPage:
         if not await self._may_discard():
             return
         summaries = await run.io_bound(self.store.list)
-        dialogs.open_dialog(summaries, guarded(self.open_id))
+        dialogs.open_dialog(summaries, guarded(self.open_id), on_repair=guarded(self.repair))
 
     async def open_id(self, pipeline_id: str) -> None:
         self.header.busy(True)
         try:
             document = await run.io_bound(self.store.get, pipeline_id)
+        except CorruptPipeline as error:  # its latest version cannot be read: offer an earlier one
+            self.header.busy(False)
+            notify(str(error), type="negative")
+            await self.repair(pipeline_id)
+            return
         finally:
             self.header.busy(False)
         self._open_document(document, saved=True)
@@ -337,21 +342,32 @@ class BuilderPage:
         """Open a pipeline named in the page's address; a bad id is a toast, the page stays usable."""
         try:
             document = self.store.get(pipeline_id)
+        except CorruptPipeline as error:
+            notify(f"Cannot open the linked pipeline: {error}", type="negative")
+            ui.timer(0.1, guarded(lambda: self.repair(pipeline_id)), once=True)  # once the page is shown
+            return
         except StoreError as error:
             notify(f"Cannot open the linked pipeline: {error}", type="negative")
             return
         self._open_document(document, saved=True)
 
-    async def save(self) -> None:
+    async def save_with_message(self) -> None:
+        from lakestream.ui.versions import ask_message  # the store area's dialog
+
+        message = await ask_message()
+        if message is not None:
+            await self.save(message=message)
+
+    async def save(self, *, message: str = "") -> None:
         document = self.doc
         self.header.busy(True)
         try:
             if document.version == 0:
-                saved = await run.io_bound(self.store.create, document)
+                saved = await run.io_bound(lambda: self.store.create(document, message=message))
             else:
-                saved = await run.io_bound(self.store.save, document, document.version)
+                saved = await run.io_bound(lambda: self.store.save(document, document.version, message=message))
         except ConflictError as conflict:
-            await self._resolve_conflict(conflict)
+            await self._resolve_conflict(conflict, message)
             return
         except StoreError as error:
             notify(f"Not saved: {error}", type="negative")
@@ -362,7 +378,7 @@ class BuilderPage:
         self.header.update()
         notify(f"Saved {saved.name} (version {saved.version})", type="positive")
 
-    async def _resolve_conflict(self, conflict: ConflictError) -> None:
+    async def _resolve_conflict(self, conflict: ConflictError, message: str = "") -> None:
         choice = await dialogs.conflict_dialog(str(conflict))
         if choice == "reload":
             self._open_document(conflict.theirs, saved=True)
@@ -372,7 +388,7 @@ class BuilderPage:
             self._open_document(saved, saved=True)
             notify(f"Saved as a copy: {saved.name}", type="positive")
         elif choice == "overwrite":
-            saved = await run.io_bound(self.store.save, conflict.mine, conflict.theirs.version)
+            saved = await run.io_bound(lambda: self.store.save(conflict.mine, conflict.theirs.version, message=message))
             self.session.mark_saved(saved)
             self.header.update()
             notify(f"Saved (version {saved.version})", type="positive")
@@ -412,14 +428,25 @@ class BuilderPage:
         if self.doc.version == 0:
             notify("Save the pipeline first: versions start with the first save", type="info")
             return
+        await self._versions_of(self.doc.id, self.doc.version, working=self.doc if self.session.dirty else None,
+                                may_restore=self._may_discard)
+
+    async def repair(self, pipeline_id: str) -> None:
+        """The versions of a pipeline whose latest version cannot be read, to restore a readable one (Open
+        has already asked about unsaved work)."""
+        latest = await run.io_bound(self.store.latest_version, pipeline_id)
+        await self._versions_of(pipeline_id, latest)
+
+    async def _versions_of(self, pipeline_id: str, current_version: int, working: Pipeline | None = None,
+                           may_restore: Any = None) -> None:
         from lakestream.ui.versions import versions_dialog  # the store area's panel
 
         def restored(document: Pipeline) -> None:
             self._open_document(document, saved=True)
             notify(f"Restored as version {document.version}", type="positive")
 
-        await versions_dialog(self.store, self.doc.id, current_version=self.doc.version, on_restored=restored,
-                              code_target=self.code.tab)
+        await versions_dialog(self.store, pipeline_id, current_version=current_version, on_restored=restored,
+                              code_target=self.code.tab, working=working, may_restore=may_restore)
 
     async def deploy(self) -> None:
         from lakestream.ui.deploy_dialog import open_deploy_dialog  # the deploy area's dialog

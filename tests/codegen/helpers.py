@@ -41,6 +41,15 @@ def python_problems(text: str, path: str = "generated.py") -> list[str]:
     return [m.strip() for m in out.messages + err.messages if m.strip()]
 
 
+def node_text(code, node_id: str) -> list[str]:
+    """The lines generated for one node, per file (from the files' spans)."""
+    chunks = []
+    for generated in code.files.values():
+        lines = generated.text.splitlines()
+        chunks += ["\n".join(lines[s.start - 1:s.end]) for s in generated.spans if s.node_id == node_id]
+    return chunks
+
+
 def sql_statements(text: str) -> list[str]:
     """Split a generated SQL file into statements (every statement ends a line with ';')."""
     statements, current = [], []

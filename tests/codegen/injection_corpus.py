@@ -85,6 +85,7 @@ VARIANTS = {
     "alert_sink": [{"provider": "pagerduty", "api_url": "https://events.pagerduty.com/v2/enqueue"}],
     "dead_letter_queue": [{"target": "kafka", "table": None, "bootstrap_servers": "broker:9092", "topic": "dlq"}],
     "lakebase_sink": [{"user": "writer", "password": SECRET}],
+    "ml_model_endpoint": [{"invocation": "pandas_udf", "timeout": "10 seconds"}],  # the timeout is the UDF's
 }
 
 

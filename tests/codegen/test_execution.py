@@ -83,7 +83,7 @@ def big_pipeline():
         node("cps", "custom_python_source", dict(REGISTRY["custom_python_source"].example)),
         node("sim", "stream_simulator", {"profile": "iot_sensors", "events_per_second": 3, "keys": 2,
                                          "max_events": 5, "seed": 1}),
-        sink("o_flt"), sink("o_map", "unity_catalog_table_sink"), sink("o_ren", "sql_warehouse_sink"),
+        sink("o_flt"), sink("o_map", "unity_catalog_table_sink"), sink("o_ren"),
         sink("o_exp", "dead_letter_queue"), sink("o_win"), sink("o_winc", "unity_catalog_table_sink",
                                                                  mode="complete"),
         sink("o_big"), sink("o_other"), sink("o_dq", "feature_store_sink"), sink("o_uni", "kafka_sink"),

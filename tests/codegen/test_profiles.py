@@ -9,17 +9,10 @@ from lakestream.codegen.golden import cases
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Category
+from tests.codegen.helpers import node_text as _node_text
 
 # Transforms that read Unity Catalog tables, call serving endpoints or use SDP expectations.
 PLATFORM_TRANSFORMS = {"lookup_enrichment", "stream_static_join", "data_quality", "ml_model_endpoint"}
-
-
-def _node_text(code, node_id):
-    chunks = []
-    for generated in code.files.values():
-        lines = generated.text.splitlines()
-        chunks += ["\n".join(lines[s.start - 1:s.end]) for s in generated.spans if s.node_id == node_id]
-    return chunks
 
 
 @pytest.mark.parametrize("case", sorted({(t, target) for t, target, _ in cases()}))

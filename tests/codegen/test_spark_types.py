@@ -96,6 +96,15 @@ def test_expressions_refuse_parameters_and_variable_names(text):
         parse_expression(text)
 
 
+@pytest.mark.parametrize("text", ["amount > (SELECT max(salary) FROM main.hr.salaries)",
+                                  "card_id IN (SELECT card_id FROM main.fraud.blocked)",
+                                  "EXISTS (SELECT 1 FROM main.hr.salaries)",
+                                  "coalesce((SELECT 1), amount) > 0"])
+def test_expressions_refuse_subqueries_that_would_read_another_table(text):
+    with pytest.raises(ExpressionError, match="subquery"):
+        parse_expression(text)
+
+
 @pytest.mark.spark
 def test_sparks_own_type_parser_reads_every_rendering_as_the_same_type(spark):
     parser = spark._jsparkSession.sessionState().sqlParser()

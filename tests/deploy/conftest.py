@@ -78,6 +78,7 @@ def no_workspace(monkeypatch, tmp_path):
         if name.startswith("DATABRICKS_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(tmp_path / "no-databrickscfg"))
+    monkeypatch.setenv("LAKESTREAM_HOME", str(tmp_path / "no-lakestream-home"))  # no profile chosen in the app
 
 
 @pytest.fixture

@@ -43,7 +43,7 @@ async def test_deploy_from_the_dialog_shows_progress_links_and_history(page, fak
     await user.open("/")
     user.find(marker="open-deploy").click()
     await user.should_see("Connected to", retries=50)
-    await _wait_for(lambda: "dialog" in state)  # open() has finished (catalogs loaded, plan shown)
+    await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())  # open() has finished (catalogs loaded, plan shown)
     await user.should_see("Upload", retries=50)  # the plan
     state["dialog"].poll_seconds = 0
     user.find(marker="deploy-run").click()
@@ -64,7 +64,7 @@ async def test_without_a_workspace_the_dialog_is_a_dry_run(page, no_workspace):
     await user.open("/")
     user.find(marker="open-deploy").click()
     await user.should_see("Dry run: no workspace is connected", retries=50)
-    await _wait_for(lambda: "dialog" in state)
+    await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())
     await user.should_see("DATABRICKS_HOST")
     await user.should_see("/Workspace/Users/your.name@example.com/lakestream/card-fraud", retries=50)
     assert not state["dialog"].deploy_button.enabled
@@ -77,7 +77,7 @@ async def test_a_failed_deploy_is_explained(page, fake):
     await user.open("/")
     user.find(marker="open-deploy").click()
     await user.should_see("Connected to", retries=50)
-    await _wait_for(lambda: "dialog" in state)  # open() has finished (catalogs loaded, plan shown)
+    await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())  # open() has finished (catalogs loaded, plan shown)
     user.find(marker="deploy-run").click()
     await _wait_for(lambda: state["dialog"].result is not None)
     await user.should_see("permission denied")
@@ -88,7 +88,7 @@ async def test_a_failed_deploy_is_explained(page, fake):
 
 async def test_table_picker_returns_the_table_and_its_schema(fake):
     from lakestream.deploy.catalog import CatalogBrowser
-    from lakestream.ui.deploy_dialog import pick_table
+    from lakestream.ui.workspace_dialog import pick_table
 
     fake.add_table("main.fraud.payments", [("card_id", "string"), ("amount", "double")])
     picked: dict = {}
@@ -125,8 +125,30 @@ async def test_the_dialog_offers_the_workspace_catalogs_and_schemas(page, fake):
     await user.open("/")
     user.find(marker="open-deploy").click()
     await user.should_see("Connected to", retries=50)
-    await _wait_for(lambda: "dialog" in state)  # open() has finished (catalogs loaded, plan shown)
+    await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())  # open() has finished (catalogs loaded, plan shown)
     dialog = state["dialog"]
     await _wait_for(lambda: "sales" in dialog.catalog_select.options and "fraud" in dialog.schema_select.options)
     dialog.catalog_select.set_value("sales")
     await _wait_for(lambda: "eu" in dialog.schema_select.options)
+
+
+@pytest.mark.parametrize("env,expected", [("no_workspace", "Dry run: No Databricks workspace is configured"),
+                                          ("workspace_env", "Connected to")])
+async def test_the_users_own_connection_is_checked_quickly_first(store, pipeline, env, expected, request):
+    """Without a client factory the dialog checks the request's user (here: local) with short timeouts."""
+    request.getfixturevalue(env)
+    saved = store.create(pipeline)
+    state: dict = {}
+
+    def root():
+        async def deploy():
+            state["dialog"] = await open_deploy_dialog(saved, store=store)
+
+        ui.button("Deploy", on_click=deploy).mark("open-deploy")
+
+    async with user_simulation(root=root) as user:
+        await user.open("/")
+        user.find(marker="open-deploy").click()
+        await user.should_see(expected, retries=100)
+        await _wait_for(lambda: "dialog" in state and state["dialog"].ready.is_set())
+        assert state["dialog"].deploy_button.enabled == (env == "workspace_env")

@@ -127,6 +127,26 @@ def install(fake) -> None:
         }
         return {}
 
+    def import_file(request, path):
+        """The workspace-files API the Databricks CLI writes bundle files with: the raw body is the file."""
+        path = _clean("/" + path.lstrip("/"))
+        overwrite = request.arg("overwrite", "false") == "true"
+        parent = posixpath.dirname(path)
+        if fake.objects.get(parent, {}).get("object_type") != "DIRECTORY":
+            raise ApiError(404, "RESOURCE_DOES_NOT_EXIST", f"The parent folder ({parent}) does not exist.")
+        existing = fake.objects.get(path)
+        if existing and existing["object_type"] == "DIRECTORY":
+            raise ApiError(400, "RESOURCE_ALREADY_EXISTS", f"Path ({path}) already exists.")
+        if existing and not overwrite:
+            raise ApiError(409, "RESOURCE_ALREADY_EXISTS", f"{path} already exists.")
+        now = _millis()
+        fake.objects[path] = {
+            "object_type": "FILE", "object_id": existing["object_id"] if existing else fake.new_id(),
+            "language": None, "content": request.body, "size": len(request.body),
+            "created_at": existing.get("created_at", now) if existing else now, "modified_at": now,
+        }
+        return {}
+
     def get_status(request):
         path = _clean(request.arg("path"))
         need(path)
@@ -167,6 +187,7 @@ def install(fake) -> None:
         ("GET", re.compile(r"/api/2\.0/preview/scim/v2/Me"), me),
         ("POST", re.compile(r"/api/2\.0/workspace/mkdirs"), mkdirs),
         ("POST", re.compile(r"/api/2\.0/workspace/import"), import_),
+        ("POST", re.compile(r"/api/2\.0/workspace-files/import-file/(.+)"), import_file),
         ("GET", re.compile(r"/api/2\.0/workspace/get-status"), get_status),
         ("GET", re.compile(r"/api/2\.0/workspace/list"), list_),
         ("POST", re.compile(r"/api/2\.0/workspace/delete"), delete),

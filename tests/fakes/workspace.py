@@ -13,7 +13,8 @@ can look at it and seed it. Request bodies are validated against databricks-sdk'
 
 Controls: `add_user(token, email)` (tokens are users; "dapi-test" is tester@example.com),
 `deny(method, path_regex, user=None)` (403 PERMISSION_DENIED), `inject(...)` (failures and delays),
-`add_table(full_name, [(column, type)])`, `pipeline_outcome` / `run_outcome` / `failure_message`
+`add_table(full_name, [(column, type)])`, `add_warehouse(id)` and `table_rows` (Statement Execution API
+INSERTs, routes_sql.py), `pipeline_outcome` / `run_outcome` / `failure_message`
 (how updates and runs end), `calls(method, path_regex)` (recorded requests).
 """
 
@@ -28,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import routes_catalog, routes_compute, routes_workspace
+from . import routes_catalog, routes_compute, routes_sql, routes_workspace
 from .validation import ApiError
 
 DEFAULT_TOKEN = "dapi-test"
@@ -104,7 +105,7 @@ class FakeWorkspace:
         self._injections: list[Injection] = []
         self._next_id = 1000
         self.routes: list[Route] = []
-        for module in (routes_workspace, routes_compute, routes_catalog):
+        for module in (routes_workspace, routes_compute, routes_catalog, routes_sql):
             module.install(self)
         self._server: ThreadingHTTPServer | None = None
 

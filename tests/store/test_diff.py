@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lakestream.pipeline import Edge, Node, Position
-from lakestream.store.diff import code_diff, diff
+from lakestream.store.diff import code_diff, diff, generated_code_diff
 from tests.store.conftest import make_pipeline
 
 
@@ -68,3 +68,27 @@ def test_code_diff_is_a_unified_diff_per_file():
     assert "--- a/pipeline.py\n+++ b/pipeline.py\n" in text and "-b = 2\n+b = 3\n" in text
     assert "--- a/gone.sql\n+++ /dev/null\n" in text and "+++ b/new.sql\n" in text
     assert code_diff(old, dict(old)) == ""
+
+
+def _fraud_template():
+    from lakestream import gallery
+
+    [card] = [c for c in gallery.list_templates() if c.path.name == "card_fraud.lakestream.json"]
+    return gallery.instantiate(card)
+
+
+def test_durations_read_as_written_in_the_document_diff_and_the_code_diff():
+    """The code holds a duration in microseconds; its node's heading comment holds it as the user wrote it,
+    so a changed duration reads the same way in both diffs."""
+    old = _fraud_template()
+    node = old.node("account_takeover")
+    assert node.config["within"] == "30 minutes"
+    new = old.model_copy(update={"version": old.version + 1, "nodes": tuple(
+        n.model_copy(update={"config": {**n.config, "within": "45 min"}}) if n.id == node.id else n
+        for n in old.nodes)})
+    assert f"~ node {node.title}: config.within: '30 minutes' → '45 min'" in diff(old, new).lines()
+    text = generated_code_diff(old, new, "sss")
+    changed = [line for line in text.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    assert f"-    # {node.title} (Sequence, node account_takeover): watermark delay 1 minute, within 30 minutes" in changed
+    assert f"+    # {node.title} (Sequence, node account_takeover): watermark delay 1 minute, within 45 min" in changed
+    assert any("1800000000" in line for line in changed) and any("2700000000" in line for line in changed)

@@ -124,6 +124,7 @@ def test_corrupt_version_affects_only_its_pipeline(store):
     listed = {s.id: s for s in store.list()}
     assert listed[good.id].ok and listed[good.id].name == "Good"
     assert not listed[bad.id].ok and "version 2 is unreadable" in listed[bad.id].error
+    assert listed[bad.id].name == "Bad"  # the name of the newest readable version: the user knows which it is
     assert store.get(good.id) == good
     with pytest.raises(CorruptPipeline, match="Earlier versions are kept"):
         store.get(bad.id)
@@ -201,3 +202,18 @@ def test_a_first_save_that_never_completed_is_not_listed(store):
         store.save(ghost, expected_version=3)  # a new pipeline cannot start at version 3
     store.backend.replace(f"{paths.versions_dir(make_pipeline().id)}/not-a-version.json", b"{}")
     assert [s.id for s in store.list()] == [kept.id]
+
+
+def test_a_message_is_kept_with_its_version(store):
+    first = store.create(make_pipeline(), message="  First cut\n(with the fraud team)  ")
+    second = store.save(first.model_copy(update={"description": "v2"}), 1)
+    infos = store.versions(first.id)
+    assert [(i.version, i.message, i.note) for i in infos] == [
+        (2, "", ""), (1, "First cut\n(with the fraud team)", "created")]
+    assert store.version_info(first.id, 1).message == "First cut\n(with the fraud team)"
+    assert store.get(first.id) == second  # the message is not part of the document
+    line = store.backend.read_first_line(paths.version_file(first.id, 1))
+    assert line.count(b"\n") == 1  # the header stays one line whatever the message holds
+    with pytest.raises(StoreError, match="at most 500 characters; this one has 501. Nothing was saved."):
+        store.save(second, 2, message="x" * 501)
+    assert store.latest_version(first.id) == 2

@@ -9,6 +9,7 @@ from nicegui import ui
 from nicegui.testing import user_simulation
 
 from lakestream.pipeline import Edge, Node
+from lakestream.store import paths
 from lakestream.ui.versions import compare_view, graph_layout, versions_dialog
 from tests.store.conftest import make_pipeline
 
@@ -129,3 +130,86 @@ def test_graph_layout_fits_the_box():
     assert all(0 <= x <= 430 - width and 0 <= y <= 180 - 20 for x, y in layout.values())
     xs = sorted(x for x, _ in layout.values())
     assert all(b - a >= width for a, b in zip(xs, xs[1:]))  # nodes 200 apart on the canvas do not overlap
+
+
+async def test_the_working_copy_is_compared_with_the_latest_version_first(history):
+    store, first, second = history
+    nodes = tuple(n.model_copy(update={"config": {"condition": "amount > 5000"}}) if n.id == "n2" else n
+                  for n in second.nodes if n.id != "n9")
+    working = second.model_copy(update={"nodes": nodes, "edges": first.edges})  # unsaved edits on version 2
+
+    def root():
+        ui.button("Versions", on_click=lambda: versions_dialog(
+            store, first.id, current_version=2, working=working)).mark("open-versions")
+
+    async with user_simulation(root=root) as user:
+        await user.open("/")
+        user.find(marker="open-versions").click()
+        await user.should_see("Working copy (unsaved): Card fraud")
+        await user.should_see("Version 2: Card fraud")
+        await user.should_see("- node 'Extra' (filter)")
+        await user.should_see(f"~ node {XSS}: config.condition: 'amount > 99' → 'amount > 5000'")
+        user.find(marker="node-new-n2-changed")
+        # any saved version against the working copy
+        user.find(marker="compare-old").elements.pop().set_value(1)
+        await user.should_see("Version 1: Card fraud")
+        await user.should_see(f"~ node {XSS}: config.condition: 'amount > 2' → 'amount > 5000'")
+        await user.should_not_see("- node 'Extra' (filter)")
+        user.find(marker="show-code-diff").click()
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            if _has(user, "code-diff"):
+                break
+        [code] = user.find(marker="code-diff").elements
+        assert "-WHERE amount > 2;" in code.content and "+WHERE amount > 5000;" in code.content
+
+
+async def test_messages_are_listed_with_their_versions(local_store):
+    first = local_store.create(make_pipeline(), message="First cut for the fraud team")
+    local_store.save(first.model_copy(update={"description": "v2"}), 1)
+    local_store.save(first.model_copy(update={"description": "v3", "version": 2}), 2,
+                     message="Describe it " + "very " * 60 + "precisely")
+
+    def root():
+        ui.button("Versions", on_click=lambda: versions_dialog(local_store, first.id, current_version=3)) \
+            .mark("open-versions")
+
+    async with user_simulation(root=root) as user:
+        await user.open("/")
+        user.find(marker="open-versions").click()
+        await user.should_see("First cut for the fraud team")
+        [long] = user.find(marker="version-3-message").elements
+        assert long.text.endswith("very precisely") and "ls-diff-line" in long.classes  # shown whole, wrapped
+        assert not _has(user, "version-2-message")
+
+
+async def test_a_corrupt_latest_version_is_repaired_by_restoring_an_earlier_one(history):
+    store, first, second = history
+    file = store.backend.root / paths.version_file(first.id, 2)
+    file.write_bytes(file.read_bytes()[:-50])
+    asked = []
+
+    async def may_restore() -> bool:
+        asked.append(True)
+        return len(asked) > 1  # the first time the user declines
+
+    restored = []
+
+    def root():
+        ui.button("Versions", on_click=lambda: versions_dialog(
+            store, first.id, current_version=store.latest_version(first.id), on_restored=restored.append,
+            may_restore=may_restore)).mark("open-versions")
+
+    async with user_simulation(root=root) as user:
+        await user.open("/")
+        user.find(marker="open-versions").click()
+        await user.should_see("Versions of Card fraud")
+        await user.should_see("Version 2 cannot be read: it is cut short or padded. Restore an earlier version")
+        assert not _has(user, "restore-2")
+        user.find(marker="restore-1").click()
+        await asyncio.sleep(0.2)
+        assert restored == [] and store.latest_version(first.id) == 2
+        user.find(marker="restore-1").click()
+        await user.should_see("Restored version 1 as version 3")
+    [saved] = restored
+    assert store.get(first.id) == saved and saved.nodes == first.nodes

@@ -38,6 +38,8 @@ def tolerate_metrics(view) -> list[tuple[Code, Code]]:
     metrics otherwise. Elsewhere: nothing."""
     if not late_imports(view):
         return []
+    view.warn("Local profile: the data source is registered, then tolerate_observed_metrics() is called "
+              "(open-source spark-pipelines 4.3 would stop on its profiler metrics)")
     ship(view, "oss_pipelines")
     view.need("import os", "import sys")
     return [(Code(f"{PACKAGE}.oss_pipelines"), Code("tolerate_observed_metrics"))]

@@ -21,6 +21,17 @@ def local_sink(view) -> dict:
     return {"local_path": Code(f"output_root + {py('/' + view.id)}")}
 
 
+def warn_local_write(view, table: str, field: str = "table", what: str = "table", suffix: str = "") -> None:
+    """Local profile: say where a table sink's rows go instead of `table` (docs/codegen.md promises it)."""
+    if not view.local:
+        return
+    if view.target == "sss":
+        where = f"the parquet folder OUTPUT_ROOT/{view.id}{suffix}"
+    else:
+        where = f"the pipeline's own local table {view.name}{suffix} (parquet)"
+    view.warn(f"Local profile: rows are written to {where} instead of {what} {table}", field)
+
+
 def checkpoint(view, custom: str | None = None) -> Code:
     """The checkpoint location of a sink query: the configured one, else one folder per query under the root."""
     if custom:

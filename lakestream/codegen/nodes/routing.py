@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lakestream.codegen.escape import Code, expr, ident, py, sql
-from lakestream.codegen.nodes._common import local_sink
+from lakestream.codegen.nodes._common import local_sink, warn_local_write
 
 
 def _true(condition: str) -> str:
@@ -40,10 +40,12 @@ def data_quality(view) -> dict:
         })
     drops = [x for x in expectations if x["action"] == "drop"]
     native = view.target != "sss" and not view.local
-    if view.local and view.target != "sss" and any(x["action"] == "warn" for x in expectations):
-        view.warn("Local SDP has no expectations: warn-only expectations are not counted", "expectations")
+    if view.local and view.target != "sss":
+        view.warn("Local profile: open-source SDP has no expectations: drop becomes a filter, fail a raise_error "
+                  "check, and warn-only expectations are not counted", "expectations")
     quarantine = None
     if config.quarantine_table and drops:
+        warn_local_write(view, config.quarantine_table, "quarantine_table", "the quarantine table", "_quarantine")
         quarantine = {
             "table": config.quarantine_table if not view.local else f"{view.name}_quarantine",
             "name": Code(f"{view.name}_quarantine"),

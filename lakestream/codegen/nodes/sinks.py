@@ -1,10 +1,10 @@
-"""Contexts of the table and Kafka sinks: Unity Catalog, SQL warehouse, feature table, dead-letter queue, Kafka."""
+"""Contexts of the table and Kafka sinks: Unity Catalog, feature table, dead-letter queue, Kafka."""
 
 from __future__ import annotations
 
 from lakestream.codegen.escape import Code, expr, ident
 from lakestream.codegen.nodes._changes import changes_context
-from lakestream.codegen.nodes._common import checkpoint, local_sink
+from lakestream.codegen.nodes._common import checkpoint, local_sink, warn_local_write
 from lakestream.codegen.nodes.kafka_source import security_options, security_secrets
 
 
@@ -17,13 +17,9 @@ def _write(view, table: str | None, mode: str = "append") -> dict:
 
 def unity_catalog_table_sink(view) -> dict:
     write = _write(view, view.config.table)
+    if view.changes is None:  # applying changes says where locally itself (nodes/_changes.py)
+        warn_local_write(view, view.config.table, what="the Unity Catalog table")
     return {**write, "complete": view.config.mode == "complete", **changes_context(view, write["table"])}
-
-
-def sql_warehouse_sink(view) -> dict:
-    view.warn("The job writes the table directly; SQL warehouse "
-              f"{view.config.warehouse_id} then serves it (no warehouse compute is used to write)", "warehouse_id")
-    return {**_write(view, view.config.table), "complete": False}
 
 
 def dead_letter_queue(view) -> dict:
@@ -34,6 +30,11 @@ def dead_letter_queue(view) -> dict:
         items.append(ident("_error") if "_error" in names else Code("CAST(NULL AS STRING) AS `_error`"))
         items.append(Code("current_timestamp() AS `_rejected_at`"))
     kafka = config.target == "kafka"
+    if view.local:
+        if kafka:
+            view.warn("Local profile: rejected rows are written to a folder instead of Kafka", "bootstrap_servers")
+        else:
+            warn_local_write(view, config.table, what="the dead-letter table")
     if kafka:
         items = [Code("to_json(struct(" + ", ".join(items) + ")) AS value")]
     return {**_write(view, config.table), "kafka": kafka, "items": items,
@@ -65,7 +66,6 @@ def feature_store_sink(view) -> dict:
 
 CONTEXTS = {
     "unity_catalog_table_sink": unity_catalog_table_sink,
-    "sql_warehouse_sink": sql_warehouse_sink,
     "dead_letter_queue": dead_letter_queue,
     "kafka_sink": kafka_sink,
     "feature_store_sink": feature_store_sink,

@@ -44,6 +44,9 @@ def auto_loader(view) -> dict:
     if config.format == "json" and config.multiline:
         format_options.append(("multiLine", "true"))
     local_format = config.format
+    if view.local:
+        view.warn(f"Local profile: reads {'json' if config.format == 'avro' else config.format} files from the "
+                  f"folder INPUT_ROOT/{view.id} instead of Auto Loader on {config.path}", "path")
     if view.local and config.format == "avro":
         view.warn("Local profile: Avro is not available offline; the folder is read as JSON lines", "format")
         local_format = "json"

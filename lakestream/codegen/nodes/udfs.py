@@ -26,6 +26,12 @@ def ml_model_endpoint(view) -> dict:
     config = view.config
     output_type = spark_type(config.output_type)
     fallback = Code(f"CAST({sql(config.fallback_value)} AS {output_type})") if config.fallback_value else None
+    if config.invocation == "ai_query":
+        unused = sorted({"timeout", "batch_size"} & config.model_fields_set)
+        if unused:  # ai_query takes no timeout or batch size: say so rather than drop them silently
+            view.warn(f"{' and '.join(unused)} {'apply' if len(unused) > 1 else 'applies'} to the pandas UDF only: "
+                      "ai_query has no per-call "
+                      "timeout and batches rows itself", unused[0])
     if view.local:
         view.warn("Local profile: model serving is not reachable; the column holds fallback_value", "endpoint")
         expression = fallback or Code(f"CAST(NULL AS {output_type})")

@@ -43,4 +43,12 @@ NODE = NodeType(
     targets=SSS_ONLY,  # foreachBatch
     outputs=(),
     example=EXAMPLE,
+    docs="""Each micro-batch becomes `INSERT INTO <table> (<columns>) VALUES (:v0, …), …` statements of at
+most 200 rows, run on the warehouse with `w.statement_execution.execute_statement`: every value is a
+typed parameter marker (timestamps with their UTC offset, binary through `unbase64`, arrays, maps and
+structs through `from_json`), never SQL text; a statement still running after 30 s is polled until it
+ends (cancelled after 10 minutes); a failed statement stops the query with one line naming the sink,
+the warehouse and the warehouse's error. A replayed micro-batch inserts its rows again (at least
+once). The workspace is the job's own identity on Databricks; locally (`lakestream run`) the one that
+DATABRICKS_HOST / DATABRICKS_TOKEN or DATABRICKS_CONFIG_PROFILE name.""",
 )

@@ -31,7 +31,9 @@ class Config(Model):
         "ai_query", description="ai_query (SQL function, all targets) or a pandas UDF calling the REST API (Python)"
     )
     batch_size: int = Field(100, ge=1, le=10_000, description="Rows per request (pandas UDF)")
-    timeout: Duration = Field("30 seconds", description="Longest wait for one request")
+    timeout: Duration = Field(
+        "30 seconds", description="Longest wait for one request (pandas UDF only: ai_query has no per-call timeout)"
+    )
     fallback_value: str | None = Field(
         None, description="Value (as text, cast to output_type) used when the call fails; empty: the row fails"
     )
@@ -51,7 +53,6 @@ EXAMPLE = {
     "output_column": "fraud_score",
     "output_type": "double",
     "invocation": "ai_query",
-    "timeout": "10 seconds",
     "fallback_value": "0.0",
 }
 
