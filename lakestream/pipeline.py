@@ -170,7 +170,8 @@ class Pipeline(_Doc):
             raise ValueError(f"Node ids must be unique; repeated: {', '.join(duplicates)}")
         edge_ids = [e.id for e in self.edges]
         if len(set(edge_ids)) != len(edge_ids):
-            raise ValueError("Edge ids must be unique")
+            repeated = sorted({i for i in edge_ids if edge_ids.count(i) > 1})
+            raise ValueError(f"Edge ids must be unique; repeated: {', '.join(repeated)}")
         return self
 
     @cached_property
@@ -243,6 +244,25 @@ def _parse_json(text: str | bytes) -> Any:
         raise DocumentError([("", f"not JSON ({error})")]) from None
 
 
+def _reference_problems(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """Repeated node or edge ids and edges to nodes that do not exist, read from the raw document."""
+    nodes = data.get("nodes") if isinstance(data.get("nodes"), list) else []
+    edges = data.get("edges") if isinstance(data.get("edges"), list) else []
+    node_ids = [n.get("id") for n in nodes if isinstance(n, dict) and isinstance(n.get("id"), str)]
+    problems = []
+    for kind, ids in (("Node", node_ids), ("Edge", [e.get("id") for e in edges if isinstance(e, dict)])):
+        repeated = sorted({i for i in ids if isinstance(i, str) and ids.count(i) > 1})
+        if repeated:
+            problems.append(("", f"{kind} ids must be unique; repeated: {', '.join(repeated)}"))
+    known = set(node_ids)
+    for index, edge in enumerate(edges):
+        for end in ("source", "target"):
+            value = edge.get(end) if isinstance(edge, dict) else None
+            if isinstance(value, str) and value not in known:
+                problems.append((f"edges[{index}].{end}", f"there is no node {value!r}"))
+    return problems
+
+
 @gc_paused()
 def load_pipeline(source: str | bytes | dict[str, Any]) -> Pipeline:
     """Parse and validate a document (JSON text or dict); raise DocumentError listing every problem.
@@ -263,6 +283,8 @@ def load_pipeline(source: str | bytes | dict[str, Any]) -> Pipeline:
             if isinstance(ctx_error, UnknownNodeType):
                 message = str(ctx_error)
             problems.append((_path(item["loc"]), message))
+        # pydantic checks the whole document only once every field is valid: list those problems too
+        problems += [p for p in _reference_problems(source) if p not in problems]
         raise DocumentError(problems) from None
     except RecursionError:
         raise DocumentError([("", "the document is nested too deeply")]) from None

@@ -58,3 +58,42 @@ def serving(command: list[str], env: dict[str, str], log: Path, port: int, timeo
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+# --- every e2e test fails on a page error or a console error ----------------------------------------------
+
+def watch(page, errors: list[str]) -> None:
+    """Record the page's uncaught exceptions and console errors (with where they came from) in `errors`."""
+    page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+
+    def console(message) -> None:
+        if message.type == "error":
+            where = message.location or {}
+            errors.append(f"console error: {message.text} ({where.get('url', '')}:{where.get('lineNumber', '')})")
+
+    page.on("console", console)
+
+
+@pytest.fixture(autouse=True)
+def browser_errors(request, monkeypatch) -> Iterator[list[str]]:
+    """In a test marked e2e, every page opened through Playwright is watched (`watch`); the test fails at
+    its end if any page logged an error. Patching the public `new_page` methods covers pages the tests
+    open themselves as well as the shared `page` fixture."""
+    errors: list[str] = []
+    if request.node.get_closest_marker("e2e") is None:
+        yield errors
+        return
+    from playwright.sync_api import Browser, BrowserContext
+
+    for cls in (Browser, BrowserContext):
+        original = cls.new_page
+
+        def new_page(self, *args, _original=original, **kwargs):
+            created = _original(self, *args, **kwargs)
+            watch(created, errors)
+            return created
+
+        monkeypatch.setattr(cls, "new_page", new_page)
+    yield errors
+    if errors:
+        pytest.fail("The browser reported errors:\n" + "\n".join(errors), pytrace=False)

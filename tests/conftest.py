@@ -11,7 +11,7 @@ import pytest
 
 from lakestream.spark_local import session_builder
 
-pytest_plugins = ["tests.services.fixtures"]  # mosquitto, postgres, http, smtp for every area
+pytest_plugins = ["tests.services.fixtures", "tests.browser"]  # local services; browser errors fail e2e tests
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -23,21 +23,24 @@ class CodeDock:
         self.file_index = 0
         self.selected: str | None = None
         self.pipeline: Pipeline | None = None
-        with ui.row().classes("w-full items-center no-wrap gap-2 ls-code-bar"):
-            self.tabs = ui.toggle({t: title for t, title in TABS}, value="auto", on_change=self._tab_changed) \
-                .props("dense no-caps unelevated toggle-color=primary").mark("code-tabs")
-            self.badge = ui.badge("").classes("ls-target-badge").mark("code-target")
-            self.reason = ui.label("").classes("text-xs text-grey-7 ellipsis grow").mark("code-reason")
-            self.builds = LatestOnly(ui.spinner(size="sm").classes("hidden"), "regenerate code")
-            self.files = ui.select({}, on_change=self._file_changed).props("dense options-dense borderless") \
-                .classes("ls-file-select").mark("code-file")
-            ui.button(icon="content_copy", on_click=self._copy).props("flat dense round").tooltip("Copy this file")
-            ui.button(icon="download", on_click=self._download).props("flat dense round") \
-                .tooltip("Download every file (zip)").mark("code-download")
-        self.message = ui.label("").classes("ls-code-message hidden").mark("code-message")
-        # the click listener sits on a plain wrapper: the CodeMirror component does not pass DOM events on
-        with ui.element("div").classes("w-full ls-code") as self.code_box:
-            self.editor = ui.codemirror("", language="SQL").classes("w-full h-full").mark("code-editor")
+        # a column: the bar, the router's reason (wrapped in full, never cut), and the code taking the rest
+        with ui.column().classes("w-full h-full no-wrap gap-0 ls-code-dock"):
+            with ui.row().classes("w-full items-center no-wrap gap-2 ls-code-bar"):
+                self.tabs = ui.toggle({t: title for t, title in TABS}, value="auto", on_change=self._tab_changed) \
+                    .props("dense no-caps unelevated toggle-color=primary").classes("ls-code-tabs").mark("code-tabs")
+                self.badge = ui.badge("").classes("ls-target-badge").mark("code-target")
+                ui.space()
+                self.builds = LatestOnly(ui.spinner(size="sm").classes("hidden"), "regenerate code")
+                self.files = ui.select({}, on_change=self._file_changed).props("dense options-dense borderless") \
+                    .classes("ls-file-select").mark("code-file")
+                ui.button(icon="content_copy", on_click=self._copy).props("flat dense round").tooltip("Copy this file")
+                ui.button(icon="download", on_click=self._download).props("flat dense round") \
+                    .tooltip("Download every file (zip)").mark("code-download")
+            self.reason = ui.label("").classes("ls-code-reason").mark("code-reason")
+            self.message = ui.label("").classes("ls-code-message hidden").mark("code-message")
+            # the click listener sits on a plain wrapper: the CodeMirror component does not pass DOM events on
+            with ui.element("div").classes("w-full ls-code") as self.code_box:
+                self.editor = ui.codemirror("", language="SQL").classes("w-full h-full").mark("code-editor")
         self.editor.disable()
         # a click on code selects the node whose lines were clicked (CodeMirror knows the line)
         self.code_box.on("click", self._clicked, js_handler=(
@@ -60,6 +63,7 @@ class CodeDock:
             self.badge.set_text("")
             self.badge.set_visibility(False)
             self.reason.set_text("")
+            self.reason.set_visibility(False)
             self.files.set_options({})
             return
         self.message.classes(add="hidden")
@@ -67,6 +71,7 @@ class CodeDock:
         self.badge.set_text(view.target.upper())
         self.badge.set_visibility(True)
         self.reason.set_text(view.reason + (f" · {len(view.warnings)} warning(s)" if view.warnings else ""))
+        self.reason.set_visibility(True)
         self.reason.tooltip("\n".join(view.warnings)) if view.warnings else None
         self.file_index = min(self.file_index, len(view.files) - 1) if view.files else 0
         self.files.set_options({i: f.path for i, f in enumerate(view.files)}, value=self.file_index)

@@ -22,6 +22,24 @@ async def confirm(message: str, ok: str = "Continue", cancel: str = "Cancel") ->
     return bool(result)
 
 
+UNSAVED = "You have unsaved changes. Save them first, or discard them?"
+
+
+async def unsaved_changes(message: str = UNSAVED) -> str | None:
+    """'save' | 'discard' | None (cancel): what to do with unsaved work before another document replaces it."""
+    with ui.dialog() as dialog, ui.card().mark("unsaved-dialog"):
+        ui.label(message)
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=lambda: dialog.submit(None)).props("flat").mark("confirm-cancel")
+            ui.button("Discard changes", on_click=lambda: dialog.submit("discard")).props("flat color=negative") \
+                .mark("confirm-ok")
+            ui.button("Save", icon="save", on_click=lambda: dialog.submit("save")) \
+                .props("unelevated color=primary").mark("confirm-save")
+    result = await dialog
+    dialog.delete()
+    return result
+
+
 async def ask_text(title: str, value: str, label: str = "Name") -> str | None:
     with ui.dialog() as dialog, ui.card().classes("min-w-[360px]").mark("text-dialog"):
         ui.label(title).classes("text-h6")

@@ -16,7 +16,14 @@ log = logging.getLogger("lakestream.ui")
 
 
 def notify(message: str, type: str = "info", **options: Any) -> None:  # noqa: A002 (NiceGUI's own name)
-    """A toast in the builder's style: bottom right, short, several lines when needed."""
+    """A toast in the builder's style: bottom right, short, several lines when needed.
+
+    Toasts do not pile up: a confirmation (positive or info) replaces the previous confirmation (one
+    shared group, no counter); warnings and errors stay, and the same one repeated shows once with a count
+    (Quasar groups equal messages)."""
+    if type in ("positive", "info"):
+        options.setdefault("group", "lakestream-status")
+        options.setdefault("badgeStyle", "display: none")
     ui.notify(message, type=type, position="bottom-right", timeout=options.pop("timeout", 3000),
               multi_line=True, **options)
 

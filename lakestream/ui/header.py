@@ -7,11 +7,14 @@ from typing import TYPE_CHECKING
 from nicegui import context, events, ui
 
 from lakestream.ui import help as help_ui
-from lakestream.ui.guard import guarded
+from lakestream.ui.guard import guarded, notify
 from lakestream.ui.workspace_dialog import open_workspace_dialog
 
 if TYPE_CHECKING:
     from lakestream.ui.page import BuilderPage
+
+
+MAX_IMPORT_BYTES = 20_000_000  # the largest .lakestream.json the import accepts
 
 
 class Header:
@@ -86,7 +89,13 @@ class Header:
                 dialog.close()
                 await self.page.import_text(await e.file.read(), e.file.name)
 
-            ui.upload(on_upload=guarded(received), auto_upload=True, max_file_size=20_000_000) \
+            def rejected() -> None:
+                notify(f"That file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB, the import limit: nothing was "
+                       "imported. A pipeline document is usually a few kB; check that you picked the right file.",
+                       type="negative", timeout=8000)
+
+            ui.upload(on_upload=guarded(received), on_rejected=rejected, auto_upload=True,
+                      max_file_size=MAX_IMPORT_BYTES) \
                 .props('accept=".json"').classes("w-full").mark("import-upload")
             ui.button("Cancel", on_click=dialog.close).props("flat")
         dialog.open()

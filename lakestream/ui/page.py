@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nicegui import run, ui
-from nicegui.events import KeyEventArguments
+from nicegui.events import GenericEventArguments
 
 from lakestream import editing, gallery
 from lakestream.pipeline import DocumentError, Pipeline, load_pipeline
@@ -31,10 +31,26 @@ from lakestream.ui.timeline import TimelinePanel
 from lakestream.validate import Issue
 
 CSS = (Path(__file__).parent / "static" / "lakestream.css").read_text(encoding="utf-8")
-# Ctrl+S would open the browser's "save page" dialog: the builder's own save handles it instead.
+# The builder's shortcuts, decided in the browser where the focus is known: Ctrl+S saves from anywhere (also
+# from inside a form field, where the browser would open its "save page" dialog); the other commands act
+# on the document only outside text fields, which keep their own Ctrl+Z/C/V. A focused button (the
+# header's Undo after a click) does not swallow them. The page never moves the focus.
 # Closing or reloading the tab with unsaved work asks first (the header keeps lakestreamDirty current).
-_KEY_GUARD = """<script>document.addEventListener('keydown', (e) => {
-  if ((e.ctrlKey || e.metaKey) && ['s', 'd', 'l'].includes(e.key.toLowerCase())) e.preventDefault(); });
+_KEY_GUARD = """<script>
+document.addEventListener('keydown', (e) => {
+  if (e.altKey || e.repeat) return;
+  const t = e.target, key = e.key.toLowerCase();
+  const editing = t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+  if (e.ctrlKey || e.metaKey) {
+    if (!['s', 'z', 'y', 'c', 'v', 'd', 'l'].includes(key)) return;
+    if (key === 's' || key === 'd' || key === 'l') e.preventDefault();
+    if (editing && key !== 's') return;
+    if (key === 'z' || key === 'y') e.preventDefault();
+    emitEvent('lakestream-key', {key: key, shift: e.shiftKey});
+  } else if (e.key === '?' && !editing) {
+    emitEvent('lakestream-key', {key: '?', shift: false});
+  }
+});
 window.addEventListener('beforeunload', (e) => { if (window.lakestreamDirty) { e.preventDefault(); e.returnValue = ''; } });
 </script>"""
 
@@ -64,7 +80,11 @@ class BuilderPage:
                                       on_help=guarded(help_ui.show_node_help),
                                       on_pipeline=guarded(self.set_pipeline_field),
                                       on_samples=guarded(self.set_samples))
-        with ui.splitter(horizontal=True, value=64, limits=(20, 90)).classes("w-full h-full") as splitter:
+        # the dock keeps its height in pixels (room for the code at 1366x768); the canvas takes the rest
+        with ui.splitter(horizontal=True, reverse=True, value=360, limits=(120, 2000)) \
+                .props("unit=px").classes("w-full h-full ls-splitter").mark("dock-splitter") as splitter:
+            with splitter.separator:
+                ui.element("div").classes("ls-splitter-grip").tooltip("Drag to resize the canvas and the dock")
             with splitter.before:
                 with ui.element("div").classes("ls-canvas-area"):
                     self.canvas = FlowCanvas()
@@ -82,7 +102,7 @@ class BuilderPage:
                         self.problems_tab = ui.tab("problems", "Problems").mark("problems-tab")
                         timeline_tab = ui.tab("timeline", "Timeline").mark("timeline-tab")
                     with ui.tab_panels(tabs, value=code_tab).classes("w-full grow").props("keep-alive") as panels:
-                        with ui.tab_panel(code_tab).classes("p-1 h-full"):
+                        with ui.tab_panel(code_tab).classes("p-0 h-full"):
                             self.code = CodeDock(on_select_node=guarded(self.select_node))
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
@@ -90,7 +110,7 @@ class BuilderPage:
                             self.timeline = TimelinePanel(on_samples=guarded(self.set_samples))
                     tabs.on_value_change(lambda e: self.timeline.show_tab(e.value == "timeline"))
                     self.dock_panels = panels
-        ui.keyboard(on_key=guarded(self.on_key))
+        ui.on("lakestream-key", guarded(self.on_key))  # see _KEY_GUARD
         self.refresh(rebuild_config=True)
 
     def _empty_state(self) -> ui.element:
@@ -115,9 +135,10 @@ class BuilderPage:
     def doc(self) -> Pipeline:
         return self.session.doc
 
-    def refresh(self, *, fit: bool = False, rebuild_config: bool = False, select: list[str] | None = None) -> None:
+    def refresh(self, *, fit: bool = False, rebuild_config: bool = False, select: list[str] | None = None,
+                replace: bool = False) -> None:
         doc, issues = self.doc, self.session.issues
-        extra: dict[str, Any] = {"fit": fit}
+        extra: dict[str, Any] = {"fit": fit, "replace": replace}  # replace: a new document, nothing kept
         if select is not None:
             extra["select"] = select
         self.canvas.sync(graph_payload(doc, issues, **extra))
@@ -145,8 +166,7 @@ class BuilderPage:
         document, node_id = editing.add_node(self.doc, type_id, x, y)
         self.session.apply(document)
         self.session.selection = [node_id]
-        self.refresh(rebuild_config=True, select=[node_id])
-        notify(f"Added {document.node(node_id).spec.name}", type="positive")
+        self.refresh(rebuild_config=True, select=[node_id])  # the new node, selected: no toast needed
         return node_id
 
     def on_drop(self, e: Any) -> None:
@@ -160,8 +180,7 @@ class BuilderPage:
         except editing.EditError as error:
             notify(f"Connection refused: {error}", type="warning")
             return
-        self.apply(document)
-        notify("Connected", type="positive")
+        self.apply(document)  # the edge appears: no toast needed
 
     def on_moved(self, e: Any) -> None:
         moves = {m["id"]: (float(m["x"]), float(m["y"])) for m in e.args.get("nodes", [])}
@@ -267,7 +286,6 @@ class BuilderPage:
 
     def layout(self) -> None:
         self.apply(editing.auto_layout(self.doc), fit=True)
-        notify("Laid out left to right", type="positive")
 
     async def rename(self) -> None:
         name = await dialogs.ask_text("Rename pipeline", self.doc.name)
@@ -276,17 +294,23 @@ class BuilderPage:
             notify(f"Renamed to {self.doc.name}", type="positive")
 
     async def _may_discard(self) -> bool:
-        return not self.session.dirty or await dialogs.confirm(
-            "You have unsaved changes. Discard them?", ok="Discard changes")
+        """True when the present document may be replaced: nothing unsaved, saved now, or discarded."""
+        if not self.session.dirty:
+            return True
+        choice = await dialogs.unsaved_changes()
+        if choice == "save":
+            await self.save()
+            return not self.session.dirty  # a refused or failed save keeps the work on screen
+        return choice == "discard"
 
     def _open_document(self, document: Pipeline, saved: bool) -> None:
         before = self.session.snapshot()
         self.session.open(document, saved=saved)
         try:
-            self.refresh(fit=True, rebuild_config=True, select=[])
+            self.refresh(fit=True, rebuild_config=True, select=[], replace=True)
         except Exception:  # the views could not show it: back to the document the canvas still shows
             self.session.restore(before)
-            self.refresh(fit=True, rebuild_config=True, select=[])
+            self.refresh(fit=True, rebuild_config=True, select=[], replace=True)
             raise
 
     async def new(self) -> None:
@@ -430,18 +454,16 @@ class BuilderPage:
         await open_deploy_dialog(self.doc, store=self.store, request=self.request)
 
     # --- keyboard -----------------------------------------------------------------------------
-    async def on_key(self, e: KeyEventArguments) -> None:
-        if not e.action.keydown or e.action.repeat:
-            return
-        key = e.key.name.lower() if e.key.name else ""
-        command = e.modifiers.ctrl or e.modifiers.meta
-        if command:
-            actions = {"s": self.save, "y": self.redo, "c": self.copy, "v": self.paste, "d": self.duplicate,
-                       "l": self.layout, "z": self.redo if e.modifiers.shift else self.undo}
-            action = actions.get(key)
-            if action is not None:
-                result = action()
-                if inspect.isawaitable(result):
-                    await result
-        elif key == "?":
+    async def on_key(self, e: GenericEventArguments) -> None:
+        """A shortcut the page's key listener passed on ({key, shift}); see _KEY_GUARD."""
+        key, shift = str(e.args.get("key", "")), bool(e.args.get("shift"))
+        if key == "?":
             help_ui.show_shortcuts()
+            return
+        actions = {"s": self.save, "y": self.redo, "c": self.copy, "v": self.paste, "d": self.duplicate,
+                   "l": self.layout, "z": self.redo if shift else self.undo}
+        action = actions.get(key)
+        if action is not None:
+            result = action()
+            if inspect.isawaitable(result):
+                await result

@@ -33,9 +33,10 @@ class Palette:
         ui.input(placeholder="Search nodes…", on_change=lambda e: self.filter(e.value or "")) \
             .props("dense outlined clearable").classes("w-full").mark("palette-search")
         with ui.column().classes("w-full gap-0 ls-palette"):
-            for category, title in CATEGORY_TITLES.items():
+            for category in CATEGORY_TITLES:
                 types = node_types(category)
-                with ui.expansion(f"{title} ({len(types)})", value=True).classes("w-full ls-palette-section") \
+                with ui.expansion(self.heading(category, len(types), len(types)), value=True) \
+                        .classes("w-full ls-palette-section") \
                         .props("dense header-class=ls-palette-header") as section:
                     self.sections[category] = section
                     for node in types:
@@ -58,14 +59,23 @@ class Palette:
         item.on("dblclick", lambda t=node.type: self.on_add(t))
         return item
 
+    @staticmethod
+    def heading(category: Category, shown: int, total: int) -> str:
+        """"Sources (10)", or "Sources (2 of 10)" while a search hides some."""
+        return f"{CATEGORY_TITLES[category]} ({shown if shown == total else f'{shown} of {total}'})"
+
     def filter(self, query: str) -> None:
         shown = 0
-        for node in node_types():
-            visible = matches(node, query)
-            self.items[node.type].set_visibility(visible)
-            shown += visible
         for category, section in self.sections.items():
-            section.set_visibility(any(matches(n, query) for n in node_types(category)))
+            types = node_types(category)
+            found = 0
+            for node in types:
+                visible = matches(node, query)
+                self.items[node.type].set_visibility(visible)
+                found += visible
+            shown += found
+            section.set_text(self.heading(category, found, len(types)))
+            section.set_visibility(bool(found))
             if query:
                 section.set_value(True)
         self.empty.classes(remove="hidden") if not shown else self.empty.classes(add="hidden")

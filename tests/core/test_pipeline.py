@@ -138,3 +138,25 @@ def test_copies_do_not_keep_stale_derived_values():
     smaller = pipeline.model_copy(update={"nodes": pipeline.nodes[:1]})
     assert list(smaller.node_by_id) == ["n1"]
     assert smaller != pipeline and load_pipeline(pipeline.to_json()) == pipeline
+
+
+def test_a_bad_document_lists_every_problem_also_repeated_ids_and_edges_to_missing_nodes():
+    document = {"format": 1, "name": 5, "nodes": [{"id": "a", "type": "kafka_sorce"}, {"id": "a", "type": "filter"}],
+                "edges": [{"id": "e1", "source": "a", "target": "zz"}, {"id": "e1", "source": "qq", "target": "a"}]}
+    with pytest.raises(DocumentError) as caught:
+        load_pipeline(document)
+    assert caught.value.problems == [
+        ("name", "Input should be a valid string"),
+        ("nodes[0].type", "Unknown node type 'kafka_sorce'. Did you mean 'kafka_source'?"),
+        ("", "Node ids must be unique; repeated: a"),
+        ("", "Edge ids must be unique; repeated: e1"),
+        ("edges[0].target", "there is no node 'zz'"),
+        ("edges[1].source", "there is no node 'qq'"),
+    ]
+
+
+def test_repeated_ids_alone_are_listed_once():
+    document = {"format": 1, "nodes": [{"id": "a", "type": "filter"}, {"id": "a", "type": "filter"}]}
+    with pytest.raises(DocumentError) as caught:
+        load_pipeline(document)
+    assert caught.value.problems == [("", "Node ids must be unique; repeated: a")]
