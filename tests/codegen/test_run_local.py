@@ -152,9 +152,11 @@ def test_sdp_python_runs_a_custom_python_source(spark, tmp_path):
 def test_hybrid_runs_sdp_then_the_sss_job_on_the_boundary_table(spark, tmp_path):
     require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
     from tests.codegen.helpers import FILTER, KAFKA, pipeline
-    from tests.codegen.test_router import WAREHOUSE
 
-    doc = pipeline([KAFKA, FILTER, WAREHOUSE], [("n1", "n2"), ("n2", "n3")])
+    # An SSS-only sink that the local profile writes as parquet (the SQL warehouse sink now needs a workspace).
+    features = {"id": "n3", "type": "feature_store_sink", "label": "Card features", "config": {
+        "table": "main.features.cards", "primary_keys": ["card_id"], "timestamp_key": "ts", "mode": "merge"}}
+    doc = pipeline([KAFKA, FILTER, features], [("n1", "n2"), ("n2", "n3")])
     write_events(tmp_path / "events" / "n1", [PAYMENTS])
     paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
                   output_root=str(tmp_path / "out"), storage_root=(tmp_path / "storage").as_uri())
