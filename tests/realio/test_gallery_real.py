@@ -42,6 +42,10 @@ def secrets_env(doc) -> dict:
     return found
 
 
+# Spark 4.2's Python runner now and then fails the first micro-batch of one of the template's several concurrent
+# streaming queries with java.io.OptionalDataException (1-2 of the 9 templates in a full run, never when one runs
+# alone; cause not found yet). Only that error reruns the test once, with fresh recorders and a fresh warehouse.
+@pytest.mark.flaky(reruns=1, only_rerun=["OptionalDataException"])
 @pytest.mark.parametrize("card", KAFKA_CARDS, ids=[c.folder.name for c in KAFKA_CARDS])
 def test_template_on_kafka_and_delta_gives_exactly_the_expected_rows(card, kafka, real_run, http, smtp, monkeypatch):
     """Each Kafka node is pointed at the broker's listener for its own security protocol (security threats: SASL_SSL
