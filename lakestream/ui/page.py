@@ -103,7 +103,8 @@ class BuilderPage:
                         timeline_tab = ui.tab("timeline", "Timeline").mark("timeline-tab")
                     with ui.tab_panels(tabs, value=code_tab).classes("w-full grow").props("keep-alive") as panels:
                         with ui.tab_panel(code_tab).classes("p-0 h-full"):
-                            self.code = CodeDock(on_select_node=guarded(self.select_node))
+                            self.code = CodeDock(on_select_node=guarded(self.select_node),
+                                                 on_apply=guarded(self.apply_code_edit))
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
                         with ui.tab_panel(timeline_tab).classes("p-0 h-full"):
@@ -224,6 +225,35 @@ class BuilderPage:
             self.select_node(issue.node_id, issue.field)
         elif issue.hint:
             notify(issue.hint, type="info")
+
+    # --- code dock ----------------------------------------------------------------------------
+    async def apply_code_edit(self, target: str, path: str, text: str, edited: Pipeline) -> None:
+        """Plan an edit of generated code (lakestream.code_edit), preview it, and apply it as one undo step."""
+        from lakestream.code_edit import plan_code_edit
+        from lakestream.ui.code_dock import preview_dialog
+
+        if edited != self.doc:
+            self.code.show_error("The pipeline changed on the canvas while you edited its code: Cancel, then Edit "
+                                 "again", None)
+            return
+        document = self.doc
+        plan = await run.io_bound(plan_code_edit, document, target, path, text)
+        if plan.after is None:
+            self.code.show_error(plan.error or "This edit does not map onto the canvas", plan.line)
+            return
+        if plan.unchanged:
+            self.code.cancel_edit()
+            notify("No change on the canvas (comments and layout of the code are not kept)", type="info")
+            return
+        if not await preview_dialog(plan.preview(), plan.notes):
+            return
+        if self.doc is not document:  # changed while the preview was open
+            self.code.show_error("The pipeline changed while the preview was open: Apply again", None)
+            return
+        self.session.apply(plan.after)
+        self.code.cancel_edit()
+        self.refresh(rebuild_config=True)
+        notify("Code edit applied (Undo restores the canvas before it)", type="positive")
 
     # --- config panel -------------------------------------------------------------------------
     def set_label(self, node_id: str, label: str) -> None:
