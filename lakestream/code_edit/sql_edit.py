@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.code_edit import CodeEdit
+from lakestream.code_edit.result import CodeEdit
 from lakestream.pipeline import Pipeline
 
 
