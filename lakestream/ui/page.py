@@ -46,10 +46,24 @@ document.addEventListener('keydown', (e) => {
     if (key === 's' || key === 'd' || key === 'l') e.preventDefault();
     if (editing && key !== 's') return;
     if (key === 'z' || key === 'y') e.preventDefault();
+    if (key === 'v') {  // the paste event (next) may carry a MATCH_RECOGNIZE query: then it wins over the node clip
+      window.lakestreamPastedText = false;
+      setTimeout(() => { if (!window.lakestreamPastedText) emitEvent('lakestream-key', {key: 'v', shift: e.shiftKey}); }, 0);
+      return;
+    }
     emitEvent('lakestream-key', {key: key, shift: e.shiftKey});
   } else if (e.key === '?' && !editing) {
     emitEvent('lakestream-key', {key: '?', shift: false});
   }
+});
+document.addEventListener('paste', (e) => {
+  const t = e.target;
+  if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+  const text = (e.clipboardData && e.clipboardData.getData('text/plain')) || '';
+  if (!/MATCH_RECOGNIZE\\s*\\(/i.test(text)) return;
+  window.lakestreamPastedText = true;
+  e.preventDefault();
+  emitEvent('lakestream-paste-text', {text: text.slice(0, 200000)});
 });
 window.addEventListener('beforeunload', (e) => { if (window.lakestreamDirty) { e.preventDefault(); e.returnValue = ''; } });
 </script>"""
@@ -112,6 +126,7 @@ class BuilderPage:
                     tabs.on_value_change(lambda e: self.timeline.show_tab(e.value == "timeline"))
                     self.dock_panels = panels
         ui.on("lakestream-key", guarded(self.on_key))  # see _KEY_GUARD
+        ui.on("lakestream-paste-text", guarded(lambda e: self.paste_query(str(e.args.get("text", "")))))
         self.refresh(rebuild_config=True)
 
     def _empty_state(self) -> ui.element:
@@ -300,6 +315,29 @@ class BuilderPage:
         self.session.selection = ids
         self.refresh(rebuild_config=True, select=ids)
         notify(f"Pasted {len(ids)} node(s)", type="positive")
+
+    async def paste_query_dialog(self) -> None:
+        from lakestream.ui.paste_dialog import ask_query
+
+        text = await ask_query()
+        if text is not None:
+            self.paste_query(text)
+
+    def paste_query(self, text: str) -> None:
+        """A MATCH_RECOGNIZE query onto the canvas (lakestream.code_edit.paste): one undo step."""
+        from lakestream.code_edit.paste import paste_match_recognize
+        from lakestream.ui.paste_dialog import report
+
+        result = paste_match_recognize(self.doc, text)
+        if result.document is None:
+            notify(f"Not added: {result.error}", type="negative", timeout=8000)
+            return
+        self.session.apply(result.document)
+        self.session.selection = [result.node_ids[-1]]
+        self.refresh(fit=True, rebuild_config=True, select=[result.node_ids[-1]])
+        notify("Added the MATCH_RECOGNIZE query as a source placeholder and a Row pattern node", type="positive")
+        if result.messages:
+            report(result.messages)
 
     def duplicate(self) -> None:
         if not self.session.selection:

@@ -97,3 +97,64 @@ def test_a_python_edit_outside_an_expression_is_refused_at_its_line_and_changes_
     page.wait_for_function("() => !document.querySelector('.ls-code .cm-content').innerText.includes('withWatermark2')")
     after = export(page)
     assert json.dumps(after["nodes"], sort_keys=True) == json.dumps(before["nodes"], sort_keys=True)
+
+
+TRINO_QUERY = """SELECT * FROM orders MATCH_RECOGNIZE(
+     PARTITION BY custkey
+     ORDER BY orderdate
+     MEASURES A.totalprice AS starting_price, LAST(B.totalprice) AS bottom_price, LAST(U.totalprice) AS top_price
+     ONE ROW PER MATCH
+     AFTER MATCH SKIP PAST LAST ROW
+     PATTERN (A B+ C+ D+)
+     SUBSET U = (C, D)
+     DEFINE B AS totalprice < PREV(totalprice),
+            C AS totalprice > PREV(totalprice) AND totalprice <= A.totalprice,
+            D AS totalprice > PREV(totalprice)
+     )"""
+
+
+def test_a_match_recognize_query_pasted_with_ctrl_v_and_from_the_header_becomes_two_nodes(page):
+    open_template(page, "Device liveness")
+    open_template(page, "Trading row pattern")  # over the first one
+    wait_for_graph(page, 3, 2)
+    # Ctrl+V on the canvas with a query on the clipboard
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.evaluate("(t) => navigator.clipboard.writeText(t)", TRINO_QUERY)
+    page.locator(".vue-flow__pane").click(position={"x": 30, "y": 30})
+    page.keyboard.press("Control+v")
+    report = page.locator(".q-dialog").filter(has_text="MATCH_RECOGNIZE added to the canvas")
+    report.wait_for()
+    assert "placeholder for orders" in report.inner_text() and "watermark" in report.inner_text().lower()
+    shot(page, "mr-paste-report")
+    report.get_by_role("button", name="OK").click()
+    wait_for_graph(page, 5, 3)
+    saved = export(page)
+    pattern = next(n for n in saved["nodes"] if n["label"] == "Row pattern (pasted)")
+    assert pattern["config"]["subset"] == [{"name": "U", "variables": ["C", "D"]}]
+    assert pattern["config"]["pattern"] == "A B+ C+ D+" and len(pattern["config"]["define"]) == 3
+    source = next(n for n in saved["nodes"] if n["label"] == "orders (placeholder)")
+    assert [c["name"] for c in source["config"]["schema"]] == ["custkey", "orderdate", "totalprice"]
+    # the form shows the pasted clauses
+    page.locator(".ls-config").get_by_text("Row pattern", exact=False).first.wait_for()
+    assert field(page, "pattern").locator("input, textarea").first.input_value() == "A B+ C+ D+"
+    # one undo removes both nodes
+    page.locator(".vue-flow__pane").click(position={"x": 30, "y": 30})
+    page.keyboard.press("Control+z")
+    wait_for_graph(page, 3, 2)
+
+    # the header's action: a query that cannot be used changes nothing and says why
+    page.locator("button:has(i:text-is('pattern'))").first.click()
+    dialog = page.locator(".q-dialog").filter(has_text="Paste a MATCH_RECOGNIZE query")
+    dialog.locator("textarea").fill("SELECT * FROM t MATCH_RECOGNIZE (PARTITION BY a ORDER BY ts)")
+    shot(page, "mr-paste-dialog")
+    dialog.get_by_role("button", name="Add to canvas").click()
+    toast(page, "no PATTERN")
+    wait_for_graph(page, 3, 2)
+    page.locator("button:has(i:text-is('pattern'))").first.click()
+    dialog.locator("textarea").fill(TRINO_QUERY.replace("PATTERN (A B+ C+ D+)", "PATTERN (A B+ C+ D+) WITHIN INTERVAL '2' HOUR"))
+    dialog.get_by_role("button", name="Add to canvas").click()
+    report.wait_for()
+    report.get_by_role("button", name="OK").click()
+    wait_for_graph(page, 5, 3)
+    pattern = next(n for n in export(page)["nodes"] if n["label"] == "Row pattern (pasted)")
+    assert pattern["config"]["within"] == "2 hours"
