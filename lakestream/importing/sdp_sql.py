@@ -12,7 +12,7 @@ from sqlglot import exp
 from lakestream.codegen import CodegenError, generate
 from lakestream.editing import auto_layout
 from lakestream.importing.result import ImportError_, ImportResult, StatementMapping
-from lakestream.importing.statements import Statement, split, unquote
+from lakestream.importing.statements import Statement, select_texts, split, unquote
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.fields import ExpressionError, parse_expression
 from lakestream.nodes.spark_types import parse_columns, quote_name
@@ -189,7 +189,7 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
         return
     if st.dataset == "materialized_view":
         inputs = _inputs(parsed, builder, defined)
-        node_id = builder.add("sql_transform", st.name, {
+        node_id = builder.add("sql_transform", label if header else f"{st.name} mv", {
             "query": st.query, "inputs": [n for n, _ in inputs], "materialized_view": st.name},
             [i for _, i in inputs], wanted_id)
         builder.datasets[st.name] = node_id
@@ -197,6 +197,9 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
                                          "a materialized view is recomputed in batch: kept as a SQL query"))
         return
     chain_label = f"{st.name} query" if st.constraints and not header else label
+    if st.dataset == "streaming_table" and not header:  # the table's name belongs to its sink
+        label = f"{st.name} view"
+        chain_label = f"{st.name} query" if st.constraints else label
     last, kind, reason, type_id = _chain(builder, st, parsed, defined, chain_label, wanted_id, header_type)
     if st.constraints:
         last = builder.add("data_quality", label, {
@@ -245,8 +248,11 @@ def _single_relation(select: exp.Select) -> exp.Expression | None:
     return node if isinstance(node, (exp.Table, exp.Func)) else None
 
 
-def _resolve(builder: _Builder, table: exp.Table, defined: set[str]) -> str | None:
-    name = unquote(table_name(table))
+def _resolve(builder: _Builder, table: exp.Table, defined: set[str], parsed: ParsedQuery | None = None) -> str | None:
+    name = table_name(table)
+    if parsed is not None and name.startswith("__ls_wm_"):
+        name = parsed.watermarks[int(name.removeprefix("__ls_wm_"))].relation
+    name = unquote(name)
     if name in builder.datasets:
         return builder.datasets[name]
     if name in defined:
@@ -287,15 +293,19 @@ def _chain(builder: _Builder, st: Statement, parsed: ParsedQuery, defined: set[s
     """The nodes of one dataset's query; returns (last node id, kind, reason, node type)."""
     tree = parsed.tree
     relation = _single_relation(tree) if isinstance(tree, exp.Select) else None
+    kafka = _generated_kafka(tree)
+    if kafka is not None:
+        node_id = builder.add("kafka_source", label, kafka, (), wanted_id)
+        return node_id, "node", "LakeStream's Kafka reading shape: a Kafka topic source", "kafka_source"
     if isinstance(relation, exp.Func) and relation.name.lower() in _SOURCE_FUNCTIONS | {"read_files"}:
         mapped = _source(builder, st, tree, relation, label, wanted_id)
         if mapped:
             return mapped
     simple = _simple(tree, parsed)
     if simple is not None and isinstance(relation, exp.Table):
-        upstream = _resolve(builder, relation, defined)
+        upstream = _resolve(builder, relation, defined, parsed)
         if upstream is not None:
-            nodes = _simple_nodes(simple, parsed)
+            nodes = _simple_nodes(simple, parsed, st.query)
             if nodes is not None:
                 last = upstream
                 for i, (type_id, config) in enumerate(nodes):
@@ -342,27 +352,32 @@ def _simple(tree: exp.Expression, parsed: ParsedQuery) -> exp.Select | None:
     return tree
 
 
-def _simple_nodes(tree: exp.Select, parsed: ParsedQuery) -> list[tuple[str, dict]] | None:
+def _simple_nodes(tree: exp.Select, parsed: ParsedQuery, text: str) -> list[tuple[str, dict]] | None:
+    """Watermark, filter and map nodes of a simple Select; expressions keep the words of `text`."""
+    written = select_texts(text)
     nodes: list[tuple[str, dict]] = []
     for mark in parsed.watermarks:
         nodes.append(("watermark", {"event_time_column": mark.column, "delay": _delay(mark.delay)}))
     where = tree.args.get("where")
     if where is not None:
-        condition = _expression(where.this)
+        condition = _expression(where.this, written.where if written else None)
         if condition is None:
             return None
         nodes.append(("filter", {"condition": condition}))
     projections = tree.expressions
     if not (len(projections) == 1 and isinstance(projections[0], exp.Star)):
         columns = []
-        for p in projections:
+        items = written.items if written and len(written.items) == len(projections) else [None] * len(projections)
+        for p, item in zip(projections, items, strict=True):
             if isinstance(p, exp.Star) or isinstance(p, exp.Column) and isinstance(p.this, exp.Star):
                 return None
             inner = p.this if isinstance(p, exp.Alias) else p
-            text = _expression(inner)
+            text = _expression(inner, item[0] if item else None)
             if text is None:
                 return None
-            if isinstance(p, exp.Alias):
+            if isinstance(p, exp.Alias) and isinstance(inner, exp.Column) and not inner.table and p.alias == inner.name:
+                columns.append({"expr": text})  # `x AS x`: a bare column
+            elif isinstance(p, exp.Alias):
                 columns.append({"expr": text, "alias": p.alias})
             elif isinstance(p, exp.Column):
                 columns.append({"expr": text})
@@ -372,9 +387,16 @@ def _simple_nodes(tree: exp.Select, parsed: ParsedQuery) -> list[tuple[str, dict
     return nodes
 
 
-def _expression(node: exp.Expression) -> str | None:
-    """An expression as the form holds it (Spark SQL), or None when Spark's expression parser refuses it."""
+def _expression(node: exp.Expression, written: str | None = None) -> str | None:
+    """An expression as the form holds it: the words as written when they parse to the same tree, else
+    sqlglot's Spark rendering; None when Spark's expression parser refuses it."""
     text = node.sql(dialect="spark")
+    if written:
+        try:
+            if parse_expression(written).sql(dialect="spark") == parse_expression(text).sql(dialect="spark"):
+                return written
+        except ExpressionError:
+            pass
     try:
         parse_expression(text)
     except ExpressionError:
@@ -399,6 +421,38 @@ def _options(call: exp.Func) -> tuple[list[exp.Expression], dict[str, str]]:
         else:
             positional.append(arg)
     return positional, named
+
+
+def _generated_kafka(tree: exp.Expression) -> dict | None:
+    """The kafka_source config of `SELECT value.*, _kafka_… FROM (SELECT from_json(CAST(value AS STRING), '…')
+    AS value, … FROM STREAM read_kafka(…))` (JSON values, as LakeStream writes it), else None."""
+    if not isinstance(tree, exp.Select) or not tree.expressions:
+        return None
+    first = tree.expressions[0]
+    if not (isinstance(first, exp.Column) and first.table == "value" and isinstance(first.this, exp.Star)):
+        return None
+    calls = [f for f in tree.find_all(exp.Anonymous, exp.Func) if f.name.lower() == "read_kafka"]
+    if len(calls) != 1:
+        return None
+    _, named = _options(calls[0])
+    servers, topics = named.get("bootstrapServers"), named.get("subscribe")
+    schema_text = None
+    for node in tree.find_all(exp.Func):
+        if node.name.lower() == "from_json" or type(node).__name__ in ("JSONToStruct", "ParseJSON", "FromJson"):
+            literal = [a for a in node.iter_expressions() if isinstance(a, exp.Literal) and a.is_string]
+            schema_text = literal[0].this if literal else None
+    if not servers or not topics or schema_text is None:
+        return None
+    try:
+        schema = [{"name": ".".join(n), "type": t.ddl()} for n, t in parse_columns(schema_text)]
+    except Exception:  # noqa: BLE001 - not a schema we can read
+        return None
+    config: dict[str, Any] = {"bootstrap_servers": servers, "topics": topics.split(","), "schema": schema}
+    if named.get("startingOffsets") in ("earliest",):
+        config["starting_offsets"] = "earliest"
+    if named.get("kafka.group.id"):
+        config["consumer_group"] = named["kafka.group.id"]
+    return config
 
 
 def _source(builder, st, tree, call, label, wanted_id):

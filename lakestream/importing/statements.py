@@ -11,7 +11,7 @@ from sqlglot.tokens import Token, TokenType
 from lakestream.nodes.sqlquery import QueryError, position, tokenize
 
 # "-- <label> (<type name>, node <id>)[: summary]": the comment LakeStream writes above a node's statements
-GENERATED_HEADER = re.compile(r"^--\s*(?P<label>.*) \((?P<type>[^(),]+), node (?P<id>[A-Za-z0-9_\-]{1,64})\)(:.*)?$")
+GENERATED_HEADER = re.compile(r"^--\s*(?P<label>.*?) \((?P<type>.+), node (?P<id>[A-Za-z0-9_\-]{1,64})\)(:.*)?$")
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,11 @@ def _classify(st: Statement, tokens: list[Token], text: str) -> None:
         _columns(st, tokens[i + 1:end - 1], text)
         i = end
     while i < len(tokens) and not _words(tokens, i, "AS"):
-        if _words(tokens, i, "CLUSTER", "BY") and tokens[i + 2].token_type == TokenType.L_PAREN:
+        if tokens[i].text.upper() == "CLUSTER BY" and tokens[i + 1].token_type == TokenType.L_PAREN:
+            end = _group(tokens, i + 1)  # sqlglot reads CLUSTER BY as one token
+            st.cluster_by = _names_in(text, tokens, i + 1, end)
+            i = end
+        elif _words(tokens, i, "CLUSTER", "BY") and tokens[i + 2].token_type == TokenType.L_PAREN:
             end = _group(tokens, i + 2)
             st.cluster_by = _names_in(text, tokens, i + 2, end)
             i = end
@@ -269,3 +273,54 @@ def _cdc(st: Statement, tokens: list[Token], i: int, text: str) -> None:
             i += 4
         else:
             i += 1
+
+
+@dataclass(frozen=True)
+class SelectTexts:
+    """The words of a simple SELECT as written: each projection (expression, alias) and the WHERE condition."""
+
+    items: list[tuple[str, str | None]]
+    where: str | None
+
+
+_ENDS_WHERE = {"GROUP BY", "GROUP", "HAVING", "ORDER BY", "ORDER", "LIMIT", "WINDOW", "QUALIFY", "UNION",
+               "CLUSTER BY", "DISTRIBUTE BY", "SORT BY"}
+
+
+def select_texts(query: str) -> SelectTexts | None:
+    """Slice a `SELECT a, b AS c FROM … WHERE …` at depth 0 (None when the shape is not that)."""
+    try:
+        tokens = tokenize(query)
+    except QueryError:
+        return None
+    depth, select_at, from_at, where_at, end_at = 0, None, None, None, len(tokens)
+    commas: list[int] = []
+    for i, token in enumerate(tokens):
+        if token.token_type == TokenType.L_PAREN:
+            depth += 1
+        elif token.token_type == TokenType.R_PAREN:
+            depth -= 1
+        elif depth == 0:
+            word = token.text.upper()
+            if word == "SELECT" and select_at is None:
+                select_at = i
+            elif word == "FROM" and from_at is None and select_at is not None:
+                from_at = i
+            elif word == "WHERE" and from_at is not None and where_at is None:
+                where_at = i
+            elif where_at is not None and word in _ENDS_WHERE:
+                end_at = min(end_at, i)
+            elif token.token_type == TokenType.COMMA and from_at is None:
+                commas.append(i)
+    if select_at is None or from_at is None:
+        return None
+    bounds = [select_at, *commas, from_at]
+    items = []
+    for a, b in zip(bounds, bounds[1:]):
+        part = tokens[a + 1:b]
+        if len(part) >= 3 and part[-2].text.upper() == "AS":
+            items.append((_raw(query, part, 0, len(part) - 2), unquote(part[-1].text)))
+        else:
+            items.append((_raw(query, part, 0, len(part)), None))
+    where = _raw(query, tokens, where_at + 1, end_at).rstrip().rstrip(";") if where_at is not None else None
+    return SelectTexts(items, where)

@@ -119,7 +119,7 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 
 def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     edges = len(inputs.get("in", ()))
-    if edges != len(config.inputs):
+    if edges and edges != len(config.inputs):  # 0: the upstream schemas are not known yet (an upstream error)
         yield Finding("error", "sql_transform.inputs",
                       f"The query names {len(config.inputs)} input(s) but the node has {edges} incoming edge(s)",
                       field="inputs", hint="Name each connected input once, in the order of the edges")
