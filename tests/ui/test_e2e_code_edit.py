@@ -9,7 +9,9 @@ import json
 
 import pytest
 
-from tests.ui.browser_steps import code_text, export, field, open_template, select_node, shot, toast, wait_for_graph
+from lakestream import editing, gallery
+from tests.ui.browser_steps import (
+    FITS, code_text, export, field, open_template, select_node, shot, toast, wait_for_fit, wait_for_graph)
 
 pytestmark = pytest.mark.e2e
 
@@ -40,6 +42,101 @@ def open_code_tab(page, title: str, contains: str) -> None:
     page.locator(".ls-code-tabs").get_by_role("button", name=title, exact=True).click()
     page.wait_for_function("(t) => document.querySelector('.ls-code .cm-content')"
                            " && document.querySelector('.ls-code .cm-content').innerText.includes(t)", arg=contains)
+
+
+def declarative_card_fraud():
+    """Card fraud without its pattern nodes: Kafka -> filter -> Delta, all of it SDP SQL (as a user would trim it)."""
+    document = gallery.instantiate(next(c for c in gallery.list_templates() if c.name == "Card fraud"))
+    document = editing.delete(document, ["spend_velocity", "account_takeover", "takeover_alerts", "all_alerts",
+                                         "fraud_slack", "velocity_alerts"], [])
+    document, _ = editing.connect(document, "large_spend", "out", "card_alerts", "in")
+    return document.model_copy(update={"name": "Large card spend"})
+
+
+def import_over(page, tmp_path, document) -> None:
+    """Import a pipeline file over the work on screen (discarding it), as the header's Import does."""
+    file = tmp_path / "pipeline.lakestream.json"
+    file.write_text(document.to_json())
+    fits = page.evaluate(FITS)
+    page.locator("button:has(i:text-is('upload_file'))").click()
+    page.locator(".q-dialog input[type=file]").set_input_files(str(file))
+    page.get_by_role("button", name="Discard changes").click()
+    toast(page, f"Imported {document.name}")
+    wait_for_graph(page, len(document.nodes), len(document.edges))
+    wait_for_fit(page, fits)
+
+
+def apply_and_confirm(page) -> str:
+    """Apply…, read the preview, Apply; return the preview's text."""
+    page.locator(".ls-code-apply-btn").click()
+    preview = page.locator(".q-dialog").filter(has_text="Apply this code edit?")
+    preview.wait_for()
+    text = preview.inner_text()
+    preview.get_by_role("button", name="Apply").click()
+    toast(page, "Code edit applied")
+    page.locator(".ls-code-editing").wait_for(state="detached")
+    return text
+
+
+def test_sql_edits_a_condition_adds_a_statement_refuses_a_syntax_error_and_undo_restores(page, tmp_path):
+    open_template(page, "Card fraud")
+    document = declarative_card_fraud()
+    import_over(page, tmp_path, document)  # over the template
+    open_code_tab(page, "SDP SQL", "amount >= 100")
+
+    # 1. a condition edited in the SQL: the preview names the field, old -> new; the form follows
+    start_editing(page)
+    select_text(page, "amount >= 100")
+    page.keyboard.type("amount >= 250")
+    shown = apply_and_confirm(page)
+    assert "Condition" in shown and "amount >= 100" in shown and "amount >= 250" in shown, shown
+    select_node(page, "large_spend", "Filter")
+    box = field(page, "condition").locator("input, textarea").first
+    page.wait_for_function("(b) => b.value.includes('amount >= 250')", arg=box.element_handle())
+    page.wait_for_function("() => document.querySelector('.ls-code .cm-content').innerText.includes('amount >= 250')")
+
+    # 2. a statement typed at the end: a node appears, connected to the dataset it reads
+    start_editing(page)
+    page.evaluate(f"() => {{ const v = getElement({EDITOR}).editor; const end = v.state.doc.length;"
+                  " v.dispatch({selection: {anchor: end}}); v.focus(); }")
+    page.keyboard.type("\n\nCREATE MATERIALIZED VIEW `spend_per_card` AS\n"
+                       "SELECT card_id, sum(amount) AS total FROM `purchases_and_transfers_of_100_or_more` "
+                       "GROUP BY card_id;")
+    shot(page, "code-edit-sql-statement")
+    shown = apply_and_confirm(page)
+    assert "+ node" in shown and "sql_transform" in shown, shown
+    wait_for_graph(page, 4, 3)
+    saved = export(page)
+    added = next(n for n in saved["nodes"] if n["type"] == "sql_transform")
+    assert "sum(amount)" in added["config"]["query"]
+
+    # 3. a syntax error: shown at its line, nothing changes
+    start_editing(page)
+    select_text(page, "amount >= 250")
+    page.keyboard.type("amount >= 250)")  # one parenthesis too many
+    page.locator(".ls-code-apply-btn").click()
+    error = page.locator(".ls-code-edit-error")
+    error.wait_for()
+    line = next(i for i, text in enumerate(editor_text(page).split("\n"), 1) if "amount >= 250)" in text)
+    assert error.inner_text().startswith(f"Line {line}:"), error.inner_text()
+    marked = page.locator(".ls-code .cm-line.ls-code-error-line")
+    marked.wait_for()
+    assert "amount >= 250)" in marked.inner_text()
+    shot(page, "code-edit-sql-syntax-error")
+    page.locator(".ls-code-cancel-btn").click()
+    page.locator(".ls-code-editing").wait_for(state="detached")
+    assert export(page)["nodes"] == saved["nodes"]
+
+    # 4. one undo restores the canvas before the last applied code edit (the added statement), a second the one before
+    page.locator(".vue-flow__pane").click(position={"x": 30, "y": 30})
+    page.keyboard.press("Control+z")
+    wait_for_graph(page, 3, 2)
+    after_undo = export(page)
+    assert next(n for n in after_undo["nodes"] if n["id"] == "large_spend")["config"]["condition"].endswith("250")
+    page.keyboard.press("Control+z")
+    page.wait_for_function("() => document.querySelector('.ls-code .cm-content').innerText.includes('amount >= 100')")
+    restored = export(page)
+    assert [n["config"] for n in restored["nodes"]] == [n.config for n in document.nodes]
 
 
 def test_an_expression_edit_in_sss_code_changes_the_form_and_one_undo_restores_it(page):
