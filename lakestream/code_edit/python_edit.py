@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import sqlglot
+
 from lakestream import editing
 from lakestream.codegen import CodegenError
 from lakestream.pipeline import Pipeline
@@ -208,7 +210,7 @@ def map_edit(document: Pipeline, old_text: str, new_text: str, owner: Callable[[
                 refused = refused or "; ".join(i.message for i in getattr(error, "issues", ()) or ()
                                                if i.node_id == node_id) or str(error)
                 continue
-            if change.ordinal < len(literals) and literals[change.ordinal] == change.new:
+            if change.ordinal < len(literals) and same_sql(literals[change.ordinal], change.new):
                 current = trial
                 done.append(FieldEdit(node_id, path, old_value, new_value))
                 break
@@ -225,12 +227,25 @@ def map_edit(document: Pipeline, old_text: str, new_text: str, owner: Callable[[
     except PythonEditError as error:  # the new value changes the code's shape (e.g. a clause appears)
         raise PythonEditError(f"Line {changes[0].new_line}: with this value LakeStream writes different code: "
                               f"{error}", changes[0].new_line, owner(changes[0].old_line)) from None
+    edited = {c.ordinal for c in changes}
+    stray = [c for c in stray if not (c.ordinal in edited and same_sql(c.old, c.new))]  # written in LakeStream's way
     if stray:  # a field written in several places, edited in only one of them
         where = ", ".join(str(c.new_line) for c in stray[:5])
         raise PythonEditError(f"Line {stray[0].new_line}: the edited field is written in several places; with the "
                               f"change LakeStream would also write line(s) {where} differently: edit them alike, "
                               "or edit the field in the node's form", stray[0].new_line, owner(stray[0].old_line))
     return current, done
+
+
+def same_sql(a: str, b: str) -> bool:
+    """Equal texts, or the same Spark SQL written differently (spacing, keyword case): LakeStream writes an
+    expression from its parse tree, so `x  IN ( 1 )` is written `x IN (1)`."""
+    if a == b:
+        return True
+    try:
+        return sqlglot.parse_one(a, read="spark").sql("spark") == sqlglot.parse_one(b, read="spark").sql("spark")
+    except (sqlglot.errors.SqlglotError, ValueError, RecursionError):
+        return "".join(a.split()) == "".join(b.split())
 
 
 def _quote(text: str) -> str:
