@@ -8,11 +8,13 @@ current one (what the preview lists), or an error with the line it is at. The UI
 
 from __future__ import annotations
 
+from lakestream.code_edit.convert import to_sql_transform
 from lakestream.code_edit.result import CodeEdit
+from lakestream.errors import UserError
 from lakestream.codegen import CodegenError, generate
 from lakestream.pipeline import Pipeline
 
-__all__ = ["CodeEdit", "generated_file", "plan_code_edit"]
+__all__ = ["CodeEdit", "generated_file", "plan_code_edit", "to_sql_transform"]
 
 
 def generated_file(document: Pipeline, target: str, path: str, profile: str = "databricks"):
@@ -57,6 +59,11 @@ def _plan_python(document: Pipeline, target: str, path: str, original, text: str
         if not error.structural or node_id not in document.node_by_id:
             return CodeEdit(document, error=str(error), line=error.line)
         title = document.node_by_id[node_id].title
+        try:  # the offer stands only when the node has an SQL form to start from
+            to_sql_transform(document, node_id)
+        except UserError as refusal:
+            return CodeEdit(document, error=f"{error} in {title!r}: only the text of an expression string maps back "
+                            f"onto the node's fields, and {refusal}", line=error.line)
         return CodeEdit(document, error=f"{error} in {title!r}: only the text of an expression string maps back "
                         "onto the node's fields; to write this node's code yourself, turn it into a SQL transform "
                         "node", line=error.line, node_id=node_id)

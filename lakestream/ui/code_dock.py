@@ -19,8 +19,11 @@ LANGUAGES = {"python": "Python", "sql": "SQL", "yaml": "YAML"}
 
 class CodeDock:
     def __init__(self, on_select_node: Callable[[str], None],
-                 on_apply: Callable[[str, str, str, Pipeline], Awaitable[Any]] | None = None):
+                 on_apply: Callable[[str, str, str, Pipeline], Awaitable[Any]] | None = None,
+                 on_convert: Callable[[str], Any] | None = None):
         self.on_select_node = on_select_node
+        self.on_convert = on_convert  # node id -> the page turns it into a SQL transform node
+        self.offered: str | None = None
         self.on_apply = on_apply  # (target, file path, edited text, document edited) -> the page plans and applies
         self.editing: Pipeline | None = None  # in edit mode: the document whose code is being edited
         self.tab = "auto"
@@ -52,8 +55,12 @@ class CodeDock:
                     .tooltip("Download every file (zip)").mark("code-download")
             self.reason = ui.label("").classes("ls-code-reason").mark("code-reason")
             self.message = ui.label("").classes("ls-code-message hidden").mark("code-message")
-            self.edit_error = ui.label("").classes("ls-code-edit-error").mark("code-edit-error")
-            self.edit_error.set_visibility(False)
+            with ui.row().classes("w-full items-center no-wrap gap-2 ls-code-edit-error") as self.edit_error_row:
+                self.edit_error = ui.label("").classes("grow").mark("code-edit-error")
+                self.offer_button = ui.button("Turn into a SQL transform node", icon="code",
+                                              on_click=self._convert).props("outline dense no-caps color=negative") \
+                    .classes("ls-code-offer").mark("code-offer")
+            self.edit_error_row.set_visibility(False)
             # the click listener sits on a plain wrapper: the CodeMirror component does not pass DOM events on
             with ui.element("div").classes("w-full ls-code") as self.code_box:
                 self.editor = ui.codemirror("", language="SQL").classes("w-full h-full").mark("code-editor")
@@ -121,7 +128,7 @@ class CodeDock:
         self.tabs.set_enabled(not editing)
         self.files.set_enabled(not editing)
         if not editing:
-            self.edit_error.set_visibility(False)
+            self.edit_error_row.set_visibility(False)
 
     def start_edit(self) -> None:
         if not self.editable or self.pipeline is None:
@@ -143,10 +150,13 @@ class CodeDock:
         if self.pipeline is not None:
             self.schedule(self.pipeline)
 
-    def show_error(self, message: str, line: int | None) -> None:
-        """An edit that cannot apply: the message above the code, and at its line (nothing changes)."""
+    def show_error(self, message: str, line: int | None, offer: str | None = None) -> None:
+        """An edit that cannot apply: the message above the code, and at its line (nothing changes); `offer`: the
+        node that may become a SQL transform node instead."""
         self.edit_error.set_text(message)
-        self.edit_error.set_visibility(True)
+        self.offered = offer
+        self.offer_button.set_visibility(offer is not None and self.on_convert is not None)
+        self.edit_error_row.set_visibility(True)
         text = self.editor.value or ""
         lines = text.split("\n")
         if line is not None and 1 <= line <= len(lines):
@@ -157,6 +167,10 @@ class CodeDock:
             self.editor.reveal_line(line)
         else:
             self.editor.decorations = []
+
+    def _convert(self) -> None:
+        if self.offered is not None and self.on_convert is not None:
+            self.on_convert(self.offered)
 
     async def _apply(self) -> None:
         if self.editing is None or not self.view or not self.view.files or self.on_apply is None:

@@ -118,7 +118,8 @@ class BuilderPage:
                     with ui.tab_panels(tabs, value=code_tab).classes("w-full grow").props("keep-alive") as panels:
                         with ui.tab_panel(code_tab).classes("p-0 h-full"):
                             self.code = CodeDock(on_select_node=guarded(self.select_node),
-                                                 on_apply=guarded(self.apply_code_edit))
+                                                 on_apply=guarded(self.apply_code_edit),
+                                                 on_convert=guarded(self.convert_to_sql_transform))
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
                         with ui.tab_panel(timeline_tab).classes("p-0 h-full"):
@@ -254,7 +255,7 @@ class BuilderPage:
         document = self.doc
         plan = await run.io_bound(plan_code_edit, document, target, path, text)
         if plan.after is None:
-            self.code.show_error(plan.error or "This edit does not map onto the canvas", plan.line)
+            self.code.show_error(plan.error or "This edit does not map onto the canvas", plan.line, plan.node_id)
             return
         if plan.unchanged:
             self.code.cancel_edit()
@@ -269,6 +270,18 @@ class BuilderPage:
         self.code.cancel_edit()
         self.refresh(rebuild_config=True)
         notify("Code edit applied (Undo restores the canvas before it)", type="positive")
+
+    def convert_to_sql_transform(self, node_id: str) -> None:
+        """The code dock's offer: the node becomes a SQL transform node holding its SQL (one undo step)."""
+        from lakestream.code_edit import to_sql_transform
+
+        document = to_sql_transform(self.doc, node_id)  # a UserError (no SQL form) is a toast
+        self.session.apply(document)
+        self.session.selection = [node_id]
+        self.code.cancel_edit()
+        self.refresh(rebuild_config=True, select=[node_id])
+        notify(f"{document.node_by_id[node_id].title} is now a SQL transform node: edit its query in the form, "
+               "or its SQL in the SDP SQL tab", type="positive")
 
     # --- config panel -------------------------------------------------------------------------
     def set_label(self, node_id: str, label: str) -> None:

@@ -8,10 +8,12 @@ import pytest
 
 from lakestream import editing, gallery
 from lakestream.cli import main
-from lakestream.code_edit import generated_file, plan_code_edit
+from lakestream.code_edit import generated_file, plan_code_edit, to_sql_transform
 from lakestream.code_edit.python_edit import PythonEditError, literal_changes
 from lakestream.codegen import generate
 from lakestream.codegen.samples import sample_pipeline
+from lakestream.errors import UserError
+from lakestream.validate import validate
 
 SQL = "transformations/pipeline.sql"
 
@@ -70,13 +72,31 @@ def test_code_changes_outside_expression_strings_are_refused_naming_the_line_and
     edited = text.replace(".withWatermark(", ".withWatermarks(")
     plan = plan_code_edit(document, "sss", "stream_job.py", edited)
     line = next(i for i, t in enumerate(edited.splitlines(), 1) if ".withWatermarks(" in t)
-    assert plan.after is None and plan.line == line and plan.node_id == "abandoned"
+    assert plan.after is None and plan.line == line
     assert plan.error.startswith(f"Line {line}: ") and "withWatermarks" in plan.error
-    assert "SQL transform node" in plan.error  # the offer
+    # an absence needs state and timers: it has no SQL form, so no offer of a SQL transform node
+    assert plan.node_id is None and "has no SDP SQL form" in plan.error
     added = text.replace("    queries = []\n", "    queries = []\n    print('hello')\n")
     plan = plan_code_edit(document, "sss", "stream_job.py", added)
     line = next(i for i, t in enumerate(added.splitlines(), 1) if "print('hello')" in t)
     assert plan.after is None and plan.error.startswith(f"Line {line}: added `print('hello')`")
+
+
+def test_a_structural_edit_of_a_declarative_node_offers_a_sql_transform_node_holding_its_query():
+    document = declarative()
+    path = "transformations/pipeline.py"
+    text = code(document, "sdp-python", path)
+    plan = plan_code_edit(document, "sdp-python", path, text.replace(".where(F.expr(", ".filter(F.expr("))
+    assert plan.after is None and plan.node_id == "large_spend" and "turn it into a SQL transform node" in plan.error
+    converted = to_sql_transform(document, "large_spend")
+    node = converted.node_by_id["large_spend"]
+    assert node.type == "sql_transform" and node.config["inputs"] == ["card_events"]
+    assert "amount >= 100" in node.config["query"] and node.position == document.node_by_id["large_spend"].position
+    assert not [i for i in validate(converted) if i.severity == "error"]
+    for target in ("sdp-sql", "sdp-python", "sss"):  # it generates everywhere it did before
+        generate(converted, target)
+    with pytest.raises(UserError, match="is a source"):
+        to_sql_transform(document, "card_events")
 
 
 def test_a_python_syntax_error_names_its_line_and_changes_nothing():

@@ -183,7 +183,8 @@ def test_a_python_edit_outside_an_expression_is_refused_at_its_line_and_changes_
     error.wait_for()
     line = next(i for i, text in enumerate(editor_text(page).split("\n"), 1) if "withWatermark2(" in text)
     assert f"Line {line}:" in error.inner_text() and "withWatermark2" in error.inner_text()
-    assert "SQL transform" in error.inner_text()
+    assert "has no SDP SQL form" in error.inner_text()  # an absence needs state: no SQL transform offer
+    assert not page.locator(".ls-code-offer").is_visible()
     # the error is drawn at its line
     marked = page.locator(".ls-code .cm-line.ls-code-error-line")
     marked.wait_for()
@@ -255,3 +256,26 @@ def test_a_match_recognize_query_pasted_with_ctrl_v_and_from_the_header_becomes_
     wait_for_graph(page, 5, 3)
     pattern = next(n for n in export(page)["nodes"] if n["label"] == "Row pattern (pasted)")
     assert pattern["config"]["within"] == "2 hours"
+
+
+def test_a_python_edit_of_a_declarative_node_offers_a_sql_transform_node(page, tmp_path):
+    open_template(page, "Fleet monitoring")
+    import_over(page, tmp_path, declarative_card_fraud())
+    open_code_tab(page, "SDP Python", ".where(F.expr(")
+    start_editing(page)
+    select_text(page, ".where(F.expr(")
+    page.keyboard.type(".filter(F.expr(")
+    page.locator(".ls-code-apply-btn").click()
+    offer = page.locator(".ls-code-offer")
+    offer.wait_for()
+    assert "turn it into a SQL transform node" in page.locator(".ls-code-edit-error").inner_text()
+    shot(page, "code-edit-offer")
+    offer.click()
+    toast(page, "is now a SQL transform node")
+    page.locator(".ls-code-editing").wait_for(state="detached")
+    node = next(n for n in export(page)["nodes"] if n["id"] == "large_spend")
+    assert node["type"] == "sql_transform" and "amount >= 100" in node["config"]["query"]
+    page.locator(".vue-flow__pane").click(position={"x": 30, "y": 30})
+    page.keyboard.press("Control+z")
+    page.wait_for_function("() => document.querySelector('.vue-flow__node[data-id=large_spend]')"
+                           ".innerText.includes('Filter')")
