@@ -44,6 +44,15 @@ def open_code_tab(page, title: str, contains: str) -> None:
                            " && document.querySelector('.ls-code .cm-content').innerText.includes(t)", arg=contains)
 
 
+def retype(page, tab: str, old: str, new: str) -> None:
+    """In the code tab `tab`: Edit, select `old`, type `new` over it, Apply…"""
+    open_code_tab(page, tab, old)
+    start_editing(page)
+    select_text(page, old)
+    page.keyboard.type(new)
+    page.locator(".ls-code-apply-btn").click()
+
+
 def declarative_card_fraud():
     """Card fraud without its pattern nodes: Kafka -> filter -> Delta, all of it SDP SQL (as a user would trim it)."""
     document = gallery.instantiate(next(c for c in gallery.list_templates() if c.name == "Card fraud"))
@@ -174,11 +183,7 @@ def test_a_python_edit_outside_an_expression_is_refused_at_its_line_and_changes_
     open_template(page, "SLA breach")
     open_template(page, "Abandoned cart")
     before = export(page)
-    open_code_tab(page, "SSS", "withWatermark")
-    start_editing(page)
-    select_text(page, ".withWatermark(")
-    page.keyboard.type(".withWatermark2(")
-    page.locator(".ls-code-apply-btn").click()
+    retype(page, "SSS", ".withWatermark(", ".withWatermark2(")
     error = page.locator(".ls-code-edit-error")
     error.wait_for()
     line = next(i for i, text in enumerate(editor_text(page).split("\n"), 1) if "withWatermark2(" in text)
@@ -261,11 +266,7 @@ def test_a_match_recognize_query_pasted_with_ctrl_v_and_from_the_header_becomes_
 def test_a_python_edit_of_a_declarative_node_offers_a_sql_transform_node(page, tmp_path):
     open_template(page, "Fleet monitoring")
     import_over(page, tmp_path, declarative_card_fraud())
-    open_code_tab(page, "SDP Python", ".where(F.expr(")
-    start_editing(page)
-    select_text(page, ".where(F.expr(")
-    page.keyboard.type(".filter(F.expr(")
-    page.locator(".ls-code-apply-btn").click()
+    retype(page, "SDP Python", ".where(F.expr(", ".filter(F.expr(")
     offer = page.locator(".ls-code-offer")
     offer.wait_for()
     assert "turn it into a SQL transform node" in page.locator(".ls-code-edit-error").inner_text()
