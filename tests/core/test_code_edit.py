@@ -156,6 +156,15 @@ def test_sql_added_statement_becomes_a_connected_node():
     assert any(line.startswith("+ node") for line in plan.preview())
 
 
+def test_sql_removed_statement_removes_its_node_and_edges():
+    document = declarative()
+    text = code(document, "sdp-sql", SQL)
+    plan = plan_code_edit(document, "sdp-sql", SQL, text[:text.index("-- Card alerts table")])
+    assert [n.id for n in plan.diff.removed_nodes] == ["card_alerts"] and len(plan.diff.removed_edges) == 1
+    assert plan.preview() == ["- node Card alerts table (delta_table_sink)",
+                              "- edge Purchases and transfers of 100 or more → Card alerts table"]
+
+
 def test_sql_syntax_error_is_at_its_line_and_changes_nothing():
     document = declarative()
     text = code(document, "sdp-sql", SQL).replace("amount >= 100", "amount >= 100)")
