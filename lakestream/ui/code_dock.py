@@ -39,13 +39,15 @@ class CodeDock:
                 self.badge = ui.badge("").classes("ls-target-badge").mark("code-target")
                 ui.space()
                 self.builds = LatestOnly(ui.spinner(size="sm").classes("hidden"), "regenerate code")
+                self.editing_badge = ui.badge("Editing").classes("ls-code-editing-badge") \
+                    .tooltip("Apply… shows what changes on the canvas; Cancel keeps the pipeline").mark("code-editing")
                 self.edit_button = ui.button("Edit", icon="edit", on_click=self.start_edit) \
-                    .props("flat dense no-caps").classes("ls-code-edit-btn").tooltip("Edit this code: the canvas follows when you apply") \
+                    .props("flat dense no-caps no-wrap").classes("ls-code-edit-btn").tooltip("Edit this code: the canvas follows when you apply") \
                     .mark("code-edit")
                 self.apply_button = ui.button("Apply…", icon="check", on_click=self._apply) \
-                    .props("unelevated dense no-caps color=primary").classes("ls-code-apply-btn") \
+                    .props("unelevated dense no-caps no-wrap color=primary").classes("ls-code-apply-btn") \
                     .tooltip("Preview what changes on the canvas, then apply it (one undo step)").mark("code-apply")
-                self.cancel_button = ui.button("Cancel", on_click=self.cancel_edit).props("flat dense no-caps") \
+                self.cancel_button = ui.button("Cancel", on_click=self.cancel_edit).props("flat dense no-caps no-wrap") \
                     .classes("ls-code-cancel-btn") \
                     .tooltip("Leave the edit mode; the canvas keeps its pipeline").mark("code-cancel")
                 self.files = ui.select({}, on_change=self._file_changed).props("dense options-dense borderless") \
@@ -124,6 +126,7 @@ class CodeDock:
         editing = self.editing is not None
         self.edit_button.set_visibility(not editing and self.editable)
         self.apply_button.set_visibility(editing)
+        self.editing_badge.set_visibility(editing)
         self.cancel_button.set_visibility(editing)
         self.tabs.set_enabled(not editing)
         self.files.set_enabled(not editing)
