@@ -387,6 +387,7 @@ class BuilderPage:
     def _open_document(self, document: Pipeline, saved: bool) -> None:
         before = self.session.snapshot()
         self.session.open(document, saved=saved)
+        self.code.cancel_edit()  # an edit of the previous document's code does not apply to this one
         try:
             self.refresh(fit=True, rebuild_config=True, select=[], replace=True)
         except Exception:  # the views could not show it: back to the document the canvas still shows
