@@ -285,22 +285,26 @@ def _external(builder: _Builder, name: str) -> str:
 
 def _inputs(parsed: ParsedQuery, builder: _Builder, defined: set[str]) -> list[tuple[str, str]]:
     """(name as the query reads it, upstream node id) for each dataset of this pipeline the query reads,
-    and for each other table it reads as a stream; other tables stay static reads inside the query."""
+    and for each other table it reads as a stream. A batch read of a streaming table stays a read of that
+    table by name (its rows as stored, not the stream before it): no edge; other outside tables likewise."""
     streamed = set()
     for stream in parsed.tree.find_all(exp.Stream):
         for table in stream.find_all(exp.Table):
             streamed.add(unquote(table_name(table)))
     marks = {f"__ls_wm_{i}": m.relation for i, m in enumerate(parsed.watermarks)}
+    streamed |= {unquote(m) for m in marks.values()}
     out = []
     for raw in parsed.relations():
         name = unquote(marks.get(raw, raw))
+        if name in builder.sinks and name not in streamed:
+            continue
         if name in builder.datasets:
             out.append((name, builder.datasets[name]))
         elif name in defined:
             raise QueryError(f"reads {name}, which is defined in a cycle of datasets", 1, 1)
-        elif name in streamed or raw in marks.values():
+        elif name in streamed:
             out.append((name, _external(builder, name)))
-    return [(n.replace(".", "_") if "." in n else n, i) for n, i in out] if False else out
+    return out
 
 
 def _chain(builder: _Builder, st: Statement, parsed: ParsedQuery, defined: set[str], label: str,
