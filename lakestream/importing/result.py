@@ -62,7 +62,8 @@ class ImportResult:
         for s in self.statements:
             where = f"line {s.line}" if s.line == s.end_line else f"lines {s.line}-{s.end_line}"
             what = {"node": f"{s.node_type} node {s.node_id}", "sql_transform": f"SQL transform node {s.node_id}",
-                    "merged": f"part of node {s.node_id} ({s.node_type})", "ignored": "ignored"}[s.kind]
+                    "merged": f"no node of its own (its output is node {s.node_id})" if s.node_id else "no node of its own",
+                    "ignored": "ignored"}[s.kind]
             exact = " (exact)" if s.exact else ""
             lines.append(f"{where}: {s.name or '(no dataset)'} -> {what}{exact}: {s.reason}")
         lines += [f"warning: {w}" for w in self.warnings]

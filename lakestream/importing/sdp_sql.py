@@ -3,6 +3,7 @@ a `sql_transform` node (the query as written) where it has none, sinks for strea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ class _Builder:
     errors: list[ImportError_] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     external: dict[str, str] = field(default_factory=dict)  # external streaming table -> its source node id
+    flows: dict[str, list[str]] = field(default_factory=dict)  # table -> last node of each INSERT INTO flow
 
     def node_id(self, wanted: str) -> str:
         base = "".join(c if c.isalnum() or c in "_-" else "_" for c in wanted)[:60] or "node"
@@ -83,6 +85,7 @@ def import_sdp_sql_files(files: dict[str, str], *, base: Pipeline | None = None,
             builder.errors.append(ImportError_(str(error), line, column, _shown(path, files)))
     if builder.errors:
         return ImportResult(base, tuple(builder.mappings), tuple(builder.errors), tuple(builder.warnings))
+    _flows(builder)
     document = _document(builder, base, name)
     mappings = _verify(document, builder.mappings, statements)
     return ImportResult(document, tuple(mappings), (), tuple(builder.warnings))
@@ -203,10 +206,11 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
     last, kind, reason, type_id = _chain(builder, st, parsed, defined, chain_label, wanted_id, header_type)
     if st.constraints:
         last = builder.add("data_quality", label, {
-            "expectations": [{"name": c.name, "condition": c.condition, "action": c.action} for c in st.constraints]},
+            "expectations": [{"name": _constraint_name(builder, c.name), "condition": c.condition, "action": c.action}
+                             for c in st.constraints]},
             [last], wanted_id if header_type == "data_quality" else "")
         reason += "; its expectations: a data quality node"
-        if header_type == "data_quality":
+        if header_type == "data_quality" or kind == "merged":
             kind, type_id = "node", "data_quality"
     if st.dataset == "streaming_table" and not is_sink_type:
         sink = builder.add("delta_table_sink", f"{st.name} table", {"table": st.name}, [last])
@@ -214,6 +218,17 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
         reason += "; a streaming table: a Delta table sink"
     builder.datasets[st.name] = last
     builder.mappings.append(_mapping(st, kind, last, type_id, reason))
+
+
+def _constraint_name(builder: _Builder, name: str) -> str:
+    """A constraint name as the data quality node takes it (letters, digits, underscores)."""
+    clean = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_") or "expectation"
+    if not clean[0].isalpha():
+        clean = f"e_{clean}"
+    if clean != name:
+        builder.warnings.append(f"expectation {name!r} is named {clean!r} (a data quality node names each one "
+                                "with letters, digits and underscores)")
+    return clean
 
 
 def _mapping(st: Statement, kind: str, node_id, type_id, reason: str) -> StatementMapping:
@@ -270,22 +285,26 @@ def _external(builder: _Builder, name: str) -> str:
 
 def _inputs(parsed: ParsedQuery, builder: _Builder, defined: set[str]) -> list[tuple[str, str]]:
     """(name as the query reads it, upstream node id) for each dataset of this pipeline the query reads,
-    and for each other table it reads as a stream; other tables stay static reads inside the query."""
+    and for each other table it reads as a stream. A batch read of a streaming table stays a read of that
+    table by name (its rows as stored, not the stream before it): no edge; other outside tables likewise."""
     streamed = set()
     for stream in parsed.tree.find_all(exp.Stream):
         for table in stream.find_all(exp.Table):
             streamed.add(unquote(table_name(table)))
     marks = {f"__ls_wm_{i}": m.relation for i, m in enumerate(parsed.watermarks)}
+    streamed |= {unquote(m) for m in marks.values()}
     out = []
     for raw in parsed.relations():
         name = unquote(marks.get(raw, raw))
+        if name in builder.sinks and name not in streamed:
+            continue
         if name in builder.datasets:
             out.append((name, builder.datasets[name]))
         elif name in defined:
             raise QueryError(f"reads {name}, which is defined in a cycle of datasets", 1, 1)
-        elif name in streamed or raw in marks.values():
+        elif name in streamed:
             out.append((name, _external(builder, name)))
-    return [(n.replace(".", "_") if "." in n else n, i) for n, i in out] if False else out
+    return out
 
 
 def _chain(builder: _Builder, st: Statement, parsed: ParsedQuery, defined: set[str], label: str,
@@ -317,8 +336,6 @@ def _chain(builder: _Builder, st: Statement, parsed: ParsedQuery, defined: set[s
                 kinds = " then ".join(REGISTRY[t].name.lower() for t, _ in nodes)
                 return last, "node", f"a query of the {kinds} shape", nodes[-1][0]
     inputs = _inputs(parsed, builder, defined)
-    if not inputs:
-        raise QueryError(f"{st.name} reads no dataset of this pipeline and no stream: nothing to connect", 1, 1)
     node_id = builder.add("sql_transform", label, {"query": st.query, "inputs": [n for n, _ in inputs]},
                           [i for _, i in inputs], wanted_id)
     return node_id, "sql_transform", _why(tree, parsed), "sql_transform"
@@ -412,15 +429,29 @@ def _delay(text: str) -> str:
 def _options(call: exp.Func) -> tuple[list[exp.Expression], dict[str, str]]:
     """Positional arguments and named (`name => value`) string options of a table function."""
     positional, named = [], {}
-    for arg in [call.this, *call.expressions] if isinstance(call, exp.Anonymous) is False else call.expressions:
+    args = call.expressions if isinstance(call, exp.Anonymous) else [call.this, *call.expressions]
+    for arg in args:
         if arg is None:
             continue
         if isinstance(arg, exp.Kwarg):
             value = arg.expression
             named[arg.this.name] = value.this if isinstance(value, exp.Literal) else value.sql("spark")
+        elif isinstance(arg, (exp.VarMap, exp.Map)) or isinstance(arg, exp.Anonymous) and arg.name.lower() == "map":
+            named.update(_map_options(arg))  # cloud_files(path, format, map('key', 'value', …))
         else:
             positional.append(arg)
     return positional, named
+
+
+def _map_options(node: exp.Expression) -> dict[str, str]:
+    """The string pairs of map('k', 'v', …)."""
+    if isinstance(node, exp.VarMap):
+        keys, values = node.args["keys"].expressions, node.args["values"].expressions
+    else:
+        items = node.expressions
+        keys, values = items[0::2], items[1::2]
+    return {k.this: v.this for k, v in zip(keys, values, strict=False)
+            if isinstance(k, exp.Literal) and isinstance(v, exp.Literal)}
 
 
 def _generated_kafka(tree: exp.Expression) -> dict | None:
@@ -543,21 +574,29 @@ def _map_cdc(builder: _Builder, st: Statement, wanted_id: str, label: str) -> No
 
 
 def _map_insert(builder: _Builder, st: Statement, defined: set[str]) -> None:
+    """An append flow: its query's nodes; the table's sink is placed once every flow is known (_flows)."""
     parsed = parse_query(st.query)
     upstream = _plain_read(parsed, builder, defined)
     if upstream is None:
         last, kind, reason, type_id = _chain(builder, st, parsed, defined, st.cdc["flow"], "", None)
     else:
         last, kind, reason, type_id = upstream, "merged", "an append flow of one dataset", None
-    table = getattr(builder, "pending_tables", {}).get(st.name)
-    config = {"table": st.name}
-    if table is not None and table.cluster_by:
-        config["cluster_by"] = table.cluster_by
-    node_id = builder.add("delta_table_sink", st.name, config, [last])
-    builder.sinks.setdefault(st.name, node_id)
-    builder.mappings.append(_mapping(st, kind if kind != "merged" else "node", last if kind != "merged" else node_id,
-                                     type_id or "delta_table_sink",
-                                     reason + "; INSERT INTO flow: a Delta table sink (one per flow)"))
+    builder.flows.setdefault(st.name, []).append(last)
+    builder.mappings.append(_mapping(st, kind, last, type_id, reason + f"; INSERT INTO flow into {st.name}"))
+
+
+def _flows(builder: _Builder) -> None:
+    """One sink per table filled by INSERT INTO flows; several flows meet in a union first."""
+    for table, lasts in builder.flows.items():
+        statement = getattr(builder, "pending_tables", {}).get(table)
+        config: dict[str, Any] = {"table": table}
+        if statement is not None and statement.cluster_by:
+            config["cluster_by"] = statement.cluster_by
+        upstream = lasts[0]
+        if len(lasts) > 1:
+            upstream = builder.add("union_merge", f"{table} flows", {"distinct": False, "by_name": True}, lasts)
+            builder.warnings.append(f"{table} is filled by {len(lasts)} flows: a union node feeds its one sink")
+        builder.sinks[table] = builder.add("delta_table_sink", f"{table} table", config, [upstream])
 
 
 # --- the document ------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from sqlglot import exp
 
 from lakestream.nodes.base import Category, Column, Finding, Inputs, NodeType, Port, Schema, Target
 from lakestream.nodes.fields import Model, Name, TableName
+from lakestream.nodes.spark_types import SparkTypeError, parse_columns
 from lakestream.nodes.sqlquery import QueryError, parse_query, table_name
 from lakestream.nodes.transforms.type_inference import infer_type
 
@@ -75,6 +76,21 @@ def _relations(config: Config, inputs: Inputs) -> dict[str, Schema]:
     return out
 
 
+def _declared_files(tree: exp.Expression) -> list[Schema]:
+    """The columns of each read_files(…, schema => '…') the query reads (the schema it declares)."""
+    out = []
+    for call in tree.find_all(exp.Anonymous):
+        if call.name.lower() != "read_files":
+            continue
+        for arg in call.expressions:
+            if isinstance(arg, exp.Kwarg) and arg.this.name == "schema" and isinstance(arg.expression, exp.Literal):
+                try:
+                    out.append(tuple(Column(".".join(n), t.ddl()) for n, t in parse_columns(arg.expression.this)))
+                except SparkTypeError:
+                    pass
+    return out
+
+
 def _first_select(tree: exp.Expression) -> exp.Select | None:
     while isinstance(tree, exp.SetOperation):
         tree = tree.left
@@ -90,6 +106,7 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
     if select is None:
         return ()
     read = [relations[n] for n in config.inputs if n in relations]
+    read += [schema for schema in _declared_files(parse_query(config.query).tree)]
     merged = tuple(c for schema in read for c in schema)
     types = {c.name: c.type for c in merged}
     out: list[Column] = []
@@ -159,7 +176,7 @@ NODE = NodeType(
     icon="code",
     config=Config,
     output_schema=output_schema,
-    inputs=(Port("in", "Inputs", min_edges=1, max_edges=16),),
+    inputs=(Port("in", "Inputs", min_edges=0, max_edges=16),),  # 0: a query of tables outside the pipeline
     checks=checks,
     supports=supports,
     docs=DOCS,
