@@ -156,14 +156,15 @@ def candidates(config: dict[str, Any], old: str, new: str) -> list[tuple[tuple[A
     for path, value in _leaves(config):
         if not value.strip():
             continue
-        start = old.find(value)
-        while start >= 0:
-            prefix, suffix = old[:start], old[start + len(value):]
-            if new.startswith(prefix) and new.endswith(suffix) and len(new) >= len(prefix) + len(suffix):
-                replacement = new[len(prefix):len(new) - len(suffix)]
-                if replacement != value:
-                    found.append((path, value, replacement))
-            start = old.find(value, start + 1)
+        for written in dict.fromkeys((value, _as_written(value))):  # as typed, or as LakeStream writes it
+            start = old.find(written) if written else -1
+            while start >= 0:
+                prefix, suffix = old[:start], old[start + len(written):]
+                if new.startswith(prefix) and new.endswith(suffix) and len(new) >= len(prefix) + len(suffix):
+                    replacement = new[len(prefix):len(new) - len(suffix)]
+                    if replacement not in (value, written):
+                        found.append((path, value, replacement))
+                start = old.find(written, start + 1)
     found.sort(key=lambda c: (c[1] != old, -len(c[1])))
     return found
 
@@ -235,6 +236,14 @@ def map_edit(document: Pipeline, old_text: str, new_text: str, owner: Callable[[
                               f"change LakeStream would also write line(s) {where} differently: edit them alike, "
                               "or edit the field in the node's form", stray[0].new_line, owner(stray[0].old_line))
     return current, done
+
+
+def _as_written(text: str) -> str | None:
+    """A Spark SQL expression as LakeStream's generator writes it (from its parse tree: CONCAT, spacing)."""
+    try:
+        return sqlglot.parse_one(text, read="spark").sql("spark")
+    except (sqlglot.errors.SqlglotError, ValueError, RecursionError):
+        return None
 
 
 def same_sql(a: str, b: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 
 import pytest
@@ -220,3 +221,41 @@ def test_paste_query_adds_two_nodes_to_a_new_or_existing_document(tmp_path, caps
     query.write_text("SELECT 1")
     assert main(["paste-query", str(target), str(query)]) == 1
     assert "no MATCH_RECOGNIZE" in capsys.readouterr().err
+
+
+def test_every_expression_text_of_every_template_that_its_sss_code_writes_maps_back_to_its_field():
+    """For each template, each node's config text with an operator or a call that the SSS code writes inside a
+    string literal of that node (as typed, or as the generator writes it): the literal edited (the text wrapped
+    in parentheses) maps back onto exactly that field."""
+    from lakestream.code_edit.python_edit import _as_written, _leaves, _literals
+
+    checked = 0
+    for card in gallery.list_templates():
+        document = gallery.instantiate(card)
+        generated = generated_file(document, "sss", "stream_job.py")
+        literals = _literals(ast.parse(generated.text))
+        for node in document.nodes:
+            (first, last), = [(s.start, s.end) for s in generated.spans if s.node_id == node.id]
+            for path, value in _leaves(dict(node.config)):
+                if not any(ch in value for ch in "=<>()"):
+                    continue
+                forms = [f for f in (value, _as_written(value)) if f]
+                literal = next((c for c in literals if first <= c.lineno <= last and any(f in c.value for f in forms)),
+                               None)
+                assert literal is not None, (card.name, node.id, path, value)
+                segment = ast.get_source_segment(generated.text, literal)
+                written = next(f for f in forms if f in segment)
+                lines = generated.text.splitlines(keepends=True)  # splice at the literal itself (the same text
+                at = sum(len(x) for x in lines[:literal.lineno - 1]) + literal.col_offset  # may be elsewhere too)
+                assert generated.text[at:at + len(segment)] == segment
+                edited = generated.text[:at] + segment.replace(written, f"({written})", 1) + \
+                    generated.text[at + len(segment):]
+                plan = plan_code_edit(document, "sss", "stream_job.py", edited)
+                assert plan.error is None, (card.name, node.id, path, plan.error)
+                (change,) = [c for n in plan.diff.changed_nodes for c in n.changes]
+                # that field, or one with the same text that the code writes in the same place (two steps
+                # with one condition share their literal)
+                assert (change.old, change.new) == (value, f"({written})"), (card.name, change)
+                assert change.path.startswith("config." + str(path[0])), (card.name, change)
+                checked += 1
+    assert checked == 53
