@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from sqlglot import exp
 
-from lakestream.nodes import spark_types
+from lakestream.sparksql import types as spark_types
 from lakestream.nodes.fields import parse_expression
 
 

@@ -18,7 +18,7 @@ from sqlglot.dialects.dialect import Dialect
 from lakestream import limits
 from lakestream.durations import normalise_duration
 from lakestream.nodes.columns import Column
-from lakestream.nodes.spark_types import SparkTypeError, canonical, check_name, columns_text, name_problem
+from lakestream.sparksql.types import SparkTypeError, canonical, check_name, columns_text, name_problem
 
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings would reach users' logs

@@ -17,6 +17,7 @@ PACKAGE = ROOT / "lakestream"
 
 # Lowest first: a module may import its own layer and the layers below it, never one above.
 LAYERS = [
+    ("lakestream.sparksql",),  # Spark SQL: parsing, types, evaluator, escaping (imports nothing else of lakestream)
     ("lakestream.errors", "lakestream.durations", "lakestream.gc_pause", "lakestream.spark_local",
      "lakestream.labels", "lakestream.limits", "lakestream.cep.runtime.javaregex"),  # javaregex: a leaf (stdlib, `regex`) fields use
     ("lakestream.nodes",),  # node declarations: config models, ports, facets
