@@ -20,7 +20,7 @@ from lakestream.cep.runtime.driver import Simulation
 from lakestream.cep.runtime import sequence, spatial, timers, windows
 from lakestream.cep.runtime import values as value_patterns
 from lakestream.cep.runtime.registry import ALGORITHMS, make_pattern
-from lakestream.cep.runtime.sqlfuncs import to_timestamp
+from lakestream.sparksql.runtime.sqlfuncs import to_timestamp
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Column, Inputs
 

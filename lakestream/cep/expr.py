@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlglot import exp
 
-from lakestream.cep.runtime import sqlfuncs, sqltext
+from lakestream.sparksql.runtime import sqlfuncs, sqltext
 from lakestream.nodes.fields import ExpressionError, parse_expression
 
 

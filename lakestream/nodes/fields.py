@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
-from lakestream import limits
+from lakestream.sparksql import limits
 from lakestream.durations import normalise_duration
 from lakestream.nodes.columns import Column
 from lakestream.sparksql.types import SparkTypeError, canonical, check_name, columns_text, name_problem

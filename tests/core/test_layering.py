@@ -19,7 +19,7 @@ PACKAGE = ROOT / "lakestream"
 LAYERS = [
     ("lakestream.sparksql",),  # Spark SQL: parsing, types, evaluator, escaping (imports nothing else of lakestream)
     ("lakestream.errors", "lakestream.durations", "lakestream.gc_pause", "lakestream.spark_local",
-     "lakestream.labels", "lakestream.limits", "lakestream.cep.runtime.javaregex"),  # javaregex: a leaf (stdlib, `regex`) fields use
+     "lakestream.labels"),
     ("lakestream.nodes",),  # node declarations: config models, ports, facets
     ("lakestream.references", "lakestream.schemas", "lakestream.pipeline", "lakestream.graph",
      "lakestream.change_feeds", "lakestream.catalogue", "lakestream.gallery",

@@ -16,7 +16,7 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
-from lakestream import limits
+from lakestream.sparksql import limits
 from lakestream.cep.expr import ExpressionCompiler
 from lakestream.cep.match_recognize.pattern import variable_name
 from lakestream.nodes.fields import ExpressionError

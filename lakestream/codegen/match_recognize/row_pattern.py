@@ -10,13 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import lakestream.cep.match_recognize as package
-import lakestream.cep.runtime
+import lakestream.sparksql.runtime
 from lakestream.cep.match_recognize.program import compile_spec
 from lakestream.codegen.escape import Code, ident, py
 
 PACKAGE = "lakestream_match_recognize"
 RUNTIME = ("__init__", "pattern", "runtime", "matcher", "engine", "processor")
-SHARED = ("sqlfuncs", "sqltext", "javaregex")  # the scalar SQL helpers of lakestream.cep.runtime, shipped into the package
+SHARED = ("sqlfuncs", "sqltext", "javaregex")  # the scalar SQL helpers of lakestream.sparksql.runtime, shipped into the package
 CONSTANT_KEY = "_ls_key"  # one global partition still needs a grouping key
 
 
@@ -25,7 +25,7 @@ def ship(view) -> None:
     folder = Path(package.__file__).parent
     for name in RUNTIME:
         view.add_file(f"{PACKAGE}/{name}.py", (folder / f"{name}.py").read_text(encoding="utf-8"))
-    shared = Path(lakestream.cep.runtime.__file__).parent
+    shared = Path(lakestream.sparksql.runtime.__file__).parent
     for name in SHARED:
         view.add_file(f"{PACKAGE}/{name}.py", (shared / f"{name}.py").read_text(encoding="utf-8"))
 
