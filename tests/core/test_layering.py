@@ -143,8 +143,8 @@ def test_the_checker_sees_function_level_and_relative_imports_but_not_type_check
     source = tmp_path / "x.py"
     source.write_text(
         "from typing import TYPE_CHECKING\n"
-        "from . import expr\n"
+        "from . import engine\n"
         "if TYPE_CHECKING:\n    from lakestream.ui import page\n"
         "def f():\n    from lakestream.codegen import generator\n"
     )
-    assert imports(source, "lakestream.cep.x") == [("lakestream.cep.expr", False), ("lakestream.codegen.generator", True)]
+    assert imports(source, "lakestream.cep.x") == [("lakestream.cep.engine", False), ("lakestream.codegen.generator", True)]

@@ -12,7 +12,7 @@ from pathlib import Path
 import lakestream.cep.match_recognize as package
 import lakestream.sparksql.runtime
 from lakestream.cep.match_recognize.program import compile_spec
-from lakestream.codegen.escape import Code, ident, py
+from lakestream.sparksql.escape import Code, ident, py
 
 PACKAGE = "lakestream_match_recognize"
 RUNTIME = ("__init__", "pattern", "runtime", "matcher", "engine", "processor")
