@@ -19,7 +19,10 @@ try:  # shipped beside generated code, the shared scalar helpers sit in this pac
 except ImportError:  # inside lakestream they are the Spark SQL layer's runtime
     from lakestream.sparksql.runtime import sqlfuncs, sqltext
 from .matcher import MatchError, Matcher
-from .pattern import parse_pattern
+try:  # shipped beside generated code, the PATTERN parser sits in this package
+    from .pattern import parse_pattern
+except ImportError:  # inside lakestream it is MATCH_RECOGNIZE's SQL layer
+    from lakestream.rowpattern.pattern import parse_pattern
 from .runtime import OpenRows
 
 

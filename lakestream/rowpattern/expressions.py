@@ -18,7 +18,7 @@ from sqlglot.dialects.dialect import Dialect
 
 from lakestream.sparksql import limits
 from lakestream.sparksql.evaluator import ExpressionCompiler
-from lakestream.cep.match_recognize.pattern import variable_name
+from lakestream.rowpattern.pattern import variable_name
 from lakestream.sparksql.parse import ExpressionError
 
 _TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*|\s+|.", re.S)
