@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from lakestream import editing
-from lakestream.cep.match_recognize.query import PastedQuery, QueryError, parse_match_recognize
+from lakestream.rowpattern.query import PastedQuery, QueryError, parse_match_recognize
 from lakestream.pipeline import Pipeline
 from lakestream.validate import ERROR, validate
 

@@ -16,7 +16,7 @@ from lakestream.importing.result import ImportError_, ImportResult, StatementMap
 from lakestream.importing.statements import Statement, select_texts, split, unquote
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.fields import ExpressionError, parse_expression
-from lakestream.nodes.spark_types import parse_columns, quote_name
+from lakestream.sparksql.types import parse_columns, quote_name
 from lakestream.nodes.sqlquery import ParsedQuery, QueryError, parse_query, position, table_name
 from lakestream.pipeline import Edge, Node, Pipeline, Settings, load_pipeline
 

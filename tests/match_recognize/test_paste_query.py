@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from lakestream.cep.match_recognize.query import QueryError, parse_match_recognize
+from lakestream.rowpattern.query import QueryError, parse_match_recognize
 from lakestream.cep.match_recognize.replay import replay_match_recognize
 from lakestream.code_edit.paste import looks_like_match_recognize, paste_match_recognize
 from lakestream.pipeline import Pipeline

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, _literal, table
+from lakestream.sparksql.escape import Code, _literal, table
 from lakestream.nodes.sqlquery import parse_query, render
 
 

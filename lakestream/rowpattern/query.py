@@ -18,8 +18,8 @@ from typing import Any
 import sqlglot
 from sqlglot import exp
 
-from lakestream.cep.match_recognize.expressions import ExprError
-from lakestream.cep.match_recognize.expressions import parse as parse_expression
+from lakestream.rowpattern.expressions import ExprError
+from lakestream.rowpattern.expressions import parse as parse_expression
 
 # Clause heads inside MATCH_RECOGNIZE ( … ), in the order the standard writes them.
 _CLAUSES = (
