@@ -1,7 +1,9 @@
 """Pasted MATCH_RECOGNIZE queries from each vendor's documentation → the node's config, replayed on the engine.
 
-Each query is the vendor's documented example (URL beside it), kept as published apart from layout; where the
-documentation shows input rows, the replay checks the published result.
+Oracle's Example 20-1, Trino's V-shape, Snowflake's V-shape and Confluent's two-orders query are the vendors'
+documented examples as published (layout aside); Flink's time-constraint example has one measure added
+(MATCH_ROWTIME()); the Oracle anchor, Trino RUNNING/FINAL and Databricks queries are written to the syntax on
+the page cited beside each. Where the documentation shows a result, the replay checks it.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ SNOWFLAKE = """SELECT * FROM stock_price_history
   )
 ORDER BY company, match_number;"""
 
-# Apache Flink, "Pattern Recognition", time constraint example (WITHIN INTERVAL):
+# Apache Flink, "Pattern Recognition", time constraint example (WITHIN INTERVAL), plus a MATCH_ROWTIME() measure:
 # https://nightlies.apache.org/flink/flink-docs-stable/docs/dev/table/sql/queries/match_recognize/
 FLINK = """SELECT *
 FROM Ticker
