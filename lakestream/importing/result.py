@@ -69,8 +69,9 @@ class ImportResult:
         lines += [f"warning: {w}" for w in self.warnings]
         lines += [f"error: {e}" for e in self.errors]
         n = len(self.sql_transforms)
-        lines.append(f"{len(self.statements)} statements, {n} became SQL transform node{'s' if n != 1 else ''}"
-                     + (f", {len(self.errors)} errors" if self.errors else ""))
+        count = len(self.statements)
+        lines.append(f"{count} statement{'s' if count != 1 else ''}, {n} became SQL transform node{'s' if n != 1 else ''}"
+                     + (f", {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}" if self.errors else ""))
         return "\n".join(lines)
 
 

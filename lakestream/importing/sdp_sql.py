@@ -320,6 +320,10 @@ def _chain(builder: _Builder, st: Statement, parsed: ParsedQuery, defined: set[s
         mapped = _source(builder, st, tree, relation, label, wanted_id)
         if mapped:
             return mapped
+    if isinstance(tree, exp.Select) and tree.args.get("match") is not None and isinstance(relation, exp.Table):
+        mapped = _match_recognize(builder, st, tree, parsed, relation, defined, label, wanted_id)
+        if mapped:
+            return mapped
     simple = _simple(tree, parsed)
     if simple is not None and isinstance(relation, exp.Table):
         upstream = _resolve(builder, relation, defined, parsed)
@@ -339,6 +343,40 @@ def _chain(builder: _Builder, st: Statement, parsed: ParsedQuery, defined: set[s
     node_id = builder.add("sql_transform", label, {"query": st.query, "inputs": [n for n, _ in inputs]},
                           [i for _, i in inputs], wanted_id)
     return node_id, "sql_transform", _why(tree, parsed), "sql_transform"
+
+
+def _match_recognize(builder, st, tree, parsed, relation, defined, label, wanted_id):
+    """`SELECT * FROM [STREAM](x) [WATERMARK …] MATCH_RECOGNIZE (…)`: a match_recognize node, every clause in
+    its fields (None when a clause has no field, or the node refuses a value: then a SQL transform)."""
+    match = tree.args["match"]
+    if len(tree.expressions) != 1 or not isinstance(tree.expressions[0], exp.Star) or any(
+            tree.args.get(k) for k in ("where", "group", "joins", "order", "limit", "distinct", "with")):
+        return None
+    upstream = _resolve(builder, relation, defined, parsed)
+    if upstream is None:
+        return None
+    rows = (match.args.get("rows").name if match.args.get("rows") else "ONE ROW PER MATCH").upper()
+    after = (match.args.get("after").name if match.args.get("after") else "AFTER MATCH SKIP PAST LAST ROW").upper()
+    config: dict[str, Any] = {
+        "partition_by": [p.sql("spark") for p in match.args.get("partition_by") or []],
+        "order_by": [{"column": o.this.sql("spark"), "desc": bool(o.args.get("desc"))}
+                     for o in (match.args["order"].expressions if match.args.get("order") else [])],
+        "measures": [{"expr": m.this.this.sql("spark"), "alias": m.this.alias} for m in match.args.get("measures") or []
+                     if isinstance(m.this, exp.Alias)],
+        "rows_per_match": "ONE" if rows.startswith("ONE") else rows.replace("ALL ROWS PER MATCH", "ALL").strip(),
+        "after_match_skip": after.removeprefix("AFTER MATCH SKIP").strip(),
+        "pattern": match.args["pattern"].name if match.args.get("pattern") else "",
+        "define": {d.alias: d.this.sql("spark") for d in match.args.get("define") or []},
+    }
+    if parsed.watermarks:
+        config["watermark_delay"] = _delay(parsed.watermarks[0].delay)
+    try:
+        REGISTRY["match_recognize"].config.model_validate(config)
+    except ValueError as error:
+        builder.warnings.append(f"{st.name}: MATCH_RECOGNIZE kept as a SQL transform: {error}".splitlines()[0])
+        return None
+    node_id = builder.add("match_recognize", label, config, [upstream], wanted_id)
+    return node_id, "node", "MATCH_RECOGNIZE: a row pattern node, every clause in its fields", "match_recognize"
 
 
 def _why(tree: exp.Expression, parsed: ParsedQuery) -> str:
@@ -613,7 +651,7 @@ def _document(builder: _Builder, base: Pipeline | None, name: str | None) -> Pip
     edges = [{"id": f"e{i + 1}", "source": s, "source_port": sp, "target": t, "target_port": tp}
              for i, (s, sp, t, tp) in enumerate(builder.edges)]
     document: dict[str, Any] = {"name": name or (base.name if base else "Imported pipeline"), "nodes": nodes,
-                                "edges": edges, "code_target": "sdp-sql"}
+                                "edges": edges, "code_target": "auto"}
     if base is not None:
         document.update(id=base.id, description=base.description, code_target=base.code_target,
                         settings=base.settings.model_dump(by_alias=True), samples={
