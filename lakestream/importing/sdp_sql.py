@@ -11,6 +11,7 @@ from typing import Any
 from sqlglot import exp
 
 from lakestream.codegen import CodegenError, generate
+from lakestream.codegen.naming import assign_names
 from lakestream.editing import auto_layout
 from lakestream.importing.result import ImportError_, ImportResult, StatementMapping
 from lakestream.importing.statements import Statement, select_texts, split, unquote
@@ -20,7 +21,16 @@ from lakestream.nodes.spark_types import parse_columns, quote_name
 from lakestream.nodes.sqlquery import ParsedQuery, QueryError, parse_query, position, table_name
 from lakestream.pipeline import Edge, Node, Pipeline, Settings, load_pipeline
 
-_TYPE_BY_NAME = {spec.name: type_id for type_id, spec in REGISTRY.items()}
+_TYPES_BY_NAME: dict[str, list[str]] = {}
+for _type_id, _spec in REGISTRY.items():  # names repeat across categories (Kafka topic: source and sink)
+    _TYPES_BY_NAME.setdefault(_spec.name, []).append(_type_id)
+
+
+def _header_type(name: str, table: bool) -> str | None:
+    """The node type a generated header names: of two types with one name (Delta table: source and sink), the
+    sink for a statement that creates a table, the other one for a view."""
+    types = sorted(_TYPES_BY_NAME.get(name, ()), key=lambda t: (REGISTRY[t].category.value == "sink") != table)
+    return types[0] if types else None
 _SOURCE_FUNCTIONS = {"read_files", "cloud_files", "read_kafka"}
 
 
@@ -38,6 +48,8 @@ class _Builder:
     warnings: list[str] = field(default_factory=list)
     external: dict[str, str] = field(default_factory=dict)  # external streaming table -> its source node id
     flows: dict[str, list[str]] = field(default_factory=dict)  # table -> last node of each INSERT INTO flow
+    kept: set[int] = field(default_factory=set)  # id() of the statements of unchanged base nodes
+    kept_edges: list = field(default_factory=list)  # base edges into unchanged nodes
 
     def node_id(self, wanted: str) -> str:
         base = "".join(c if c.isalnum() or c in "_-" else "_" for c in wanted)[:60] or "node"
@@ -52,8 +64,9 @@ class _Builder:
         node_id = self.node_id(wanted_id or label)
         self.nodes.append({"id": node_id, "type": type_id, "label": label, "config": config})
         ports = REGISTRY[type_id].inputs
-        for upstream in inputs:
-            self.edges.append((upstream, "out", node_id, ports[0].name if ports else "in"))
+        for upstream in inputs:  # "id" or "id#port" (an output port other than out)
+            source, _, port = upstream.partition("#")
+            self.edges.append((source, port or "out", node_id, ports[0].name if ports else "in"))
         return node_id
 
 
@@ -77,7 +90,11 @@ def import_sdp_sql_files(files: dict[str, str], *, base: Pipeline | None = None,
     if builder.errors:
         return ImportResult(base, (), tuple(builder.errors))
     defined = {s.name for _, s in statements if s.kind == "dataset"}
+    if base is not None:
+        _keep_unchanged(builder, base, statements)
     for path, statement in _in_dependency_order(statements, files):
+        if id(statement) in builder.kept:
+            continue
         try:
             _map(builder, statement, defined)
         except QueryError as error:
@@ -87,8 +104,73 @@ def import_sdp_sql_files(files: dict[str, str], *, base: Pipeline | None = None,
         return ImportResult(base, tuple(builder.mappings), tuple(builder.errors), tuple(builder.warnings))
     _flows(builder)
     document = _document(builder, base, name)
-    mappings = _verify(document, builder.mappings, statements)
+    mappings = _verify(document, sorted(builder.mappings, key=lambda m: m.line) if len(files) == 1
+                       else builder.mappings, statements)
     return ImportResult(document, tuple(mappings), (), tuple(builder.warnings))
+
+
+def _groups(statements: list[tuple[str, Statement]]) -> list[tuple[re.Match, list[Statement]]]:
+    """LakeStream's fragments: a statement under a generated header and the header-less ones after it."""
+    groups: list[tuple[re.Match, list[Statement]]] = []
+    for _, statement in statements:
+        header = statement.header
+        if header is not None:
+            groups.append((header, [statement]))
+        elif groups and not statement.comments:
+            groups[-1][1].append(statement)
+    return groups
+
+
+def _fragments(base: Pipeline) -> dict[str, list[str]]:
+    """Node id -> the statement texts LakeStream generates for it (SDP SQL, either profile)."""
+    out: dict[str, list[str]] = {}
+    for profile in ("databricks", "local"):
+        try:
+            generated = generate(base, "sdp-sql", profile).files["transformations/pipeline.sql"]
+        except (CodegenError, KeyError):
+            continue
+        lines = generated.text.splitlines()
+        for span in generated.spans:
+            try:
+                texts = [s.text.strip() for s in split("\n".join(lines[span.start - 1:span.end]))]
+            except QueryError:
+                continue
+            out.setdefault(f"{span.node_id}@{profile}", texts)
+    return out
+
+
+def _keep_unchanged(builder: _Builder, base: Pipeline, statements: list[tuple[str, Statement]]) -> None:
+    """Nodes of `base` whose generated statements are in the text word for word stay exactly as they are."""
+    fragments = _fragments(base)
+    names = assign_names(base.nodes)
+    for header, group in _groups(statements):
+        node_id = header["id"]
+        node = base.node_by_id.get(node_id)
+        if node is None or node.type not in _TYPES_BY_NAME.get(header["type"], ()):
+            continue
+        texts = [s.text.strip() for s in group]
+        if texts not in (fragments.get(f"{node_id}@databricks"), fragments.get(f"{node_id}@local")):
+            continue
+        builder.used.add(node_id)
+        builder.nodes.append({"id": node.id, "type": node.type, "label": node.label, "config": node.config})
+        builder.kept_edges += [e for e in base.edges if e.target == node_id]
+        code = str(names[node_id])
+        ports = {p.name for p in node.spec.output_ports(node.parsed_or_none())}
+        for statement in group:
+            builder.kept.add(id(statement))
+            if statement.kind == "dataset" and statement.name:
+                port = statement.name.removeprefix(code + "_") if statement.name != code else "out"
+                target = node_id if port == "out" or port not in ports else f"{node_id}#{port}"
+                if node.spec.category.value == "sink":
+                    builder.sinks[statement.name] = node_id
+                else:
+                    builder.datasets[statement.name] = target
+            builder.mappings.append(StatementMapping(statement.line, statement.end_line, statement.name, "node",
+                                                     node_id, node.type, "unchanged LakeStream statement: the node "
+                                                     "is kept as it is"))
+        for statement in group:
+            if statement.kind == "flow_cdc":
+                builder.sinks[statement.name] = node_id
 
 
 def _shown(path: str, files: dict[str, str]) -> str | None:
@@ -151,7 +233,7 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
     header = st.header
     wanted_id = header["id"] if header else ""
     label = header["label"] if header else st.name
-    header_type = _TYPE_BY_NAME.get(header["type"]) if header else None
+    header_type = _header_type(header["type"], st.kind.startswith("flow") or st.dataset == "streaming_table") if header else None
     if st.kind == "set":
         builder.mappings.append(_mapping(st, "ignored", None, None, "a SET statement configures the run, not the graph"))
         return
@@ -648,8 +730,12 @@ def _document(builder: _Builder, base: Pipeline | None, name: str | None) -> Pip
         if old is not None and old.type == data["type"]:
             data = {**data, "position": old.position.model_dump()}
         nodes.append(data)
+    ids = {n["id"] for n in nodes}
+    links = list(builder.edges) + [(e.source, e.source_port, e.target, e.target_port) for e in builder.kept_edges
+                                   if e.source in ids and e.target in ids]
+    links = list(dict.fromkeys(links))
     edges = [{"id": f"e{i + 1}", "source": s, "source_port": sp, "target": t, "target_port": tp}
-             for i, (s, sp, t, tp) in enumerate(builder.edges)]
+             for i, (s, sp, t, tp) in enumerate(links)]
     document: dict[str, Any] = {"name": name or (base.name if base else "Imported pipeline"), "nodes": nodes,
                                 "edges": edges, "code_target": "auto"}
     if base is not None:
