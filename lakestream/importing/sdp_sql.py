@@ -16,9 +16,9 @@ from lakestream.editing import auto_layout
 from lakestream.importing.result import ImportError_, ImportResult, StatementMapping
 from lakestream.importing.statements import Statement, select_texts, split, unquote
 from lakestream.nodes import REGISTRY
-from lakestream.nodes.fields import ExpressionError, parse_expression
-from lakestream.nodes.spark_types import parse_columns, quote_name
-from lakestream.nodes.sqlquery import ParsedQuery, QueryError, parse_query, position, table_name
+from lakestream.sparksql.parse import ExpressionError, parse_expression
+from lakestream.sparksql.types import parse_columns, quote_name
+from lakestream.sparksql.query import ParsedQuery, QueryError, parse_query, position, table_name
 from lakestream.pipeline import Edge, Node, Pipeline, Settings, load_pipeline
 
 _TYPES_BY_NAME: dict[str, list[str]] = {}

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlglot.tokens import Token, TokenType
 
-from lakestream.nodes.sqlquery import QueryError, position, tokenize
+from lakestream.sparksql.query import QueryError, position, tokenize
 
 # "-- <label> (<type name>, node <id>)[: summary]": the comment LakeStream writes above a node's statements
 GENERATED_HEADER = re.compile(r"^--\s*(?P<label>.*?) \((?P<type>.+), node (?P<id>[A-Za-z0-9_\-]{1,64})\)(:.*)?$")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from lakestream.codegen import CodegenError, generate
-from lakestream.codegen.escape import expr
+from lakestream.sparksql.escape import expr
 from lakestream.codegen.golden import cases, template_cases
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.importing import diff_documents, import_sdp_sql

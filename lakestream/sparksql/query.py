@@ -16,8 +16,8 @@ from sqlglot import exp
 from sqlglot.dialects import Dialect
 from sqlglot.tokens import Token, TokenType
 
-from lakestream import limits
-from lakestream.nodes.spark_types import name_problem
+from lakestream.sparksql import limits
+from lakestream.sparksql.types import name_problem
 
 DIALECT = Dialect.get_or_raise("databricks")
 _PLACEHOLDER = "__ls_wm_{}"
