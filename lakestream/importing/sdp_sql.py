@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlglot import exp
@@ -17,9 +16,9 @@ from lakestream.importing.result import ImportError_, ImportResult, StatementMap
 from lakestream.importing.statements import Statement, select_texts, split, unquote
 from lakestream.nodes import REGISTRY
 from lakestream.sparksql.parse import ExpressionError, parse_expression
-from lakestream.sparksql.types import parse_columns, quote_name
+from lakestream.sparksql.types import parse_columns
 from lakestream.sparksql.query import ParsedQuery, QueryError, parse_query, position, table_name
-from lakestream.pipeline import Edge, Node, Pipeline, Settings, load_pipeline
+from lakestream.pipeline import Pipeline, Settings, load_pipeline
 
 _TYPES_BY_NAME: dict[str, list[str]] = {}
 for _type_id, _spec in REGISTRY.items():  # names repeat across categories (Kafka topic: source and sink)
@@ -48,6 +47,7 @@ class _Builder:
     warnings: list[str] = field(default_factory=list)
     external: dict[str, str] = field(default_factory=dict)  # external streaming table -> its source node id
     flows: dict[str, list[str]] = field(default_factory=dict)  # table -> last node of each INSERT INTO flow
+    pending_tables: dict[str, Statement] = field(default_factory=dict)  # CREATE STREAMING TABLE t; (flows fill t)
     kept: set[int] = field(default_factory=set)  # id() of the statements of unchanged base nodes
     kept_edges: list = field(default_factory=list)  # base edges into unchanged nodes
 
@@ -233,9 +233,11 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
     header = st.header
     wanted_id = header["id"] if header else ""
     label = header["label"] if header else st.name
-    header_type = _header_type(header["type"], st.kind.startswith("flow") or st.dataset == "streaming_table") if header else None
+    makes_table = st.kind.startswith("flow") or st.dataset == "streaming_table"
+    header_type = _header_type(header["type"], makes_table) if header else None
     if st.kind == "set":
-        builder.mappings.append(_mapping(st, "ignored", None, None, "a SET statement configures the run, not the graph"))
+        builder.mappings.append(_mapping(st, "ignored", None, None,
+                                         "a SET statement configures the run, not the graph"))
         return
     if st.kind == "flow_cdc":
         _map_cdc(builder, st, wanted_id, label)
@@ -251,7 +253,6 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
         builder.mappings.append(_mapping(st, "merged", None, None,
                                          "a streaming table without a query: its flows (below) fill it"))
         builder.sinks.setdefault(st.name, "")
-        builder.pending_tables = getattr(builder, "pending_tables", {})
         builder.pending_tables[st.name] = st
         return
     parsed = parse_query(st.query)
@@ -613,8 +614,8 @@ def _source(builder, st, tree, call, label, wanted_id):
         if not positional or not isinstance(positional[0], exp.Literal):
             return None
         config: dict[str, Any] = {"path": positional[0].this}
-        fmt = named.get("format") or (positional[1].this if len(positional) > 1 and isinstance(positional[1], exp.Literal)
-                                      else None)
+        second = positional[1] if len(positional) > 1 else None
+        fmt = named.get("format") or (second.this if isinstance(second, exp.Literal) else None)
         if fmt not in ("json", "csv", "parquet", "avro", "text"):
             return None
         config["format"] = fmt
@@ -669,8 +670,9 @@ def _replace_call(query: str, tree: exp.Select, call: exp.Func, name: str) -> st
 
 def _map_cdc(builder: _Builder, st: Statement, wanted_id: str, label: str) -> None:
     cdc = st.cdc
-    unsupported = [w for w, present in (("SCD TYPE 2", cdc.get("scd") == "2"), ("APPLY AS TRUNCATE", cdc.get("truncate")),
-                                        ("IGNORE NULL UPDATES", cdc.get("ignore_null_updates"))) if present]
+    clauses = (("SCD TYPE 2", cdc.get("scd") == "2"), ("APPLY AS TRUNCATE", cdc.get("truncate")),
+               ("IGNORE NULL UPDATES", cdc.get("ignore_null_updates")))
+    unsupported = [w for w, present in clauses if present]
     if unsupported:
         raise QueryError(f"AUTO CDC into {st.name} uses {', '.join(unsupported)}, which no LakeStream node expresses "
                          "(a table sink in merge mode keeps the latest row per key, SCD type 1)", 1, 1)
@@ -679,7 +681,7 @@ def _map_cdc(builder: _Builder, st: Statement, wanted_id: str, label: str) -> No
     config: dict[str, Any] = {"table": st.name, "mode": "merge", "merge_keys": cdc.get("keys", [])}
     if cdc.get("sequence_by"):
         config["sequence_by"] = cdc["sequence_by"]
-    table = getattr(builder, "pending_tables", {}).get(st.name)
+    table = builder.pending_tables.get(st.name)
     if table is not None and table.cluster_by:
         config["cluster_by"] = table.cluster_by
     header = (table.header if table is not None else None) or st.header
@@ -708,7 +710,7 @@ def _map_insert(builder: _Builder, st: Statement, defined: set[str]) -> None:
 def _flows(builder: _Builder) -> None:
     """One sink per table filled by INSERT INTO flows; several flows meet in a union first."""
     for table, lasts in builder.flows.items():
-        statement = getattr(builder, "pending_tables", {}).get(table)
+        statement = builder.pending_tables.get(table)
         config: dict[str, Any] = {"table": table}
         if statement is not None and statement.cluster_by:
             config["cluster_by"] = statement.cluster_by
@@ -776,9 +778,3 @@ def _verify(document: Pipeline, mappings: list[StatementMapping], statements) ->
         out.append(StatementMapping(**{**mapping.__dict__, "exact": exact}))
     return out
 
-
-def quote(name: str) -> str:
-    return quote_name(name)
-
-
-__all__ = ["import_sdp_sql", "import_sdp_sql_files", "Path"]

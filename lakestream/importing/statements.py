@@ -139,7 +139,8 @@ def _classify(st: Statement, tokens: list[Token], text: str) -> None:
     if _words(tokens, i, "FLOW"):
         st.name, i = _name(tokens, i + 1, text)
         if not _words(tokens, i, "AS"):
-            raise _error(st, tokens[min(i, len(tokens) - 1)], "CREATE FLOW needs AS AUTO CDC INTO … or AS INSERT INTO …")
+            raise _error(st, tokens[min(i, len(tokens) - 1)],
+                         "CREATE FLOW needs AS AUTO CDC INTO … or AS INSERT INTO …")
         i += 1
         if _words(tokens, i, "AUTO", "CDC", "INTO") or _words(tokens, i, "APPLY", "CHANGES", "INTO"):
             target, i = _name(tokens, i + 3, text)

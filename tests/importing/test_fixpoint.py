@@ -43,9 +43,11 @@ def _spelled(value, key=""):
 def _shape(document) -> list:
     """The document up to ids and positions: node types, labels and configs, edges by label."""
     labels = {n.id: n.label for n in document.nodes}
-    return [sorted((n.type, n.label, repr(sorted((k, v) for k, v in _spelled(n.parsed.model_dump(mode="json", by_alias=True)).items()
-                                                 if k not in NOT_IN_SQL.get(n.type, ()))))
-                   for n in document.nodes),
+    def config(node):
+        values = _spelled(node.parsed.model_dump(mode="json", by_alias=True))
+        return repr(sorted((k, v) for k, v in values.items() if k not in NOT_IN_SQL.get(node.type, ())))
+
+    return [sorted((n.type, n.label, config(n)) for n in document.nodes),
             sorted((labels[e.source], e.source_port, labels[e.target], e.target_port) for e in document.edges)]
 
 

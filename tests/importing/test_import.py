@@ -64,7 +64,8 @@ def test_sql_transform_output_schema_expands_stars_and_infers_expressions():
 
 
 def test_a_statement_no_node_has_becomes_a_sql_transform_kept_as_written():
-    query = "SELECT id, count(*) AS n FROM STREAM(raw) WATERMARK ts DELAY OF INTERVAL 1 MINUTE GROUP BY id, window(ts, '5 minutes')"
+    query = ("SELECT id, count(*) AS n FROM STREAM(raw) WATERMARK ts DELAY OF INTERVAL 1 MINUTE "
+             "GROUP BY id, window(ts, '5 minutes')")
     result = import_sdp_sql(SOURCE + f"CREATE TEMPORARY VIEW counts AS {query};\n")
     assert result.ok
     (mapping,) = result.sql_transforms
@@ -114,8 +115,9 @@ MATCH_RECOGNIZE (PARTITION BY id ORDER BY ts MEASURES FIRST(A.ts) AS start_ts, L
 
 
 def test_auto_cdc_into_a_table_is_a_merge_sink():
-    text = SOURCE + ("CREATE OR REFRESH STREAMING TABLE latest;\nCREATE FLOW f AS AUTO CDC INTO latest FROM STREAM(raw) "
-                     "KEYS (id) SEQUENCE BY ts STORED AS SCD TYPE 1;\n")
+    text = SOURCE + ("CREATE OR REFRESH STREAMING TABLE latest;\n"
+                     "CREATE FLOW f AS AUTO CDC INTO latest FROM STREAM(raw) KEYS (id) SEQUENCE BY ts "
+                     "STORED AS SCD TYPE 1;\n")
     result = import_sdp_sql(text)
     (sink,) = [n for n in result.document.nodes if n.config.get("mode") == "merge"]
     assert sink.config == {"table": "latest", "mode": "merge", "merge_keys": ["id"], "sequence_by": "ts"}
