@@ -62,15 +62,18 @@ class ImportResult:
         for s in self.statements:
             where = f"line {s.line}" if s.line == s.end_line else f"lines {s.line}-{s.end_line}"
             what = {"node": f"{s.node_type} node {s.node_id}", "sql_transform": f"SQL transform node {s.node_id}",
-                    "merged": f"no node of its own (its output is node {s.node_id})" if s.node_id else "no node of its own",
+                    "merged": f"no node of its own (its output is node {s.node_id})" if s.node_id
+                    else "no node of its own",
                     "ignored": "ignored"}[s.kind]
             exact = " (exact)" if s.exact else ""
             lines.append(f"{where}: {s.name or '(no dataset)'} -> {what}{exact}: {s.reason}")
         lines += [f"warning: {w}" for w in self.warnings]
         lines += [f"error: {e}" for e in self.errors]
         n = len(self.sql_transforms)
-        lines.append(f"{len(self.statements)} statements, {n} became SQL transform node{'s' if n != 1 else ''}"
-                     + (f", {len(self.errors)} errors" if self.errors else ""))
+        count = len(self.statements)
+        lines.append(f"{count} statement{'s' if count != 1 else ''}, "
+                     f"{n} became SQL transform node{'s' if n != 1 else ''}"
+                     + (f", {len(self.errors)} error{'s' if len(self.errors) != 1 else ''}" if self.errors else ""))
         return "\n".join(lines)
 
 

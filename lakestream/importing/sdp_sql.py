@@ -5,22 +5,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlglot import exp
 
 from lakestream.codegen import CodegenError, generate
+from lakestream.codegen.naming import assign_names
 from lakestream.editing import auto_layout
 from lakestream.importing.result import ImportError_, ImportResult, StatementMapping
 from lakestream.importing.statements import Statement, select_texts, split, unquote
 from lakestream.nodes import REGISTRY
-from lakestream.nodes.fields import ExpressionError, parse_expression
-from lakestream.sparksql.types import parse_columns, quote_name
-from lakestream.nodes.sqlquery import ParsedQuery, QueryError, parse_query, position, table_name
-from lakestream.pipeline import Edge, Node, Pipeline, Settings, load_pipeline
+from lakestream.sparksql.parse import ExpressionError, parse_expression
+from lakestream.sparksql.types import parse_columns
+from lakestream.sparksql.query import ParsedQuery, QueryError, parse_query, position, table_name
+from lakestream.pipeline import Pipeline, Settings, load_pipeline
 
-_TYPE_BY_NAME = {spec.name: type_id for type_id, spec in REGISTRY.items()}
+_TYPES_BY_NAME: dict[str, list[str]] = {}
+for _type_id, _spec in REGISTRY.items():  # names repeat across categories (Kafka topic: source and sink)
+    _TYPES_BY_NAME.setdefault(_spec.name, []).append(_type_id)
+
+
+def _header_type(name: str, table: bool) -> str | None:
+    """The node type a generated header names: of two types with one name (Delta table: source and sink), the
+    sink for a statement that creates a table, the other one for a view."""
+    types = sorted(_TYPES_BY_NAME.get(name, ()), key=lambda t: (REGISTRY[t].category.value == "sink") != table)
+    return types[0] if types else None
 _SOURCE_FUNCTIONS = {"read_files", "cloud_files", "read_kafka"}
 
 
@@ -38,6 +47,9 @@ class _Builder:
     warnings: list[str] = field(default_factory=list)
     external: dict[str, str] = field(default_factory=dict)  # external streaming table -> its source node id
     flows: dict[str, list[str]] = field(default_factory=dict)  # table -> last node of each INSERT INTO flow
+    pending_tables: dict[str, Statement] = field(default_factory=dict)  # CREATE STREAMING TABLE t; (flows fill t)
+    kept: set[int] = field(default_factory=set)  # id() of the statements of unchanged base nodes
+    kept_edges: list = field(default_factory=list)  # base edges into unchanged nodes
 
     def node_id(self, wanted: str) -> str:
         base = "".join(c if c.isalnum() or c in "_-" else "_" for c in wanted)[:60] or "node"
@@ -52,8 +64,9 @@ class _Builder:
         node_id = self.node_id(wanted_id or label)
         self.nodes.append({"id": node_id, "type": type_id, "label": label, "config": config})
         ports = REGISTRY[type_id].inputs
-        for upstream in inputs:
-            self.edges.append((upstream, "out", node_id, ports[0].name if ports else "in"))
+        for upstream in inputs:  # "id" or "id#port" (an output port other than out)
+            source, _, port = upstream.partition("#")
+            self.edges.append((source, port or "out", node_id, ports[0].name if ports else "in"))
         return node_id
 
 
@@ -77,7 +90,11 @@ def import_sdp_sql_files(files: dict[str, str], *, base: Pipeline | None = None,
     if builder.errors:
         return ImportResult(base, (), tuple(builder.errors))
     defined = {s.name for _, s in statements if s.kind == "dataset"}
+    if base is not None:
+        _keep_unchanged(builder, base, statements)
     for path, statement in _in_dependency_order(statements, files):
+        if id(statement) in builder.kept:
+            continue
         try:
             _map(builder, statement, defined)
         except QueryError as error:
@@ -87,8 +104,73 @@ def import_sdp_sql_files(files: dict[str, str], *, base: Pipeline | None = None,
         return ImportResult(base, tuple(builder.mappings), tuple(builder.errors), tuple(builder.warnings))
     _flows(builder)
     document = _document(builder, base, name)
-    mappings = _verify(document, builder.mappings, statements)
+    mappings = _verify(document, sorted(builder.mappings, key=lambda m: m.line) if len(files) == 1
+                       else builder.mappings, statements)
     return ImportResult(document, tuple(mappings), (), tuple(builder.warnings))
+
+
+def _groups(statements: list[tuple[str, Statement]]) -> list[tuple[re.Match, list[Statement]]]:
+    """LakeStream's fragments: a statement under a generated header and the header-less ones after it."""
+    groups: list[tuple[re.Match, list[Statement]]] = []
+    for _, statement in statements:
+        header = statement.header
+        if header is not None:
+            groups.append((header, [statement]))
+        elif groups and not statement.comments:
+            groups[-1][1].append(statement)
+    return groups
+
+
+def _fragments(base: Pipeline) -> dict[str, list[str]]:
+    """Node id -> the statement texts LakeStream generates for it (SDP SQL, either profile)."""
+    out: dict[str, list[str]] = {}
+    for profile in ("databricks", "local"):
+        try:
+            generated = generate(base, "sdp-sql", profile).files["transformations/pipeline.sql"]
+        except (CodegenError, KeyError):
+            continue
+        lines = generated.text.splitlines()
+        for span in generated.spans:
+            try:
+                texts = [s.text.strip() for s in split("\n".join(lines[span.start - 1:span.end]))]
+            except QueryError:
+                continue
+            out.setdefault(f"{span.node_id}@{profile}", texts)
+    return out
+
+
+def _keep_unchanged(builder: _Builder, base: Pipeline, statements: list[tuple[str, Statement]]) -> None:
+    """Nodes of `base` whose generated statements are in the text word for word stay exactly as they are."""
+    fragments = _fragments(base)
+    names = assign_names(base.nodes)
+    for header, group in _groups(statements):
+        node_id = header["id"]
+        node = base.node_by_id.get(node_id)
+        if node is None or node.type not in _TYPES_BY_NAME.get(header["type"], ()):
+            continue
+        texts = [s.text.strip() for s in group]
+        if texts not in (fragments.get(f"{node_id}@databricks"), fragments.get(f"{node_id}@local")):
+            continue
+        builder.used.add(node_id)
+        builder.nodes.append({"id": node.id, "type": node.type, "label": node.label, "config": node.config})
+        builder.kept_edges += [e for e in base.edges if e.target == node_id]
+        code = str(names[node_id])
+        ports = {p.name for p in node.spec.output_ports(node.parsed_or_none())}
+        for statement in group:
+            builder.kept.add(id(statement))
+            if statement.kind == "dataset" and statement.name:
+                port = statement.name.removeprefix(code + "_") if statement.name != code else "out"
+                target = node_id if port == "out" or port not in ports else f"{node_id}#{port}"
+                if node.spec.category.value == "sink":
+                    builder.sinks[statement.name] = node_id
+                else:
+                    builder.datasets[statement.name] = target
+            builder.mappings.append(StatementMapping(statement.line, statement.end_line, statement.name, "node",
+                                                     node_id, node.type, "unchanged LakeStream statement: the node "
+                                                     "is kept as it is"))
+        for statement in group:
+            if statement.kind == "flow_cdc":
+                builder.sinks[statement.name] = node_id
 
 
 def _shown(path: str, files: dict[str, str]) -> str | None:
@@ -151,9 +233,11 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
     header = st.header
     wanted_id = header["id"] if header else ""
     label = header["label"] if header else st.name
-    header_type = _TYPE_BY_NAME.get(header["type"]) if header else None
+    makes_table = st.kind.startswith("flow") or st.dataset == "streaming_table"
+    header_type = _header_type(header["type"], makes_table) if header else None
     if st.kind == "set":
-        builder.mappings.append(_mapping(st, "ignored", None, None, "a SET statement configures the run, not the graph"))
+        builder.mappings.append(_mapping(st, "ignored", None, None,
+                                         "a SET statement configures the run, not the graph"))
         return
     if st.kind == "flow_cdc":
         _map_cdc(builder, st, wanted_id, label)
@@ -169,7 +253,6 @@ def _map(builder: _Builder, st: Statement, defined: set[str]) -> None:
         builder.mappings.append(_mapping(st, "merged", None, None,
                                          "a streaming table without a query: its flows (below) fill it"))
         builder.sinks.setdefault(st.name, "")
-        builder.pending_tables = getattr(builder, "pending_tables", {})
         builder.pending_tables[st.name] = st
         return
     parsed = parse_query(st.query)
@@ -320,6 +403,10 @@ def _chain(builder: _Builder, st: Statement, parsed: ParsedQuery, defined: set[s
         mapped = _source(builder, st, tree, relation, label, wanted_id)
         if mapped:
             return mapped
+    if isinstance(tree, exp.Select) and tree.args.get("match") is not None and isinstance(relation, exp.Table):
+        mapped = _match_recognize(builder, st, tree, parsed, relation, defined, label, wanted_id)
+        if mapped:
+            return mapped
     simple = _simple(tree, parsed)
     if simple is not None and isinstance(relation, exp.Table):
         upstream = _resolve(builder, relation, defined, parsed)
@@ -339,6 +426,40 @@ def _chain(builder: _Builder, st: Statement, parsed: ParsedQuery, defined: set[s
     node_id = builder.add("sql_transform", label, {"query": st.query, "inputs": [n for n, _ in inputs]},
                           [i for _, i in inputs], wanted_id)
     return node_id, "sql_transform", _why(tree, parsed), "sql_transform"
+
+
+def _match_recognize(builder, st, tree, parsed, relation, defined, label, wanted_id):
+    """`SELECT * FROM [STREAM](x) [WATERMARK …] MATCH_RECOGNIZE (…)`: a match_recognize node, every clause in
+    its fields (None when a clause has no field, or the node refuses a value: then a SQL transform)."""
+    match = tree.args["match"]
+    if len(tree.expressions) != 1 or not isinstance(tree.expressions[0], exp.Star) or any(
+            tree.args.get(k) for k in ("where", "group", "joins", "order", "limit", "distinct", "with")):
+        return None
+    upstream = _resolve(builder, relation, defined, parsed)
+    if upstream is None:
+        return None
+    rows = (match.args.get("rows").name if match.args.get("rows") else "ONE ROW PER MATCH").upper()
+    after = (match.args.get("after").name if match.args.get("after") else "AFTER MATCH SKIP PAST LAST ROW").upper()
+    config: dict[str, Any] = {
+        "partition_by": [p.sql("spark") for p in match.args.get("partition_by") or []],
+        "order_by": [{"column": o.this.sql("spark"), "desc": bool(o.args.get("desc"))}
+                     for o in (match.args["order"].expressions if match.args.get("order") else [])],
+        "measures": [{"expr": m.this.this.sql("spark"), "alias": m.this.alias} for m in match.args.get("measures") or []
+                     if isinstance(m.this, exp.Alias)],
+        "rows_per_match": "ONE" if rows.startswith("ONE") else rows.replace("ALL ROWS PER MATCH", "ALL").strip(),
+        "after_match_skip": after.removeprefix("AFTER MATCH SKIP").strip(),
+        "pattern": match.args["pattern"].name if match.args.get("pattern") else "",
+        "define": {d.alias: d.this.sql("spark") for d in match.args.get("define") or []},
+    }
+    if parsed.watermarks:
+        config["watermark_delay"] = _delay(parsed.watermarks[0].delay)
+    try:
+        REGISTRY["match_recognize"].config.model_validate(config)
+    except ValueError as error:
+        builder.warnings.append(f"{st.name}: MATCH_RECOGNIZE kept as a SQL transform: {error}".splitlines()[0])
+        return None
+    node_id = builder.add("match_recognize", label, config, [upstream], wanted_id)
+    return node_id, "node", "MATCH_RECOGNIZE: a row pattern node, every clause in its fields", "match_recognize"
 
 
 def _why(tree: exp.Expression, parsed: ParsedQuery) -> str:
@@ -493,8 +614,8 @@ def _source(builder, st, tree, call, label, wanted_id):
         if not positional or not isinstance(positional[0], exp.Literal):
             return None
         config: dict[str, Any] = {"path": positional[0].this}
-        fmt = named.get("format") or (positional[1].this if len(positional) > 1 and isinstance(positional[1], exp.Literal)
-                                      else None)
+        second = positional[1] if len(positional) > 1 else None
+        fmt = named.get("format") or (second.this if isinstance(second, exp.Literal) else None)
         if fmt not in ("json", "csv", "parquet", "avro", "text"):
             return None
         config["format"] = fmt
@@ -549,8 +670,9 @@ def _replace_call(query: str, tree: exp.Select, call: exp.Func, name: str) -> st
 
 def _map_cdc(builder: _Builder, st: Statement, wanted_id: str, label: str) -> None:
     cdc = st.cdc
-    unsupported = [w for w, present in (("SCD TYPE 2", cdc.get("scd") == "2"), ("APPLY AS TRUNCATE", cdc.get("truncate")),
-                                        ("IGNORE NULL UPDATES", cdc.get("ignore_null_updates"))) if present]
+    clauses = (("SCD TYPE 2", cdc.get("scd") == "2"), ("APPLY AS TRUNCATE", cdc.get("truncate")),
+               ("IGNORE NULL UPDATES", cdc.get("ignore_null_updates")))
+    unsupported = [w for w, present in clauses if present]
     if unsupported:
         raise QueryError(f"AUTO CDC into {st.name} uses {', '.join(unsupported)}, which no LakeStream node expresses "
                          "(a table sink in merge mode keeps the latest row per key, SCD type 1)", 1, 1)
@@ -559,7 +681,7 @@ def _map_cdc(builder: _Builder, st: Statement, wanted_id: str, label: str) -> No
     config: dict[str, Any] = {"table": st.name, "mode": "merge", "merge_keys": cdc.get("keys", [])}
     if cdc.get("sequence_by"):
         config["sequence_by"] = cdc["sequence_by"]
-    table = getattr(builder, "pending_tables", {}).get(st.name)
+    table = builder.pending_tables.get(st.name)
     if table is not None and table.cluster_by:
         config["cluster_by"] = table.cluster_by
     header = (table.header if table is not None else None) or st.header
@@ -588,7 +710,7 @@ def _map_insert(builder: _Builder, st: Statement, defined: set[str]) -> None:
 def _flows(builder: _Builder) -> None:
     """One sink per table filled by INSERT INTO flows; several flows meet in a union first."""
     for table, lasts in builder.flows.items():
-        statement = getattr(builder, "pending_tables", {}).get(table)
+        statement = builder.pending_tables.get(table)
         config: dict[str, Any] = {"table": table}
         if statement is not None and statement.cluster_by:
             config["cluster_by"] = statement.cluster_by
@@ -610,10 +732,14 @@ def _document(builder: _Builder, base: Pipeline | None, name: str | None) -> Pip
         if old is not None and old.type == data["type"]:
             data = {**data, "position": old.position.model_dump()}
         nodes.append(data)
+    ids = {n["id"] for n in nodes}
+    links = list(builder.edges) + [(e.source, e.source_port, e.target, e.target_port) for e in builder.kept_edges
+                                   if e.source in ids and e.target in ids]
+    links = list(dict.fromkeys(links))
     edges = [{"id": f"e{i + 1}", "source": s, "source_port": sp, "target": t, "target_port": tp}
-             for i, (s, sp, t, tp) in enumerate(builder.edges)]
+             for i, (s, sp, t, tp) in enumerate(links)]
     document: dict[str, Any] = {"name": name or (base.name if base else "Imported pipeline"), "nodes": nodes,
-                                "edges": edges, "code_target": "sdp-sql"}
+                                "edges": edges, "code_target": "auto"}
     if base is not None:
         document.update(id=base.id, description=base.description, code_target=base.code_target,
                         settings=base.settings.model_dump(by_alias=True), samples={
@@ -652,9 +778,3 @@ def _verify(document: Pipeline, mappings: list[StatementMapping], statements) ->
         out.append(StatementMapping(**{**mapping.__dict__, "exact": exact}))
     return out
 
-
-def quote(name: str) -> str:
-    return quote_name(name)
-
-
-__all__ = ["import_sdp_sql", "import_sdp_sql_files", "Path"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from sqlglot.tokens import Token, TokenType
 
-from lakestream.nodes.sqlquery import QueryError, position, tokenize
+from lakestream.sparksql.query import QueryError, position, tokenize
 
 # "-- <label> (<type name>, node <id>)[: summary]": the comment LakeStream writes above a node's statements
 GENERATED_HEADER = re.compile(r"^--\s*(?P<label>.*?) \((?P<type>.+), node (?P<id>[A-Za-z0-9_\-]{1,64})\)(:.*)?$")
@@ -139,7 +139,8 @@ def _classify(st: Statement, tokens: list[Token], text: str) -> None:
     if _words(tokens, i, "FLOW"):
         st.name, i = _name(tokens, i + 1, text)
         if not _words(tokens, i, "AS"):
-            raise _error(st, tokens[min(i, len(tokens) - 1)], "CREATE FLOW needs AS AUTO CDC INTO … or AS INSERT INTO …")
+            raise _error(st, tokens[min(i, len(tokens) - 1)],
+                         "CREATE FLOW needs AS AUTO CDC INTO … or AS INSERT INTO …")
         i += 1
         if _words(tokens, i, "AUTO", "CDC", "INTO") or _words(tokens, i, "APPLY", "CHANGES", "INTO"):
             target, i = _name(tokens, i + 3, text)

@@ -14,7 +14,7 @@ from lakestream.codegen import CodegenError, generate
 from lakestream.sparksql.escape import expr
 from lakestream.codegen.golden import cases, template_cases
 from lakestream.codegen.samples import sample_pipeline
-from lakestream.importing import import_sdp_sql
+from lakestream.importing import diff_documents, import_sdp_sql
 
 EXACT = {"kafka_source", "auto_loader", "filter", "map_select", "watermark", "sql_transform", "delta_table_sink",
          "unity_catalog_table_sink"}
@@ -43,9 +43,11 @@ def _spelled(value, key=""):
 def _shape(document) -> list:
     """The document up to ids and positions: node types, labels and configs, edges by label."""
     labels = {n.id: n.label for n in document.nodes}
-    return [sorted((n.type, n.label, repr(sorted((k, v) for k, v in _spelled(n.parsed.model_dump(mode="json", by_alias=True)).items()
-                                                 if k not in NOT_IN_SQL.get(n.type, ()))))
-                   for n in document.nodes),
+    def config(node):
+        values = _spelled(node.parsed.model_dump(mode="json", by_alias=True))
+        return repr(sorted((k, v) for k, v in values.items() if k not in NOT_IN_SQL.get(node.type, ())))
+
+    return [sorted((n.type, n.label, config(n)) for n in document.nodes),
             sorted((labels[e.source], e.source_port, labels[e.target], e.target_port) for e in document.edges)]
 
 
@@ -69,3 +71,14 @@ def test_generated_sql_round_trips(type_id):
 
 def test_no_gallery_template_is_sdp_sql():
     assert not [case for case in template_cases() if case[1] == "sdp-sql"]
+
+
+@pytest.mark.parametrize("type_id", SQL_TYPES)
+def test_generated_sql_onto_its_document_is_the_same_document(type_id):
+    """The code dock's case: the text is imported onto the document it was generated from. Every node type's
+    statements are recognised word for word, so the document comes back unchanged (ids and positions too)."""
+    document = sample_pipeline(type_id)
+    result = import_sdp_sql(_sql(document), base=document)
+    assert result.ok, result.report()
+    assert diff_documents(document, result.document).empty, diff_documents(document, result.document)
+    assert _sql(result.document) == _sql(document)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lakestream.sparksql.escape import Code, _literal, table
-from lakestream.nodes.sqlquery import parse_query, render
+from lakestream.sparksql.query import parse_query, render
 
 
 def context(view) -> dict:

@@ -16,7 +16,7 @@ from sqlglot import exp
 from lakestream.nodes.base import Category, Column, Finding, Inputs, NodeType, Port, Schema, Target
 from lakestream.nodes.fields import Model, Name, TableName
 from lakestream.sparksql.types import SparkTypeError, parse_columns
-from lakestream.nodes.sqlquery import QueryError, parse_query, table_name
+from lakestream.sparksql.query import QueryError, parse_query, table_name
 from lakestream.nodes.transforms.type_inference import infer_type
 
 SDP_TARGETS = frozenset({Target.SDP_SQL, Target.SDP_PYTHON})
