@@ -158,7 +158,7 @@ class NodeBacktest:
     type: str
     columns: list[str]
     detections: int = 0
-    late_events: int = 0
+    late_events: int | None = 0  # None: not counted (a Spark backtest)
     time_column: str | None = None  # the output column bucketed (the last timestamp: when a detection completes)
     buckets: dict[str, int] = field(default_factory=dict)  # bucket start (ISO) -> detections, in time order
     top_keys: list[tuple[str, int]] = field(default_factory=list)
@@ -248,7 +248,7 @@ class Backtester:
                 outputs[nid] = (out.columns, out.rows, out.late_events)
         if progress:
             progress(1.0)
-        nodes = {nid: self._summary(nid, *outputs[nid], by, top, samples) for nid in self.node_ids}
+        nodes = {nid: self.summary(nid, *outputs[nid], by, top, samples) for nid in self.node_ids}
         return BacktestResult(events, time.perf_counter() - began, by, nodes, fast=not slow)
 
     # --- the fast path: source -> filters/watermarks -> one single-input pattern ---------------------------
@@ -370,7 +370,7 @@ class Backtester:
 
     # --- summary -------------------------------------------------------------------------------------------
 
-    def _summary(self, nid, columns, rows, late, by, top, samples) -> NodeBacktest:
+    def summary(self, nid, columns, rows, late, by, top, samples) -> NodeBacktest:
         node = self.pipeline.node(nid)
         schema = self.replayer.schemas.get(nid) or ()
         stamps = [c.name for c in schema if c.type.lower().startswith("timestamp")]

@@ -73,8 +73,9 @@ def report(result: BacktestResult, pipeline: Pipeline) -> list[str]:
     lines = [f"{result.events:,} events in {result.seconds:.2f} s "
              f"({result.events / max(result.seconds, 1e-9):,.0f} events/s{'' if result.fast else '; general path'})"]
     for node in result.nodes.values():
-        lines.append(f"{node.node_id} {node.title} ({node.type}): {node.detections:,} detection(s), "
-                     f"{node.late_events:,} late event(s)")
+        late = "late events not counted on Spark" if node.late_events is None else \
+            f"{node.late_events:,} late event(s)"
+        lines.append(f"{node.node_id} {node.title} ({node.type}): {node.detections:,} detection(s), {late}")
         if node.buckets:
             most = max(node.buckets.values())
             lines.append(f"  per {result.by} (by {node.time_column}):")
