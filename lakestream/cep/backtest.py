@@ -24,10 +24,9 @@ import msgspec
 from lakestream.cep.engine import EPOCH, PatternRun, from_micros, to_micros
 from sqlglot import exp
 
-from lakestream.cep.expr import ExpressionCompiler, compile_condition
+from lakestream.cep.expr import ExpressionCompiler
 from lakestream.cep.replay import NodeReplayError, Replayer, check_types, coerce, jsonable, read_events
 from lakestream.cep.runtime.javaregex import RegexError, RegexTimeout
-from lakestream.cep.runtime.sqlfuncs import to_timestamp
 from lakestream.errors import UserError
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
@@ -520,3 +519,38 @@ def with_overrides(pipeline: Pipeline, assignments: list[str]) -> Pipeline:
             problems = [i.message for i in validate(changed) if i.node_id == node_id and i.severity == "error"]
             raise UserError(f"--set makes node {node_id} invalid: {'; '.join(problems) or 'its config'}")
     return changed
+
+
+# --- versions side by side (the builder's Backtest dialog) -------------------------------------------------
+
+
+def variants(pipeline: Pipeline, store, mode: str, value: str) -> list[tuple[str, Pipeline]]:
+    """[(label, document)]: the current document, and the one to compare with (a saved version or an override)."""
+    out = [("current", pipeline)]
+    value = (value or "").strip()
+    if mode == "version":
+        if store is None or not value.lstrip("v").isdigit():
+            raise UserError("Write the number of a saved version of this pipeline, e.g. 3")
+        out.append((f"version {value.lstrip('v')}", store.get_version(pipeline.id, int(value.lstrip("v")))))
+    elif mode == "override":
+        assignments = [a.strip() for a in value.split(";") if a.strip()]
+        if not assignments:
+            raise UserError("Write a change as NODE.FIELD=VALUE, e.g. burst.threshold=5")
+        out.append(("; ".join(assignments), with_overrides(pipeline, assignments)))
+    return out
+
+
+def run_backtests(docs: list[tuple[str, Pipeline]], paths: list[str], by: str, progress, cancelled
+                  ) -> list[tuple[str, BacktestResult]]:
+    """Every version over the same files (worker thread); progress in [0, 1] over all of them."""
+    files = event_files(paths)
+    out = []
+    for index, (label, doc) in enumerate(docs):
+        backtester = Backtester(doc)
+        sources = backtester.sources()
+        if len(sources) != 1:
+            raise UserError(f"the Backtest dialog feeds one source; this pipeline has {len(sources)}: use "
+                            "lakestream backtest --events SOURCE_ID=FILES")
+        step = (lambda share, i=index: progress((i + share) / len(docs)))
+        out.append((label, backtester.run({sources[0]: files}, by, progress=step, cancelled=cancelled)))
+    return out

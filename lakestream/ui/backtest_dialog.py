@@ -8,7 +8,7 @@ from html import escape
 
 from nicegui import run, ui
 
-from lakestream.cep.backtest import BacktestResult, Backtester, Cancelled, event_files, with_overrides
+from lakestream.cep.backtest import BacktestResult, Cancelled, run_backtests, variants
 from lakestream.errors import UserError
 from lakestream.pipeline import Pipeline
 from lakestream.store import Store
@@ -47,38 +47,6 @@ def chart_svg(by: str, series: list[tuple[str, dict[str, int]]], width: int = 64
                      f'<text x="{left + j * 200 + 14}" y="{height - 3}" font-size="11">{escape(label[:30])}</text>')
     parts.append("</svg>")
     return "".join(parts)
-
-
-def variants(pipeline: Pipeline, store: Store | None, mode: str, value: str) -> list[tuple[str, Pipeline]]:
-    """[(label, document)]: the current document, and the one to compare with (a saved version or an override)."""
-    out = [("current", pipeline)]
-    value = (value or "").strip()
-    if mode == "version":
-        if store is None or not value.lstrip("v").isdigit():
-            raise UserError("Write the number of a saved version of this pipeline, e.g. 3")
-        out.append((f"version {value.lstrip('v')}", store.get_version(pipeline.id, int(value.lstrip("v")))))
-    elif mode == "override":
-        assignments = [a.strip() for a in value.split(";") if a.strip()]
-        if not assignments:
-            raise UserError("Write a change as NODE.FIELD=VALUE, e.g. burst.threshold=5")
-        out.append(("; ".join(assignments), with_overrides(pipeline, assignments)))
-    return out
-
-
-def run_backtests(docs: list[tuple[str, Pipeline]], paths: list[str], by: str, progress, cancelled
-                  ) -> list[tuple[str, BacktestResult]]:
-    """Every version over the same files (worker thread); progress in [0, 1] over all of them."""
-    files = event_files(paths)
-    out = []
-    for index, (label, doc) in enumerate(docs):
-        backtester = Backtester(doc)
-        sources = backtester.sources()
-        if len(sources) != 1:
-            raise UserError(f"the Backtest dialog feeds one source; this pipeline has {len(sources)}: use "
-                            "lakestream backtest --events SOURCE_ID=FILES")
-        step = (lambda share, i=index: progress((i + share) / len(docs)))
-        out.append((label, backtester.run({sources[0]: files}, by, progress=step, cancelled=cancelled)))
-    return out
 
 
 async def open_backtest_dialog(pipeline: Pipeline, store: Store | None) -> None:

@@ -7,7 +7,6 @@ import json
 import math
 import subprocess
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -185,3 +184,29 @@ def test_cli_errors(tmp_path, files):
     bad.write_text('{"card_id": "c1", "amount": 5, "ts": "2026-03-01T00:00:00Z"}\nnot json\n')
     done = _cli("backtest", str(path), "--events", str(bad))
     assert done.returncode == 1 and "line 2 is not JSON" in done.stderr, done.stderr
+
+
+def test_versions_to_compare(tmp_path, files):
+    from lakestream.cep.backtest import run_backtests, variants
+    from lakestream.store import open_store
+
+    store = open_store("local", home=tmp_path / "store")
+    first = store.create(load_pipeline(pipeline_document(condition="amount > 300", threshold=2)))
+    second = store.save(with_overrides(first, ["burst.threshold=4"]), first.version)
+    chosen = variants(second, store, "version", f"v{first.version}")
+    assert [label for label, _ in chosen] == ["current", f"version {first.version}"]
+    assert chosen[1][1].node("burst").parsed.threshold == 2
+    assert variants(second, store, "override", "burst.threshold=3; burst.window=5 minutes")[1][0] == \
+        "burst.threshold=3; burst.window=5 minutes"
+    for mode, value, message in [("version", "x", "number of a saved version"), ("override", " ", "NODE.FIELD=VALUE")]:
+        with pytest.raises(UserError, match=message):
+            variants(second, store, mode, value)
+    shares = []
+    done = run_backtests(chosen, [str(files[0].parent)], "hour", shares.append, lambda: False)
+    assert [r.nodes["burst"].detections for _, r in done] == \
+        [Backtester(d).run({"payments": files}).nodes["burst"].detections for _, d in chosen]
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    from lakestream.cep.backtest import Cancelled
+
+    with pytest.raises(Cancelled):
+        run_backtests(chosen, [str(files[0].parent)], "hour", shares.append, lambda: True)
