@@ -21,7 +21,7 @@ def register(subparsers) -> None:
                         help="JSON-lines (or CSV) files or a folder of them, one micro-batch per file in name order; "
                              "prefix SOURCE_ID= when the pipeline has several sources")
     parser.add_argument("--delta", metavar="[SOURCE_ID=]PATH",
-                        help="read the events from a Delta table folder (runs on local Spark 4.2 with Delta)")
+                        help="a Delta table's folder (not supported yet: it says so; export JSON lines and use --events)")
     parser.add_argument("--from", dest="start", help="only events at or after this time (e.g. 2026-03-01)")
     parser.add_argument("--to", dest="end", help="only events before this time")
     parser.add_argument("--by", choices=("hour", "day"), default="hour", help="bucket of the detection counts")
