@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lakestream.cep.replay import jsonable, replay
-from lakestream.cep.runtime.sqlfuncs import to_timestamp
+from lakestream.sparksql.runtime.sqlfuncs import to_timestamp
 from lakestream.editing import set_expectations
 from lakestream.errors import UserError
 from lakestream.nodes.base import Category
@@ -79,8 +79,9 @@ def compare(node_id: str, title: str, expected: list[dict], got: list[dict]) -> 
     return Outcome(node_id, title, len(expected), len(got), missing, unexpected)
 
 
-def run_tests(pipeline: Pipeline, spark=None) -> list[Outcome]:
-    """Every pinned node checked on the samples: in the engine, or (given a SparkSession) the generated code."""
+def run_tests(pipeline: Pipeline, spark=None, runner=None) -> list[Outcome]:
+    """Every pinned node checked on the samples: in the engine, or (given a SparkSession and `lakestream run`'s
+    runner, `commands.run.run_local`) the generated code."""
     if not pipeline.expectations:
         raise UserError("this pipeline has no pinned rows: pin a node's detections in the Timeline "
                         "(or run lakestream test --pin)")
@@ -88,7 +89,7 @@ def run_tests(pipeline: Pipeline, spark=None) -> list[Outcome]:
     if unknown:
         raise UserError(f"rows are pinned for nodes this pipeline no longer has: {', '.join(unknown)}")
     ids = list(pipeline.expectations)
-    got = spark_rows(pipeline, ids, spark) if spark is not None else {n: observed(pipeline, n) for n in ids}
+    got = spark_rows(pipeline, ids, spark, runner) if spark is not None else {n: observed(pipeline, n) for n in ids}
     return [compare(n, pipeline.node(n).title, pipeline.expectations[n], got[n]) for n in ids]
 
 
@@ -120,12 +121,11 @@ def with_sinks(pipeline: Pipeline, node_ids: list[str]) -> tuple[Pipeline, dict[
     return load_pipeline(data), sinks
 
 
-def spark_rows(pipeline: Pipeline, node_ids: list[str], spark, events: dict[str, list[Path]] | None = None,
+def spark_rows(pipeline: Pipeline, node_ids: list[str], spark, runner, events: dict[str, list[Path]] | None = None,
                timeout: float = 600.0) -> dict[str, list[dict]]:
     """Each node's output rows from the local profile's generated code over the samples (one file per source,
-    so one micro-batch) or the given event files (one micro-batch per file), as JSON values."""
-    from lakestream.commands.run import run_local
-
+    so one micro-batch) or the given event files (one micro-batch per file), as JSON values. `runner` is
+    `lakestream run`'s `run_local` (a front's function, passed in by the fronts)."""
     derived, sinks = with_sinks(pipeline, node_ids)
     schemas = propagate(derived)
     with tempfile.TemporaryDirectory(prefix="lakestream-test-") as tmp:
@@ -140,7 +140,7 @@ def spark_rows(pipeline: Pipeline, node_ids: list[str], spark, events: dict[str,
                 rows = pipeline.samples.get(source, [])
                 (target / "samples.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
         _in_name_order(folder)
-        run_local(derived, folder, Path(tmp) / "out", spark, timeout)
+        runner(derived, folder, Path(tmp) / "out", spark, timeout)
         out = {}
         for node_id, sink in sinks.items():
             columns = [(c.name, c.type.lower()) for c in schemas.get(node_id) or ()]

@@ -24,14 +24,14 @@ import msgspec
 from lakestream.cep.engine import EPOCH, PatternRun, from_micros, to_micros
 from sqlglot import exp
 
-from lakestream.cep.expr import ExpressionCompiler
+from lakestream.sparksql.evaluator import ExpressionCompiler
 from lakestream.cep.replay import NodeReplayError, Replayer, check_types, coerce, jsonable, read_events
-from lakestream.cep.runtime.javaregex import RegexError, RegexTimeout
+from lakestream.sparksql.runtime.javaregex import RegexError, RegexTimeout
 from lakestream.errors import UserError
 from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
-from lakestream.nodes.fields import ExpressionError
+from lakestream.sparksql.parse import ExpressionError
 from lakestream.pipeline import Pipeline
 
 EVENT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv")
@@ -513,11 +513,11 @@ def with_overrides(pipeline: Pipeline, assignments: list[str]) -> Pipeline:
     except DocumentError as error:
         raise UserError(f"--set: {error}") from None
     for node_id in {a.partition(".")[0].strip() for a in assignments}:
-        if changed.node(node_id).parsed_or_none() is None:
-            from lakestream.validate import validate
-
-            problems = [i.message for i in validate(changed) if i.node_id == node_id and i.severity == "error"]
-            raise UserError(f"--set makes node {node_id} invalid: {'; '.join(problems) or 'its config'}")
+        problems = changed.node(node_id).config_errors
+        if problems:
+            where = [".".join(str(part) for part in e["loc"]) for e in problems]
+            raise UserError(f"--set makes node {node_id} invalid: " +
+                            "; ".join(f"{w}: {e['msg']}" for w, e in zip(where, problems)))
     return changed
 
 

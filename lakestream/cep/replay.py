@@ -8,11 +8,11 @@ availableNow runs. Only the nodes that lead to a pattern node (or to the node as
 from __future__ import annotations
 
 import csv
-from bisect import bisect_left
-from operator import itemgetter
 import io
 import json
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from lakestream.cep.engine import PatternRun

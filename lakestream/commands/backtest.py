@@ -1,15 +1,22 @@
 """`lakestream backtest PIPELINE --events FILES|DIR`: a pipeline's patterns over historical events, per hour or
-day, top keys and samples; `--compare`/`--set` runs a second version side by side."""
+day, top keys and samples; `--compare`/`--set` runs a second version side by side.
+
+`--spark` runs the local profile's generated code over the same files, one file per micro-batch
+(`maxFilesPerTrigger` 1, then availableNow's final batch): the batches the engine's backtest runs, so both find
+the same detections."""
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 from lakestream.cep.backtest import BacktestResult, Backtester, event_files, with_overrides
+from lakestream.commands.run import run_local
 from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
+from lakestream.pattern_tests import spark_rows
 from lakestream.pipeline import Pipeline
 
 
@@ -106,6 +113,30 @@ def side_by_side(first: BacktestResult, second: BacktestResult, labels: tuple[st
     return lines
 
 
+def spark_backtest(pipeline: Pipeline, node_ids: list[str] | None, events: dict[str, list[Path]] | None = None,
+                   delta: str | None = None, by: str = "hour", start: str | None = None, end: str | None = None,
+                   top: int = 10, samples: int = 5, spark=None) -> BacktestResult:
+    """Detections of the pattern nodes from the generated code on a local SparkSession."""
+    if delta:
+        raise UserError("--delta is not supported yet: export the table's rows as JSON-lines files and use --events")
+    if start or end:
+        raise UserError("--from/--to are not supported with --spark yet: select the files of the time range")
+    if not events:
+        raise UserError("give the events with --events FILES|DIR")
+    backtester = Backtester(pipeline, node_ids)
+    if spark is None:
+        from lakestream.spark_local import local_session
+
+        spark = local_session("lakestream-backtest")
+    began = time.perf_counter()
+    rows = spark_rows(pipeline, backtester.node_ids, spark, run_local, events)
+    count = max(sum(sum(1 for line in p.open("rb") if line.strip()) for p in paths) for paths in events.values())
+    schemas = backtester.replayer.schemas
+    nodes = {nid: backtester.summary(nid, [c.name for c in schemas.get(nid) or ()], rows[nid], None, by, top, samples)
+             for nid in backtester.node_ids}  # late events are not counted on Spark (None)
+    return BacktestResult(count, time.perf_counter() - began, by, nodes)
+
+
 def run(args) -> int:
     pipeline = read_pipeline(args.pipeline)
     variants = [("current", pipeline)]
@@ -122,8 +153,6 @@ def run(args) -> int:
         backtester = Backtester(doc, args.node)
         sources = backtester.sources()
         if args.spark or args.delta:
-            from lakestream.spark_backtest import spark_backtest
-
             events = files_by_source(doc, args.events, sources) if args.events else None
             results.append(spark_backtest(doc, args.node, events=events, delta=args.delta, by=args.by,
                                           start=args.start, end=args.end, top=args.top, samples=args.samples))

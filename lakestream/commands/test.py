@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from lakestream.commands.run import run_local
 from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
 from lakestream.nodes.base import Category
@@ -48,7 +49,7 @@ def run(args) -> int:
         from lakestream.spark_local import local_session
 
         spark = local_session("lakestream-test")
-    outcomes = run_tests(pipeline, spark)
+    outcomes = run_tests(pipeline, spark, run_local)
     if args.json:
         print(json.dumps({"passed": all(o.passed for o in outcomes), "nodes": [o.to_json() for o in outcomes]},
                          indent=2, ensure_ascii=False))

@@ -14,7 +14,7 @@ import pytest
 from benchmarks.backtest_data import pipeline_document, write_files
 from lakestream.cep.backtest import Backtester, TypedCompiler, event_files, fast_micros, with_overrides
 from lakestream.cep.engine import to_micros
-from lakestream.cep.expr import ExpressionCompiler
+from lakestream.sparksql.evaluator import ExpressionCompiler
 from lakestream.errors import UserError
 from lakestream.pipeline import load_pipeline
 

@@ -9,7 +9,7 @@ from benchmarks.backtest_data import pipeline_document, write_files
 from lakestream.cep.backtest import Backtester
 from lakestream.pattern_tests import canonical
 from lakestream.pipeline import load_pipeline
-from lakestream.spark_backtest import spark_backtest
+from lakestream.commands.backtest import spark_backtest
 from tests.cep.test_backtest import FILTERED
 
 pytestmark = pytest.mark.spark

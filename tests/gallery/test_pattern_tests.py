@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from lakestream.cep.runtime.sqlfuncs import to_timestamp
+from lakestream.sparksql.runtime.sqlfuncs import to_timestamp
 from lakestream.gallery import instantiate
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
