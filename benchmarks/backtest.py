@@ -40,7 +40,8 @@ def main() -> None:
         rates.append(result.events / wall)
         detections = result.nodes["burst"].detections
         print(f"  {result.events:,} events ({size / 2**20:.0f} MiB) in {wall:.2f} s: {result.events / wall:,.0f} "
-              f"events/s, {detections:,} detections, fast path: {result.fast}, load {os.getloadavg()[0]:.1f}")
+              f"events/s (CPU {cpu[-1]:.2f} s: {result.events / cpu[-1]:,.0f} events/s), {detections:,} detections, "
+              f"fast path: {result.fast}, load {os.getloadavg()[0]:.1f}")
     print(f"median {statistics.median(rates):,.0f} events/s (CPU {statistics.median(cpu):.2f} s per run)")
 
 
