@@ -18,7 +18,8 @@ PACKAGE = ROOT / "lakestream"
 # Lowest first: a module may import its own layer and the layers below it, never one above.
 LAYERS = [
     ("lakestream.errors", "lakestream.durations", "lakestream.gc_pause", "lakestream.spark_local",
-     "lakestream.labels", "lakestream.limits", "lakestream.cep.runtime.javaregex"),  # javaregex: a leaf (stdlib, `regex`) fields use
+     "lakestream.labels", "lakestream.limits", "lakestream.cep.runtime.javaregex",  # javaregex: a leaf (stdlib, `regex`) fields use
+     "lakestream.cep.runtime.params"),  # params: stdlib dataclasses, the typed config nodes' `bind` builds
     ("lakestream.nodes",),  # node declarations: config models, ports, facets
     ("lakestream.references", "lakestream.schemas", "lakestream.pipeline", "lakestream.graph",
      "lakestream.change_feeds", "lakestream.catalogue", "lakestream.gallery",
@@ -127,9 +128,11 @@ def test_no_import_cycle_even_through_function_level_imports():
 
 @pytest.mark.parametrize("forbidden", ["lakestream.cep", "lakestream.codegen"])
 def test_nodes_import_neither_the_engine_nor_codegen(forbidden):
+    # the bottom layer's leaves that live in cep/runtime (shipped beside generated code, standard library only:
+    # javaregex, the typed params a node's `bind` builds) are not the engine
     found = [f"{a} -> {b}" for a, b in GRAPH.edges
              if a.startswith("lakestream.nodes") and (b == forbidden or b.startswith(forbidden + "."))
-             and (a, b) not in NOT_YET]
+             and layer(b) > 0 and (a, b) not in NOT_YET]
     assert found == []
 
 
