@@ -12,7 +12,8 @@ from pathlib import Path
 
 def io_python() -> Path:
     """$LAKESTREAM_IO_PYTHON; else the environment inside the running virtual environment, since it reaches that
-    environment's packages (a shared one would follow whichever venv set it up last); else ~/.cache/lakestream/spark42."""
+    environment's packages (a shared one would follow whichever venv set it up last); else
+    ~/.cache/lakestream/spark42."""
     given = os.environ.get("LAKESTREAM_IO_PYTHON")
     if given:
         return Path(given)

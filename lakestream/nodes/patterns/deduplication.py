@@ -84,7 +84,8 @@ EXAMPLE = {
 def bind(c: Config) -> Bound:
     # grouped by the key columns only: the identities of one key share that key's state
     within = micros(c.within or c.watermark_delay)  # empty: the watermark delay, dropDuplicatesWithinWatermark's bound
-    return Bound(DeduplicationParams(within=within), c.key_columns, {"in": tuple(quote(x) for x in c.columns)}, passthrough=True)
+    return Bound(DeduplicationParams(within=within), c.key_columns, {"in": tuple(quote(x) for x in c.columns)},
+                 passthrough=True)
 
 
 def keeps_watermark(c: Config) -> str | None:
