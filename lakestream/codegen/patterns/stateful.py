@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from lakestream.cep.bindings import bind
 from lakestream.cep.runtime.params import as_json
-from lakestream.codegen.escape import Code, ident, py, sql
+from lakestream.sparksql.escape import Code, ident, py, sql
 from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 from lakestream.nodes import REGISTRY, node_types
