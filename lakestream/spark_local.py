@@ -36,6 +36,29 @@ BUSY_MACHINE = {
 }
 
 
+# Spark's fixed 10 s wait for a Python process it starts on its own: the driver starts one when it plans each
+# transformWithState query (TransformWithStateInPySparkPythonPreInitRunner, to read the processor's state schema).
+# At load 25-30 on 2 cores a fresh interpreter takes longer, and the query stops before its first batch.
+WORKER_START_TIMEOUT = "Python worker failed to connect back"
+
+
+def run_queries(start, timeout: float, attempts: int = 3) -> list:
+    """`start()` a job's streaming queries and wait up to `timeout` s for each to end; when one stopped because a
+    Python process missed Spark's fixed 10 s (WORKER_START_TIMEOUT), start them all again: they resume from their
+    checkpoints, so a committed batch is not redone and none is lost (as a cluster's job retry). At most `attempts`
+    starts; returns the last start's queries (the caller checks their exceptions and whether they ended)."""
+    for attempt in range(1, attempts + 1):
+        queries = start()
+        for query in queries:
+            query.awaitTermination(timeout)
+        if attempt == attempts or not any(WORKER_START_TIMEOUT in str(q.exception() or "") for q in queries):
+            return queries
+        for query in queries:
+            if query.isActive:
+                query.stop()
+    raise AssertionError("unreachable")
+
+
 def spark_conf() -> dict[str, str]:
     """Small, fast local settings; RocksDB because transformWithState needs it."""
     return {
