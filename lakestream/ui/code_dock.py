@@ -39,14 +39,22 @@ class CodeDock:
             self.reason = ui.label("").classes("ls-code-reason").mark("code-reason")
             self.message = ui.label("").classes("ls-code-message hidden").mark("code-message")
             # the click listener sits on a plain wrapper: the CodeMirror component does not pass DOM events on
-            with ui.element("div").classes("w-full ls-code") as self.code_box:
+            self.code_box = ui.element("div").classes("w-full ls-code")
+        # The editor is made when there is first code to show: a page without code (an empty pipeline) never
+        # loads CodeMirror, and a page that opens one shows its canvas before CodeMirror starts.
+        self.editor: ui.codemirror | None = None
+
+    def _ensure_editor(self) -> ui.codemirror:
+        if self.editor is None:
+            with self.code_box:
                 self.editor = ui.codemirror("", language="SQL").classes("w-full h-full").mark("code-editor")
-        self.editor.disable()
-        # a click on code selects the node whose lines were clicked (CodeMirror knows the line)
-        self.code_box.on("click", self._clicked, js_handler=(
-            "(e) => { const v = getElement(%d).editor; if (!v) return;"
-            " const pos = v.posAtCoords({x: e.clientX, y: e.clientY}); if (pos == null) return;"
-            " emit(v.state.doc.lineAt(pos).number); }" % self.editor.id))
+            self.editor.disable()
+            # a click on code selects the node whose lines were clicked (CodeMirror knows the line)
+            self.code_box.on("click", self._clicked, js_handler=(
+                "(e) => { const v = getElement(%d).editor; if (!v) return;"
+                " const pos = v.posAtCoords({x: e.clientX, y: e.clientY}); if (pos == null) return;"
+                " emit(v.state.doc.lineAt(pos).number); }" % self.editor.id))
+        return self.editor
 
     def schedule(self, pipeline: Pipeline) -> None:
         """Regenerate for this document in a worker thread; a newer document wins over a slower older one."""
@@ -81,14 +89,15 @@ class CodeDock:
         if not self.view or not self.view.files:
             return
         current = self.view.files[self.file_index]
-        self.editor.set_language(LANGUAGES.get(current.language, "Python"))
-        self.editor.set_value(current.text)
+        editor = self._ensure_editor()
+        editor.set_language(LANGUAGES.get(current.language, "Python"))
+        editor.set_value(current.text)
         self.highlight(self.selected)
 
     def highlight(self, node_id: str | None) -> None:
         """Mark the selected node's lines and scroll them into view."""
         self.selected = node_id
-        if not self.view or not self.view.files:
+        if not self.view or not self.view.files or self.editor is None:
             return
         current = self.view.files[self.file_index]
         lines = current.lines_of(node_id) if node_id else []
