@@ -214,3 +214,37 @@ def test_pipeline_settings_pick_catalog_and_schema_once_connected(server, fake, 
         expect(page.get_by_text("(version 2)")).to_be_visible(timeout=20000)
         saved = _saved_settings(tmp_path, "Untitled pipeline")
         assert (saved.catalog, saved.schema_) == ("sandbox", "scratch")
+
+
+@pytest.mark.e2e
+def test_oauth_profiles_in_the_connection_dialog(server, fake, tmp_path):
+    """A service principal's profile (OAuth M2M) connects; a browser-login profile says why it cannot,
+    at once, and the server stays responsive (it never opens a browser)."""
+    from playwright.sync_api import expect
+
+    fake.add_service_principal("6f1c-sp", "s3cret-value", "lakestream-deployer")
+    (tmp_path / "databrickscfg").write_text(
+        f"[robot]\nhost = {fake.url}\nclient_id = 6f1c-sp\nclient_secret = s3cret-value\n\n"
+        f"[me]\nhost = {fake.url}\nauth_type = external-browser\n")
+    with builder_page(server) as page:
+        page.locator("button:has(i:text-is('cloud'))").first.click()
+        dialog = page.locator(".q-dialog").filter(has_text="Databricks workspace")
+
+        dialog.get_by_label("Profile of ~/.databrickscfg").click()
+        page.locator(".q-menu .q-item").filter(has_text="me —").click()
+        expect(dialog.get_by_label("Profile of ~/.databrickscfg")).to_have_value(f"me — {fake.url} · OAuth (browser)")
+        dialog.get_by_role("button", name="Use this profile").click()
+        expect(dialog.get_by_text("signs in through a web browser")).to_be_visible(timeout=20000)
+        expect(dialog.get_by_text("databricks auth login --host", exact=False)).to_be_visible()
+        page.screenshot(path=str(ROOT / "test-results" / "workspace-oauth-browser-profile.png"))
+
+        dialog.get_by_label("Profile of ~/.databrickscfg").click()
+        page.locator(".q-menu .q-item").filter(has_text="robot —").click()
+        expect(dialog.get_by_label("Profile of ~/.databrickscfg")).to_have_value(
+            f"robot — {fake.url} · OAuth (service principal)")
+        dialog.get_by_role("button", name="Use this profile").click()
+        expect(dialog.get_by_text("Connected to")).to_contain_text("as lakestream-deployer", timeout=20000)
+        page.screenshot(path=str(ROOT / "test-results" / "workspace-oauth-m2m-profile.png"))
+    assert fake.calls("POST", r"^/oidc/v1/token$")
+    assert not fake.calls("GET", r"/oidc/v1/authorize")
+    assert "s3cret-value" not in (tmp_path / "server.log").read_text()
