@@ -15,14 +15,6 @@ from lakestream.deploy.profiles import chosen_profile, list_profiles
 
 
 @pytest.fixture
-def cfg(no_workspace, tmp_path, monkeypatch):
-    path = tmp_path / "databrickscfg"
-    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(path))
-    monkeypatch.setenv("LAKESTREAM_HOME", str(tmp_path / "home"))
-    return path
-
-
-@pytest.fixture
 def no_browser(monkeypatch):
     """Fails the test if anything tries to open a web browser."""
     opened: list[str] = []
