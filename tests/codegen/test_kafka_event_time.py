@@ -69,6 +69,6 @@ def test_sss_reports_the_sources_watermark(spark, tmp_path):
 def test_sdp_pipelines_run_with_the_sources_watermark(spark, tmp_path, target):
     write_events(tmp_path / "events" / "files", [FIVE_EVENTS[0] + FIVE_EVENTS[1]])
     table = sdp_table(spark, _doc(event_time="ts", watermark_delay="30 seconds"), tmp_path,
-                      "readings", target)
+                      "out", target)
     assert sorted(r.ts.isoformat() for r in table.select("ts").collect())[-1] == "2024-01-01T00:03:00"
     assert table.count() == 6
