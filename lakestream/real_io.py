@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lakestream.codegen import CodegenError, generate
-from lakestream.codegen.escape import _split_table, py
+from lakestream.sparksql.escape import _split_table, py
 from lakestream.connectors.secrets import MissingSecret, local_secret
 from lakestream.errors import UserError
 from lakestream.nodes.base import Category

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from lakestream.errors import UserError
-from lakestream.nodes.spark_types import canonical, quote_name
+from lakestream.sparksql.types import canonical, quote_name
 
 # Avro primitive -> Spark type, as spark-avro's SchemaConverters maps them
 _PRIMITIVES = {"null": "void", "boolean": "boolean", "int": "int", "long": "bigint", "float": "float",

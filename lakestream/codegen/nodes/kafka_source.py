@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from lakestream.codegen.connectors._runtime import runtime_import
-from lakestream.codegen.escape import Code, py, sql
 from lakestream.codegen.nodes._common import interval, local_source, secret_py, secret_sql
+from lakestream.sparksql.escape import Code, py, sql
 from lakestream.nodes.fields import declared_schema
 from lakestream.nodes.sources.kafka_source import event_time_column
 
