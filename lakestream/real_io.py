@@ -183,7 +183,7 @@ def one_query_at_a_time(timeout: float):
     """Inside the block, each streaming query's start() returns once its first micro-batch is done (or it ended).
 
     Spark 4.2 now and then failed a task of one of several queries started at the same moment with
-    java.io.OptionalDataException while deserializing it; started one after another, they do not meet.
+    java.io.OptionalDataException while deserializing it; started one after another, it has not been seen.
     """
     from pyspark.sql.streaming import DataStreamWriter
 

@@ -42,9 +42,9 @@ def secrets_env(doc) -> dict:
     return found
 
 
-# Spark 4.2 once failed, now and then, a task of one of a template's several streaming queries started at the same
-# moment (java.io.OptionalDataException); `lakestream run --io real` now starts them one after another
-# (real_io.one_query_at_a_time), and this test has no rerun.
+# Spark 4.2 failed, now and then, a task of one of a template's several streaming queries started at the same moment
+# (java.io.OptionalDataException, 1-2 of 9 templates per full run); `lakestream run --io real` now starts them one
+# after another (real_io.one_query_at_a_time): not seen in three full runs since, so this test has no rerun.
 @pytest.mark.parametrize("card", KAFKA_CARDS, ids=[c.folder.name for c in KAFKA_CARDS])
 def test_template_on_kafka_and_delta_gives_exactly_the_expected_rows(card, kafka, real_run, http, smtp, monkeypatch):
     """Each Kafka node is pointed at the broker's listener for its own security protocol (security threats: SASL_SSL
