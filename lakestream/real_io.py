@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import sys
 import tempfile
+import time
 import types
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from lakestream.codegen import CodegenError, generate
-from lakestream.sparksql.escape import _split_table
+from lakestream.sparksql.escape import _split_table, py
 from lakestream.connectors.secrets import MissingSecret, local_secret
 from lakestream.errors import UserError
 from lakestream.nodes.base import Category
@@ -32,8 +34,7 @@ TABLE_FIELDS = {
 }
 KAFKA_NODES = {"kafka_source", "kafka_sink", "cdc_stream", "dead_letter_queue"}
 DELTA_NODES = set(TABLE_FIELDS) - {"feature_store_sink", "sql_warehouse_sink"}
-UNSUPPORTED = {"event_hubs_source": "Event Hubs (its code connects to <namespace>.servicebus.windows.net)",
-               "kinesis_source": "Kinesis", "auto_loader": "Auto Loader (cloudFiles is Databricks-only)",
+UNSUPPORTED = {"kinesis_source": "Kinesis", "auto_loader": "Auto Loader (cloudFiles is Databricks-only)",
                "feature_store_sink": "the feature store", "sql_warehouse_sink": "a SQL warehouse",
                "ml_model_endpoint": "a model serving endpoint"}
 
@@ -46,6 +47,7 @@ class RealIO:
     kafka_bootstrap: str | None = None
     from_earliest: bool = False
     jars: Path | None = None
+    event_hubs_bootstrap: str | None = None  # a Kafka listener standing in for every <namespace>.servicebus.windows.net
 
 
 def local_table(name: str) -> str:
@@ -59,6 +61,9 @@ def pointed(pipeline, io: RealIO):
     unsupported = sorted({UNSUPPORTED[n.type] for n in pipeline.nodes if n.type in UNSUPPORTED})
     if unsupported:
         raise UserError("--io real cannot reach " + ", ".join(unsupported) + " from here")
+    if any(n.type == "event_hubs_source" for n in pipeline.nodes) and not io.event_hubs_bootstrap:
+        raise UserError("--io real reaches Event Hubs through a Kafka listener given with --event-hubs-bootstrap "
+                        "HOST:PORT (SASL_SSL with PLAIN: user $ConnectionString, the connection string as password)")
     data = pipeline.to_dict()
     for node in data["nodes"]:
         config = node["config"]
@@ -69,7 +74,23 @@ def pointed(pipeline, io: RealIO):
             config["bootstrap_servers"] = io.kafka_bootstrap
         if node["type"] == "kafka_source" and io.from_earliest and config.get("starting_offsets", "latest") == "latest":
             config["starting_offsets"] = "earliest"
+        if node["type"] == "event_hubs_source" and io.from_earliest:
+            config["starting_position"] = "earliest"
     return load_pipeline(data)
+
+
+def event_hubs_pointed(code, pipeline, bootstrap: str):
+    """The generated job with each Event Hubs namespace's endpoint replaced by `bootstrap` (only the address
+    changes: the SASL_SSL/PLAIN options and the `$ConnectionString` login stay as deployed)."""
+    job = code.files["stream_job.py"]
+    text = job.text
+    for namespace in sorted({n.config["namespace"] for n in pipeline.nodes if n.type == "event_hubs_source"}):
+        endpoint = py(f"{namespace}.servicebus.windows.net:9093")
+        if endpoint not in text:
+            raise RuntimeError(f"the generated job does not name the endpoint {endpoint}")  # a codegen change
+        text = text.replace(endpoint, py(bootstrap))
+    code.files["stream_job.py"] = replace(job, text=text)
+    return code
 
 
 def _check_spark(pipeline) -> None:
@@ -124,6 +145,8 @@ def run_real(pipeline, io: RealIO, out: Path, timeout: float = 300.0, spark=None
         code = generate(pipeline, "sss", "databricks")
     except CodegenError as error:
         raise UserError(str(error)) from None
+    if io.event_hubs_bootstrap:
+        code = event_hubs_pointed(code, pipeline, io.event_hubs_bootstrap)
     io.warehouse.mkdir(parents=True, exist_ok=True)
     if spark is None:
         spark = local_session("lakestream-run-real", io_conf(io.warehouse, io.jars))
@@ -137,7 +160,8 @@ def run_real(pipeline, io: RealIO, out: Path, timeout: float = 300.0, spark=None
         job = load_job(folder)
         try:
             try:
-                queries = job.start(spark, checkpoint_root=str(checkpoints), trigger={"availableNow": True})
+                with one_query_at_a_time(timeout):
+                    queries = job.start(spark, checkpoint_root=str(checkpoints), trigger={"availableNow": True})
             except MissingSecret as error:
                 raise UserError(str(error)) from None
             for query in queries:
@@ -152,6 +176,35 @@ def run_real(pipeline, io: RealIO, out: Path, timeout: float = 300.0, spark=None
                 query.stop()
             sys.path.remove(str(folder))
     return export_tables(spark, pipeline, out)
+
+
+@contextmanager
+def one_query_at_a_time(timeout: float):
+    """Inside the block, each streaming query's start() returns once its first micro-batch is done (or it ended).
+
+    Spark 4.2 now and then failed a task of one of several queries started at the same moment with
+    java.io.OptionalDataException while deserializing it; started one after another, it has not been seen.
+    """
+    from pyspark.sql.streaming import DataStreamWriter
+
+    originals = {name: getattr(DataStreamWriter, name) for name in ("start", "toTable")}
+
+    def waiting(method):
+        def started(self, *args, **kwargs):
+            query = method(self, *args, **kwargs)
+            deadline = time.monotonic() + timeout
+            while query.isActive and query.lastProgress is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+            return query
+        return started
+
+    for name, method in originals.items():
+        setattr(DataStreamWriter, name, waiting(method))
+    try:
+        yield
+    finally:
+        for name, method in originals.items():
+            setattr(DataStreamWriter, name, method)
 
 
 def export_tables(spark, pipeline, out: Path) -> dict[str, int]:

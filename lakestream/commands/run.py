@@ -31,6 +31,10 @@ def register(subparsers) -> None:
                         help="local: event files and parquet folders (default); real: the databricks profile's "
                         "Kafka, Delta and Unity Catalog code against --kafka-bootstrap and --warehouse")
     parser.add_argument("--kafka-bootstrap", help="real I/O: the broker every Kafka node uses instead of its own")
+    parser.add_argument("--event-hubs-bootstrap",
+                        help="real I/O: a Kafka listener (SASL_SSL, PLAIN) every Event Hubs node uses instead of "
+                        "<namespace>.servicebus.windows.net:9093; the user is $ConnectionString, the password the "
+                        "connection string secret; its certificate must be trusted by the JVM")
     parser.add_argument("--from-earliest", action="store_true",
                         help="real I/O: Kafka sources that start at the latest offsets start at the earliest "
                         "(a first run otherwise reads only what arrives after it starts)")
@@ -117,7 +121,7 @@ def run(args) -> int:
         if not args.warehouse:
             raise UserError("--io real needs --warehouse DIR (the local Delta warehouse)")
         io = RealIO(warehouse=Path(args.warehouse), kafka_bootstrap=args.kafka_bootstrap,
-                    from_earliest=args.from_earliest,
+                    from_earliest=args.from_earliest, event_hubs_bootstrap=args.event_hubs_bootstrap,
                     jars=Path(args.jars) if args.jars else None)
         counts = run_real(pipeline, io, Path(args.out), args.timeout)
         for node_id, count in counts.items():

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from lakestream.labels import item_label
 from lakestream.ui.expression_field import ExpressionField
 from lakestream.ui.fieldspec import Spec, default_of, describe, is_schema, key_of, path_text, title_of
-from lakestream.ui.schema_dialog import open_schema_dialog
+from lakestream.ui.schema_dialog import open_registry_dialog, open_schema_dialog
 from lakestream.ui.workspace_dialog import schema_import_button, table_picker_button
 
 Path = tuple[Any, ...]
@@ -136,6 +136,15 @@ class ConfigForm:
 
                 ui.button("Columns from data", icon="dataset", on_click=from_data) \
                     .props("flat dense no-caps").classes("ls-add-item").mark(f"schema-from-data-{path_text(path)}")
+                if path == ("schema",) and "schema_registry_url" in self.model.model_fields:
+                    def from_registry() -> Any:
+                        topics = self.config.get("topics") or [""]
+                        return open_registry_dialog(lambda columns: self._set(("schema",), columns, structural=True),
+                                                    self.config.get("schema_registry_url") or "",
+                                                    f"{topics[0]}-value" if topics[0] else "")
+
+                    ui.button("Columns from the schema registry", icon="schema", on_click=from_registry) \
+                        .props("flat dense no-caps").classes("ls-add-item").mark("schema-from-registry")
             return
         elif spec.widget == "json":
             widget = ui.textarea(label, value="" if value is None else json.dumps(value),

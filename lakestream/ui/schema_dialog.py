@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from nicegui import events, ui
 
+from lakestream.errors import UserError
 from lakestream.schema_inference import infer_schema
 from lakestream.ui.guard import guarded, notify
 
@@ -65,4 +66,42 @@ async def open_schema_dialog(on_columns: Callable[[list[dict[str, str]]], None],
             ui.button("Use these columns", on_click=guarded(lambda: use(text.value or "", bool(csv.value)))) \
                 .props("unelevated no-caps color=primary").mark("schema-use")
     await dialog  # until it is closed
+    dialog.delete()
+
+
+async def open_registry_dialog(on_columns: Callable[[list[dict[str, str]]], None], registry: str = "",
+                               subject: str = "") -> None:
+    """Import the latest Avro schema of a schema registry subject (lakestream.schema_registry) as the columns."""
+    from nicegui import run
+
+    from lakestream.schema_registry import import_subject
+
+    with ui.context.client.layout, ui.dialog() as dialog, \
+            ui.card().classes("w-[560px] max-w-full").mark("registry-dialog"):
+        ui.label("Columns from the schema registry").classes("text-h6")
+        ui.label("The latest Avro schema of the subject replaces this schema (Undo brings it back).") \
+            .classes("text-sm text-grey-8")
+        url = ui.input("Schema registry URL", value=registry, placeholder="http://host:8081").classes("w-full") \
+            .mark("registry-url")
+        name = ui.input("Subject", value=subject, placeholder="<topic>-value").classes("w-full") \
+            .mark("registry-subject")
+        message = ui.label("").classes("text-negative text-sm").mark("registry-message")
+
+        async def use() -> None:
+            message.set_text("")
+            try:
+                imported = await run.io_bound(import_subject, url.value or "", name.value or "")
+            except UserError as error:
+                message.set_text(str(error))  # the dialog stays open with what was typed
+                return
+            dialog.close()
+            on_columns(imported.columns)
+            notify(f"{len(imported.columns)} column(s) from {imported.subject} version {imported.version} "
+                   f"(schema id {imported.id})", type="positive")
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button("Cancel", on_click=dialog.close).props("flat no-caps")
+            ui.button("Import columns", on_click=guarded(use)).props("unelevated no-caps color=primary") \
+                .mark("registry-import")
+    await dialog
     dialog.delete()

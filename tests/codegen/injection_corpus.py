@@ -51,7 +51,7 @@ _SASL = {"security_protocol": "SASL_SSL", "sasl_mechanism": "PLAIN", "sasl_usern
 VARIANTS = {
     "sql_transform": [{"materialized_view": "main.analytics.page_views"}],
     "kafka_source": [{**_SASL, "consumer_group": "group1", "schema_registry_url": "https://registry:8081",
-                      "value_format": "avro"}],
+                      "value_format": "avro", "watermark_delay": "30 seconds"}],
     "auto_loader": [{"format": "csv", "schema_hints": "amount double, ts timestamp",
                      "schema_location": "/Volumes/main/demo/schemas", "delimiter": ";"}],
     "rest_webhook_source": [{"auth": "basic", "token": None, "username": SECRET, "password": SECRET}],

@@ -27,7 +27,7 @@ LAYERS = [
      "lakestream.change_feeds", "lakestream.catalogue", "lakestream.gallery",
      "lakestream.node_reference"),
     ("lakestream.cep", "lakestream.changes_runtime", "lakestream.connectors"),  # engines and runtimes
-    ("lakestream.validate", "lakestream.editing", "lakestream.schema_inference"),
+    ("lakestream.validate", "lakestream.editing", "lakestream.schema_inference", "lakestream.schema_registry"),
     ("lakestream.codegen", "lakestream.node_examples", "lakestream.cep.timeline", "lakestream.pattern_tests"),
     ("lakestream.store", "lakestream.deploy", "lakestream.code_edit", "lakestream.importing"),
     ("lakestream.ui",),

@@ -1,7 +1,7 @@
 """A real Apache Kafka broker (KRaft, one node) for the I/O tests, from the jars .ci/jvm.sh resolves with Maven.
 
 Listeners on 127.0.0.1: PLAINTEXT, SASL_PLAINTEXT (PLAIN, users in USERS), SSL, and SASL_SSL (PLAIN and
-SCRAM-SHA-512, the SCRAM credentials written at format time). TLS uses a certificate made for the run with
+SCRAM-SHA-512, the SCRAM credentials written at format time; PLAIN also knows Event Hubs' `$ConnectionString` user). TLS uses a certificate made for the run with
 `cryptography`, served as a PEM keystore; clients trust it through a PKCS12 truststore made with keytool.
 """
 
@@ -19,6 +19,9 @@ from lakestream.spark_local import jars_root
 from tests.services.servers import free_port, self_signed_certificate, wait_for_port
 
 USERS = {"alice": "alice-secret"}
+# Event Hubs' Kafka endpoint: user $ConnectionString, the namespace's connection string as password (SASL_SSL listener)
+EVENT_HUBS_CONNECTION = ("Endpoint=sb://contoso-telemetry.servicebus.windows.net/;SharedAccessKeyName=listen;"
+                         "SharedAccessKey=c2VjcmV0LWtleQ==")
 TRUSTSTORE_PASSWORD = "trust-pw"
 _PLAIN = "org.apache.kafka.common.security.plain.PlainLoginModule"
 _SCRAM = "org.apache.kafka.common.security.scram.ScramLoginModule"
@@ -66,7 +69,8 @@ class KafkaBroker:
             "listener.name.sasl_ssl.ssl.keystore.type": "PEM",
             "listener.name.sasl_ssl.ssl.keystore.location": str(keystore),
             "listener.name.sasl_ssl.sasl.enabled.mechanisms": "PLAIN,SCRAM-SHA-512",
-            "listener.name.sasl_ssl.plain.sasl.jaas.config": f"{_PLAIN} required {users};",
+            "listener.name.sasl_ssl.plain.sasl.jaas.config":
+                f'{_PLAIN} required {users} user_$ConnectionString="{EVENT_HUBS_CONNECTION}";',
             "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config": f"{_SCRAM} required;",
             "log.dirs": str(self.dir / "data"),
             "num.partitions": "1",

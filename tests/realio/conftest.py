@@ -41,7 +41,7 @@ class RealRun:
         self.root = root
 
     def __call__(self, document, env: dict | None = None, warehouse: Path | None = None, earliest: bool = True,
-                 bootstrap: str | None = None, timeout: float = 420):
+                 bootstrap: str | None = None, timeout: float = 420, args: tuple[str, ...] = ()):
         """Run it (every Kafka node on `bootstrap` when given); return each exported table sink's rows and the
         finished process, which must succeed."""
         name = uuid.uuid4().hex[:8]
@@ -54,6 +54,7 @@ class RealRun:
             command += ["--kafka-bootstrap", bootstrap]
         if earliest:
             command.append("--from-earliest")
+        command += args
         environment = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
         result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=timeout)
         errors = [line[:1500] for line in result.stderr.splitlines() if line.startswith("lakestream:")]

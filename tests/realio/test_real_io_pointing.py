@@ -47,10 +47,18 @@ def test_local_table_names():
 
 
 def test_nodes_of_unreachable_services_are_refused_by_name():
-    extra = node("hub", "event_hubs_source", {"namespace": "ns", "event_hub": "h", "consumer_group": "$Default",
-                                              "connection_secret": {"scope": "s", "key": "k"}, "schema": SCHEMA})
-    with pytest.raises(UserError, match="cannot reach Event Hubs"):
+    extra = node("kin", "kinesis_source", {"stream_name": "s", "region": "eu-west-1", "schema": SCHEMA})
+    with pytest.raises(UserError, match="cannot reach Kinesis"):
         pointed(pipeline(extra), RealIO(Path("wh")))
+
+
+def test_event_hubs_needs_a_kafka_listener_to_stand_in_for_the_namespace():
+    extra = node("hub", "event_hubs_source", {"namespace": "contoso-ns", "event_hub": "h",
+                                              "connection_secret": {"scope": "s", "key": "k"}, "schema": SCHEMA})
+    with pytest.raises(UserError, match=r"--event-hubs-bootstrap HOST:PORT \(SASL_SSL with PLAIN: user \$ConnectionString"):
+        pointed(pipeline(extra), RealIO(Path("wh")))
+    doc = pointed(pipeline(extra), RealIO(Path("wh"), event_hubs_bootstrap="127.0.0.1:1", from_earliest=True))
+    assert doc.node("hub").config["starting_position"] == "earliest"
 
 
 def test_delta_under_pyspark_4_3_is_refused_with_what_to_install(tmp_path):

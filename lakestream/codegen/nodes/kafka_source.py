@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from lakestream.codegen.connectors._runtime import runtime_import
+from lakestream.codegen.nodes._common import interval, local_source, secret_py, secret_sql
 from lakestream.sparksql.escape import Code, py, sql
-from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.nodes.fields import declared_schema
+from lakestream.nodes.sources.kafka_source import event_time_column
 
 _LOGIN_MODULES = {
     "PLAIN": "org.apache.kafka.common.security.plain.PlainLoginModule",
@@ -76,6 +78,10 @@ def context(view) -> dict:
         view.warn("Local profile: reads JSON lines from a folder instead of Kafka", "bootstrap_servers")
     if config.value_format == "avro" and not view.local:
         view.need("from pyspark.sql.avro.functions import from_avro")
+        if config.schema_registry_url and python:
+            # open-source Spark's from_avro cannot read a registry: the shipped runtime fetches the subject's
+            # schemas and strips the wire format's 5-byte header (Databricks keeps its native options)
+            runtime_import(view, "confluent_avro", "from_confluent_avro, on_databricks")
     return {
         "options": [("bootstrapServers" if k == "kafka.bootstrap.servers" and not python else k, v)
                     for k, v in _options(config)],
@@ -86,8 +92,17 @@ def context(view) -> dict:
         "registry": config.schema_registry_url,
         "headers": config.include_headers,
         "topic": config.topics[0],
+        "watermark": _watermark(config),
         **local_source(view),
     }
+
+
+def _watermark(config) -> dict | None:
+    """The source's watermark: its event-time column (event_time, else the Kafka timestamp) and delay; or None."""
+    if config.watermark_delay is None:
+        return None
+    return {"column": event_time_column(config), "delay": config.watermark_delay,
+            "interval": interval(config.watermark_delay)}
 
 
 _AVRO_TYPES = {"string": "string", "int": "int", "integer": "int", "bigint": "long", "long": "long",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from lakestream.nodes.base import Category, Inputs, NodeType, Schema, schema_of
-from lakestream.nodes.fields import ColumnName, Columns, Model, RequiredText, SecretRef, Url, declared_schema
+from lakestream.nodes.base import Category, Finding, Inputs, NodeType, Schema, schema_of
+from lakestream.nodes.transforms.common import timestamp_check
+from lakestream.nodes.fields import ColumnName, Columns, Duration, Model, RequiredText, SecretRef, Url, declared_schema
 
 KAFKA_METADATA = schema_of(
     ("_kafka_key", "string"),
@@ -65,7 +67,12 @@ class _Subscription(Model):
         False, description="Add the record headers as _kafka_headers (array of key/value strings, in order)"
     )
     event_time: ColumnName | None = Field(
-        None, description="Column holding the event time; empty uses the Kafka record timestamp"
+        None, description="Timestamp column holding the event time, used by the watermark delay; "
+        "empty uses the Kafka record timestamp (_kafka_timestamp)"
+    )
+    watermark_delay: Duration | None = Field(
+        None, description="How late an event may arrive: the source sets the watermark on the event time "
+        "(empty: no watermark at the source; stateful steps set their own)"
     )
 
     @field_validator("event_time")
@@ -93,6 +100,16 @@ class Config(KafkaSecurity, _Subscription):
 
 
 HEADERS = schema_of(("_kafka_headers", "array<struct<key: string, value: string>>"))
+
+
+def event_time_column(config) -> str:
+    """The column the source's watermark is set on: `event_time`, else the Kafka record timestamp."""
+    return config.event_time or "_kafka_timestamp"
+
+
+def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
+    if config.event_time and config.value_format != "text":
+        yield from timestamp_check(config.event_time, output_schema(config, inputs), "event_time")
 
 
 def output_schema(config: Config, inputs: Inputs) -> Schema:
@@ -124,6 +141,7 @@ NODE = NodeType(
     icon="hub",
     config=Config,
     output_schema=output_schema,
+    checks=checks,
     inputs=(),
     example=EXAMPLE,
 )
