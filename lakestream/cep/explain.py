@@ -1,0 +1,484 @@
+"""Explain: a pattern node's trace per key (each event's fate, partial matches, the watermark) and "why no match?".
+
+Off by default: `ExplainRun` is a `PatternRun` whose simulation records; the plain engine never calls the
+algorithms' `explain` facet. Each runtime algorithm states its own reasons (`explain(before, after, event,
+rows)` and `explain_time(before, after, now, rows)`, notes as in runtime/notes.py); this module adds what
+every pattern shares (late, held until the watermark passes, the watermark over time) and writes the notes
+out with the condition texts and the values the event had.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+
+import sqlglot
+from sqlglot import exp
+
+from lakestream.cep.engine import PatternRun, from_micros
+from lakestream.cep.runtime.driver import Simulation, advance
+from lakestream.cep.runtime.notes import span
+from lakestream.cep.runtime.sqlfuncs import to_str
+
+# the kinds of a note that end a partial match without a detection, strongest reason first
+ENDINGS = ("expired", "broken", "superseded", "answered")
+KINDS = ("filled", "started", "matched", "broken", "skipped", "discarded", "expired", "superseded", "suppressed",
+         "answered", "waiting", "updated", "duplicate", "backtracked", "late", "held")
+_FLAG = re.compile(r"^coalesce\(\((.*)\n\), false\)$", re.S)
+
+
+@dataclass
+class Note:
+    """One reason: its kind (KINDS), the text a user reads, the step and partial match it concerns."""
+
+    kind: str
+    text: str
+    step: int | None = None
+    label: str | None = None  # the step's name (a sequence step, a state machine transition), if it has one
+    partial: int | None = None  # the partial match's number on its key (1, 2, ...)
+    t: float | None = None  # a deadline note's time (epoch seconds); an event's notes have the event's
+
+
+@dataclass
+class EventTrace:
+    """One input event of the key and its fate: processed (with notes), late, or held (never processed)."""
+
+    seq: int
+    t: float
+    ts: str
+    port: str
+    row: dict
+    fate: str = "held"  # processed | late | held
+    released: str | None = None  # the watermark that let it be processed
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class PartialStep:
+    step: int
+    label: str | None
+    seq: int
+    ts: str
+
+
+@dataclass
+class PartialMatch:
+    """A partial match of the key: the events that filled its steps, and how it ended (open while waiting)."""
+
+    number: int
+    steps: list[PartialStep] = field(default_factory=list)
+    status: str = "open"
+    reason: str = ""
+
+
+@dataclass
+class Reason:
+    """The answer to "why no match?" for one key."""
+
+    kind: str  # matched | held | late | one of the note kinds | none
+    text: str
+    step: int | None = None
+    label: str | None = None
+
+
+@dataclass
+class KeyTrace:
+    key: str
+    events: list[EventTrace] = field(default_factory=list)
+    time_notes: list[Note] = field(default_factory=list)  # deadlines the watermark passed (expiries, alerts)
+    partials: list[PartialMatch] = field(default_factory=list)
+    detections: int = 0
+    why: Reason | None = None
+
+
+@dataclass
+class WatermarkPoint:
+    """The watermark after the micro-batch of one arrival (epoch seconds; None before any event)."""
+
+    arrival: int
+    t: float | None
+    ts: str | None
+
+
+@dataclass
+class Trace:
+    """A pattern node's trace: per key, in order of first event; the watermark over time."""
+
+    type_id: str
+    delay: str
+    keys: dict[str, KeyTrace] = field(default_factory=dict)
+    watermarks: list[WatermarkPoint] = field(default_factory=list)
+    final_watermark: str | None = None
+
+    def why(self, key: str) -> Reason:
+        kt = self.keys.get(key)
+        if kt is None:
+            return Reason("none", f"no event of key {key!r} reached this node")
+        return kt.why or Reason("none", "nothing recorded")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def text(self, key: str) -> str:
+        """The trace of one key as lines of text (`lakestream replay --explain KEY`)."""
+        kt = self.keys.get(key)
+        if kt is None:
+            known = ", ".join(list(self.keys)[:10])
+            return f"no event of key {key!r} reached this node (keys: {known or 'none'})"
+        lines = [f"key {key}: {kt.detections} detection(s); watermark delay {self.delay}; "
+                 f"final watermark {self.final_watermark or 'none'}"]
+        items = [(e.t, 0, e) for e in kt.events] + [(n.t, 1, n) for n in kt.time_notes]
+        for _, _, item in sorted(items, key=lambda i: (i[0], i[1])):
+            if isinstance(item, Note):
+                lines.append(f"  {_time(item.t)}  [watermark] {item.text}")
+                continue
+            values = ", ".join(f"{k}={v}" for k, v in item.row.items())
+            lines.append(f"  {item.ts}  #{item.seq} {item.fate}: {values}")
+            lines += [f"      - {n.kind}: {n.text}" for n in item.notes]
+        for p in kt.partials:
+            steps = ", ".join(f"{s.step}{' ' + repr(s.label) if s.label else ''}=#{s.seq}" for s in p.steps)
+            lines.append(f"  partial match {p.number}: {steps} -> {p.status}{': ' + p.reason if p.reason else ''}")
+        lines.append(f"why no match: [{kt.why.kind}] {kt.why.text}")
+        return "\n".join(lines)
+
+
+def _time(t: float | None) -> str:
+    return "-" if t is None else to_str(from_micros(round(t * 1e6)))
+
+
+def _plain(value):
+    if isinstance(value, datetime):
+        return to_str(value)
+    if hasattr(value, "as_tuple"):
+        return float(value)
+    return value
+
+
+def key_text(values) -> str:
+    """A key as the Timeline shows it: values ' | '-joined, NULL named."""
+    if not values:
+        return "all events"
+    return " | ".join("NULL" if v is None else str(_plain(v)) for v in values)
+
+
+class Condition:
+    """An event field as the user wrote it: its label, its Spark SQL text, the columns it reads."""
+
+    def __init__(self, text: str, label: str | None = None, flag: bool = False):
+        match = _FLAG.match(text)
+        self.flag = flag or match is not None
+        self.text = match.group(1).strip() if match else text
+        self.label = label
+        try:
+            self.columns = list(dict.fromkeys(c.name for c in sqlglot.parse_one(self.text, read="spark")
+                                              .find_all(exp.Column)))
+        except sqlglot.errors.ParseError:
+            self.columns = []
+
+    def describe(self, row: dict) -> str:
+        values = ", ".join(f"{c} = {_shown(row.get(c))}" for c in self.columns if c in row)
+        said = f"{self.text} was false" if self.flag else self.text
+        return f"{said} ({values})" if values else said
+
+
+def _shown(value) -> str:
+    if value is None:
+        return "NULL"
+    value = _plain(value)
+    return repr(value) if isinstance(value, str) else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def conditions(type_id: str, config, fields: dict[str, tuple[str, ...]]) -> dict[str, list[Condition]]:
+    """Each port's event fields as conditions, labelled by the config's step or transition names."""
+    labels: list[str | None] = []
+    if getattr(config, "steps", None):
+        labels = [s.name for s in config.steps]
+    elif getattr(config, "transitions", None):
+        labels = [f"{t.from_state} -> {t.to}" for t in config.transitions]
+    elif type_id == "absence_detector":
+        labels = ["trigger", "expected"]
+    out = {}
+    for port, texts in fields.items():
+        out[port] = [Condition(t, labels[i] if i < len(labels) else None) for i, t in enumerate(texts)]
+    return out
+
+
+class Recorder:
+    """What the traced simulation reports, per key; `trace()` turns it into a Trace."""
+
+    def __init__(self, type_id: str, delay_us: int, conds: dict[str, list[Condition]], passthrough: bool,
+                 step_labels: list[str] | None):
+        self.type_id, self.delay_us, self.conds = type_id, delay_us, conds
+        self.first_field = 3 if passthrough else 2
+        self.step_labels = step_labels
+        self.keys: dict[str, KeyTrace] = {}
+        self.events: dict[int, tuple[EventTrace, KeyTrace, list]] = {}  # seq -> (its trace, its key, fields)
+        self.rows: dict[int, tuple[str, dict]] = {}  # seq -> (port, row), set by ExplainRun
+        self.watermarks: list[WatermarkPoint] = []
+        self._partials: dict[tuple[str, object], PartialMatch] = {}
+        self._expired: dict[str, list[tuple[dict, Note]]] = {}  # key -> expiries waiting for their step's event
+
+    def _key(self, key) -> KeyTrace:
+        text = key_text(key)
+        kt = self.keys.get(text)
+        if kt is None:
+            kt = self.keys[text] = KeyTrace(text)
+        return kt
+
+    def arrive(self, key, event) -> EventTrace:
+        seq = event[1]
+        found = self.events.get(seq)
+        if found:
+            return found[0]
+        port, row = self.rows.get(seq, ("in", {}))
+        micros = event[0]
+        shown = {k: _plain(v) for k, v in row.items() if not (k.startswith("_") and v is None)}  # no empty metadata
+        trace = EventTrace(seq, micros / 1e6, to_str(from_micros(micros)), port, shown)
+        kt = self._key(key)
+        kt.events.append(trace)
+        self.events[seq] = (trace, kt, list(event[self.first_field:]))
+        return trace
+
+    def late(self, key, event, judged, previous) -> None:
+        trace = self.arrive(key, event)
+        trace.fate = "late"
+        judged_by = "its event time" if judged == event[0] else f"its window end {to_str(from_micros(judged))}"
+        trace.notes.append(Note("late", f"late: {judged_by} is at or before the watermark "
+                                        f"{to_str(from_micros(previous))} the previous micro-batch ran with "
+                                        f"(watermark delay {span(self.delay_us)}): dropped", t=trace.t))
+
+    def notes(self, key, event, raw: list[dict], released=None) -> None:
+        trace = self.arrive(key, event)
+        trace.fate = "processed"
+        trace.released = None if released is None else to_str(from_micros(released))
+        kt = self._key(key)
+        for n in raw:
+            trace.notes.append(self._note(kt, n, trace))
+        self._late_step(kt, trace)
+
+    def time_notes(self, key, now, raw: list[dict]) -> None:
+        kt = self._key(key)
+        for n in raw:
+            shown = self._note(kt, n, None, now)
+            kt.time_notes.append(shown)
+            if "needs" in n:
+                self._expired.setdefault(kt.key, []).append((n, shown))
+
+    def _late_step(self, kt: KeyTrace, trace: EventTrace) -> None:
+        """An event that is the step an expired partial match waited for: say by how much `within` was exceeded."""
+        fields = self.events[trace.seq][2]
+        for raw, shown in self._expired.pop(kt.key, []):
+            needs = raw["needs"]
+            if needs < len(fields) and fields[needs] is True:
+                late_by = round(trace.t * 1e6) - raw["deadline"]
+                shown.text += f"; step {needs + 1} came at {trace.ts}, {span(late_by)} too late"
+
+    def _note(self, kt: KeyTrace, raw: dict, trace: EventTrace | None, now=None) -> Note:
+        step = raw.get("step")
+        label = None
+        if step is not None and self.step_labels and step <= len(self.step_labels):
+            label = self.step_labels[step - 1]
+        times = {k: to_str(from_micros(v)) for k, v in raw.get("times", {}).items()}
+        text = re.sub(r"\{t:(\w+)\}", lambda m: times.get(m.group(1), "?"), raw["text"])
+        if trace is not None and raw.get("cond"):
+            conds = self.conds.get(trace.port, [])
+            said = [conds[i].describe(self.rows.get(trace.seq, ("", {}))[1]) for i in raw["cond"] if i < len(conds)]
+            if said:
+                text += " — " + "; ".join(said)
+        if label is not None:
+            text = f"step {step} '{label}': {text}"
+        at = trace.t if trace is not None else (raw.get("deadline", now) or 0) / 1e6
+        note = Note(raw["kind"], text, step, label, None, at)
+        if "partial" in raw:
+            note.partial = self._partial(kt, raw, note, trace)
+        return note
+
+    def _partial(self, kt: KeyTrace, raw: dict, note: Note, trace: EventTrace | None) -> int:
+        ident = (kt.key, raw["partial"])
+        partial = self._partials.get(ident)
+        if partial is None or (raw["kind"] == "started" and partial.status != "open"):
+            partial = self._partials[ident] = PartialMatch(len(kt.partials) + 1)
+            kt.partials.append(partial)
+        if trace is not None and raw["kind"] in ("started", "filled", "matched") and note.step is not None:
+            partial.steps.append(PartialStep(note.step, note.label, trace.seq, trace.ts))
+        if raw["kind"] == "matched":
+            partial.status, partial.reason = "matched", ""
+        elif raw["kind"] in ENDINGS:
+            partial.status, partial.reason = raw["kind"], note.text
+        elif raw["kind"] in ("skipped", "waiting") and partial.status == "open":
+            partial.reason = note.text
+        return partial.number
+
+    def watermark(self, arrival: int, micros) -> None:
+        t = None if micros is None else micros / 1e6
+        if not self.watermarks or self.watermarks[-1].t != t:
+            self.watermarks.append(WatermarkPoint(arrival, t, None if micros is None else to_str(from_micros(micros))))
+
+    def detected(self, rows) -> None:
+        for row in rows:
+            self._key(row[0]).detections += 1
+
+    def trace(self, final_watermark) -> Trace:
+        trace = Trace(self.type_id, span(self.delay_us), self.keys, self.watermarks,
+                      None if final_watermark is None else to_str(from_micros(final_watermark)))
+        for kt in self.keys.values():
+            kt.why = why_no_match(kt, trace.final_watermark)
+        return trace
+
+
+def why_no_match(kt: KeyTrace, watermark: str | None) -> Reason:
+    """The step the key stopped at and the exact reason (see docs/patterns.md, "Explain")."""
+    held = [e for e in kt.events if e.fate == "held"]
+    if held:
+        first = min(held, key=lambda e: e.t)
+        return Reason("held", f"still waiting for the watermark: {len(held)} event(s) from {first.ts} on are held "
+                              f"until the watermark passes them (it is {watermark or 'not set yet'}; it moves "
+                              "only when later events arrive)")
+    notes = sorted([n for e in kt.events for n in e.notes] + kt.time_notes, key=lambda n: n.t or 0)
+    if any(n.kind == "matched" for n in notes):  # a sequence's TIMEOUT rows are detections, not matches
+        return Reason("matched", f"{kt.detections} detection(s) for this key")
+    furthest = max(kt.partials, key=lambda p: (len(p.steps), p.number), default=None)
+    if furthest is not None:
+        mine = [n for n in notes if n.partial == furthest.number and n.kind != "filled"]
+        ending = next((n for n in reversed(mine) if n.kind in ENDINGS), None)
+        last = ending or (mine[-1] if mine else None)
+        if last is not None and last.kind not in ("started",):
+            return Reason(last.kind, last.text, last.step, last.label)
+        step = len(furthest.steps) + 1
+        return Reason("waiting", f"partial match {furthest.number} stopped after step {len(furthest.steps)}: no "
+                                 f"event met step {step} yet", step)
+    late = [n for n in notes if n.kind == "late"]
+    useful = [n for n in notes if n.kind != "late"]
+    if late and (not useful or late[-1].t >= useful[-1].t):
+        return Reason("late", late[-1].text)
+    if useful:
+        last = useful[-1]
+        return Reason(last.kind, last.text, last.step, last.label)
+    return Reason("none", "no event of this key was processed")
+
+
+class _Explained:
+    """A pattern that reports each event's and each deadline's fate to the recorder (the traced driver's view)."""
+
+    def __init__(self, pattern, recorder: Recorder, key, watermark):
+        self._pattern, self._rec, self._key, self._watermark = pattern, recorder, key, watermark
+
+    def __getattr__(self, name):
+        return getattr(self._pattern, name)
+
+    def on_event(self, state, event):
+        before = copy.deepcopy(state)
+        rows = self._pattern.on_event(state, event)
+        self._rec.notes(self._key, event, self._pattern.explain(before, state, event, rows), self._watermark)
+        return rows
+
+    def on_time(self, state, now):
+        before = copy.deepcopy(state)
+        rows = self._pattern.on_time(state, now)
+        if rows or before != state:
+            self._rec.time_notes(self._key, now, self._pattern.explain_time(before, state, now, rows))
+        return rows
+
+
+class TracedSimulation(Simulation):
+    """The per-key driver, recording late events, each key's processing and the watermark after each batch."""
+
+    def __init__(self, pattern, delay_us: int, recorder: Recorder):
+        super().__init__(pattern, delay_us)
+        self.recorder = recorder
+        self.arrival = 0
+
+    def batch(self, events):
+        previous, rec = self.previous, self.recorder
+        late_time = getattr(self.pattern, "late_time", None)
+        self.arrival += 1
+        for key, event in events:
+            judged = event[0] if late_time is None else late_time(event)
+            if previous is not None and judged <= previous:
+                rec.late(key, event, judged, previous)
+            else:
+                rec.arrive(key, event)
+        out = super().batch(events)
+        rec.detected(out)
+        rec.watermark(self.arrival, self.watermark)
+        return out
+
+    def finish(self):
+        out = super().finish()
+        self.recorder.detected(out)
+        return out
+
+    def _advance(self, key, ks, watermark):
+        return advance(_Explained(self.pattern, self.recorder, key, watermark), ks, watermark)
+
+
+class TracedReplay:
+    """Wraps an operator's replay (join, deduplication): it reports to the recorder through its `trace`."""
+
+    def __init__(self, sim, recorder: Recorder):
+        self.sim, self.recorder = sim, recorder
+        sim.trace = recorder
+        self.arrival = 0
+
+    def __getattr__(self, name):
+        return getattr(self.sim, name)
+
+    def batch(self, events):
+        for key, event in events:
+            self.recorder.arrive(key, event)
+        out = self.sim.batch(events)
+        self.arrival += 1
+        self.recorder.detected(out)  # (key, ...) rows: a join's pairs, deduplication's kept rows
+        self.recorder.watermark(self.arrival, self.sim.watermark)
+        return out
+
+    def finish(self):
+        return self.sim.finish()
+
+
+class ExplainRun(PatternRun):
+    """A PatternRun that records its trace: call `trace()` after `finish()`."""
+
+    def __init__(self, type_id: str, config, input_schemas=None):
+        super().__init__(type_id, config, input_schemas)
+        b = self.binding
+        steps = getattr(config, "steps", None) or getattr(config, "transitions", None)
+        labels = [c.label for c in conditions(type_id, config, b.fields).get("in", [])] if steps else None
+        self.recorder = Recorder(type_id, b.delay_us, conditions(type_id, config, b.fields), b.passthrough, labels)
+        if isinstance(self.sim, Simulation):
+            self.sim = TracedSimulation(self.sim.pattern, self.sim.delay_us, self.recorder)
+        else:
+            self.sim = TracedReplay(self.sim, self.recorder)
+
+    def _event(self, port: str, row: dict):
+        event = super()._event(port, row)
+        if event is not None:
+            self.recorder.rows[event[1]] = (port, row)
+        return event
+
+    def trace(self) -> Trace:
+        """The trace so far: events still in a key's buffer are held (the watermark has not passed them)."""
+        return self.recorder.trace(self.sim.watermark)
+
+
+def missing_explain(replay: str, type_id: str) -> str | None:
+    """What a replayed pattern node type lacks to be explained, or None (the import-time facet check)."""
+    from lakestream.cep.correlation import Correlation
+    from lakestream.cep.engine import BY_NAME
+    from lakestream.cep.runtime.dedup import Dedup
+    from lakestream.cep.runtime.registry import ALGORITHMS
+
+    if replay == "driver":
+        classes = [ALGORITHMS[type_id]] + [c for c in BY_NAME.values() if c not in ALGORITHMS.values()]  # native
+        lacking = [c.__name__ for c in classes if not (callable(getattr(c, "explain", None))
+                                                       and callable(getattr(c, "explain_time", None)))]
+        return f"explain/explain_time on {', '.join(lacking)}" if lacking else None
+    if replay == "join":
+        return None if callable(getattr(Correlation, "explain", None)) else "Correlation.explain"
+    if replay == "dedup":
+        return None if callable(getattr(Dedup, "explain", None)) else "Dedup.explain"
+    if replay == "row_pattern":
+        return None  # lakestream/cep/explain_rows.py
+    return f"an explain for replay {replay!r}"
