@@ -119,7 +119,7 @@ class Correlation:
         gap = abs(nearest - ts)
         if gap > self.gap:
             return [note("expired", f"max_gap {span(self.gap)} exceeded by {span(gap - self.gap)}: the nearest "
-                                    f"{other} event is at {{t:other}}", times={"other": nearest})]
+                                    f"{other} event is at {{t:other}}", times={"other": nearest}, partial=nearest)]
         return [note("discarded", f"order a_before_b: the {other} event at {{t:other}} is on the wrong side",
                      times={"other": nearest})]
 

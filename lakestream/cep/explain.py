@@ -179,8 +179,9 @@ class Condition:
 
     def describe(self, row: dict) -> str:
         values = ", ".join(f"{c} = {_shown(row.get(c))}" for c in self.columns if c in row)
-        said = f"{self.text} was false" if self.flag else self.text
-        return f"{said} ({values})" if values else said
+        if not self.flag:  # a value field (a CAST of a column): the values say it all
+            return values or self.text
+        return f"{self.text} was false ({values})" if values else f"{self.text} was false"
 
 
 def _shown(value) -> str:
@@ -331,11 +332,17 @@ class Recorder:
 def why_no_match(kt: KeyTrace, watermark: str | None) -> Reason:
     """The step the key stopped at and the exact reason (see docs/patterns.md, "Explain")."""
     held = [e for e in kt.events if e.fate == "held"]
+    processed = _why_processed(kt, watermark)
     if held:
         first = min(held, key=lambda e: e.t)
+        before = f". Before them: {processed.text}" if processed.kind != "none" else ""
         return Reason("held", f"still waiting for the watermark: {len(held)} event(s) from {first.ts} on are held "
                               f"until the watermark passes them (it is {watermark or 'not set yet'}; it moves "
-                              "only when later events arrive)")
+                              f"only when later events arrive){before}", processed.step, processed.label)
+    return processed
+
+
+def _why_processed(kt: KeyTrace, watermark: str | None) -> Reason:
     notes = sorted([n for e in kt.events for n in e.notes] + kt.time_notes, key=lambda n: n.t or 0)
     if any(n.kind == "matched" for n in notes):  # a sequence's TIMEOUT rows are detections, not matches
         return Reason("matched", f"{kt.detections} detection(s) for this key")
@@ -344,11 +351,15 @@ def why_no_match(kt: KeyTrace, watermark: str | None) -> Reason:
         mine = [n for n in notes if n.partial == furthest.number and n.kind != "filled"]
         ending = next((n for n in reversed(mine) if n.kind in ENDINGS), None)
         last = ending or (mine[-1] if mine else None)
-        if last is not None and last.kind not in ("started",):
+        if last is not None and last.kind not in ("started", "updated"):
             return Reason(last.kind, last.text, last.step, last.label)
-        step = len(furthest.steps) + 1
-        return Reason("waiting", f"partial match {furthest.number} stopped after step {len(furthest.steps)}: no "
-                                 f"event met step {step} yet", step)
+        done = furthest.steps[-1] if furthest.steps else None
+        if done is not None and done.label is not None:  # named steps: say which one it waits for
+            return Reason("waiting", f"partial match {furthest.number} waits for step {done.step + 1}: no event "
+                                     f"met it yet (step {done.step} '{done.label}' was event #{done.seq} at "
+                                     f"{done.ts}); the watermark is {watermark}", done.step + 1)
+        latest = next(n for n in reversed(notes) if n.partial == furthest.number)
+        return Reason("waiting", f"partial match {furthest.number} is open: {latest.text}", latest.step)
     late = [n for n in notes if n.kind == "late"]
     useful = [n for n in notes if n.kind != "late"]
     if late and (not useful or late[-1].t >= useful[-1].t):

@@ -113,7 +113,11 @@ def _explain_partition(kt: KeyTrace, part, tests, matches, names, defines, colum
     said = "; ".join(f"DEFINE {names[vi]}: " + (defines[names[vi]].describe(row) if names[vi] in defines
                                                   else "no condition") for vi in dict.fromkeys(tried))
     passed = [vi for p, vi, ok in items if p == stop and ok]
-    if said:
+    if passed and stop == len(part) - 1:
+        text = (f"the attempt from row {s + 1} reached the last row, row {stop + 1} ({names[passed[-1]]}), and the "
+                "partition's rows ended before the pattern completed" + (f" (also tried there: {said})" if said else ""))
+        kind = "waiting"
+    elif said:
         text = f"the attempt from row {s + 1} got furthest and stopped at row {stop + 1}: {said}"
         kind = "discarded"
     else:

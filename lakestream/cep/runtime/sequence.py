@@ -83,8 +83,11 @@ class Sequence:
         flags = event[2:]
         notes = []
         done = [r[1:1 + self.steps] for r in rows]
+        finished = {d[0] for d in done}
         for p in before["p"]:
             k = len(p)
+            if flags[k] and (p[0] in finished or (k + 1 == self.steps and self.contiguity != "any")):
+                continue  # its match (or the earlier match that consumed this event) is noted below
             if flags[k]:
                 notes.append(note("filled", f"filled step {k + 1} of the partial match", step=k + 1, partial=p[0]))
             elif self.contiguity == "strict":

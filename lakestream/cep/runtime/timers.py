@@ -233,11 +233,13 @@ class Session:
 
     def explain(self, before, after, event, rows):
         ts = event[0]
+        closes = f"; it closes once no event comes for {span(self.gap)} (by {{t:close}})"
+        times = {"close": after["l"] + self.gap}
         if before["s"] is None:
-            return [note("started", "started a session", partial=ts)]
+            return [note("started", "started a session" + closes, partial=ts, times=times)]
         if not rows:
-            return [note("filled", f"joined the open session (event {after['n']})", step=after["n"],
-                         partial=after["s"])]
+            return [note("filled", f"joined the open session (event {after['n']})" + closes, step=after["n"],
+                         partial=after["s"], times=times)]
         gap = ts - before["l"]
         why = f"the gap since the last event, {span(gap)}, exceeds {span(self.gap)}"
         if gap <= self.gap:
