@@ -34,7 +34,8 @@ def test_lanes_hold_each_keys_events_in_event_time_with_the_late_one_flagged(car
     assert [p.ts for p in lanes["c2"].events] == ["2024-05-01 10:21:00"]  # 10:01 was filtered out upstream
     assert "_kafka_key" not in c1.events[0].row and c1.events[0].row["amount"] == 150.0
     assert timeline.late_events == 1
-    assert timeline.summary == "1 detection, 1 late event dropped"
+    assert timeline.summary == "1 detection, 1 late event dropped, 1 event held: waiting for the watermark"
+    assert [p.held for p in lanes["c3"].events] == [True]  # the latest event: the watermark never passed it
 
 
 def test_detections_are_the_engines_output_rows_placed_at_their_latest_timestamp(card_fraud):
@@ -75,7 +76,7 @@ def test_the_example_runs_with_the_nodes_current_config(card_fraud):
     example = node_example("count_threshold").pipeline
     document = example.model_copy(update={"nodes": [
         n.model_copy(update={"config": {**n.config, "threshold": 99}}) if n.id == "x" else n for n in example.nodes]})
-    assert build_timeline(document, "x").summary == "0 detections, 0 late events dropped"
+    assert build_timeline(document, "x").summary == "0 detections, 0 late events dropped, 1 event held: waiting for the watermark"
 
 
 def test_a_row_transform_has_one_lane_placed_by_its_timestamp_column():
