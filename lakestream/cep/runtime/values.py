@@ -160,7 +160,7 @@ class Outlier(Untimed):
         if x is None:
             return [note("discarded", "ignored: the value is NULL", cond=[0])]
         if rows:
-            return [note("matched", f"{self.method} score {rows[0][3]:.3g} > {self.k:g}: outlier")]
+            return [note("matched", f"{self.method} score {rows[0][3]:.4g} > {self.k:g}: outlier")]
         baseline = [v for t, v in before["q"] if ts - self.window < t < ts]
         if len(baseline) < self.min_samples:
             return [note("waiting", f"baseline has {len(baseline)} of the {self.min_samples} earlier values "
@@ -168,4 +168,4 @@ class Outlier(Untimed):
         score = self.score(baseline, x)
         if score is None:
             return [note("discarded", "the baseline has no spread (all values equal): no score", cond=[0])]
-        return [note("discarded", f"{self.method} score {score:.3g} <= {self.k:g}: not an outlier", cond=[0])]
+        return [note("discarded", f"{self.method} score {score:.4g} <= {self.k:g}: not an outlier", cond=[0])]
