@@ -136,7 +136,7 @@ class Trace:
                 continue
             values = ", ".join(f"{k}={v}" for k, v in item.row.items())
             lines.append(f"  {item.ts}  #{item.seq} {item.fate}: {values}")
-            lines += [f"      - {n.kind}: {n.text}" for n in item.notes]
+            lines += [f"      - [{n.kind}] {n.text}" for n in item.notes]
         for p in kt.partials:
             steps = ", ".join(f"{s.step}{' ' + repr(s.label) if s.label else ''}=#{s.seq}" for s in p.steps)
             lines.append(f"  partial match {p.number}: {steps} -> {p.status}{': ' + p.reason if p.reason else ''}")
