@@ -7,7 +7,7 @@ import pytest
 
 from lakestream import gallery
 from lakestream.cep.timeline import build_timeline
-from tests.ui.browser_steps import open_template, select_node, shot
+from tests.ui.browser_steps import RESULTS, open_template, select_node, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -49,6 +49,7 @@ def test_why_no_match_for_a_picked_key_and_the_held_event(page):
     assert "partial match 1 (expired): step 1 'home' at 18:01:00, step 2 'product' at 18:04:00, step 3 'cart' at " \
            "18:06:00" in why
     shot(page, "explain-01-why-no-match")
+    chart.screenshot(path=str(RESULTS / "ui-explain-00-chart.png"))  # the whole chart: watermark lane, bands
 
     _pick_key(page, "v-06")
     page.locator(".ls-timeline-why").get_by_text("Waiting for the watermark", exact=True).wait_for()
