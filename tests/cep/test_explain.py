@@ -222,8 +222,18 @@ def test_every_replayed_pattern_type_has_a_scenario():
     assert replayed - covered == set(), "pattern node types without an explain scenario"
 
 
-def test_import_time_check_covers_the_registry():
+def test_import_time_check_covers_the_registry(monkeypatch):
     check_explain()  # raises naming any replayed pattern type whose runtime lacks the explain facet
+
+    class Silent:  # a runtime algorithm without the explain facet
+        pass
+
+    from lakestream.cep.runtime import registry
+
+    monkeypatch.setitem(registry.ALGORITHMS, "trend_detector", Silent)
+    with pytest.raises(TypeError, match=r"pattern nodes without an explain facet: trend_detector \(explain/explain_time "
+                                        r"on Silent\)"):
+        check_explain()
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
