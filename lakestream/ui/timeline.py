@@ -46,6 +46,9 @@ class TimelinePanel:
             self.message = ui.label(HINT).classes("ls-code-message").mark("timeline-message")
             self.chart = ui.html("", sanitize=False).classes("w-full px-2").mark("timeline-chart")  # render() escapes
             self.why = WhyPanel()
+            # a click on a lane picks its key for "Why no match?" (the SVG lane carries its key as data-key)
+            self.chart.on("click", lambda e: self.why.pick(e.args), js_handler=(
+                "(e) => { const lane = e.target.closest('.ls-tl-lane'); if (lane) emit(lane.dataset.key); }"))
             self.table = ui.table(columns=[], rows=[]).props("dense flat wrap-cells").classes("w-full px-2 ls-timeline-rows") \
                 .mark("timeline-rows")
             self.table.set_visibility(False)

@@ -77,7 +77,7 @@ def render(timeline: Timeline) -> str:
         parts.append(_watermark(timeline, x, AXIS_H, top0 + LANE_H * len(lanes)))
     for index, lane in enumerate(lanes):
         top = top0 + index * LANE_H
-        parts.append(f'<g class="ls-tl-lane" data-key="{escape(lane.key)}">'
+        parts.append(f'<g class="ls-tl-lane" data-key="{escape(lane.key)}" style="cursor: pointer">'
                      f'<title>{escape(lane.key)}</title>'
                      f'<text x="8" y="{top + LANE_H / 2 + 4}" fill="#0f172a" font-weight="500">'
                      f'{escape(_short(lane.key))}</text></g>')

@@ -53,6 +53,11 @@ class WhyPanel:
         self.key.set_options(list(lanes), value=keep)
         self.explain(keep)
 
+    def pick(self, key) -> None:
+        """A key clicked in the chart: show its reason (a key that has no explained lane is ignored)."""
+        if isinstance(key, str) and key in self.lanes:
+            self.key.set_value(key)  # its change handler explains it
+
     def explain(self, key: str | None) -> None:
         lane = self.lanes.get(key) if key is not None else None
         if lane is None:
