@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from lakestream.cep.operator_replay import OperatorReplay
 from lakestream.cep.runtime.driver import key_string, watermark_after
-from lakestream.cep.runtime.notes import note, span
+from lakestream.cep.reasons import note, span
 
 SIDE_A, SIDE_B = 0, 1
 

@@ -2,7 +2,7 @@
 
 Off by default: `ExplainRun` is a `PatternRun` whose simulation records; the plain engine never calls the
 algorithms' `explain` facet. Each runtime algorithm states its own reasons (`explain(before, after, event,
-rows)` and `explain_time(before, after, now, rows)`, notes as in runtime/notes.py); this module adds what
+rows)` and `explain_time(before, after, now, rows)`, in reasons.py beside the shipped runtime); this module adds what
 every pattern shares (late, held until the watermark passes, the watermark over time) and writes the notes
 out with the condition texts and the values the event had.
 """
@@ -19,7 +19,7 @@ from sqlglot import exp
 
 from lakestream.cep.engine import PatternRun, from_micros
 from lakestream.cep.runtime.driver import Simulation, advance
-from lakestream.cep.runtime.notes import span
+from lakestream.cep.reasons import REASONS, span
 from lakestream.cep.runtime.sqlfuncs import to_str
 
 # the kinds of a note that end a partial match without a detection, strongest reason first
@@ -174,7 +174,7 @@ class Condition:
         try:
             self.columns = list(dict.fromkeys(c.name for c in sqlglot.parse_one(self.text, read="spark")
                                               .find_all(exp.Column)))
-        except sqlglot.errors.ParseError:
+        except sqlglot.errors.SqlglotError:  # not parseable here: show the text without values
             self.columns = []
 
     def describe(self, row: dict) -> str:
@@ -466,9 +466,13 @@ class ExplainRun(PatternRun):
         steps = getattr(config, "steps", None) or getattr(config, "transitions", None)
         labels = [c.label for c in conditions(type_id, config, b.fields).get("in", [])] if steps else None
         self.recorder = Recorder(type_id, b.delay_us, conditions(type_id, config, b.fields), b.passthrough, labels)
-        if isinstance(self.sim, Simulation):
-            self.sim = TracedSimulation(self.sim.pattern, self.sim.delay_us, self.recorder)
+        if isinstance(self.sim, Simulation):  # the same algorithm, with its explain facet (reasons.py)
+            pattern = REASONS[type(self.sim.pattern)](b.params)
+            self.sim = TracedSimulation(pattern, self.sim.delay_us, self.recorder)
         else:
+            rule = getattr(self.sim, "rule", None)
+            if rule is not None:  # deduplication's rule, with its explain facet
+                self.sim.rule = REASONS[type(rule)](b.params)
             self.sim = TracedReplay(self.sim, self.recorder)
 
     def _event(self, port: str, row: dict):
@@ -489,15 +493,17 @@ def missing_explain(replay: str, type_id: str) -> str | None:
     from lakestream.cep.runtime.dedup import Dedup
     from lakestream.cep.runtime.registry import ALGORITHMS
 
+    needs = ("explain", "explain_time")
     if replay == "driver":
         classes = [ALGORITHMS[type_id]] + [c for c in BY_NAME.values() if c not in ALGORITHMS.values()]  # native
-        lacking = [c.__name__ for c in classes if not (callable(getattr(c, "explain", None))
-                                                       and callable(getattr(c, "explain_time", None)))]
-        return f"explain/explain_time on {', '.join(lacking)}" if lacking else None
-    if replay == "join":
+    elif replay == "dedup":
+        classes, needs = [Dedup], ("explain",)  # no deadlines: the rule keeps or drops each event at once
+    elif replay == "join":
         return None if callable(getattr(Correlation, "explain", None)) else "Correlation.explain"
-    if replay == "dedup":
-        return None if callable(getattr(Dedup, "explain", None)) else "Dedup.explain"
-    if replay == "row_pattern":
+    elif replay == "row_pattern":
         return None  # lakestream/cep/explain_rows.py
-    return f"an explain for replay {replay!r}"
+    else:
+        return f"an explain for replay {replay!r}"
+    lacking = [c.__name__ for c in classes
+               if c not in REASONS or not all(callable(getattr(REASONS[c], n, None)) for n in needs)]
+    return f"a {'/'.join(n + 'Reasons' for n in lacking)} in cep/reasons.py" if lacking else None

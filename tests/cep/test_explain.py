@@ -231,8 +231,8 @@ def test_import_time_check_covers_the_registry(monkeypatch):
     from lakestream.cep.runtime import registry
 
     monkeypatch.setitem(registry.ALGORITHMS, "trend_detector", Silent)
-    with pytest.raises(TypeError, match=r"pattern nodes without an explain facet: trend_detector \(explain/explain_time "
-                                        r"on Silent\)"):
+    with pytest.raises(TypeError, match=r"pattern nodes without an explain facet: trend_detector \(a SilentReasons "
+                                        r"in cep/reasons.py\)"):
         check_explain()
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .notes import note, span
-
 _TURNS = {"becomes_true": (False, True), "enters_range": (False, True),
           "becomes_false": (True, False), "exits_range": (True, False)}
 
@@ -61,33 +59,3 @@ class ConditionChange:
     def next_time(self, state):
         pending = state["p"]
         return None if pending is None else pending[0] + self.stays_for
-
-    def explain(self, before, after, event, rows):
-        watched = event[2]
-        if watched is None:
-            return [note("discarded", "ignored: the watched state is NULL", cond=[0])]
-        notes = []
-        old = before["p"]
-        if old is not None and (after["p"] is None or after["p"][0] != old[0]):
-            notes.append(note("superseded", f"the change at {{t:changed}} did not stay for {span(self.stays_for)}",
-                              partial=old[0], times={"changed": old[0]}))
-        previous = before["s"]
-        if rows:
-            notes.append(note("matched", f"changed from {previous!r} to {watched!r}"))
-        elif not before["k"]:
-            notes.append(note("started", f"first state seen: {watched!r} (a change needs an earlier state)",
-                              cond=[0]))
-        elif watched == previous:
-            notes.append(note("discarded", f"no change: still {watched!r}", cond=[0]))
-        elif after["p"] is not None and after["p"][0] == event[0]:
-            notes.append(note("waiting", f"changed from {previous!r} to {watched!r}; reported if it stays for "
-                                         f"{span(self.stays_for)} (by {{t:deadline}})", partial=event[0],
-                              times={"deadline": event[0] + self.stays_for}))
-        else:
-            notes.append(note("discarded", f"changed from {previous!r} to {watched!r}, not the trigger's direction",
-                              cond=[0]))
-        return notes
-
-    def explain_time(self, before, after, now, rows):
-        return [note("matched", f"the change stayed for {span(self.stays_for)}", partial=before["p"][0])
-                for _ in rows]

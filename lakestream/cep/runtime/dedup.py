@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 
-from .notes import note, span
-
 _NAN = ("NaN",)  # NaN equals NaN in an identity, as in Spark's grouping and dropDuplicates
 
 
@@ -51,14 +49,6 @@ class Dedup:
             return False
         expires[identity] = ts + self.within
         return True
-
-    def explain(self, expires: dict, values) -> dict:
-        """The explain facet, asked before `keep`: kept as the first of its identity, or a duplicate of which."""
-        at = expires.get(comparable(values))
-        if at is None:
-            return note("matched", f"first of its identity: kept (its duplicates are dropped for {span(self.within)})")
-        return note("duplicate", "duplicate: the first event of this identity, at {t:first}, is remembered until "
-                                 "{t:expires}", times={"first": at - self.within, "expires": at}, cond=list(range(len(values))))
 
     @staticmethod
     def evict(expires: dict, watermark: int):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 
-from .notes import note, span
-
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -92,21 +90,3 @@ class Geofence:
 
     def next_time(self, state):
         return self._deadline(state)
-
-    def explain(self, before, after, event, rows):
-        lat, lon = event[2], event[3]
-        if lat is None or lon is None:
-            return [note("discarded", "ignored: latitude or longitude is NULL", cond=[0, 1])]
-        where = "inside" if after["in"] else "outside"
-        if rows:
-            return [note("matched", f"{rows[0][0]}: now {where} the fence")]
-        if after["in"] and not before["in"] and self.trigger == "dwell":
-            return [note("started", f"entered; a DWELL alert follows if it stays {span(self.dwell)} (by "
-                                    "{t:deadline})", partial=event[0], times={"deadline": event[0] + self.dwell})]
-        if after["in"] != before["in"]:
-            return [note("updated", f"{'entered' if after['in'] else 'left'} the fence; the trigger is "
-                                    f"{self.trigger}", cond=[0, 1])]
-        return [note("discarded", f"still {where} the fence: no {self.trigger}", cond=[0, 1])]
-
-    def explain_time(self, before, after, now, rows):
-        return [note("matched", f"stayed {span(self.dwell)} inside: DWELL", partial=before["entry"]) for _ in rows]

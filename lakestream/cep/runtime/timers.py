@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from .notes import note, span
-
 
 class Absence:
     """Event fields: trigger flag, expected flag, correlate values. State: pending triggers [t, corr]."""
@@ -44,27 +42,6 @@ class Absence:
         pending = state["p"]
         return pending[0][0] + self.timeout if pending else None
 
-    def explain(self, before, after, event, rows):
-        ts, trigger, expected = event[0], event[2], event[3]
-        kept = {p[0] for p in after["p"]}
-        notes = [note("answered", "the expected event came within the timeout: no alert for the trigger at "
-                                  "{t:trigger}", partial=p[0], times={"trigger": p[0]})
-                 for p in before["p"] if p[0] not in kept]
-        if expected and not notes:
-            notes.append(note("discarded", "expected event, but no earlier trigger waits for it"
-                                           + (" (with equal correlation values)" if len(event) > 4 else "")))
-        if trigger:
-            notes.append(note("started", f"trigger: an alert follows unless the expected event comes within "
-                                         f"{span(self.timeout)} (by {{t:deadline}})", step=1, partial=ts,
-                              times={"deadline": ts + self.timeout}))
-        if not notes:
-            notes.append(note("discarded", "neither a trigger nor an expected event", cond=[0, 1]))
-        return notes
-
-    def explain_time(self, before, after, now, rows):
-        return [note("matched", f"no expected event within {span(self.timeout)} of the trigger: ABSENCE alert",
-                     partial=start) for start, _ in rows]
-
 
 class Heartbeat:
     """Event fields: none. State: last event time and whether the key is dead."""
@@ -100,17 +77,6 @@ class Heartbeat:
 
     def next_time(self, state):
         return None if state["l"] is None or state["d"] else state["l"] + self.limit
-
-    def explain(self, before, after, event, rows):
-        if rows:
-            return [note("matched", "the key is ALIVE again")]
-        text = "a sign of life: the key is dead only if no event comes for " + span(self.limit) + " (by {t:deadline})"
-        if before["d"]:
-            text = "a sign of life after DEAD (status_change is off: no ALIVE row)"
-        return [note("updated", text, times={"deadline": event[0] + self.limit})]
-
-    def explain_time(self, before, after, now, rows):
-        return [note("matched", f"no event for {span(self.limit)}: DEAD") for _ in rows]
 
 
 class StateMachine:
@@ -161,23 +127,6 @@ class StateMachine:
 
     def next_time(self, state):
         return self._deadline(state)
-
-    def explain(self, before, after, event, rows):
-        current, flags = before["c"], event[2:]
-        for i, (source, target) in enumerate(self.transitions):
-            if source == current and flags[i]:
-                kind = "matched" if rows else "filled"
-                extra = "" if rows else " (no row: emit is " + self.emit + ")"
-                return [note(kind, f"transition {self.names[source]} -> {self.names[target]}{extra}")]
-        tried = [i for i, (source, _) in enumerate(self.transitions) if source == current]
-        text = f"no transition out of state '{self.names[current]}' is true"
-        if not tried:
-            text = f"state '{self.names[current]}' has no transitions out"
-        return [note("matched" if rows else "discarded", text, cond=tried)]
-
-    def explain_time(self, before, after, now, rows):
-        return [note("expired", f"state_timeout {span(self.timeout)} passed in state '{self.names[before['c']]}': "
-                                "TIMEOUT, back to the initial state") for _ in rows]
 
 
 class Session:
@@ -230,22 +179,3 @@ class Session:
 
     def next_time(self, state):
         return None if state["s"] is None else state["l"] + self.gap
-
-    def explain(self, before, after, event, rows):
-        ts = event[0]
-        closes = f"; it closes once no event comes for {span(self.gap)} (by {{t:close}})"
-        times = {"close": after["l"] + self.gap}
-        if before["s"] is None:
-            return [note("started", "started a session" + closes, partial=ts, times=times)]
-        if not rows:
-            return [note("filled", f"joined the open session (event {after['n']})" + closes, step=after["n"],
-                         partial=after["s"], times=times)]
-        gap = ts - before["l"]
-        why = f"the gap since the last event, {span(gap)}, exceeds {span(self.gap)}"
-        if gap <= self.gap:
-            why = f"max_duration {span(self.max_duration)} reached"
-        return [note("matched", f"closed the session ({why}) and started a new one", partial=before["s"])]
-
-    def explain_time(self, before, after, now, rows):
-        return [note("matched", f"no event for {span(self.gap)}: the session closed", partial=before["s"])
-                for _ in rows]

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .notes import Untimed, note, span
 
-
-class Trend(Untimed):
+class Trend:
     """Event fields: value. State: the current run's start, first and previous value, length, emitted."""
 
     id_from = None
@@ -55,30 +53,6 @@ class Trend(Untimed):
     def next_time(self, state):
         return None
 
-    def explain(self, before, after, event, rows):
-        value = event[2]
-        if value is None:
-            return [note("discarded", "ignored: the value is NULL", cond=[0])]
-        n = after["n"]
-        if rows:
-            return [note("matched", f"step {n} of the {self.direction} run: {self.length} reached", step=n,
-                         partial=after["s"])]
-        if n > 1:
-            kind, text = "filled", f"step {n} of {self.length} of the {self.direction} run"
-            if before["e"]:
-                kind, text = "suppressed", text + " (this run already alerted)"
-            return [note(kind, text, step=n, partial=after["s"])]
-        notes = []
-        if before["n"]:
-            previous = before["f"] if self.direction == "flat" else before["p"]
-            what = {"up": "is not above", "down": "is not below", "flat": "is outside the tolerance of"}
-            notes.append(note("broken", f"the run broke at step {before['n'] + 1} of {self.length}: {value:g} "
-                                        f"{what[self.direction]} {previous:g}", step=before["n"] + 1,
-                              partial=before["s"], cond=[0]))
-        notes.append(note("started", f"started a {self.direction} run (step 1 of {self.length})", step=1,
-                          partial=event[0]))
-        return notes
-
 
 def quantile(ordered, q):
     """Linear interpolation between closest ranks (numpy's default) of a sorted list."""
@@ -92,7 +66,7 @@ def median(ordered):
     return quantile(ordered, 0.5)
 
 
-class Outlier(Untimed):
+class Outlier:
     """Event fields: value. State: [ts, value] of the key's events inside the baseline window."""
 
     id_from = None
@@ -154,18 +128,3 @@ class Outlier(Untimed):
 
     def next_time(self, state):
         return None
-
-    def explain(self, before, after, event, rows):
-        x, ts = event[2], event[0]
-        if x is None:
-            return [note("discarded", "ignored: the value is NULL", cond=[0])]
-        if rows:
-            return [note("matched", f"{self.method} score {rows[0][3]:.4g} > {self.k:g}: outlier")]
-        baseline = [v for t, v in before["q"] if ts - self.window < t < ts]
-        if len(baseline) < self.min_samples:
-            return [note("waiting", f"baseline has {len(baseline)} of the {self.min_samples} earlier values "
-                                    f"(min_samples) within {span(self.window)}", cond=[0])]
-        score = self.score(baseline, x)
-        if score is None:
-            return [note("discarded", "the baseline has no spread (all values equal): no score", cond=[0])]
-        return [note("discarded", f"{self.method} score {score:.4g} <= {self.k:g}: not an outlier", cond=[0])]

@@ -6,12 +6,10 @@ import math
 from bisect import bisect_left, bisect_right
 from operator import itemgetter
 
-from .notes import Untimed, note, span
-
 _START = itemgetter(0)
 
 
-class SlidingCount(Untimed):
+class SlidingCount:
     """Event fields: match flag. State: times of the matching events in the window, and the re-arm flag."""
 
     id_from = None
@@ -50,22 +48,6 @@ class SlidingCount(Untimed):
 
     def next_time(self, state):
         return None
-
-    def explain(self, before, after, event, rows):
-        if not event[2]:
-            return [note("discarded", "not counted: the condition is false", cond=[0])]
-        count = len(after["q"])
-        window = f"{count} of {self.threshold} in the last {span(self.window)}"
-        return [_armed(rows, before, count >= self.threshold, f"counted: {window}")]
-
-
-def _armed(rows, before, reached, text):
-    """A window alert's note: matched, or why not (below the threshold; or already alerted, not re-armed)."""
-    if rows:
-        return note("matched", text + ": alert")
-    if reached and not before["a"]:
-        return note("suppressed", text + ": already alerted; alerts again only after falling below the threshold")
-    return note("waiting", text + ": below the threshold", step=1)
 
 
 class TumblingCount:
@@ -120,23 +102,8 @@ class TumblingCount:
         windows = state["w"]
         return windows[0][0] + self.window if windows else None
 
-    def explain(self, before, after, event, rows):
-        if not event[2]:
-            return [note("discarded", "not counted: the condition is false", cond=[0])]
-        ts = event[0]
-        start = ts - ts % self.window
-        count = next(c for s, c in after["w"] if s == start)
-        return [note("waiting", f"counted in the window from {{t:start}}: {count} of {self.threshold} so far; "
-                                "decided when the window closes", times={"start": start}, partial=start)]
 
-    def explain_time(self, before, after, now, rows):
-        closed = [w for w in before["w"] if w[0] + self.window <= now]
-        return [note("matched" if count >= self.threshold else "expired",
-                     f"window from {{t:start}} closed with {count} of {self.threshold}",
-                     times={"start": start}, partial=start) for start, count in closed]
-
-
-class Velocity(Untimed):
+class Velocity:
     """Event fields: match flag, value. State: [ts, value] of matching events in the window, re-arm flag."""
 
     id_from = None
@@ -184,14 +151,4 @@ class Velocity(Untimed):
 
     def next_time(self, state):
         return None
-
-    def explain(self, before, after, event, rows):
-        if not event[2]:
-            return [note("discarded", "not counted: the condition is false", cond=[0])]
-        window = after["q"]
-        metric = math.fsum(v for _, v in window if v is not None) if self.sum else float(len(window))
-        rate = metric / self.units
-        text = f"rate {rate:g} per {span(self.window / self.units)} over the last {span(self.window)}, " \
-               f"threshold {self.threshold:g}"
-        return [_armed(rows, before, rate >= self.threshold, text)]
 
