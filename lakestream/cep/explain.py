@@ -457,6 +457,13 @@ class TracedReplay:
         return self.sim.finish()
 
 
+def with_reasons(algorithm):
+    """The same configured algorithm as an instance of its class with the explain facet (same attributes)."""
+    explained = object.__new__(REASONS[type(algorithm)])
+    explained.__dict__.update(algorithm.__dict__)
+    return explained
+
+
 class ExplainRun(PatternRun):
     """A PatternRun that records its trace: call `trace()` after `finish()`."""
 
@@ -467,12 +474,10 @@ class ExplainRun(PatternRun):
         labels = [c.label for c in conditions(type_id, config, b.fields).get("in", [])] if steps else None
         self.recorder = Recorder(type_id, b.delay_us, conditions(type_id, config, b.fields), b.passthrough, labels)
         if isinstance(self.sim, Simulation):  # the same algorithm, with its explain facet (reasons.py)
-            pattern = REASONS[type(self.sim.pattern)](b.params)
-            self.sim = TracedSimulation(pattern, self.sim.delay_us, self.recorder)
+            self.sim = TracedSimulation(with_reasons(self.sim.pattern), self.sim.delay_us, self.recorder)
         else:
-            rule = getattr(self.sim, "rule", None)
-            if rule is not None:  # deduplication's rule, with its explain facet
-                self.sim.rule = REASONS[type(rule)](b.params)
+            if getattr(self.sim, "rule", None) is not None:  # deduplication's rule, with its explain facet
+                self.sim.rule = with_reasons(self.sim.rule)
             self.sim = TracedReplay(self.sim, self.recorder)
 
     def _event(self, port: str, row: dict):
