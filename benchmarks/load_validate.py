@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from synthetic import synthetic_document  # noqa: E402
 
-from lakestream.cep import expr  # noqa: E402
+from lakestream.sparksql import evaluator as expr  # noqa: E402
 from lakestream.pipeline import load_pipeline  # noqa: E402
 from lakestream.validate import has_errors, validate  # noqa: E402
 

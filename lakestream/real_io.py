@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lakestream.codegen import CodegenError, generate
-from lakestream.codegen.escape import _split_table
+from lakestream.sparksql.escape import _split_table
 from lakestream.connectors.secrets import MissingSecret, local_secret
 from lakestream.errors import UserError
 from lakestream.nodes.base import Category

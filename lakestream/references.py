@@ -9,7 +9,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from lakestream.nodes.fields import ExpressionError, FieldKind, Kind, expression_columns
+from lakestream.nodes.fields import FieldKind, Kind
+from lakestream.sparksql.parse import ExpressionError, expression_columns
 
 # A walker appends (field path, FieldKind, value) to `found` for every tagged string inside a config value
 # (appending, not yielding: validation walks every config, and nested generators cost a frame per level).

@@ -1,7 +1,7 @@
 """From a pattern node's config to what its runtime reads: the node's own `bind` facet, with key and watermark.
 
 The event fields are Spark SQL expression texts. The generated Spark code computes them with
-`F.expr` before the groupBy; the local engine evaluates the very same texts with expr.py. So both
+`F.expr` before the groupBy; the local engine evaluates the very same texts with lakestream.sparksql.evaluator. So both
 feed identical events to the identical runtime algorithm.
 """
 

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from lakestream.cep.bindings import Binding, bind
 from lakestream.cep.correlation import Correlation, JoinSimulation
 from lakestream.cep.dedup import DedupSimulation
-from lakestream.cep.expr import ExpressionCompiler
+from lakestream.sparksql.evaluator import ExpressionCompiler
 from lakestream.cep.runtime.driver import Simulation
 from lakestream.cep.runtime import sequence, spatial, timers, windows
 from lakestream.cep.runtime import values as value_patterns
 from lakestream.cep.runtime.registry import ALGORITHMS, make_pattern
-from lakestream.cep.runtime.sqlfuncs import to_timestamp
+from lakestream.sparksql.runtime.sqlfuncs import to_timestamp
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Column, Inputs
 

@@ -20,7 +20,7 @@ from sqlglot import exp
 from lakestream.cep.engine import PatternRun, from_micros
 from lakestream.cep.runtime.driver import Simulation, advance
 from lakestream.cep.reasons import REASONS, span
-from lakestream.cep.runtime.sqlfuncs import to_str
+from lakestream.sparksql.runtime.sqlfuncs import to_str
 
 # the kinds of a note that end a partial match without a detection, strongest reason first
 ENDINGS = ("expired", "broken", "superseded", "answered")

@@ -14,7 +14,7 @@ from lakestream.cep.explain import Condition, EventTrace, KeyTrace, Note, Partia
     _plain, key_text
 from lakestream.cep.match_recognize.engine import to_seconds
 from lakestream.cep.match_recognize.replay import engine_for_rows, load_config, replay_match_recognize
-from lakestream.cep.runtime.sqlfuncs import to_str
+from lakestream.sparksql.runtime.sqlfuncs import to_str
 
 
 def _logged(vi: int, define, log: list):

@@ -16,15 +16,15 @@ from pathlib import Path
 from lakestream.cep.engine import PatternRun
 from lakestream.cep.explain import ExplainRun, Trace, missing_explain
 from lakestream.cep.explain_rows import explain_match_recognize
-from lakestream.cep.expr import ExpressionCompiler, compile_condition
+from lakestream.sparksql.evaluator import ExpressionCompiler, compile_condition
 from lakestream.cep.match_recognize.replay import replay_match_recognize
-from lakestream.cep.runtime.javaregex import RegexError, RegexTimeout
-from lakestream.cep.runtime.sqlfuncs import to_bool, to_double, to_int, to_str, to_timestamp
+from lakestream.sparksql.runtime.javaregex import RegexError, RegexTimeout
+from lakestream.sparksql.runtime.sqlfuncs import to_bool, to_double, to_int, to_str, to_timestamp
 from lakestream.errors import UserError
 from lakestream.graph import CycleError, PipelineGraph
 from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Category
-from lakestream.nodes.fields import ExpressionError
+from lakestream.sparksql.parse import ExpressionError
 from lakestream.pipeline import Pipeline
 from lakestream.schemas import propagate
 

@@ -22,7 +22,7 @@ from lakestream.graph import PipelineGraph
 from lakestream.node_examples import ENGINE_INPUTS
 from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, source_id
 from lakestream.nodes.base import Category
-from lakestream.nodes.fields import ExpressionError
+from lakestream.sparksql.parse import ExpressionError
 from lakestream.pipeline import MAX_SAMPLE_EVENTS, Pipeline
 from lakestream.schemas import propagate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from lakestream.codegen.escape import comment, py
+from lakestream.sparksql.escape import comment, py
 from lakestream.codegen.render import Fragment
 from lakestream.codegen.result import GeneratedFile, Span
 

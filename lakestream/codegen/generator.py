@@ -6,7 +6,7 @@ import networkx as nx
 
 from lakestream.change_feeds import change_plan
 from lakestream.codegen import assemble
-from lakestream.codegen.escape import Code, comment, py, table
+from lakestream.sparksql.escape import Code, comment, py, table
 from lakestream.codegen.naming import assign_names, clashes, slug
 from lakestream.codegen.render import Fragment, MissingGenerator, reference, render_node
 from lakestream.codegen.result import GeneratedCode

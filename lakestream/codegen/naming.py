@@ -8,7 +8,7 @@ import keyword
 import re
 from collections.abc import Iterable, Iterator
 
-from lakestream.codegen.escape import Code
+from lakestream.sparksql.escape import Code
 
 _BUILTINS = frozenset(dir(builtins))
 

@@ -8,7 +8,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel
 
-from lakestream.codegen.escape import Code, ident, py
+from lakestream.sparksql.escape import Code, ident, py
 from lakestream.codegen.registry import context_function
 from lakestream.codegen.result import Warning
 from lakestream.codegen.templates import has_template, render, template_path

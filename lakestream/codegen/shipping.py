@@ -17,10 +17,17 @@ def _relative_imports(path: Path, modified_ns: int) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class RuntimePackage:
-    """A folder of standard-library modules shipped beside generated code under the name `package`."""
+    """A folder of standard-library modules shipped beside generated code under the name `package` (with the
+    modules of `shared`, another folder, that they import)."""
 
     package: str
     source: Path
+    shared: Path | None = None
+
+    def path(self, name: str) -> Path:
+        """The file of module `name`: in `source`, else in `shared`."""
+        own = self.source / f"{name}.py"
+        return own if own.is_file() or self.shared is None else self.shared / f"{name}.py"
 
     def closure(self, module: str) -> set[str]:
         """`module` and every runtime module it imports (relative imports), directly or not."""
@@ -31,11 +38,11 @@ class RuntimePackage:
             if name in found:
                 continue
             found.add(name)
-            path = self.source / f"{name}.py"
+            path = self.path(name)
             pending += _relative_imports(path, path.stat().st_mtime_ns)
         return found
 
     def ship(self, view, module: str) -> None:
         """Write `module` and what it imports beside the generated code, as <package>/<module>.py."""
         for name in sorted(self.closure(module) | {"__init__"}):
-            view.add_file(f"{self.package}/{name}.py", (self.source / f"{name}.py").read_text(encoding="utf-8"))
+            view.add_file(f"{self.package}/{name}.py", self.path(name).read_text(encoding="utf-8"))

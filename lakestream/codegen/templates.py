@@ -7,7 +7,7 @@ from pathlib import Path
 
 import jinja2
 
-from lakestream.codegen.escape import FILTERS, Code
+from lakestream.sparksql.escape import FILTERS, Code
 from lakestream.nodes import REGISTRY
 
 _PACKAGE = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from lakestream.codegen.escape import Code, expr, ident, spark_type
+from lakestream.sparksql.escape import Code, expr, ident, spark_type
 from lakestream.codegen.result import Warning
 from lakestream.nodes.base import Schema
 

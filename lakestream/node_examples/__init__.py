@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from lakestream.cep.replay import coerce, replay
-from lakestream.cep.runtime.sqlfuncs import to_str
+from lakestream.sparksql.runtime.sqlfuncs import to_str
 from lakestream.node_examples.edge_examples import DESTINATIONS, MESSAGES, SINK_ROWS, SOURCE_ROWS
 from lakestream.node_examples.engine_inputs import ENGINE_INPUTS
 from lakestream.node_examples.pipeline import NODE_ID, example_pipeline, input_titles, source_id

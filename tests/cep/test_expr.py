@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from lakestream.cep.expr import (
+from lakestream.sparksql.evaluator import (
     ExpressionCompiler,
     UnknownColumn,
     UnsupportedExpression,

@@ -19,7 +19,7 @@ def _same(python_value, spark_value):
 
 
 def test_spark_agrees_with_the_engine(spark):
-    from lakestream.cep.expr import ExpressionCompiler
+    from lakestream.sparksql.evaluator import ExpressionCompiler
 
     # the engine follows non-ANSI Spark (NULL, not errors)
     with session_conf(spark, "spark.sql.ansi.enabled", "false"):

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from lakestream.cep.runtime import javaregex, sqltext
-from lakestream.cep.runtime.javaregex import RegexError, RegexTimeout
+from lakestream.sparksql.runtime import javaregex, sqltext
+from lakestream.sparksql.runtime.javaregex import RegexError, RegexTimeout
 
 # (pattern, text, what Java's Matcher.find() answers): tests/cep/test_javaregex_spark.py runs each on Spark
 JAVA_CASES = [

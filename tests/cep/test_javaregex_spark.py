@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lakestream.cep.runtime import sqltext
+from lakestream.sparksql.runtime import sqltext
 from tests.cep.test_javaregex import JAVA_CASES
 
 pytestmark = pytest.mark.spark

@@ -14,7 +14,7 @@ import sqlglot
 from pydantic import BaseModel, ValidationError
 
 from lakestream.codegen import generate
-from lakestream.codegen.escape import sql
+from lakestream.sparksql.escape import sql
 from lakestream.codegen.golden import cases
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.nodes import REGISTRY
@@ -455,7 +455,7 @@ def substitutions(code, paths) -> list[str]:
 
 def swap_table(statements, benign: str, hostile: str):
     """The statements expected with a hostile table name: the benign name's parts replaced by the hostile's."""
-    from lakestream.codegen.escape import _split_table
+    from lakestream.sparksql.escape import _split_table
 
     old, new = tuple(_split_table(benign)), tuple(_split_table(hostile))
     return [(head, tuple(new if t == old else t for t in tables)) for head, tables in statements]

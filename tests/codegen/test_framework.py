@@ -7,7 +7,7 @@ import ast
 import pytest
 
 from lakestream.codegen import CodegenError, generate
-from lakestream.codegen.escape import Code, comment, expr, ident, py, sql, table
+from lakestream.sparksql.escape import Code, comment, expr, ident, py, sql, table
 from lakestream.codegen.naming import assign_names
 from lakestream.codegen.templates import environment
 from tests.codegen.helpers import DELTA, FILTER, KAFKA, pipeline, three_nodes

@@ -9,7 +9,7 @@ import ast
 import pytest
 
 from lakestream.codegen import CodegenError, generate
-from lakestream.codegen.escape import sql
+from lakestream.sparksql.escape import sql
 from lakestream.codegen.golden import cases
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.nodes import REGISTRY

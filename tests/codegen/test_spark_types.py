@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from lakestream.codegen.escape import comment, expr, ident, spark_type, sql
-from lakestream.nodes.fields import ExpressionError, parse_expression
-from lakestream.nodes.spark_types import (
+from lakestream.sparksql.escape import comment, expr, ident, spark_type, sql
+from lakestream.sparksql.parse import ExpressionError, parse_expression
+from lakestream.sparksql.types import (
     INTEGRAL, MAX_DEPTH, SparkTypeError, array_element, canonical, columns_text, map_types, parse_type, struct_fields,
 )
 from tests.codegen.injection_corpus import TYPE_PAYLOAD

@@ -13,7 +13,7 @@ from lakestream.cli import main
 from lakestream.codegen import generate
 from lakestream.errors import UserError
 from lakestream.durations import MAX_DAYS, normalise_duration
-from lakestream.limits import MAX_NESTING
+from lakestream.sparksql.limits import MAX_NESTING
 from lakestream.pipeline import load_pipeline
 from lakestream.validate import validate
 from tests.core.factories import edge, linear_document, node

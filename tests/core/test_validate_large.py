@@ -11,7 +11,7 @@ import json
 from collections import Counter
 
 from benchmarks.synthetic import synthetic_document
-from lakestream.cep import expr
+from lakestream.sparksql import evaluator as expr
 from lakestream.pipeline import load_pipeline
 from lakestream.validate import validate
 

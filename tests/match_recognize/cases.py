@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lakestream.cep.match_recognize.pattern import parse_pattern, variables
+from lakestream.rowpattern.pattern import parse_pattern, variables
 
 CASES = Path(__file__).parent / "cases"
 _ALIAS = re.compile(r"^(.*\S)\s+AS\s+([A-Za-z_][A-Za-z0-9_]*)\s*$", re.IGNORECASE | re.S)

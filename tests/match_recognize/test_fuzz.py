@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from lakestream.cep.match_recognize.pattern import PatternError, parse_pattern
+from lakestream.rowpattern.pattern import PatternError, parse_pattern
 from lakestream.cep.match_recognize.replay import replay_match_recognize
 from lakestream.errors import UserError
 

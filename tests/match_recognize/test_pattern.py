@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lakestream.cep.match_recognize.pattern import (
+from lakestream.rowpattern.pattern import (
     Alt, Anchor, Empty, Exclude, PatternError, Permute, Quant, Seq, Var, parse_pattern, variables,
 )
 

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from lakestream.cep.runtime.javaregex import TIMEOUT_S
+from lakestream.sparksql.runtime.javaregex import TIMEOUT_S
 from tests.core.factories import linear_document
 from tests.ui.browser_steps import select_node, toast
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from lakestream.limits import MAX_NESTING
+from lakestream.sparksql.limits import MAX_NESTING
 from lakestream.pipeline import load_pipeline
 from lakestream.store import open_store
 from lakestream.ui import page as page_module

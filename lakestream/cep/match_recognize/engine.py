@@ -16,10 +16,13 @@ from . import runtime
 
 try:  # shipped beside generated code, the shared scalar helpers sit in this package
     from . import sqlfuncs, sqltext
-except ImportError:  # inside lakestream they are the pattern engine's shared runtime
-    from lakestream.cep.runtime import sqlfuncs, sqltext
+except ImportError:  # inside lakestream they are the Spark SQL layer's runtime
+    from lakestream.sparksql.runtime import sqlfuncs, sqltext
 from .matcher import MatchError, Matcher
-from .pattern import parse_pattern
+try:  # shipped beside generated code, the PATTERN parser sits in this package
+    from .pattern import parse_pattern
+except ImportError:  # inside lakestream it is MATCH_RECOGNIZE's SQL layer
+    from lakestream.rowpattern.pattern import parse_pattern
 from .runtime import OpenRows
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import sys
 
-from .pattern import Alt, Anchor, Empty, Exclude, Permute, Quant, Seq, Var
+try:  # shipped beside generated code, the PATTERN parser sits in this package
+    from .pattern import Alt, Anchor, Empty, Exclude, Permute, Quant, Seq, Var
+except ImportError:  # inside lakestream it is MATCH_RECOGNIZE's SQL layer
+    from lakestream.rowpattern.pattern import Alt, Anchor, Empty, Exclude, Permute, Quant, Seq, Var
 from .runtime import NeedMore
 
 # Each matched row costs a few Python frames; allow long matches (3.11 frames are cheap, not C stack).

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from lakestream.cep.match_recognize.engine import Engine
 from lakestream.cep.match_recognize.matcher import MatchError
-from lakestream.cep.match_recognize.program import SpecError, compile_spec
+from lakestream.rowpattern.program import SpecError, compile_spec
 from lakestream.cep.match_recognize.runtime import EvalError
 from lakestream.errors import UserError
 from lakestream.nodes.patterns.match_recognize import Config

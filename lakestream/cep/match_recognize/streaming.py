@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from lakestream.cep.match_recognize.pattern import has_anchor, parse_pattern
-from lakestream.cep.match_recognize.program import SpecError, compile_spec
+from lakestream.rowpattern.pattern import has_anchor, parse_pattern
+from lakestream.rowpattern.program import SpecError, compile_spec
 from lakestream.cep.match_recognize.replay import load_config
 from lakestream.errors import UserError
 

@@ -24,7 +24,10 @@ from bisect import bisect_right
 from heapq import heappop, heappush
 from operator import itemgetter
 
-from .sqlfuncs import to_str
+try:  # shipped beside generated code, the Spark SQL helpers sit in this package
+    from .sqlfuncs import to_str
+except ImportError:  # inside lakestream they are the Spark SQL layer's runtime
+    from lakestream.sparksql.runtime.sqlfuncs import to_str
 
 _TS = itemgetter(0)
 

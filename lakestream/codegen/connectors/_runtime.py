@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lakestream.codegen.escape import Code, py
+from lakestream.sparksql.escape import Code, py
 from lakestream.codegen.shipping import RuntimePackage
 import lakestream.connectors
 from lakestream.connectors.secrets import env_name

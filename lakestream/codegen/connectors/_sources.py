@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lakestream.codegen.connectors import _runtime
-from lakestream.codegen.escape import Code
+from lakestream.sparksql.escape import Code
 from lakestream.codegen.nodes._common import local_source
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lakestream.codegen.connectors import _runtime
 from lakestream.codegen.connectors._sinks import sink_context
-from lakestream.codegen.escape import Code, py
+from lakestream.sparksql.escape import Code, py
 
 
 def _credentials(view) -> Code:

@@ -10,24 +10,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import lakestream.cep.match_recognize as package
-import lakestream.cep.runtime
-from lakestream.cep.match_recognize.program import compile_spec
-from lakestream.codegen.escape import Code, ident, py
+import lakestream.rowpattern
+import lakestream.sparksql.runtime
+from lakestream.rowpattern.program import compile_spec
+from lakestream.sparksql.escape import Code, ident, py
 
 PACKAGE = "lakestream_match_recognize"
 RUNTIME = ("__init__", "pattern", "runtime", "matcher", "engine", "processor")
-SHARED = ("sqlfuncs", "sqltext", "javaregex")  # the scalar SQL helpers of lakestream.cep.runtime, shipped into the package
+SHARED = ("sqlfuncs", "sqltext", "javaregex")  # the scalar SQL helpers (lakestream.sparksql.runtime), shipped into the package
 CONSTANT_KEY = "_ls_key"  # one global partition still needs a grouping key
 
 
 def ship(view) -> None:
     """Write the runtime modules (relative imports only) beside the generated code."""
-    folder = Path(package.__file__).parent
-    for name in RUNTIME:
-        view.add_file(f"{PACKAGE}/{name}.py", (folder / f"{name}.py").read_text(encoding="utf-8"))
-    shared = Path(lakestream.cep.runtime.__file__).parent
-    for name in SHARED:
-        view.add_file(f"{PACKAGE}/{name}.py", (shared / f"{name}.py").read_text(encoding="utf-8"))
+    # the runtime's own folder first, then the PATTERN parser's (lakestream.rowpattern) and the SQL helpers'
+    folders = [Path(m.__file__).parent for m in (package, lakestream.rowpattern, lakestream.sparksql.runtime)]
+    for name in RUNTIME + SHARED:
+        path = next(f / f"{name}.py" for f in folders if (f / f"{name}.py").is_file())
+        view.add_file(f"{PACKAGE}/{name}.py", path.read_text(encoding="utf-8"))
 
 
 def context(view) -> dict:

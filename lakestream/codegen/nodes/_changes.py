@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import lakestream.changes_runtime
-from lakestream.codegen.escape import Code, py
+from lakestream.sparksql.escape import Code, py
 from lakestream.codegen.nodes._common import columns
 from lakestream.codegen.shipping import RuntimePackage
 

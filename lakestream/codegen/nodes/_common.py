@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, ident, py, sql
+from lakestream.sparksql.escape import Code, ident, py, sql
 from lakestream.durations import normalise_duration
 from lakestream.nodes.fields import SecretRef
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, expr, ident, spark_type
+from lakestream.sparksql.escape import Code, expr, ident, spark_type
 from lakestream.codegen.nodes._common import interval, local_source, select_list
 from lakestream.nodes.fields import declared_schema
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, py, sql
+from lakestream.sparksql.escape import Code, py, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.nodes.fields import declared_schema
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, expr, ident, py, sql
+from lakestream.sparksql.escape import Code, expr, ident, py, sql
 from lakestream.codegen.nodes._common import local_sink, warn_local_write
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, expr, ident
+from lakestream.sparksql.escape import Code, expr, ident
 from lakestream.codegen.nodes._changes import changes_context
 from lakestream.codegen.nodes._common import checkpoint, local_sink, warn_local_write
 from lakestream.codegen.nodes.kafka_source import security_options, security_secrets

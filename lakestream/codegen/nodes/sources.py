@@ -5,11 +5,11 @@ from __future__ import annotations
 import ast
 
 from lakestream.codegen.connectors._runtime import tolerate_metrics
-from lakestream.codegen.escape import Code, ident, py, spark_type, sql
+from lakestream.sparksql.escape import Code, ident, py, spark_type, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.codegen.nodes.kafka_source import _avro_schema, security_options, security_secrets
 from lakestream.nodes.fields import declared_schema
-from lakestream.nodes.spark_types import FRACTIONAL, INTEGRAL, columns_text
+from lakestream.sparksql.types import FRACTIONAL, INTEGRAL, columns_text
 from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS
 
 

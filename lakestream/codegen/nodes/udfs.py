@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, ident, spark_type, sql
+from lakestream.sparksql.escape import Code, ident, spark_type, sql
 from lakestream.durations import duration_seconds
 from lakestream.nodes.transforms.custom_python_udf import udf_function
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, ident
+from lakestream.sparksql.escape import Code, ident
 from lakestream.codegen.nodes._common import interval
 
 # Streaming refuses DISTINCT aggregates; size(collect_set(...)) gives the same exact count.

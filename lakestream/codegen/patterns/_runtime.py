@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import lakestream.cep.runtime
+import lakestream.sparksql.runtime
 from lakestream.codegen.shipping import RuntimePackage
 
-RUNTIME = RuntimePackage("lakestream_cep", Path(lakestream.cep.runtime.__file__).parent)
+RUNTIME = RuntimePackage("lakestream_cep", Path(lakestream.cep.runtime.__file__).parent,
+                         Path(lakestream.sparksql.runtime.__file__).parent)
 PACKAGE = RUNTIME.package
 
 

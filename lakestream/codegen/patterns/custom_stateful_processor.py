@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lakestream.codegen.escape import Code, py
+from lakestream.sparksql.escape import Code, py
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 from lakestream.nodes.patterns.custom_stateful_processor import find_processor
 

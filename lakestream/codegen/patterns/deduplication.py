@@ -4,7 +4,7 @@ else a transformWithState processor with the same rule (runtime/dedup.py; docs/p
 from __future__ import annotations
 
 from lakestream.cep.bindings import bind
-from lakestream.codegen.escape import Code, ident, py
+from lakestream.sparksql.escape import Code, ident, py
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 from lakestream.codegen.patterns.stateful import processor_context, side
 from lakestream.nodes.patterns.deduplication import native

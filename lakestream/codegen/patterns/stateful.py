@@ -9,7 +9,7 @@ and property tests run against this native form (docs/patterns.md, "Native Spark
 from __future__ import annotations
 
 from lakestream.cep.bindings import bind
-from lakestream.codegen.escape import Code, ident, py, sql
+from lakestream.sparksql.escape import Code, ident, py, sql
 from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 from lakestream.nodes import REGISTRY, node_types

@@ -8,7 +8,7 @@ generated for SSS (withWatermark) and SDP (per-side views, SQL's WATERMARK claus
 from __future__ import annotations
 
 from lakestream.cep.bindings import bind
-from lakestream.codegen.escape import Code, ident
+from lakestream.sparksql.escape import Code, ident
 from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns.stateful import key_text
 

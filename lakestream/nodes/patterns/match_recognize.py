@@ -20,8 +20,8 @@ PATTERN_HELP = (
 
 
 def _skip(value: str) -> str:
-    from lakestream.cep.match_recognize.pattern import written
-    from lakestream.cep.match_recognize.program import parse_skip
+    from lakestream.rowpattern.pattern import written
+    from lakestream.rowpattern.program import parse_skip
 
     mode, var = parse_skip(value)
     return mode if var is None else f"{mode} {written(var)}"
@@ -36,7 +36,7 @@ def _rows_per_match(value):
 
 
 def _variable(value: str) -> str:
-    from lakestream.cep.match_recognize.pattern import variable_name
+    from lakestream.rowpattern.pattern import variable_name
 
     if variable_name(value) is None:
         raise ValueError(f"{value!r} is not a pattern variable: write a name (letters, digits, underscores) "
@@ -138,7 +138,7 @@ def output_schema(config: Config, inputs: Inputs) -> Schema:
 
 
 def _measure_types(config: Config, inputs: Inputs) -> list[str]:
-    from lakestream.cep.match_recognize.program import SpecError, compile_spec
+    from lakestream.rowpattern.program import SpecError, compile_spec
 
     schema = inputs.one()
     try:
@@ -150,7 +150,7 @@ def _measure_types(config: Config, inputs: Inputs) -> list[str]:
 
 def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
     """Pattern syntax, subsets, DEFINE/MEASURES expressions and columns, each on its field; streaming risks."""
-    from lakestream.cep.match_recognize.program import SpecError, compile_spec
+    from lakestream.rowpattern.program import SpecError, compile_spec
 
     schema = inputs.one()
     try:
@@ -164,7 +164,7 @@ def checks(config: Config, inputs: Inputs) -> Iterator[Finding]:
 
 def _streaming_checks(config: Config, types: dict[str, str]) -> Iterator[Finding]:
     """A pipeline runs the node as a stream: event time first, a watermark, no `$`, a WITHIN bound."""
-    from lakestream.cep.match_recognize.pattern import has_anchor, parse_pattern
+    from lakestream.rowpattern.pattern import has_anchor, parse_pattern
 
     if not config.order_by:
         yield Finding("error", "match_recognize.stream_order",
@@ -204,7 +204,7 @@ _HINTS = {
 
 def supports(config: Config) -> frozenset[Target]:
     """Streaming code needs an ascending event-time ORDER BY, a watermark, and no end anchor `$`."""
-    from lakestream.cep.match_recognize.pattern import PatternError, has_anchor, parse_pattern
+    from lakestream.rowpattern.pattern import PatternError, has_anchor, parse_pattern
 
     try:
         streamable = not has_anchor(parse_pattern(config.pattern), "$")

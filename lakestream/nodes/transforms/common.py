@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator
 
-from lakestream.nodes import spark_types
+from lakestream.sparksql import types as spark_types
 from lakestream.nodes.base import Column, Finding, Schema
 from lakestream.nodes.fields import ColumnName
-from lakestream.nodes.spark_types import ALIASES, FRACTIONAL, INTEGRAL
+from lakestream.sparksql.types import ALIASES, FRACTIONAL, INTEGRAL
 
 
 def non_empty(what: str) -> AfterValidator:

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from lakestream.nodes.base import Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Model, Name
-from lakestream.nodes.spark_types import array_element, map_types
+from lakestream.sparksql.types import array_element, map_types
 from lakestream.nodes.transforms.common import struct_fields, types_of
 
 

@@ -9,7 +9,8 @@ from pydantic import Field, model_validator
 from sqlglot import exp
 
 from lakestream.nodes.base import Category, Column, Finding, Inputs, NodeType, Schema, merge_schema
-from lakestream.nodes.fields import Expression, Model, Name, parse_expression
+from lakestream.nodes.fields import Expression, Model, Name
+from lakestream.sparksql.parse import parse_expression
 from lakestream.nodes.transforms.common import non_empty
 from lakestream.nodes.transforms.type_inference import infer_type
 

@@ -9,7 +9,8 @@ from pydantic import AfterValidator, Field, model_validator
 from sqlglot import exp
 
 from lakestream.nodes.base import Category, Finding, Inputs, NodeType, Schema
-from lakestream.nodes.fields import ColumnName, Columns, FieldKind, Kind, Model, TableName, parse_expression
+from lakestream.nodes.fields import ColumnName, Columns, FieldKind, Kind, Model, TableName
+from lakestream.sparksql.parse import parse_expression
 from lakestream.nodes.transforms.common import table_columns_added, types_of, unique
 
 STREAM, TABLE = "s", "t"

@@ -11,8 +11,8 @@ from sqlglot.optimizer.annotate_types import annotate_types
 from sqlglot.optimizer.qualify import qualify
 
 from lakestream.nodes.base import Schema
-from lakestream.nodes.fields import parse_expression
-from lakestream.nodes.spark_types import INTEGRAL, map_types
+from lakestream.sparksql.parse import parse_expression
+from lakestream.sparksql.types import INTEGRAL, map_types
 from lakestream.nodes.transforms.common import types_of, widen
 
 # Spark result types sqlglot gets wrong or does not know, by (lower-case) function name.

@@ -7,8 +7,8 @@ from functools import lru_cache
 
 from sqlglot import exp
 
-from lakestream.nodes import spark_types
-from lakestream.nodes.fields import parse_expression
+from lakestream.sparksql import types as spark_types
+from lakestream.sparksql.parse import parse_expression
 
 
 class Code(str):

@@ -1,6 +1,6 @@
 """DEFINE / MEASURES expressions: Spark SQL text -> Python source (parsed with sqlglot, dialect spark).
 
-Scalar semantics come from the shared compiler (lakestream.cep.expr, helpers in cep/runtime/sqlfuncs and
+Scalar semantics come from the shared compiler (lakestream.sparksql.evaluator, helpers in cep/runtime/sqlfuncs and
 sqltext); this subclass adds the row-pattern parts: column references qualified by a variable or subset
 read that variable's last row so far (running semantics), unqualified ones the current row; PREV/NEXT,
 FIRST/LAST, RUNNING/FINAL, CLASSIFIER(), MATCH_NUMBER() and aggregates compile to runtime.py calls over
@@ -16,10 +16,10 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
-from lakestream import limits
-from lakestream.cep.expr import ExpressionCompiler
-from lakestream.cep.match_recognize.pattern import variable_name
-from lakestream.nodes.fields import ExpressionError
+from lakestream.sparksql import limits
+from lakestream.sparksql.evaluator import ExpressionCompiler
+from lakestream.rowpattern.pattern import variable_name
+from lakestream.sparksql.parse import ExpressionError
 
 _TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*|\s+|.", re.S)
 _NAV = {"FIRST", "LAST", "PREV", "NEXT"}

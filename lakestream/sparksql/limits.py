@@ -7,7 +7,7 @@ import re
 from sqlglot import exp
 from sqlglot.tokens import Token, TokenType
 
-from lakestream.cep.runtime.javaregex import RegexError, compile_pattern, shown
+from lakestream.sparksql.runtime.javaregex import RegexError, compile_pattern, shown
 
 MAX_NESTING = 100  # levels of parentheses, calls and chained operators: far past any real condition, and
 # well inside the recursion the parser, the code generators and Python's own compiler allow

@@ -25,8 +25,8 @@ from typing import Any
 
 from sqlglot import exp
 
-from lakestream.cep.runtime import sqlfuncs, sqltext
-from lakestream.nodes.fields import ExpressionError, parse_expression
+from lakestream.sparksql.runtime import sqlfuncs, sqltext
+from lakestream.sparksql.parse import ExpressionError, parse_expression
 
 
 class UnsupportedExpression(ExpressionError):

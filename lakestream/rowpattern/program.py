@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from lakestream.cep.match_recognize.expressions import Compiler, ExprError
-from lakestream.cep.match_recognize.pattern import PatternError, parse_pattern, variable_name, variables
+from lakestream.rowpattern.expressions import Compiler, ExprError
+from lakestream.rowpattern.pattern import PatternError, parse_pattern, variable_name, variables
 from lakestream.durations import duration_seconds
 
 SKIP_MODES = ("PAST LAST ROW", "TO NEXT ROW", "TO FIRST", "TO LAST")
