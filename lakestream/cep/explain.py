@@ -156,6 +156,11 @@ def _plain(value):
     return value
 
 
+def shown_row(row: dict) -> dict:
+    """An event's values as a trace shows them: plain, without a source's empty metadata (`_kafka_key`…)."""
+    return {k: _plain(v) for k, v in row.items() if not (k.startswith("_") and v is None)}
+
+
 def key_text(values) -> str:
     """A key as the Timeline shows it: values ' | '-joined, NULL named."""
     if not values:
@@ -235,8 +240,7 @@ class Recorder:
             return found[0]
         port, row = self.rows.get(seq, ("in", {}))
         micros = event[0]
-        shown = {k: _plain(v) for k, v in row.items() if not (k.startswith("_") and v is None)}  # no empty metadata
-        trace = EventTrace(seq, micros / 1e6, to_str(from_micros(micros)), port, shown)
+        trace = EventTrace(seq, micros / 1e6, to_str(from_micros(micros)), port, shown_row(row))
         kt = self._key(key)
         kt.events.append(trace)
         self.events[seq] = (trace, kt, list(event[self.first_field:]))

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from lakestream.cep.explain import Condition, EventTrace, KeyTrace, Note, PartialMatch, PartialStep, Reason, Trace, \
-    _plain, key_text
+    key_text, shown_row
 from lakestream.cep.match_recognize.engine import to_seconds
 from lakestream.cep.match_recognize.replay import engine_for_rows, load_config, replay_match_recognize
 from lakestream.sparksql.runtime.sqlfuncs import to_str
@@ -59,7 +59,7 @@ def explain_match_recognize(config: Any, rows: Iterable[Mapping[str, Any]]) -> T
         for i, r in enumerate(part):
             t = _seconds(r[order]) if order is not None else float(i)
             shown = to_str(r[order]) if order is not None else str(i + 1)
-            kt.events.append(EventTrace(i + 1, t, shown, "in", {c: _plain(v) for c, v in zip(columns, r)},
+            kt.events.append(EventTrace(i + 1, t, shown, "in", shown_row(dict(zip(columns, r))),
                                         fate="processed"))
         _explain_partition(kt, part, list(log), list(matches), names, defines, columns)
     return trace
@@ -106,7 +106,7 @@ def _explain_partition(kt: KeyTrace, part, tests, matches, names, defines, colum
     if not failed:
         kt.why = Reason("none", "no row of this partition was tested")
         return
-    s, items = max(failed, key=lambda f: (max(p for p, _, _ in f[1]), -f[0]))
+    s, items = max(failed, key=lambda f: (max(p for p, _, _ in f[1]) - f[0], f[0]))  # most rows taken, then latest
     stop = max(p for p, _, _ in items)
     tried = [vi for p, vi, ok in items if p == stop and not ok]
     row = dict(zip(columns, part[stop]))
