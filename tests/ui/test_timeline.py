@@ -157,3 +157,20 @@ async def test_a_template_opens_with_its_samples_and_its_source_edits_them(user,
     assert page.doc.samples[source] == [json.loads(line) for line in kept]
     page.undo()
     assert len(page.doc.samples[source]) == count
+
+
+async def test_why_no_match_names_the_reason_for_the_picked_key_and_a_lane_click_picks_one(user, pages):
+    page = await _fraud_page(user, pages)
+    page._open_document(load_pipeline({**linear_document(), "samples": {"n1": SEQUENCE_EVENTS}}), saved=False)
+    page.select_node("n3")
+    await _summary(user, page, "1 detection, 1 late event dropped, 1 event held: waiting for the watermark")
+    why = page.timeline.why
+    assert why.key.options == ["c1", "c2", "c3"]
+    await user.should_see("Pick a key to see the step it stopped at and why.")
+    why.key.set_value("c2")
+    await user.should_see("step 1 'small': matched no step: step 1 is false — amount < 200 was false (amount = 300)")
+    await user.should_see("Condition false · stopped at step 1")
+    why.pick("c3")  # what a click on the lane's key sends
+    await user.should_see("Waiting for the watermark")
+    why.pick(XSS)  # not a key of this timeline: ignored
+    assert why.key.value == "c3"
