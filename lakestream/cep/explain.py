@@ -18,7 +18,7 @@ import sqlglot
 from sqlglot import exp
 
 from lakestream.cep.engine import PatternRun, from_micros
-from lakestream.cep.runtime.driver import Simulation, advance
+from lakestream.cep.runtime.driver import Simulation
 from lakestream.cep.reasons import REASONS, span
 from lakestream.sparksql.runtime.sqlfuncs import to_str
 
@@ -220,7 +220,7 @@ class Recorder:
         self.first_field = 3 if passthrough else 2
         self.step_labels = step_labels
         self.keys: dict[str, KeyTrace] = {}
-        self.events: dict[int, tuple[EventTrace, KeyTrace, list]] = {}  # seq -> (its trace, its key, fields)
+        self.events: dict[int, tuple] = {}  # seq -> (its trace, its KeyTrace, its fields, its key tuple)
         self.rows: dict[int, tuple[str, dict]] = {}  # seq -> (port, row), set by ExplainRun
         self.watermarks: list[WatermarkPoint] = []
         self._partials: dict[tuple[str, object], PartialMatch] = {}
@@ -243,7 +243,7 @@ class Recorder:
         trace = EventTrace(seq, micros / 1e6, to_str(from_micros(micros)), port, shown_row(row))
         kt = self._key(key)
         kt.events.append(trace)
-        self.events[seq] = (trace, kt, list(event[self.first_field:]))
+        self.events[seq] = (trace, kt, list(event[self.first_field:]), key)
         return trace
 
     def late(self, key, event, judged, previous) -> None:
@@ -380,18 +380,27 @@ def _copy(state):
 
 
 class _Explained:
-    """A pattern that reports each event's and each deadline's fate to the recorder (the traced driver's view)."""
+    """The algorithm as the traced driver runs it: it reports each event's and each deadline's fate.
 
-    def __init__(self, pattern, recorder: Recorder, key, watermark):
-        self._pattern, self._rec, self._key, self._watermark = pattern, recorder, key, watermark
+    The driver calls it as it calls any algorithm, so the plain driver needs no hook: an event's key is
+    the one the recorder saw it arrive with, and a deadline's key is its state's (a key's first event is
+    always processed before its first deadline, so the state is known by then).
+    """
+
+    def __init__(self, pattern, recorder: Recorder):
+        self._pattern, self._rec = pattern, recorder
+        self._keys: dict[int, object] = {}  # id(state) -> key
+        self.watermark = None  # the watermark the driver is processing keys up to
 
     def __getattr__(self, name):
         return getattr(self._pattern, name)
 
     def on_event(self, state, event):
+        key = self._rec.events[event[1]][3]
+        self._keys[id(state)] = key
         before = _copy(state)
         rows = self._pattern.on_event(state, event)
-        self._rec.notes(self._key, event, self._pattern.explain(before, state, event, rows), self._watermark)
+        self._rec.notes(key, event, self._pattern.explain(before, state, event, rows), self.watermark)
         return rows
 
     def on_time(self, state, now):
@@ -401,15 +410,15 @@ class _Explained:
         before = _copy(state)
         rows = self._pattern.on_time(state, now)
         if rows or before != state:
-            self._rec.time_notes(self._key, now, self._pattern.explain_time(before, state, now, rows))
+            self._rec.time_notes(self._keys[id(state)], now, self._pattern.explain_time(before, state, now, rows))
         return rows
 
 
 class TracedSimulation(Simulation):
-    """The per-key driver, recording late events, each key's processing and the watermark after each batch."""
+    """The per-key driver running the explained algorithm, recording late events and the watermark."""
 
     def __init__(self, pattern, delay_us: int, recorder: Recorder):
-        super().__init__(pattern, delay_us)
+        super().__init__(_Explained(pattern, recorder), delay_us)
         self.recorder = recorder
         self.arrival = 0
 
@@ -433,8 +442,9 @@ class TracedSimulation(Simulation):
         self.recorder.detected(out)
         return out
 
-    def _advance(self, key, ks, watermark):
-        return advance(_Explained(self.pattern, self.recorder, key, watermark), ks, watermark)
+    def _fire(self, watermark):
+        self.pattern.watermark = watermark
+        return super()._fire(watermark)
 
 
 class TracedReplay:

@@ -188,7 +188,7 @@ class Simulation:
                 continue  # a stale wake-up: the key was rescheduled
             del scheduled[key]
             ks = self.keys[key]
-            rows = self._advance(key, ks, watermark)
+            rows = advance(pattern, ks, watermark)
             if rows:
                 out += [(key,) + r for r in label(pattern, ks, key, rows)]
             wake = wake_time(pattern, ks)
@@ -197,10 +197,6 @@ class Simulation:
             elif forgettable(pattern, ks):
                 del self.keys[key]
         return out
-
-    def _advance(self, key, ks: KeyState, watermark):
-        """Process one key up to the watermark (the traced engine, lakestream/cep/explain.py, records it)."""
-        return advance(self.pattern, ks, watermark)
 
     def state_size(self) -> int:
         """Total number of buffered events and state items across keys (for bounded-state tests)."""
