@@ -61,6 +61,7 @@ class PartialStep:
     label: str | None
     seq: int
     ts: str
+    t_seconds: float = 0.0
 
 
 @dataclass
@@ -307,7 +308,7 @@ class Recorder:
             partial = self._partials[ident] = PartialMatch(len(kt.partials) + 1)
             kt.partials.append(partial)
         if trace is not None and raw["kind"] in ("started", "filled", "matched") and note.step is not None:
-            partial.steps.append(PartialStep(note.step, note.label, trace.seq, trace.ts))
+            partial.steps.append(PartialStep(note.step, note.label, trace.seq, trace.ts, trace.t))
         if raw["kind"] == "matched":
             partial.status, partial.reason = "matched", ""
         elif raw["kind"] in ENDINGS:
@@ -351,7 +352,13 @@ def _why_processed(kt: KeyTrace, watermark: str | None) -> Reason:
     if any(n.kind == "matched" for n in notes):  # a sequence's TIMEOUT rows are detections, not matches
         return Reason("matched", f"{kt.detections} detection(s) for this key")
     furthest = max(kt.partials, key=lambda p: (len(p.steps), p.number), default=None)
+    late = [n for n in notes if n.kind == "late"]
     if furthest is not None:
+        waiting = furthest.status == "open" and furthest.steps
+        dropped = [n for n in late if waiting and n.t is not None and n.t >= furthest.steps[0].t_seconds]
+        if dropped:  # an event that could have been the next step came too late
+            return Reason("late", f"{dropped[-1].text}; partial match {furthest.number} was waiting for step "
+                                  f"{furthest.steps[-1].step + 1}", furthest.steps[-1].step + 1)
         mine = [n for n in notes if n.partial == furthest.number and n.kind != "filled"]
         ending = next((n for n in reversed(mine) if n.kind in ENDINGS), None)
         last = ending or (mine[-1] if mine else None)
@@ -364,7 +371,6 @@ def _why_processed(kt: KeyTrace, watermark: str | None) -> Reason:
                                      f"{done.ts}); the watermark is {watermark}", done.step + 1)
         latest = next(n for n in reversed(notes) if n.partial == furthest.number)
         return Reason("waiting", f"partial match {furthest.number} is open: {latest.text}", latest.step)
-    late = [n for n in notes if n.kind == "late"]
     useful = [n for n in notes if n.kind != "late"]
     if late and (not useful or late[-1].t >= useful[-1].t):
         return Reason("late", late[-1].text)

@@ -80,7 +80,7 @@ def _explain_partition(kt: KeyTrace, part, tests, matches, names, defines, colum
             row = s + offset
             events[row].notes.append(Note("filled", f"took variable {names[vi]} (row {offset + 1} of match {number})",
                                           offset + 1, names[vi], number, events[row].t))
-            partial.steps.append(PartialStep(offset + 1, names[vi], events[row].seq, events[row].ts))
+            partial.steps.append(PartialStep(offset + 1, names[vi], events[row].seq, events[row].ts, events[row].t))
         kt.partials.append(partial)
     kt.detections = len(matches)
     attempts: dict[int, list] = {}

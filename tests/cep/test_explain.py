@@ -83,6 +83,15 @@ SCENARIOS = {
         key="u1", kind="late",
         text=f"late: its event time is at or before the watermark {ts(98)} the previous micro-batch ran with "
              "(watermark delay 2 s): dropped"),
+    "late: the next step's event came too late": dict(
+        type="sequence_detector",
+        config={"within": "1 hour", "steps": [{"name": "a", "condition": "kind = 'a'"},
+                                              {"name": "b", "condition": "kind = 'b'"}]},
+        events=[ev("u1", 0, kind="a"), ev("zz", 100, kind="x"), ev("zz", 101, kind="x"), ev("u1", 50, kind="b"),
+                PUSH],
+        key="u1", kind="late", step=2,
+        text=f"late: its event time is at or before the watermark {ts(98)} the previous micro-batch ran with "
+             "(watermark delay 2 s): dropped; partial match 1 was waiting for step 2"),
     "held: the last event waits for the watermark": dict(
         type="sequence_detector",
         config={"within": "1 minute", "steps": [{"name": "a", "condition": "kind = 'a'"},
