@@ -40,6 +40,11 @@ class Note:
     partial: int | None = None  # the partial match's number on its key (1, 2, ...)
     t: float | None = None  # a deadline note's time (epoch seconds); an event's notes have the event's
 
+    @property
+    def line(self) -> str:
+        """The note as a line of the trace: its text and the partial match it concerns."""
+        return self.text + (f" (partial match {self.partial})" if self.partial is not None else "")
+
 
 @dataclass
 class EventTrace:
@@ -133,11 +138,11 @@ class Trace:
         items = [(e.t, 0, e) for e in kt.events] + [(n.t, 1, n) for n in kt.time_notes]
         for _, _, item in sorted(items, key=lambda i: (i[0], i[1])):
             if isinstance(item, Note):
-                lines.append(f"  {_time(item.t)}  [watermark] {item.text}")
+                lines.append(f"  {_time(item.t)}  [watermark] {item.line}")
                 continue
             values = ", ".join(f"{k}={v}" for k, v in item.row.items())
             lines.append(f"  {item.ts}  #{item.seq} {item.fate}: {values}")
-            lines += [f"      - [{n.kind}] {n.text}" for n in item.notes]
+            lines += [f"      - [{n.kind}] {n.line}" for n in item.notes]
         for p in kt.partials:
             steps = ", ".join(f"{s.step}{' ' + repr(s.label) if s.label else ''}=#{s.seq}" for s in p.steps)
             lines.append(f"  partial match {p.number}: {steps} -> {p.status}{': ' + p.reason if p.reason else ''}")

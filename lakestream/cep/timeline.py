@@ -274,7 +274,7 @@ def _explained(timeline: Timeline, lanes: dict[str, Lane], trace: Trace, by_seq:
             if point is None:
                 continue
             point.held = event.fate == "held"
-            point.notes = [n.text for n in event.notes] or (
+            point.notes = [n.line for n in event.notes] or (
                 ["held: waiting for the watermark to pass it (it is " + (trace.final_watermark or "not set") + ")"]
                 if point.held else [])
         for p in kt.partials:

@@ -55,7 +55,7 @@ def test_held_events_the_watermark_and_partial_matches_are_drawn_from_the_trace(
     assert svg.count('class="ls-tl-partial"') == len(bands)
     assert {p.status for p in bands} == {"matched", "expired"}
     titles = [t.text for t in tree.iter("{http://www.w3.org/2000/svg}title")]
-    assert any("• step 2 'product': filled step 2 of the partial match" in t for t in titles)
+    assert any("• step 2 'product': filled step 2 of the partial match (partial match 1)" in t for t in titles)
     assert any("HELD: waiting for the watermark to pass it" in t for t in titles)
 
 
