@@ -71,7 +71,9 @@ async def test_a_selected_pattern_node_shows_the_engines_detections_and_follows_
     assert _table_rows(page) == expected
     chart = page.timeline.chart.content
     assert chart.count('class="ls-tl-detection"') == len(expected)
-    assert chart.count('class="ls-tl-event"') == len(ENGINE_INPUTS["sequence_detector"][0][1].dicts())
+    events = chart.count('class="ls-tl-event"') + chart.count('class="ls-tl-event ls-tl-held"')
+    assert events == len(ENGINE_INPUTS["sequence_detector"][0][1].dicts())
+    assert chart.count('class="ls-tl-event ls-tl-held"') == 1  # the latest event: the watermark never passed it
     await user.should_see("the node type's example events (card_id, amount, ts), as this pipeline has no sample "
                           "events for its sources: add them with Sample events")
 
