@@ -8,6 +8,7 @@ from __future__ import annotations
 from lakestream.cep.operator_replay import OperatorReplay
 from lakestream.cep.runtime.driver import key_string, watermark_after
 from lakestream.cep.reasons import note, span
+from lakestream.cep.runtime.params import CorrelationParams
 
 SIDE_A, SIDE_B = 0, 1
 
@@ -73,9 +74,9 @@ class JoinSimulation(OperatorReplay):
 class Correlation:
     """Event fields: side (0 = A, 1 = B), condition flag. State per key: kept times of each side."""
 
-    def __init__(self, params):
-        self.gap = params["max_gap"]
-        self.a_before_b = params["order"] == "a_before_b"
+    def __init__(self, params: CorrelationParams):
+        self.max_gap = params.max_gap
+        self.a_before_b = params.order == "a_before_b"
 
     def new_state(self):
         return {"a": [], "b": []}
@@ -85,7 +86,7 @@ class Correlation:
 
     def on_event(self, state, event):
         ts, side = event[0], event[2]
-        gap = self.gap
+        gap = self.max_gap
         out = []
         if side == SIDE_A:
             for b in state["b"]:
@@ -110,15 +111,15 @@ class Correlation:
         ts, side = event[0], event[2]
         mine, other = "AB"[side], "BA"[side]
         if rows:
-            return [note("matched", f"paired with {len(rows)} {other} event(s) within {span(self.gap)}")]
+            return [note("matched", f"paired with {len(rows)} {other} event(s) within {span(self.max_gap)}")]
         kept = after["b" if side == SIDE_A else "a"]
         if not kept:
             return [note("waiting", f"{mine} event kept: no {other} event to pair with yet; one must come within "
-                                    f"{span(self.gap)}", partial=ts)]
+                                    f"{span(self.max_gap)}", partial=ts)]
         nearest = min(kept, key=lambda t: abs(t - ts))
         gap = abs(nearest - ts)
-        if gap > self.gap:
-            return [note("expired", f"max_gap {span(self.gap)} exceeded by {span(gap - self.gap)}: the nearest "
+        if gap > self.max_gap:
+            return [note("expired", f"max_gap {span(self.max_gap)} exceeded by {span(gap - self.max_gap)}: the nearest "
                                     f"{other} event is at {{t:other}}", times={"other": nearest}, partial=nearest)]
         return [note("discarded", f"order a_before_b: the {other} event at {{t:other}} is on the wrong side",
                      times={"other": nearest})]
@@ -126,5 +127,5 @@ class Correlation:
     def evict(self, state, now):
         """Drop the times no event after `now` can pair with; return how many times are still kept."""
         for side in ("a", "b"):
-            state[side] = [t for t in state[side] if t + self.gap > now]
+            state[side] = [t for t in state[side] if t + self.max_gap > now]
         return len(state["a"]) + len(state["b"])

@@ -232,8 +232,8 @@ class VelocityReasons(Velocity, Untimed):
         metric = math.fsum(v for _, v in window if v is not None) if self.sum else float(len(window))
         rate = metric / self.units
         text = f"rate {rate:g} per {span(self.window / self.units)} over the last {span(self.window)}, " \
-               f"threshold {self.threshold:g}"
-        return [_armed(rows, before, rate >= self.threshold, text)]
+               f"threshold {self.rate_threshold:g}"
+        return [_armed(rows, before, rate >= self.rate_threshold, text)]
 
 
 
@@ -274,7 +274,7 @@ class OutlierReasons(Outlier, Untimed):
         if x is None:
             return [note("discarded", "ignored: the value is NULL", cond=[0])]
         if rows:
-            return [note("matched", f"{self.method} score {rows[0][3]:.4g} > {self.k:g}: outlier")]
+            return [note("matched", f"{self.method} score {rows[0][3]:.4g} > {self.threshold:g}: outlier")]
         baseline = [v for t, v in before["q"] if ts - self.window < t < ts]
         if len(baseline) < self.min_samples:
             return [note("waiting", f"baseline has {len(baseline)} of the {self.min_samples} earlier values "
@@ -282,7 +282,7 @@ class OutlierReasons(Outlier, Untimed):
         score = self.score(baseline, x)
         if score is None:
             return [note("discarded", "the baseline has no spread (all values equal): no score", cond=[0])]
-        return [note("discarded", f"{self.method} score {score:.4g} <= {self.k:g}: not an outlier", cond=[0])]
+        return [note("discarded", f"{self.method} score {score:.4g} <= {self.threshold:g}: not an outlier", cond=[0])]
 
 
 
@@ -297,15 +297,15 @@ class GeofenceReasons(Geofence):
         if rows:
             return [note("matched", f"{rows[0][0]}: now {where} the fence")]
         if after["in"] and not before["in"] and self.trigger == "dwell":
-            return [note("started", f"entered; a DWELL alert follows if it stays {span(self.dwell)} (by "
-                                    "{t:deadline})", partial=event[0], times={"deadline": event[0] + self.dwell})]
+            return [note("started", f"entered; a DWELL alert follows if it stays {span(self.dwell_time)} (by "
+                                    "{t:deadline})", partial=event[0], times={"deadline": event[0] + self.dwell_time})]
         if after["in"] != before["in"]:
             return [note("updated", f"{'entered' if after['in'] else 'left'} the fence; the trigger is "
                                     f"{self.trigger}", cond=[0, 1])]
         return [note("discarded", f"still {where} the fence: no {self.trigger}", cond=[0, 1])]
 
     def explain_time(self, before, after, now, rows):
-        return [note("matched", f"stayed {span(self.dwell)} inside: DWELL", partial=before["entry"]) for _ in rows]
+        return [note("matched", f"stayed {span(self.dwell_time)} inside: DWELL", partial=before["entry"]) for _ in rows]
 
 
 

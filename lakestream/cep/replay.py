@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from lakestream.cep.engine import PatternRun
@@ -30,6 +32,7 @@ from lakestream.schemas import propagate
 
 PASS_THROUGH = {"watermark"}
 ROW_TRANSFORMS = {"filter", "map_select", "rename_cast", "split_router", "union_merge"}
+_ARRIVAL = itemgetter(0)
 _CASTS = {"boolean": to_bool, "double": to_double, "float": to_double, "string": to_str,
           "timestamp": to_timestamp, "timestamp_ntz": to_timestamp}
 _INTS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte"}
@@ -202,22 +205,43 @@ class Replayer:
         self.graph = PipelineGraph(pipeline)
         self.schemas = propagate(pipeline, self.graph)
         self.arrival: int | None = None  # the event being evaluated (0-based arrival), for error messages
+        self._ends: list[int] | None = None  # micro-batch ends (arrival numbers) when run_batches runs
 
     def sources(self) -> list[str]:
         return [n.id for n in self.pipeline.nodes if n.spec.category is Category.SOURCE]
 
     def run(self, events: dict[str, list[dict]], node_id: str | None = None) -> ReplayResult:
-        wanted = self._wanted(node_id)
-        needed = set(wanted)
-        for target in wanted:
-            needed |= self.graph.upstream(target)
         produced: dict[tuple[str, str], list[tuple[int, dict]]] = {}
-        result = ReplayResult()
         arrival = 0
         for source_id, rows in events.items():  # arrival order: files in the order given
             schema = self.schemas.get(source_id) or ()
             produced[(source_id, "out")] = [(arrival + i, r) for i, r in enumerate(coerce(rows, schema))]
             arrival += len(rows)
+        return self._run(produced, node_id)
+
+    def run_batches(self, batches: list[dict[str, list[dict]]], node_id: str | None = None) -> ReplayResult:
+        """Run over micro-batches (events per source in each) instead of one batch per event: a backtest
+        over files, one file of each source per batch as Spark's maxFilesPerTrigger=1 reads them."""
+        produced: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+        arrival, self._ends = 0, []
+        for batch in batches:
+            for source_id, rows in batch.items():
+                schema = self.schemas.get(source_id) or ()
+                produced.setdefault((source_id, "out"), []).extend(
+                    (arrival + i, r) for i, r in enumerate(coerce(rows, schema)))
+                arrival += len(rows)
+            self._ends.append(arrival)
+        try:
+            return self._run(produced, node_id)
+        finally:
+            self._ends = None
+
+    def _run(self, produced, node_id: str | None) -> ReplayResult:
+        wanted = self._wanted(node_id)
+        needed = set(wanted)
+        for target in wanted:
+            needed |= self.graph.upstream(target)
+        result = ReplayResult()
         try:
             order = self.graph.topological_order()
         except CycleError as error:
@@ -299,6 +323,8 @@ class Replayer:
                    if e.target_port == p}
         run = (ExplainRun if self.explain else PatternRun)(node.type, config, schemas)
         merged = _merged(inputs)
+        if self._ends is not None:
+            return self._pattern_batches(run, merged, fed)
         out = []
         for index, (arrival, port, row) in enumerate(merged):
             self.arrival, late = arrival, run.late_events
@@ -308,6 +334,17 @@ class Replayer:
         out += [(final, r) for r in run.finish()]
         if self.explain:
             self.traces[node.id] = run.trace()
+        return out, run.late_events
+
+    def _pattern_batches(self, run, merged, fed):
+        out, start = [], 0
+        for end in self._ends:
+            stop = bisect_left(merged, end, lo=start, key=_ARRIVAL)
+            self.arrival = merged[start][0] if start < stop else None
+            out += [(end - 1, r) for r in run.batch([(port, row) for _, port, row in merged[start:stop]])]
+            start = stop
+        out += [(self._ends[-1] if self._ends else 0, r) for r in run.finish()]
+        self.arrival = None
         return out, run.late_events
 
     def _transform(self, nid, type_id, config, inputs, produced):

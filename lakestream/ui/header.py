@@ -48,6 +48,7 @@ class Header:
             self._button("upload_file", "Import a .lakestream.json file", self.import_dialog, "import")
             self._button("download", "Export as .lakestream.json", page.export, "export")
             self._button("auto_awesome", "Templates", page.templates, "templates")
+            self._button("query_stats", "Backtest over historical events", page.backtest, "backtest")
             ui.element("div").classes("ls-sep")
             self._button("cloud", "Databricks workspace connection", open_workspace_dialog, "workspace")
             ui.button("Deploy", icon="rocket_launch", on_click=guarded(page.deploy)) \

@@ -107,7 +107,8 @@ class BuilderPage:
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
                         with ui.tab_panel(timeline_tab).classes("p-0 h-full"):
-                            self.timeline = TimelinePanel(on_samples=guarded(self.set_samples))
+                            self.timeline = TimelinePanel(on_samples=guarded(self.set_samples),
+                                                          on_pin=guarded(self.pin_rows))
                     tabs.on_value_change(lambda e: self.timeline.show_tab(e.value == "timeline"))
                     self.dock_panels = panels
         ui.on("lakestream-key", guarded(self.on_key))  # see _KEY_GUARD
@@ -236,6 +237,14 @@ class BuilderPage:
 
     def set_samples(self, source_id: str, rows: list[dict] | None) -> None:
         self.apply(editing.set_samples(self.doc, source_id, rows))
+
+    def pin_rows(self, node_id: str, rows: list[dict]) -> None:
+        self.apply(editing.set_expectations(self.doc, node_id, rows))
+
+    async def backtest(self) -> None:
+        from lakestream.ui.backtest_dialog import open_backtest_dialog
+
+        await open_backtest_dialog(self.doc, self.store)
 
     def set_pipeline_field(self, name: str, value: Any) -> None:
         change = {"settings": {name.split(".", 1)[1]: value}} if name.startswith("settings.") else {name: value}
