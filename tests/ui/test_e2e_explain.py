@@ -21,6 +21,7 @@ def _pick_key(page, key: str) -> None:
     picker = page.locator(".ls-timeline-why .q-select")
     picker.click()
     page.locator(".q-menu .q-item").filter(has_text=key).first.click()
+    page.locator(".q-menu").wait_for(state="detached")  # the list has closed (not caught mid-fade in a shot)
 
 
 def test_why_no_match_for_a_picked_key_and_the_held_event(page):
