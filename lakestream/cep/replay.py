@@ -297,6 +297,9 @@ class Replayer:
                 rows = inputs.get("in", [])
             elif type_id in ROW_TRANSFORMS:
                 rows = self._transform(nid, type_id, config, inputs, produced)
+            elif type_id == "sql_transform":
+                raise UserError(f"replay cannot run node {nid} ({node.title}): a SQL transform's query runs on "
+                                "Spark only (lakestream run); replay runs filters, projections and pattern nodes")
             else:
                 raise UserError(
                     f"replay cannot run node {nid} ({node.spec.name}); it runs filters, projections, "

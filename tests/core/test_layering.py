@@ -29,7 +29,7 @@ LAYERS = [
     ("lakestream.cep", "lakestream.changes_runtime", "lakestream.connectors"),  # engines and runtimes
     ("lakestream.validate", "lakestream.editing", "lakestream.schema_inference"),
     ("lakestream.codegen", "lakestream.node_examples", "lakestream.cep.timeline", "lakestream.pattern_tests"),
-    ("lakestream.store", "lakestream.deploy"),
+    ("lakestream.store", "lakestream.deploy", "lakestream.code_edit", "lakestream.importing"),
     ("lakestream.ui",),
     ("lakestream.commands", "lakestream.cli", "lakestream.__main__", "lakestream.real_io"),  # the fronts
 ]
