@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lakestream.deploy.errors import CONNECT_HELP, NotConnected, describe
+from lakestream.deploy.profiles import ProfileError, browser_login, browser_login_in_environment, cli_login_help
 
 # Seconds: one HTTP call, and the whole retry budget of a call. The SDK's defaults (minutes) would
 # freeze the deploy dialog on an unreachable host.
@@ -23,6 +24,12 @@ def connect(profile: str | None = None, *, host: str | None = None, token: str |
 
     # retry_timeout_seconds is an int in the SDK, and 0 means its 300 s default.
     kwargs = {"http_timeout_seconds": http_timeout, "retry_timeout_seconds": max(1, round(retry_timeout))}
+    try:
+        refused = None if token else browser_login(profile) if profile else browser_login_in_environment()
+    except ProfileError as error:
+        raise NotConnected(str(error)) from None
+    if refused:  # never handed to the SDK: it would open a browser on the server and wait for ever
+        raise NotConnected(refused)
     if profile:
         kwargs["profile"] = profile
     if host:
@@ -35,6 +42,9 @@ def connect(profile: str | None = None, *, host: str | None = None, token: str |
     except ValueError as error:  # raised at once when nothing is configured or the profile is unknown
         detail = str(error).splitlines()[0].split(". Config:")[0][:200] if str(error) else ""
         if profile:
+            help_ = cli_login_help(profile)  # the file was read above: it can be read here too
+            if help_:
+                raise NotConnected(f"{help_} ({detail})") from None
             raise NotConnected(f"Profile {profile!r} is not configured ({detail}). {CONNECT_HELP}") from None
         if host or "cannot configure default credentials" not in detail:
             raise NotConnected(f"Cannot use that workspace configuration ({detail}). {CONNECT_HELP}") from None

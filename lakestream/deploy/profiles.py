@@ -61,18 +61,67 @@ def _auth(section: configparser.SectionProxy) -> str:
     return "OAuth (databricks auth login)"  # a host alone: the CLI's U2M login is the usual source
 
 
-def list_profiles(path: Path | None = None) -> list[Profile]:
-    """Profiles that name a workspace host, in file order; an unreadable file raises ProfileError."""
-    path = path or config_file()
-    if not path.exists():
-        return []
+def _read(path: Path) -> configparser.ConfigParser:
     parser = configparser.ConfigParser(interpolation=None, default_section="__none__")
     try:
         parser.read_string(path.read_text(encoding="utf-8"), source=str(path))
     except (OSError, UnicodeDecodeError, configparser.Error) as error:
         raise ProfileError(f"{path} cannot be read: {str(error).splitlines()[0]}") from None
+    return parser
+
+
+def list_profiles(path: Path | None = None) -> list[Profile]:
+    """Profiles that name a workspace host, in file order; an unreadable file raises ProfileError."""
+    path = path or config_file()
+    if not path.exists():
+        return []
+    parser = _read(path)
     return [Profile(name, parser[name].get("host", ""), _auth(parser[name]))
             for name in parser.sections() if parser[name].get("host") and not parser[name].get("account_id")]
+
+
+def cli_login_help(name: str, path: Path | None = None) -> str | None:
+    """What to do when profile `name`, which uses the Databricks CLI's login (auth_type = databricks-cli),
+    could not be used; None for a profile of another kind."""
+    import shutil
+
+    path = path or config_file()
+    parser = _read(path) if path.exists() else None
+    if parser is None or name not in parser or parser[name].get("auth_type", "").strip() != "databricks-cli":
+        return None
+    host = parser[name].get("host", "<workspace URL>")
+    where = ("the `databricks` command is not installed on the LakeStream server" if shutil.which("databricks")
+             is None else "the `databricks` command gave no token for it (not logged in, or the login expired)")
+    return (f"Profile {name!r} uses the Databricks CLI's login (auth_type = databricks-cli), but {where}. "
+            f"On this machine, install the Databricks CLI and run `databricks auth login --host {host} "
+            f"--profile {name}`, then choose the profile again.")
+
+
+def browser_login_in_environment(env: dict[str, str] | None = None) -> str | None:
+    """Like browser_login, for the environment's workspace (DATABRICKS_AUTH_TYPE=external-browser)."""
+    env = os.environ if env is None else env
+    if env.get("DATABRICKS_AUTH_TYPE", "").strip() != "external-browser":
+        return None
+    return ("DATABRICKS_AUTH_TYPE=external-browser signs in through a web browser, which the LakeStream server "
+            "cannot open. Run `databricks auth login` in a terminal and use its profile (auth_type = "
+            "databricks-cli), or a service principal or a token.")
+
+
+def browser_login(name: str, path: Path | None = None) -> str | None:
+    """Why profile `name` cannot be used by a server, when it signs in through a web browser
+    (auth_type = external-browser: databricks-sdk would open a browser and wait for its redirect, which on
+    a headless server never comes); None for any other profile (also one that does not exist)."""
+    path = path or config_file()
+    if not path.exists():
+        return None
+    parser = _read(path)
+    if name not in parser or parser[name].get("auth_type", "").strip() != "external-browser":
+        return None
+    host = parser[name].get("host", "<workspace URL>")
+    return (f"Profile {name!r} signs in through a web browser (auth_type = external-browser), which the "
+            f"LakeStream server cannot open. In a terminal, run `databricks auth login --host {host} "
+            f"--profile {name}`: the profile then uses the Databricks CLI's login (auth_type = databricks-cli), "
+            "which LakeStream can use. A service principal (client_id and client_secret) or a token works too.")
 
 
 def checked_entry(name: str, host: str, token: str) -> str:

@@ -64,15 +64,23 @@ class CodeDock:
                     .classes("ls-code-offer").mark("code-offer")
             self.edit_error_row.set_visibility(False)
             # the click listener sits on a plain wrapper: the CodeMirror component does not pass DOM events on
-            with ui.element("div").classes("w-full ls-code") as self.code_box:
-                self.editor = ui.codemirror("", language="SQL").classes("w-full h-full").mark("code-editor")
-        self.editor.disable()
+            self.code_box = ui.element("div").classes("w-full ls-code")
+        # The editor is made when there is first code to show: a page without code (an empty pipeline) never
+        # loads CodeMirror, and a page that opens one shows its canvas before CodeMirror starts.
+        self.editor: ui.codemirror | None = None
         self._show_edit_mode()
-        # a click on code selects the node whose lines were clicked (CodeMirror knows the line)
-        self.code_box.on("click", self._clicked, js_handler=(
-            "(e) => { const v = getElement(%d).editor; if (!v) return;"
-            " const pos = v.posAtCoords({x: e.clientX, y: e.clientY}); if (pos == null) return;"
-            " emit(v.state.doc.lineAt(pos).number); }" % self.editor.id))
+
+    def _ensure_editor(self) -> ui.codemirror:
+        if self.editor is None:
+            with self.code_box:
+                self.editor = ui.codemirror("", language="SQL").classes("w-full h-full").mark("code-editor")
+            self.editor.disable()
+            # a click on code selects the node whose lines were clicked (CodeMirror knows the line)
+            self.code_box.on("click", self._clicked, js_handler=(
+                "(e) => { const v = getElement(%d).editor; if (!v) return;"
+                " const pos = v.posAtCoords({x: e.clientX, y: e.clientY}); if (pos == null) return;"
+                " emit(v.state.doc.lineAt(pos).number); }" % self.editor.id))
+        return self.editor
 
     def schedule(self, pipeline: Pipeline) -> None:
         """Regenerate for this document in a worker thread; a newer document wins over a slower older one."""
@@ -110,8 +118,9 @@ class CodeDock:
         if not self.view or not self.view.files:
             return
         current = self.view.files[self.file_index]
-        self.editor.set_language(LANGUAGES.get(current.language, "Python"))
-        self.editor.set_value(current.text)
+        editor = self._ensure_editor()
+        editor.set_language(LANGUAGES.get(current.language, "Python"))
+        editor.set_value(current.text)
         self.highlight(self.selected)
         self._show_edit_mode()
 
@@ -137,8 +146,8 @@ class CodeDock:
         if not self.editable or self.pipeline is None:
             return
         self.editing = self.pipeline
-        self.editor.decorations = []
-        self.editor.enable()
+        self._ensure_editor().decorations = []
+        self._ensure_editor().enable()
         self.code_box.classes(add="ls-code-editing")
         self._show_edit_mode()
 
@@ -147,7 +156,7 @@ class CodeDock:
         if self.editing is None:
             return
         self.editing = None
-        self.editor.disable()
+        self._ensure_editor().disable()
         self.code_box.classes(remove="ls-code-editing")
         self._show_edit_mode()
         if self.pipeline is not None:
@@ -160,16 +169,16 @@ class CodeDock:
         self.offered = offer
         self.offer_button.set_visibility(offer is not None and self.on_convert is not None)
         self.edit_error_row.set_visibility(True)
-        text = self.editor.value or ""
+        text = self._ensure_editor().value or ""
         lines = text.split("\n")
         if line is not None and 1 <= line <= len(lines):
             end = sum(len(x) + 1 for x in lines[:line]) - 1
-            self.editor.decorations = [{"kind": "line", "line": line, "class": "ls-code-error-line"},
+            self._ensure_editor().decorations = [{"kind": "line", "line": line, "class": "ls-code-error-line"},
                                        {"kind": "widget", "position": end, "text": f"  ⚠ {message}",
                                         "class": "ls-code-error-widget"}]
-            self.editor.reveal_line(line)
+            self._ensure_editor().reveal_line(line)
         else:
-            self.editor.decorations = []
+            self._ensure_editor().decorations = []
 
     def _convert(self) -> None:
         if self.offered is not None and self.on_convert is not None:
@@ -179,12 +188,12 @@ class CodeDock:
         if self.editing is None or not self.view or not self.view.files or self.on_apply is None:
             return
         current = self.view.files[self.file_index]
-        await self.on_apply(self.view.target, current.path, self.editor.value or "", self.editing)
+        await self.on_apply(self.view.target, current.path, self._ensure_editor().value or "", self.editing)
 
     def highlight(self, node_id: str | None) -> None:
         """Mark the selected node's lines and scroll them into view."""
         self.selected = node_id
-        if not self.view or not self.view.files:
+        if not self.view or not self.view.files or self.editor is None:
             return
         current = self.view.files[self.file_index]
         lines = current.lines_of(node_id) if node_id else []

@@ -28,6 +28,7 @@ from lakestream.ui.palette import Palette
 from lakestream.ui.problems import ProblemsPanel, summary
 from lakestream.ui.session import EditorSession
 from lakestream.ui.timeline import TimelinePanel
+from lakestream.ui.workspace_dialog import on_connected
 from lakestream.validate import Issue
 
 CSS = (Path(__file__).parent / "static" / "lakestream.css").read_text(encoding="utf-8")
@@ -129,7 +130,13 @@ class BuilderPage:
                     self.dock_panels = panels
         ui.on("lakestream-key", guarded(self.on_key))  # see _KEY_GUARD
         ui.on("lakestream-paste-text", guarded(lambda e: self.paste_query(str(e.args.get("text", "")))))
+        on_connected(guarded(self.workspace_connected))
         self.refresh(rebuild_config=True)
+
+    def workspace_connected(self) -> None:
+        """The pipeline settings, when shown, are rebuilt: their catalog and schema now pick from the workspace."""
+        if self.session.selected_node is None:
+            self.config.show(self.doc, None, self.session.issues)
 
     def _empty_state(self) -> ui.element:
         with ui.element("div").classes("ls-empty") as overlay:

@@ -24,8 +24,14 @@ class ProblemsPanel:
     def __init__(self, on_pick: Callable[[Issue], None]):
         self.on_pick = on_pick
         self.container = ui.column().classes("w-full gap-0 ls-problems").mark("problems")
+        self.shown: tuple | None = None
 
     def show(self, pipeline: Pipeline, issues: list[Issue]) -> None:
+        # typing in a field usually leaves the problems as they were: then nothing is rebuilt or sent
+        shown = tuple((i, pipeline.node(i.node_id).title if i.node_id in pipeline.node_by_id else None) for i in issues)
+        if shown == self.shown:
+            return
+        self.shown = shown
         self.container.clear()
         with self.container:
             if not issues:

@@ -23,6 +23,8 @@ from lakestream.deploy.profiles import ProfileError, chosen_profile, environment
 
 # One catalog browser per browser tab (answers cached), dropped when the connection changes.
 _BROWSERS: dict[str, CatalogBrowser] = {}
+# Per browser tab: what to call once a workspace is connected (the pipeline settings turn into pickers).
+_ON_CONNECTED: dict[str, Callable[[], None]] = {}
 
 
 def _identity():
@@ -51,6 +53,30 @@ def forget_browser() -> None:
     _BROWSERS.pop(context.client.id, None)
 
 
+def connected_browser() -> CatalogBrowser | None:
+    """This tab's CatalogBrowser when a workspace is already connected in it (no call, no prompt), else None."""
+    return _BROWSERS.get(context.client.id)
+
+
+def on_connected(callback: Callable[[], None]) -> None:
+    """Call `callback` (in this tab) each time a workspace gets connected in it."""
+    _ON_CONNECTED[context.client.id] = callback
+
+
+async def offer_names(select: ui.select, load: Callable[..., list[str]], *args: Any) -> None:
+    """Offer the workspace's names in `select`, keeping its value (also a name the workspace does not have);
+    a call that fails leaves the select as it was, with a toast."""
+    try:
+        names = await run.io_bound(load, *args)
+    except CatalogError as error:
+        ui.notify(str(error), type="warning")
+        return
+    if select.is_deleted:  # the form was rebuilt meanwhile
+        return
+    current = select.value
+    select.set_options(sorted(set(names) | ({current} if current else set())), value=current)
+
+
 async def catalog_browser() -> CatalogBrowser | None:
     """This tab's CatalogBrowser, or None (with a message) when no workspace answers."""
     key = context.client.id
@@ -65,8 +91,16 @@ async def catalog_browser() -> CatalogBrowser | None:
         if key in _BROWSERS:
             return _BROWSERS[key]
         return None
+    return _remember(key, client)
+
+
+def _remember(key: str, client) -> CatalogBrowser:
+    """The tab's browser over `client`; whatever waits for a connection in the tab learns of it."""
     _BROWSERS[key] = browser = CatalogBrowser(client)
-    context.client.on_disconnect(lambda: _BROWSERS.pop(key, None))
+    context.client.on_disconnect(lambda: (_BROWSERS.pop(key, None), _ON_CONNECTED.pop(key, None)))
+    callback = _ON_CONNECTED.get(key)
+    if callback is not None:
+        callback()
     return browser
 
 
@@ -148,6 +182,15 @@ class WorkspaceDialog:
         self.message.classes(add="text-positive" if status.ok else "text-negative")
         if status.ok:
             forget_browser()
+            await self._browse()
+
+    async def _browse(self) -> None:
+        """A browser for the new connection, so that the pipeline settings offer its catalogs at once."""
+        try:
+            client = await run.io_bound(self.identity.client)
+        except NotConnected:
+            return
+        _remember(context.client.id, client)
 
     async def check(self) -> None:
         from lakestream.deploy import workspace

@@ -82,6 +82,15 @@ def no_workspace(monkeypatch, tmp_path):
 
 
 @pytest.fixture
+def cfg(no_workspace, tmp_path, monkeypatch):
+    """An empty ~/.databrickscfg of the test's own (DATABRICKS_CONFIG_FILE), and LakeStream's home."""
+    path = tmp_path / "databrickscfg"
+    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(path))
+    monkeypatch.setenv("LAKESTREAM_HOME", str(tmp_path / "home"))
+    return path
+
+
+@pytest.fixture
 def workspace_env(fake, no_workspace, monkeypatch):
     """The environment pointing at the fake workspace, as a user would set it."""
     monkeypatch.setenv("DATABRICKS_HOST", fake.url)

@@ -30,14 +30,6 @@ cluster_id = 0101-abc
 """
 
 
-@pytest.fixture
-def cfg(no_workspace, tmp_path, monkeypatch):
-    path = tmp_path / "databrickscfg"
-    monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(path))
-    monkeypatch.setenv("LAKESTREAM_HOME", str(tmp_path / "home"))
-    return path
-
-
 def test_profiles_are_listed_without_their_secrets(cfg):
     cfg.write_text(EXISTING)
     found = list_profiles()

@@ -13,7 +13,8 @@ can look at it and seed it. Request bodies are validated against databricks-sdk'
 
 Controls: `add_user(token, email)` (tokens are users; "dapi-test" is tester@example.com),
 `deny(method, path_regex, user=None)` (403 PERMISSION_DENIED), `inject(...)` (failures and delays),
-`add_table(full_name, [(column, type)])`, `add_warehouse(id)` and `table_rows` (Statement Execution API
+`add_table(full_name, [(column, type)])`, `add_service_principal(client_id, secret, name)` (OAuth M2M,
+routes_oauth.py), `add_warehouse(id)` and `table_rows` (Statement Execution API
 INSERTs, routes_sql.py), `pipeline_outcome` / `run_outcome` / `failure_message`
 (how updates and runs end), `calls(method, path_regex)` (recorded requests).
 """
@@ -29,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import routes_catalog, routes_compute, routes_sql, routes_workspace
+from . import routes_catalog, routes_compute, routes_oauth, routes_sql, routes_workspace
 from .validation import ApiError
 
 DEFAULT_TOKEN = "dapi-test"
@@ -105,7 +106,7 @@ class FakeWorkspace:
         self._injections: list[Injection] = []
         self._next_id = 1000
         self.routes: list[Route] = []
-        for module in (routes_workspace, routes_compute, routes_catalog, routes_sql):
+        for module in (routes_workspace, routes_compute, routes_catalog, routes_sql, routes_oauth):
             module.install(self)
         self._server: ThreadingHTTPServer | None = None
 
@@ -205,8 +206,9 @@ class FakeWorkspace:
             return Response.of({"error_code": error.error_code, "message": error.message}, error.status)
 
     def _route(self, request: Request) -> Response:
-        if request.path == "/.well-known/databricks-config":
-            raise ApiError(404, "NOT_FOUND", "no host metadata here")
+        oauth = routes_oauth.answer(self, request)  # host metadata and the OAuth token endpoint: no token needed
+        if oauth is not None:
+            return oauth
         auth = request.headers.get("authorization", "")
         user = self.users.get(auth.removeprefix("Bearer ")) if auth.startswith("Bearer ") else None
         if user is None:

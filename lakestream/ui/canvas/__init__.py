@@ -21,9 +21,15 @@ class FlowCanvas(Element, component="flow_canvas.js", esm={"lakestream-flow": "d
         super().__init__()
         self._props["flowId"] = flow_id
         self.classes("ls-canvas-host")
+        self._sent: dict[str, Any] | None = None
 
     def sync(self, graph: dict[str, Any]) -> None:
-        """Show this graph (fire and forget: the page never waits on the browser)."""
+        """Show this graph (fire and forget: the page never waits on the browser). A graph equal to the one
+        last sent, with nothing to fit, select or replace, is not sent again: typing in a form field
+        usually changes no node card, and the browser then has nothing to compare on every keystroke."""
+        if graph == self._sent and not (graph.get("fit") or graph.get("replace") or "select" in graph):
+            return
+        self._sent = graph
         self.run_method("syncGraph", graph)
 
     def focus_node(self, node_id: str) -> None:

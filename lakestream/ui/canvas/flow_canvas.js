@@ -50,8 +50,14 @@ const LakeNode = markRaw({
     </div>`,
 });
 
-function toFlowNode(node) {
-  return { id: node.id, type: "lakestream", position: { ...node.position }, data: node.data };
+// `sized`: a node of a large graph starts with the usual card size. Vue Flow counts a node it has not
+// measured as visible, so without a size every node of a large graph was rendered (and measured) once
+// before only those on screen were kept: most of a second for 1,000 nodes. The card's own size replaces
+// this one as soon as it is rendered (Vue Flow measures every card it mounts).
+function toFlowNode(node, sized) {
+  const flowNode = { id: node.id, type: "lakestream", position: { ...node.position }, data: node.data };
+  if (sized) flowNode.dimensions = { ...DEFAULT_SIZE };
+  return flowNode;
 }
 
 function toFlowEdge(edge) {
@@ -161,6 +167,17 @@ export default {
     // `replace` (a new document: open, import, template, new): one bulk replace, nothing carried over.
     syncGraph(graph) {
       const flow = this.flow, started = performance.now();
+      // The minimap draws every node (about a second for 1,000 of them): a large graph opens with it
+      // folded, its button in the controls shows it. A new document shows it again unless the user
+      // folded it (a fit may fold it again).
+      const large = graph.nodes.length > LARGE_GRAPH;
+      // decided before the nodes reach Vue Flow: its first render of a large graph is of the visible
+      // nodes only (decided after, it rendered and measured every node once, about a second for 1,000)
+      if (graph.replace) this.minimapOpen = !large && !this.minimapFoldedByUser;
+      else if (large && !this.largeGraph) this.minimapOpen = false;
+      this.largeGraph = large;
+      // the prop reaches Vue Flow's store only at the next render, after the nodes: set it there first
+      if (flow.onlyRenderVisibleElements) flow.onlyRenderVisibleElements.value = large;
       this.state.syncing = true;
       try {
         if (graph.replace || !flow.nodes.value.length) this.replaceGraph(flow, graph);
@@ -169,13 +186,6 @@ export default {
         this.state.syncing = false;
       }
       performance.measure("lakestream-sync", { start: started }); // read by benchmarks/ui_large.py
-      const large = graph.nodes.length > LARGE_GRAPH;
-      // The minimap draws every node (about a second for 1,000 of them): a large graph opens with it
-      // folded, its button in the controls shows it. A new document shows it again unless the user
-      // folded it (a fit may fold it again).
-      if (graph.replace) this.minimapOpen = !large && !this.minimapFoldedByUser;
-      else if (large && !this.largeGraph) this.minimapOpen = false;
-      this.largeGraph = large;
       if (graph.select) this.select(graph.select);
       if (graph.fit) {
         this.fitPending = true;
@@ -186,7 +196,7 @@ export default {
     replaceGraph(flow, graph) {
       // edges first: an edge must never outlive the nodes it joins (Vue Flow reads their positions)
       flow.setEdges([]);
-      flow.setNodes(graph.nodes.map(toFlowNode));
+      flow.setNodes(graph.nodes.map((n) => toFlowNode(n, this.largeGraph)));
       flow.setEdges(graph.edges.map(toFlowEdge));
       this.deletedEdges.clear();
     },
@@ -206,7 +216,7 @@ export default {
       for (const node of graph.nodes) {
         const existing = current.get(node.id);
         if (!existing) {
-          added.push(toFlowNode(node));
+          added.push(toFlowNode(node, this.largeGraph));
           continue;
         }
         const patch = {};
@@ -250,8 +260,12 @@ export default {
         const cards = this.$el.querySelectorAll(".vue-flow__node");
         let ready = this.$el.clientWidth > 0 && (cards.length > 0 || !this.flow.nodes.value.length);
         for (const card of cards) {
+          // measured: Vue Flow knows the card's rendered size (not the size a large graph starts with)
           const node = this.flow.findNode(card.dataset.id);
-          if (!node || !node.dimensions.width) { ready = false; break; }
+          if (!node || node.dimensions.width !== card.offsetWidth || node.dimensions.height !== card.offsetHeight) {
+            ready = false;
+            break;
+          }
         }
         if (ready || frames > 60) this.fit();
         else requestAnimationFrame(attempt);
