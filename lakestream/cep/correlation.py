@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from lakestream.cep.operator_replay import OperatorReplay
 from lakestream.cep.runtime.driver import key_string, watermark_after
+from lakestream.cep.reasons import note, span
 from lakestream.cep.runtime.params import CorrelationParams
 
 SIDE_A, SIDE_B = 0, 1
@@ -39,16 +40,24 @@ class JoinSimulation(OperatorReplay):
         watermark, previous = self.watermark, self.previous
         pattern, keys, side_max = self.pattern, self.keys, self.side_max
         out = []
+        trace = self.trace
         for key, event in events:
             if not event[3] or None in key:
+                if trace is not None:
+                    trace.notes(key, event, [pattern.filtered(event, key)])
                 continue  # cannot pair: filtered out before the join and its watermark
             ts, side = event[0], event[2]
             if self._is_late(ts, previous):
+                if trace is not None:
+                    trace.late(key, event, ts, previous)
                 continue
             state = keys.get(key)
             if state is None:
                 state = keys[key] = pattern.new_state()
-            for a, b, gap in pattern.on_event(state, event):  # match_id <key>#<a_ts>-<b_ts>: the join computes it
+            pairs = pattern.on_event(state, event)
+            if trace is not None:
+                trace.notes(key, event, pattern.explain(None, state, event, pairs))
+            for a, b, gap in pairs:  # match_id <key>#<a_ts>-<b_ts>: the join computes it
                 out.append((key, f"{key_string(key)}#{a}-{b}", a, b, gap))
             if side_max[side] is None or ts > side_max[side]:
                 side_max[side] = ts
@@ -90,6 +99,30 @@ class Correlation:
                     out.append((a, ts, (ts - a) / 1e6))
             state["b"].append(ts)
         return out
+
+    def filtered(self, event, key) -> dict:
+        """Why an event never reaches the join (explain facet)."""
+        if None in key:
+            return note("discarded", "a key or correlation value is NULL: it cannot pair")
+        return note("discarded", f"the {'AB'[event[2]]} condition is false: filtered out before the join", cond=[1])
+
+    def explain(self, before, after, event, rows):
+        """The explain facet: paired, or why not (no other side yet, max_gap exceeded by how much, order)."""
+        ts, side = event[0], event[2]
+        mine, other = "AB"[side], "BA"[side]
+        if rows:
+            return [note("matched", f"paired with {len(rows)} {other} event(s) within {span(self.max_gap)}")]
+        kept = after["b" if side == SIDE_A else "a"]
+        if not kept:
+            return [note("waiting", f"{mine} event kept: no {other} event to pair with yet; one must come within "
+                                    f"{span(self.max_gap)}", partial=ts)]
+        nearest = min(kept, key=lambda t: abs(t - ts))
+        gap = abs(nearest - ts)
+        if gap > self.max_gap:
+            return [note("expired", f"max_gap {span(self.max_gap)} exceeded by {span(gap - self.max_gap)}: the nearest "
+                                    f"{other} event is at {{t:other}}", times={"other": nearest}, partial=nearest)]
+        return [note("discarded", f"order a_before_b: the {other} event at {{t:other}} is on the wrong side",
+                     times={"other": nearest})]
 
     def evict(self, state, now):
         """Drop the times no event after `now` can pair with; return how many times are still kept."""

@@ -37,9 +37,12 @@ class DedupSimulation(OperatorReplay):
         keep, keys = self.rule.keep, self.keys
         batch_max = self.max_ts
         out = []
+        trace = self.trace
         for key, event in events:
             ts = event[0]
             if self._is_late(ts, previous):
+                if trace is not None:
+                    trace.late(key, event, ts, previous)
                 continue
             if batch_max is None or ts > batch_max:
                 batch_max = ts
@@ -47,6 +50,8 @@ class DedupSimulation(OperatorReplay):
             expires = keys.get(group)
             if expires is None:
                 expires = keys[group] = {}
+            if trace is not None:
+                trace.notes(key, event, [self.rule.explain(expires, event[3:])])
             if keep(expires, ts, event[3:]):
                 out.append((key, event[2]))
         self._end_batch(watermark)

@@ -21,7 +21,7 @@ class OperatorReplay:
         self.keys: dict = {}
         self.previous = None  # the watermark the previous micro-batch ran with: lateness is judged by it
         self.late = 0
-
+        self.trace = None  # the explain recorder (lakestream/cep/explain.py), or None: off
     def _is_late(self, ts: int, previous) -> bool:
         if previous is not None and ts <= previous:
             self.late += 1

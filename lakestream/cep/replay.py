@@ -16,12 +16,15 @@ from operator import itemgetter
 from pathlib import Path
 
 from lakestream.cep.engine import PatternRun
+from lakestream.cep.explain import ExplainRun, Trace, missing_explain
+from lakestream.cep.explain_rows import explain_match_recognize
 from lakestream.sparksql.evaluator import ExpressionCompiler, compile_condition
 from lakestream.cep.match_recognize.replay import replay_match_recognize
 from lakestream.sparksql.runtime.javaregex import RegexError, RegexTimeout
 from lakestream.sparksql.runtime.sqlfuncs import to_bool, to_double, to_int, to_str, to_timestamp
 from lakestream.errors import UserError
 from lakestream.graph import CycleError, PipelineGraph
+from lakestream.nodes import REGISTRY
 from lakestream.nodes.base import Category
 from lakestream.sparksql.parse import ExpressionError
 from lakestream.pipeline import Pipeline
@@ -34,6 +37,18 @@ _CASTS = {"boolean": to_bool, "double": to_double, "float": to_double, "string":
           "timestamp": to_timestamp, "timestamp_ntz": to_timestamp}
 _INTS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte"}
 _NUMBERS = _INTS | {"double", "float"}
+
+
+def check_explain() -> None:
+    """At import: every pattern node the engine replays can explain itself (its runtime's explain facet)."""
+    missing = [f"{spec.type} ({lack})" for spec in REGISTRY.values()
+               if spec.pattern is not None and spec.pattern.replay != "spark"
+               and (lack := missing_explain(spec.pattern.replay, spec.type)) is not None]
+    if missing:
+        raise TypeError(f"pattern nodes without an explain facet: {', '.join(missing)}")
+
+
+check_explain()
 
 
 @dataclass
@@ -58,6 +73,7 @@ class Fed:
 class ReplayResult:
     outputs: dict[str, NodeOutput] = field(default_factory=dict)  # pattern nodes (or the one asked for)
     fed: dict[str, list[Fed]] = field(default_factory=dict)  # the rows each of those nodes received, in arrival order
+    traces: dict[str, Trace] = field(default_factory=dict)  # asked for (Replayer(explain=True)): per pattern node
 
     @property
     def late_events(self) -> int:
@@ -182,8 +198,10 @@ class NodeReplayError(UserError):
 class Replayer:
     """Runs the needed nodes of one pipeline, in graph order, over the given source events."""
 
-    def __init__(self, pipeline: Pipeline):
+    def __init__(self, pipeline: Pipeline, explain: bool = False):
         self.pipeline = pipeline
+        self.explain = explain  # record each pattern node's trace (lakestream/cep/explain.py): off, it costs nothing
+        self.traces: dict[str, Trace] = {}
         self.graph = PipelineGraph(pipeline)
         self.schemas = propagate(pipeline, self.graph)
         self.arrival: int | None = None  # the event being evaluated (0-based arrival), for error messages
@@ -236,6 +254,8 @@ class Replayer:
             if nid in wanted:
                 result.outputs[nid] = output
                 result.fed[nid] = fed
+                if nid in self.traces:
+                    result.traces[nid] = self.traces[nid]
         return result
 
     def _wanted(self, node_id: str | None) -> list[str]:
@@ -298,11 +318,13 @@ class Replayer:
     def _pattern(self, node, config, inputs, columns, fed):
         if node.type == "match_recognize":
             names, tuples = replay_match_recognize(config, [r for _, r in inputs.get("in", [])])
+            if self.explain:
+                self.traces[node.id] = explain_match_recognize(config, [r for _, r in inputs.get("in", [])])
             last = max((a for a, _ in inputs.get("in", [])), default=0) + 1
             return [(last, dict(zip(names, t))) for t in tuples], 0
         schemas = {p: self.schemas.get(e.source) or () for p in inputs for e in self.graph.in_edges(node.id)
                    if e.target_port == p}
-        run = PatternRun(node.type, config, schemas)
+        run = (ExplainRun if self.explain else PatternRun)(node.type, config, schemas)
         merged = _merged(inputs)
         if self._ends is not None:
             return self._pattern_batches(run, merged, fed)
@@ -313,6 +335,8 @@ class Replayer:
             fed[index].late = run.late_events > late
         final, self.arrival = (merged[-1][0] + 1) if merged else 0, None
         out += [(final, r) for r in run.finish()]
+        if self.explain:
+            self.traces[node.id] = run.trace()
         return out, run.late_events
 
     def _pattern_batches(self, run, merged, fed):

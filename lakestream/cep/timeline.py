@@ -15,6 +15,7 @@ from datetime import datetime
 
 from lakestream.cep.bindings import bind
 from lakestream.cep.engine import from_micros, to_micros
+from lakestream.cep.explain import KeyTrace, Trace
 from lakestream.cep.replay import NodeReplayError, Replayer, check_types, jsonable, parse_events
 from lakestream.errors import UserError
 from lakestream.graph import PipelineGraph
@@ -31,13 +32,17 @@ LABEL_COLUMNS = ("status", "event", "direction", "to_state")  # the word a detec
 
 @dataclass
 class Point:
-    """An input event of the node: event time (epoch seconds and Spark text), port, late flag, row."""
+    """An input event of the node: event time (epoch seconds and Spark text), port, late flag, row; and from the
+    node's trace: held (never processed: the watermark has not passed it), the step numbers it filled, its fate."""
 
     t: float
     ts: str
     port: str
     late: bool
     row: dict
+    held: bool = False
+    steps: list[str] = field(default_factory=list)  # "2 big_purchase" per partial match step it filled
+    notes: list[str] = field(default_factory=list)  # its fate, as the trace says it ("filled step 2 ...")
 
 
 @dataclass
@@ -49,10 +54,40 @@ class Detection:
 
 
 @dataclass
+class PartialMatchView:
+    """A partial match of a lane: the times of the events that filled its steps, and how it ended."""
+
+    number: int
+    status: str  # open | matched | expired | broken | superseded | answered
+    steps: list[tuple[int, str | None, float]]  # (step, label, event time)
+    reason: str = ""
+
+
+@dataclass
+class Why:
+    """The lane's "why no match?": the kind of reason, its text, the step it stopped at."""
+
+    kind: str
+    text: str
+    step: int | None = None
+
+
+@dataclass
 class Lane:
     key: str
     events: list[Point] = field(default_factory=list)
     detections: list[Detection] = field(default_factory=list)
+    partials: list[PartialMatchView] = field(default_factory=list)
+    why: Why | None = None
+
+
+@dataclass
+class WatermarkMark:
+    """Where the watermark moved to (epoch seconds and Spark text) after the micro-batch of arrival `arrival`."""
+
+    arrival: int
+    t: float
+    ts: str
 
 
 @dataclass
@@ -73,6 +108,12 @@ class Timeline:
     rows: list[dict] = field(default_factory=list)
     late_events: int = 0
     ignored: int = 0  # events without an event time (the engine ignores them)
+    watermarks: list[WatermarkMark] = field(default_factory=list)  # the watermark over time (pattern nodes)
+    final_watermark: str | None = None
+
+    @property
+    def held_events(self) -> int:
+        return sum(p.held for lane in self.lanes for p in lane.events)
 
     @property
     def detections(self) -> int:
@@ -83,6 +124,8 @@ class Timeline:
         """'3 detections, 1 late event dropped'."""
         noun = "detection" if self.is_pattern else "output row"
         parts = [_count(self.detections, noun), _count(self.late_events, "late event") + " dropped"]
+        if self.held_events:
+            parts.append(_count(self.held_events, "event") + " held: waiting for the watermark")
         if self.ignored:
             parts.append(_count(self.ignored, "event") + " without event time ignored")
         return ", ".join(parts)
@@ -173,9 +216,10 @@ def build_timeline(pipeline: Pipeline, node_id: str | None, samples: dict[str, l
 
 
 def _timeline(pipeline: Pipeline, node_id: str, events: dict[str, list[dict]], sample: str) -> Timeline:
-    replayer = Replayer(pipeline)
+    replayer = Replayer(pipeline, explain=True)
     result = replayer.run(events, node_id)
     output, fed = result.outputs[node_id], result.fed[node_id]
+    trace = result.traces.get(node_id)
     node = pipeline.node(node_id)
     timeline = Timeline(node_id, sample=sample, is_pattern=node.spec.category is Category.PATTERN,
                         columns=list(output.columns), late_events=output.late_events)
@@ -184,6 +228,8 @@ def _timeline(pipeline: Pipeline, node_id: str, events: dict[str, list[dict]], s
     if timeline.is_pattern and node.type != "match_recognize":
         timeline.watermark_delay = delay_text(bind(node.type, node.parsed_or_none()).delay_us)
     lanes: dict[str, Lane] = {}
+    seq = 0
+    by_seq: dict[int, Point] = {}
     for item in fed:
         if item.port not in timeline.ports:
             timeline.ports.append(item.port)
@@ -194,6 +240,8 @@ def _timeline(pipeline: Pipeline, node_id: str, events: dict[str, list[dict]], s
             timeline.ignored += 1
             continue
         point = Point(micros / 1e6, jsonable(from_micros(micros)), item.port, item.late, _event_row(item.row))
+        seq += 1
+        by_seq[seq] = point
         lanes.setdefault(_key(item.row, keys), Lane(_key(item.row, keys))).events.append(point)
     for row in output.rows:
         detection = _detection(row)
@@ -201,12 +249,49 @@ def _timeline(pipeline: Pipeline, node_id: str, events: dict[str, list[dict]], s
         lanes.setdefault(_key(row, keys), Lane(_key(row, keys))).detections.append(detection)
     for lane in lanes.values():
         lane.events.sort(key=lambda p: p.t)  # stable: ties keep arrival order
+    if trace is not None:
+        _explained(timeline, lanes, trace, by_seq, node.type == "match_recognize")
     timeline.lanes = sorted(lanes.values(), key=_first_time)
     if not fed:
         timeline.message = "No events reached this node: check the sample and the filters before it."
     elif time_column is None:
         timeline.message = "This node's input has no timestamp column to place events on: its output rows are below."
     return timeline
+
+
+def _explained(timeline: Timeline, lanes: dict[str, Lane], trace: Trace, by_seq: dict[int, Point],
+               by_order: bool) -> None:
+    """Put the node's trace on the lanes: each event's fate and steps, partial matches, the watermark, why."""
+    timeline.watermarks = [WatermarkMark(w.arrival, w.t, w.ts) for w in trace.watermarks if w.t is not None]
+    timeline.final_watermark = trace.final_watermark
+    for key, kt in trace.keys.items():
+        lane = lanes.get(key)
+        if lane is None:
+            continue
+        points = _points(lane, kt, by_seq, by_order)
+        for event in kt.events:
+            point = points.get(event.seq)
+            if point is None:
+                continue
+            point.held = event.fate == "held"
+            point.notes = [n.line for n in event.notes] or (
+                ["held: waiting for the watermark to pass it (it is " + (trace.final_watermark or "not set") + ")"]
+                if point.held else [])
+        for p in kt.partials:
+            steps = [(s.step, s.label, points[s.seq].t) for s in p.steps if s.seq in points]
+            lane.partials.append(PartialMatchView(p.number, p.status, steps, p.reason))
+            for s in p.steps:
+                if s.seq in points:
+                    points[s.seq].steps.append(f"{s.step}" + (f" {s.label}" if s.label else ""))
+        why = trace.why(key)
+        lane.why = Why(why.kind, why.text, why.step)
+
+
+def _points(lane: Lane, kt: KeyTrace, by_seq: dict[int, Point], by_order: bool) -> dict[int, Point]:
+    """The lane's points by trace seq: the arrival number, or for MATCH_RECOGNIZE the order in its partition."""
+    if by_order:
+        return {event.seq: point for event, point in zip(kt.events, lane.events)}
+    return {event.seq: by_seq[event.seq] for event in kt.events if event.seq in by_seq}
 
 
 def _key_and_time(replayer: Replayer, node) -> tuple[tuple[str, ...], str | None]:

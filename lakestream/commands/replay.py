@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 
-from lakestream.cep.replay import check_types, jsonable, read_events, replay
+from lakestream.cep.replay import Replayer, check_types, jsonable, read_events
 from lakestream.commands.validate import read_pipeline
 from lakestream.errors import UserError
 from lakestream.schemas import propagate
@@ -22,6 +23,11 @@ def register(subparsers) -> None:
     )
     parser.add_argument("--node", help="print only this node's output rows")
     parser.add_argument("--json", action="store_true", help='print {"outputs": {...}, "late_events": N}')
+    parser.add_argument(
+        "--explain", metavar="KEY",
+        help="print each pattern node's trace for this key (key values joined by ' | '): every event's fate, "
+             "the partial matches, and why there was no match (with --json: the trace as JSON)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -50,6 +56,10 @@ def _table(columns: list[str], rows: list[dict]) -> list[str]:
     return lines
 
 
+def jsonable_trace(key_trace) -> dict | None:
+    return None if key_trace is None else json.loads(json.dumps(asdict(key_trace), default=jsonable))
+
+
 def run(args) -> int:
     pipeline = read_pipeline(args.pipeline)
     sources = [n.id for n in pipeline.nodes if n.spec.category.value == "source"]
@@ -61,13 +71,25 @@ def run(args) -> int:
         events = {s: rows for s, rows in pipeline.samples.items() if s in sources}
     else:
         raise UserError("this pipeline has no sample events: pass --events FILE (JSON lines or CSV)")
-    result = replay(pipeline, events, args.node)
+    result = Replayer(pipeline, explain=args.explain is not None).run(events, args.node)
     if args.json:
         outputs = {
             nid: {"columns": o.columns, "rows": [[jsonable(r.get(c)) for c in o.columns] for r in o.rows]}
             for nid, o in result.outputs.items()
         }
-        print(json.dumps({"outputs": outputs, "late_events": result.late_events}, indent=2))
+        doc = {"outputs": outputs, "late_events": result.late_events}
+        if args.explain is not None:
+            doc["explain"] = {nid: {"key": args.explain, "trace": jsonable_trace(t.keys.get(args.explain)),
+                                    "why": asdict(t.why(args.explain)),
+                                    "watermarks": [asdict(w) for w in t.watermarks]}
+                              for nid, t in result.traces.items()}
+        print(json.dumps(doc, indent=2))
+        return 0
+    if args.explain is not None:
+        for nid, trace in result.traces.items():
+            node = pipeline.node(nid)
+            print(f"{nid} {node.title} ({node.type})")
+            print(trace.text(args.explain))
         return 0
     for nid, output in result.outputs.items():
         node = pipeline.node(nid)

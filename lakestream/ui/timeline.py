@@ -15,6 +15,7 @@ from lakestream.ui.latest import LatestOnly
 from lakestream.ui.pin_button import PinButton
 from lakestream.ui.schema_dialog import upload_field
 from lakestream.ui.timeline_svg import render
+from lakestream.ui.timeline_why import WhyPanel
 
 DEBOUNCE_S = 0.15
 HINT = "Select a pattern node to test it on sample events."
@@ -47,6 +48,10 @@ class TimelinePanel:
                 self.pin = PinButton(lambda: (self.pipeline, self.node_id), on_pin)
             self.message = ui.label(HINT).classes("ls-code-message").mark("timeline-message")
             self.chart = ui.html("", sanitize=False).classes("w-full px-2").mark("timeline-chart")  # render() escapes
+            self.why = WhyPanel()
+            # a click on a lane picks its key for "Why no match?" (the SVG lane carries its key as data-key)
+            self.chart.on("click", lambda e: self.why.pick(e.args), js_handler=(
+                "(e) => { const lane = e.target.closest('.ls-tl-lane'); if (lane) emit(lane.dataset.key); }"))
             self.table = ui.table(columns=[], rows=[]).props("dense flat wrap-cells").classes("w-full px-2 ls-timeline-rows") \
                 .mark("timeline-rows")
             self.table.set_visibility(False)
@@ -81,6 +86,7 @@ class TimelinePanel:
         if timeline.error:
             self.message.classes(add="text-negative")
         self.chart.set_content(render(timeline) if shown else "")
+        self.why.show(timeline if shown else None)
         self.table.columns = [{"name": c, "label": c, "field": c, "align": "left"} for c in timeline.columns]
         self.table.rows = [{c: _cell(row.get(c)) for c in timeline.columns} for row in timeline.rows] if shown else []
         self.table.set_visibility(bool(shown and timeline.rows))

@@ -110,3 +110,21 @@ def test_errors_are_one_line(tmp_path, capsys, change, events, message):
     assert main(args) == 1
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_explain_prints_a_keys_trace_and_why_it_did_not_match(tmp_path, capsys):
+    pipeline, events = _write(tmp_path, linear_document(), SEQUENCE_EVENTS)
+    assert main(["replay", pipeline, "--events", events, "--explain", "c1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "n3 Card sequence (sequence_detector)"
+    assert out[1].startswith("key c1: 1 detection(s); watermark delay 5 min; final watermark 2024-05-01 11:55:00")
+    # late by Spark's rule: judged by the watermark the micro-batch before ran with (from 10:21, not 12:00)
+    assert "      - [late] late: its event time is at or before the watermark 2024-05-01 10:16:00 the previous " \
+           "micro-batch ran with (watermark delay 5 min): dropped" in out
+    assert out[-1] == "why no match: [matched] 1 detection(s) for this key"
+    assert main(["replay", pipeline, "--events", events, "--explain", "c3", "--json"]) == 0
+    explained = json.loads(capsys.readouterr().out)["explain"]["n3"]
+    assert explained["why"]["kind"] == "held"
+    assert [e["fate"] for e in explained["trace"]["events"]] == ["held"]
+    assert main(["replay", pipeline, "--events", events, "--explain", "nobody"]) == 0
+    assert "no event of key 'nobody' reached this node (keys: c1, c2, c3)" in capsys.readouterr().out

@@ -34,7 +34,8 @@ def test_lanes_hold_each_keys_events_in_event_time_with_the_late_one_flagged(car
     assert [p.ts for p in lanes["c2"].events] == ["2024-05-01 10:21:00"]  # 10:01 was filtered out upstream
     assert "_kafka_key" not in c1.events[0].row and c1.events[0].row["amount"] == 150.0
     assert timeline.late_events == 1
-    assert timeline.summary == "1 detection, 1 late event dropped"
+    assert timeline.summary == "1 detection, 1 late event dropped, 1 event held: waiting for the watermark"
+    assert [p.held for p in lanes["c3"].events] == [True]  # the latest event: the watermark never passed it
 
 
 def test_detections_are_the_engines_output_rows_placed_at_their_latest_timestamp(card_fraud):
@@ -75,7 +76,7 @@ def test_the_example_runs_with_the_nodes_current_config(card_fraud):
     example = node_example("count_threshold").pipeline
     document = example.model_copy(update={"nodes": [
         n.model_copy(update={"config": {**n.config, "threshold": 99}}) if n.id == "x" else n for n in example.nodes]})
-    assert build_timeline(document, "x").summary == "0 detections, 0 late events dropped"
+    assert build_timeline(document, "x").summary == "0 detections, 0 late events dropped, 1 event held: waiting for the watermark"
 
 
 def test_a_row_transform_has_one_lane_placed_by_its_timestamp_column():
@@ -124,3 +125,16 @@ def test_load_sample_checks_json_lines_csv_and_the_schema(card_fraud):
 def test_delay_text():
     assert [delay_text(s * 1_000_000) for s in (300, 3600, 7200, 45, 90)] == [
         "5 minutes", "1 hour", "2 hours", "45 seconds", "90 seconds"]
+
+
+def test_each_lane_says_why_it_did_not_match_and_shows_its_partial_matches(card_fraud):
+    timeline = build_timeline(card_fraud, "n3", {"n1": SEQUENCE_EVENTS})
+    lanes = {lane.key: lane for lane in timeline.lanes}
+    assert (lanes["c1"].why.kind, lanes["c3"].why.kind) == ("matched", "held")
+    assert [(p.status, [s[0] for s in p.steps]) for p in lanes["c1"].partials] == [("matched", [1, 2])]
+    c2 = lanes["c2"]  # its only event reaching the node (amount 300) is not step 1 ('small'): it starts nothing
+    assert (c2.why.kind, c2.why.step) == ("discarded", 1)
+    assert c2.why.text == "step 1 'small': matched no step: step 1 is false — amount < 200 was false (amount = 300)"
+    assert [p.notes for p in lanes["c1"].events][1][0].startswith("late: its event time is at or before the watermark")
+    assert [w.ts for w in timeline.watermarks][-1] == timeline.final_watermark == "2024-05-01 11:55:00"
+    json.dumps(timeline.to_dict())

@@ -35,7 +35,7 @@ def test_timeline_tab_shows_events_late_events_and_detections(page, tmp_path):
     page.get_by_role("button", name="Sample events").click()
     page.locator(".q-dialog textarea").fill("\n".join(json.dumps(e) for e in events))
     page.get_by_role("button", name="Use these events").click()
-    page.get_by_text("1 detection, 1 late event dropped").wait_for()
+    page.get_by_text("1 detection, 1 late event dropped, 1 event held: waiting for the watermark").wait_for()
 
     engine = replay(load_pipeline(linear_document()), {"n1": events}, "n3").outputs["n3"].rows
     assert chart.locator(".ls-tl-detection").count() == len(engine) == 1

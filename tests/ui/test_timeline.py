@@ -67,11 +67,13 @@ async def test_a_selected_pattern_node_shows_the_engines_detections_and_follows_
     config = dict(page.doc.node("n3").config)
     expected = _engine_rows_on_example(config)
     assert expected  # the example events give a match
-    await _summary(user, page, f"{len(expected)} detection{'s' if len(expected) != 1 else ''}, 0 late events dropped")
+    await _summary(user, page, f"{len(expected)} detection{'s' if len(expected) != 1 else ''}, 0 late events dropped, 1 event held: waiting for the watermark")
     assert _table_rows(page) == expected
     chart = page.timeline.chart.content
     assert chart.count('class="ls-tl-detection"') == len(expected)
-    assert chart.count('class="ls-tl-event"') == len(ENGINE_INPUTS["sequence_detector"][0][1].dicts())
+    events = chart.count('class="ls-tl-event"') + chart.count('class="ls-tl-event ls-tl-held"')
+    assert events == len(ENGINE_INPUTS["sequence_detector"][0][1].dicts())
+    assert chart.count('class="ls-tl-event ls-tl-held"') == 1  # the latest event: the watermark never passed it
     await user.should_see("the node type's example events (card_id, amount, ts), as this pipeline has no sample "
                           "events for its sources: add them with Sample events")
 
@@ -79,7 +81,7 @@ async def test_a_selected_pattern_node_shows_the_engines_detections_and_follows_
     assert page.doc.node("n3").config["within"] == "1 minute"
     narrower = _engine_rows_on_example({**config, "within": "1 minute"})
     assert len(narrower) != len(expected)
-    await _summary(user, page, f"{len(narrower)} detections, 0 late events dropped")
+    await _summary(user, page, f"{len(narrower)} detections, 0 late events dropped, 1 event held: waiting for the watermark")
     assert _table_rows(page) == narrower
 
 
@@ -89,7 +91,7 @@ async def test_pasted_events_replace_the_example_and_a_bad_paste_keeps_them(user
     user.find(marker="timeline-events").type("\n".join(json.dumps(e) for e in SEQUENCE_EVENTS))
     user.find(marker="timeline-use").click()
     await user.should_see("6 sample event(s) for Payments")
-    await _summary(user, page, "1 detection, 1 late event dropped")
+    await _summary(user, page, "1 detection, 1 late event dropped, 1 event held: waiting for the watermark")
     engine = replay(page.doc, {"n1": SEQUENCE_EVENTS}, "n3").outputs["n3"].rows
     assert _table_rows(page) == [{k: jsonable(v) for k, v in row.items()} for row in engine]
     assert page.timeline.chart.content.count("ls-tl-late") == 1
@@ -101,7 +103,7 @@ async def test_pasted_events_replace_the_example_and_a_bad_paste_keeps_them(user
     user.find(marker="timeline-use").click()
     await user.should_see("ts = 'soon' is not a timestamp")
     assert page.doc.samples["n1"] == SEQUENCE_EVENTS  # the previous sample is kept
-    await _summary(user, page, "1 detection, 1 late event dropped")
+    await _summary(user, page, "1 detection, 1 late event dropped, 1 event held: waiting for the watermark")
 
 
 async def test_a_key_with_markup_is_text(user, pages):
@@ -109,7 +111,7 @@ async def test_a_key_with_markup_is_text(user, pages):
     await _open_loader(user)
     user.find(marker="timeline-events").type("\n".join(json.dumps({**e, "card_id": XSS}) for e in SEQUENCE_EVENTS))
     user.find(marker="timeline-use").click()
-    await _summary(user, page, "1 detection, 1 late event dropped")
+    await _summary(user, page, "1 detection, 1 late event dropped, 1 event held: waiting for the watermark")
     chart = page.timeline.chart.content
     assert "<img" not in chart and "&lt;img src=x onerror=alert(1)&gt;" in chart
 
@@ -120,7 +122,7 @@ async def test_an_uploaded_csv_is_a_sample_and_a_broken_one_keeps_the_previous(u
     await _open_loader(user)
     upload = user.find(marker="timeline-upload").elements.pop()
     await upload.handle_uploads([SmallFileUpload("events.csv", "text/csv", "\n".join(lines).encode())])
-    await _summary(user, page, "1 detection, 1 late event dropped")
+    await _summary(user, page, "1 detection, 1 late event dropped, 1 event held: waiting for the watermark")
     assert page.doc.samples["n1"][0] == {"card_id": "c1", "amount": "150", "ts": "2024-05-01T10:00:00Z"}
 
     await _open_loader(user)
@@ -157,3 +159,20 @@ async def test_a_template_opens_with_its_samples_and_its_source_edits_them(user,
     assert page.doc.samples[source] == [json.loads(line) for line in kept]
     page.undo()
     assert len(page.doc.samples[source]) == count
+
+
+async def test_why_no_match_names_the_reason_for_the_picked_key_and_a_lane_click_picks_one(user, pages):
+    page = await _fraud_page(user, pages)
+    page._open_document(load_pipeline({**linear_document(), "samples": {"n1": SEQUENCE_EVENTS}}), saved=False)
+    page.select_node("n3")
+    await _summary(user, page, "1 detection, 1 late event dropped, 1 event held: waiting for the watermark")
+    why = page.timeline.why
+    assert why.key.options == ["c1", "c2", "c3"]
+    await user.should_see("Pick a key to see the step it stopped at and why.")
+    why.key.set_value("c2")
+    await user.should_see("step 1 'small': matched no step: step 1 is false — amount < 200 was false (amount = 300)")
+    await user.should_see("Condition false · stopped at step 1")
+    why.pick("c3")  # what a click on the lane's key sends
+    await user.should_see("Waiting for the watermark")
+    why.pick(XSS)  # not a key of this timeline: ignored
+    assert why.key.value == "c3"

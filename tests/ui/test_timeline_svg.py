@@ -39,3 +39,30 @@ def test_markers_match_the_timeline_and_two_inputs_get_a_legend_each():
 def test_nothing_to_place_renders_nothing():
     assert render(Timeline("x")) == ""
     assert render(build_timeline(node_example("filter").pipeline, "x")) == ""  # no timestamp column
+
+
+def test_held_events_the_watermark_and_partial_matches_are_drawn_from_the_trace():
+    from lakestream import gallery
+
+    [card] = [c for c in gallery.list_templates() if c.name == "Clickstream funnel"]
+    timeline = build_timeline(gallery.instantiate(card), "funnel")
+    svg = render(timeline)
+    tree = ElementTree.fromstring(svg)
+    assert svg.count('class="ls-tl-event ls-tl-held"') == timeline.held_events == 1
+    assert svg.count('class="ls-tl-wm"') == len(timeline.watermarks) > 1
+    assert svg.count('class="ls-tl-wm-final"') == 1
+    bands = [p for lane in timeline.lanes for p in lane.partials if len(p.steps) > 1]
+    assert svg.count('class="ls-tl-partial"') == len(bands)
+    assert {p.status for p in bands} == {"matched", "expired"}
+    titles = [t.text for t in tree.iter("{http://www.w3.org/2000/svg}title")]
+    assert any("• step 2 'product': filled step 2 of the partial match (partial match 1)" in t for t in titles)
+    assert any("HELD: waiting for the watermark to pass it" in t for t in titles)
+
+
+def test_a_condition_value_with_markup_in_a_fate_is_escaped():
+    row = {"card_id": "c1", "ts": "2024-05-01 10:00:00"}
+    point = Point(1714557600.0, "2024-05-01 10:00:00", "in", False, row,
+                  notes=[f"step 1 'a': kind = 'a' was false (kind = '{MARKUP}')"], steps=["1 a"])
+    svg = render(Timeline("n3", key_columns=["card_id"], ports=["in"], lanes=[Lane("c1", [point])]))
+    assert "<img" not in svg and "&lt;img" in svg
+    ElementTree.fromstring(svg)

@@ -52,6 +52,15 @@ def compile_for(config: Any, columns: list[str] | None, types: dict[str, str] | 
         raise UserError(f"match_recognize {error.field}: {error}") from None
 
 
+def engine_for_rows(config: Any, rows: list) -> tuple[Engine, list[str], list[tuple]]:
+    """The engine for `rows` (dicts): input columns in order of appearance, typed by their values; rows as tuples."""
+    columns: list[str] = []
+    for row in rows:
+        columns.extend(k for k in row if k not in columns)
+    types = {c: _value_type(r.get(c) for r in rows) for c in columns}
+    return compile_for(config, columns, types), columns, [tuple(row.get(c) for c in columns) for row in rows]
+
+
 def replay_match_recognize(config: Any, rows: Iterable[Mapping[str, Any]]) -> tuple[list[str], list[tuple]]:
     """Run MATCH_RECOGNIZE over `rows` (dicts; input columns are the keys, in order of appearance).
 
@@ -65,12 +74,7 @@ def replay_match_recognize(config: Any, rows: Iterable[Mapping[str, Any]]) -> tu
         compile_for(cfg, None)  # a bad config is reported even without rows
         head = list(cfg.partition_by) if cfg.rows_per_match == "ONE" else []
         return head + [m.alias for m in cfg.measures], []
-    columns: list[str] = []
-    for row in rows:
-        columns.extend(k for k in row if k not in columns)
-    types = {c: _value_type(r.get(c) for r in rows) for c in columns}
-    engine = compile_for(config, columns, types)
-    data = [tuple(row.get(c) for c in columns) for row in rows]
+    engine, columns, data = engine_for_rows(config, rows)
     try:
         return engine.columns, engine.run_batch(data)
     except MatchError as error:
