@@ -18,6 +18,7 @@ from lakestream.sparksql.evaluator import ExpressionCompiler, compile_condition
 from lakestream.cep.match_recognize.replay import replay_match_recognize
 from lakestream.sparksql.runtime.javaregex import RegexError, RegexTimeout
 from lakestream.sparksql.runtime.sqlfuncs import to_bool, to_double, to_int, to_str, to_timestamp
+from lakestream.sparksql.types import FRACTIONAL, INTEGRAL, NUMERIC, TIMESTAMPS
 from lakestream.errors import UserError
 from lakestream.graph import CycleError, PipelineGraph
 from lakestream.nodes.base import Category
@@ -27,10 +28,8 @@ from lakestream.schemas import propagate
 
 PASS_THROUGH = {"watermark"}
 ROW_TRANSFORMS = {"filter", "map_select", "rename_cast", "split_router", "union_merge"}
-_CASTS = {"boolean": to_bool, "double": to_double, "float": to_double, "string": to_str,
-          "timestamp": to_timestamp, "timestamp_ntz": to_timestamp}
-_INTS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte"}
-_NUMBERS = _INTS | {"double", "float"}
+_CASTS = {"boolean": to_bool, "string": to_str, **dict.fromkeys(FRACTIONAL, to_double),
+          **dict.fromkeys(TIMESTAMPS, to_timestamp)}
 
 
 @dataclass
@@ -146,7 +145,7 @@ def coerce(rows: list[dict], schema) -> list[dict]:
             value = row.get(column.name)
             if value is None:
                 typed[column.name] = None
-            elif kind in _INTS:
+            elif kind in INTEGRAL:
                 typed[column.name] = to_int(value)
             elif kind in _CASTS:
                 typed[column.name] = _CASTS[kind](value)
@@ -160,7 +159,7 @@ def check_types(rows: list[dict], schema, name: str) -> None:
         for column in schema:
             kind = column.type.lower()
             if raw.get(column.name) is not None and typed.get(column.name) is None and \
-                    (kind.startswith("timestamp") or kind in _NUMBERS):
+                    (kind.startswith("timestamp") or kind in NUMERIC):
                 value = repr(raw[column.name])
                 value = value if len(value) <= 40 else value[:40] + "…"
                 raise UserError(f"{name} event {number}: {column.name} = {value} is not a {kind}")

@@ -40,7 +40,7 @@ def test_runtime_files_are_shipped_and_compile():
     shipped = sorted(p for p in code.files if p.startswith("lakestream_match_recognize/"))
     assert shipped == [f"lakestream_match_recognize/{m}.py" for m in
                        ("__init__", "engine", "javaregex", "matcher", "pattern", "processor", "runtime", "sqlfuncs",
-                        "sqltext")]
+                        "sqltext", "typenames")]
     allowed = {"__future__", "dataclasses", "datetime", "decimal", "functools", "importlib", "itertools", "math",
                "pathlib", "pickle", "re", "sys",
                "zoneinfo", "pandas", "pyspark",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lakestream.sparksql.escape import Code, py, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.nodes.fields import declared_schema
+from lakestream.sparksql.types import is_timestamp
 
 _LOGIN_MODULES = {
     "PLAIN": "org.apache.kafka.common.security.plain.PlainLoginModule",
@@ -100,7 +101,7 @@ def _avro_schema(config) -> str:
 
     fields = []
     for column in config.schema_:
-        if column.type in ("timestamp", "timestamp_ntz"):
+        if is_timestamp(column.type):
             avro = {"type": "long", "logicalType": "timestamp-millis"}
         elif column.type == "date":
             avro = {"type": "int", "logicalType": "date"}
