@@ -302,6 +302,23 @@ class ExpressionCompiler:
         side = bool(node.args.get("is_left"))
         return f"_t.pad({self.visit(node.this)}, {self.visit(node.expression)}, {fill}, {side})"
 
+    def visit_regexpextract(self, node: exp.RegexpExtract) -> str:
+        if node.args.get("parameters"):
+            raise UnsupportedExpression(f"the call {_shown(node)}")
+        group = self.visit(node.args["group"]) if node.args.get("group") else "1"
+        return f"_t.regexp_extract({self.visit(node.this)}, {self.visit(node.expression)}, {group})"
+
+    def visit_regexpreplace(self, node: exp.RegexpReplace) -> str:
+        if any(node.args.get(k) for k in ("occurrence", "modifiers", "single_replace")):
+            raise UnsupportedExpression(f"the call {_shown(node)}")
+        position = self.visit(node.args["position"]) if node.args.get("position") else "1"
+        replacement = self.visit(node.args["replacement"]) if node.args.get("replacement") else "''"
+        return f"_t.regexp_replace({self.visit(node.this)}, {self.visit(node.expression)}, {replacement}, {position})"
+
+    def visit_regexpsplit(self, node: exp.RegexpSplit) -> str:
+        limit = self.visit(node.args["limit"]) if node.args.get("limit") else "-1"
+        return f"_t.split({self.visit(node.this)}, {self.visit(node.expression)}, {limit})"
+
     def visit_initcap(self, node: exp.Initcap) -> str:
         return f"_t.initcap({self.visit(node.this)})"
 

@@ -63,6 +63,7 @@ SIGNATURES: dict[str, tuple[str, ...]] = {
     "case": ("CASE WHEN b THEN s ELSE u END",), "when": ("CASE WHEN b THEN n END",),
     "cast": ("CAST(x AS INT)", "CAST(x AS STRING)", "CAST(x AS DOUBLE)", "CAST(n AS BIGINT)", "CAST(n AS SMALLINT)",
              "CAST(n AS TINYINT)", "CAST(s AS BOOLEAN)", "CAST(n AS DECIMAL(10, 2))"), "like": ("s LIKE r",), "ilike": ("s ILIKE r",),
+    "regexp_extract": ("s, r", "s, r, 0"), "regexp_replace": ("s, r, u", "s, r, u, k"), "split": ("s, r", "s, r, k"),
     "rlike": ("s RLIKE r",), "regexp": ("s REGEXP r",), "regexp_like": ("s, r",),
     # math
     "abs": ("n",), "ceil": ("n",), "ceiling": ("n",), "floor": ("n",), "round": ("n", "n, k"), "bround": ("n", "n, k"),

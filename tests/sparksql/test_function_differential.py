@@ -133,3 +133,11 @@ def test_engine_functions_equal_spark(spark):
                       encoding="utf-8")
     measured = {name for name, entry in report.items() if entry["differences"]}
     assert measured == set(functions.KNOWN_DIFFERENCES), "update KNOWN_DIFFERENCES in lakestream/sparksql/functions.py"
+
+
+@pytest.mark.spark
+def test_the_stored_function_list_is_the_installed_sparks(spark):
+    from tests.sparksql.spark_inventory import listed, text
+
+    assert text(listed(spark)) == functions.INVENTORY.read_text(encoding="utf-8"), (
+        "Spark's functions changed: run python -m tests.sparksql.spark_inventory, then the golden command")

@@ -201,6 +201,27 @@ def rlike(s, pattern):
     return javaregex.search(pattern, s)
 
 
+def regexp_extract(s, pattern, group=1):
+    s, pattern = _s(s), _s(pattern)
+    if s is None or pattern is None or group is None:
+        return None
+    return javaregex.extract(pattern, s, int(group))
+
+
+def regexp_replace(s, pattern, replacement, position=1):
+    s, pattern, replacement = _s(s), _s(pattern), _s(replacement)
+    if s is None or pattern is None or replacement is None or position is None:
+        return None
+    return javaregex.replace(pattern, s, replacement, int(position))
+
+
+def split(s, pattern, limit=-1):
+    s, pattern = _s(s), _s(pattern)
+    if s is None or pattern is None or limit is None:
+        return None
+    return javaregex.split(pattern, s, int(limit))
+
+
 # --- date and time -----------------------------------------------------------------------------
 
 def _part(value, attribute):
