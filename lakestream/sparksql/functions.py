@@ -163,8 +163,9 @@ def render_docs() -> str:
     ]
     where = {"scalar": "evaluated or refused by name, per function below",
              "aggregate": "MATCH_RECOGNIZE MEASURES and DEFINE evaluate count, sum, avg, min, max, max_by, min_by, "
-                          "bool_and/every, bool_or/some/any, array_agg/collect_list; elsewhere refused in a "
-                          "per-event condition",
+                          "bool_and/every, bool_or/some/any, array_agg/collect_list (DISTINCT too), each compared with "
+                          "Spark by tests/sparksql/test_aggregate_differential.py; elsewhere refused in a per-event "
+                          "condition",
              "window": "refused (a per-event condition has no window)",
              "generator": "refused (one event in, one value out)",
              "nondeterministic": "refused: a replay could not reproduce it",
