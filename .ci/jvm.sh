@@ -3,8 +3,9 @@
 #   $LAKESTREAM_JARS/broker  Apache Kafka (KRaft broker) started by tests/realio's fixture
 #   $LAKESTREAM_JARS/spark   Spark's Kafka and Avro connectors and Delta Lake, handed to Spark with spark.jars
 # and a Python environment with pyspark 4.2.0 and delta-spark 4.4.1 for `lakestream run --io real` in the tests
-# (Delta Lake has no release for Spark 4.3, the pinned pyspark): $LAKESTREAM_IO_PYTHON's environment, by default
-# ~/.cache/lakestream/spark42. It sees the main environment's packages (--system-site-packages) but its own pyspark.
+# (Delta Lake has no release for Spark 4.3, the pinned pyspark): $LAKESTREAM_IO_PYTHON's environment, else
+# <venv>/lakestream-spark42 inside an activated virtual environment, else ~/.cache/lakestream/spark42
+# (tests/realio/io_env.py). It sees the main environment's packages but its own pyspark.
 # Maven's own cache is ~/.m2, pip's ~/.cache/pip; a folder whose pom has not changed is kept as it is.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,8 +29,8 @@ for part in broker spark; do
   mvn -q -B -f "$pom" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$JARS/$part"
   echo "$sum" > "$stamp"
 done
-VENV="$HOME/.cache/lakestream/spark42"
 if [ -z "${LAKESTREAM_IO_PYTHON:-}" ]; then
+  VENV="$(python ../tests/realio/io_env.py)"
   if ! "$VENV/bin/python" -c "import pyspark, delta; assert pyspark.__version__ == '4.2.0'" 2>/dev/null; then
     rm -rf "$VENV"
     python -m venv --system-site-packages "$VENV"

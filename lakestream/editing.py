@@ -117,21 +117,32 @@ def delete(pipeline: Pipeline, node_ids: Iterable[str] = (), edge_ids: Iterable[
         nodes=tuple(n for n in pipeline.nodes if n.id not in nodes),
         edges=tuple(e for e in pipeline.edges if e.id not in edges and e.source not in nodes and e.target not in nodes),
         samples={s: rows for s, rows in pipeline.samples.items() if s not in nodes},  # undo brings them back
+        expectations={n: rows for n, rows in pipeline.expectations.items() if n not in nodes},
     )
+
+
+def _set_rows(pipeline: Pipeline, field: str, node_id: str, rows, what: str) -> Pipeline:
+    """The document with `rows` under `node_id` in the per-node field (None removes them), checked by its model."""
+    _require_node(pipeline, node_id)
+    per_node = {n: r for n, r in getattr(pipeline, field).items() if n != node_id}
+    if rows is not None:
+        per_node[node_id] = rows
+    try:
+        checked = Pipeline.model_validate({"id": pipeline.id, field: per_node})
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise EditError(f"{what}: {first['msg']}") from None
+    return _copy(pipeline, **{field: getattr(checked, field)})
 
 
 def set_samples(pipeline: Pipeline, source_id: str, rows: list[dict[str, Any]] | None) -> Pipeline:
     """Keep `rows` as the sample events of a source (None or [] removes them); EditError if they cannot be kept."""
-    _require_node(pipeline, source_id)
-    samples = {s: r for s, r in pipeline.samples.items() if s != source_id}
-    if rows:
-        samples[source_id] = rows
-    try:
-        checked = Pipeline.model_validate({"id": pipeline.id, "samples": samples})
-    except ValidationError as error:
-        first = error.errors(include_url=False)[0]
-        raise EditError(f"These sample events cannot be kept: {first['msg']}") from None
-    return _copy(pipeline, samples=checked.samples)
+    return _set_rows(pipeline, "samples", source_id, rows or None, "These sample events cannot be kept")
+
+
+def set_expectations(pipeline: Pipeline, node_id: str, rows: list[dict[str, Any]] | None) -> Pipeline:
+    """Pin `rows` as the output a node must give on the samples (None unpins; [] pins "no detections")."""
+    return _set_rows(pipeline, "expectations", node_id, rows, "These rows cannot be pinned")
 
 
 @dataclass(frozen=True)

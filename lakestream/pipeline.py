@@ -26,12 +26,16 @@ from lakestream.gc_pause import gc_paused
 from lakestream.nodes import REGISTRY, NodeType, UnknownNodeType, get_node_type
 from lakestream.nodes.fields import Model
 
-FORMAT = 2  # 2: `samples` (sample events per source) belong to the document
+FORMAT = 3  # 2: `samples` (sample events per source) belong to the document; 3: `expectations` (pinned rows)
 MAX_SAMPLE_EVENTS = 5000  # per source: samples are for looking at; `lakestream replay` takes any number
 CodeTarget = Literal["auto", "sdp-sql", "sdp-python", "sss", "hybrid"]
 NodeId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_\-]{1,64}$")]
 # Sample events per source node id, in arrival order: JSON objects as the user gave them (the Timeline replays them)
 Samples = dict[NodeId, Annotated[list[dict[str, Any]], Field(max_length=MAX_SAMPLE_EVENTS)]]
+MAX_EXPECTED_ROWS = 5000  # per node: pinned from a Timeline replay of the samples
+# Pattern tests: the output rows a node must give on the samples, per node id (JSON values as Spark prints them),
+# pinned from the Timeline; `lakestream test` compares them with a replay (and with --spark, the generated code)
+Expectations = dict[NodeId, Annotated[list[dict[str, Any]], Field(max_length=MAX_EXPECTED_ROWS)]]
 
 
 class cached_property(functools.cached_property):  # noqa: N801 - a drop-in for the standard one
@@ -151,6 +155,7 @@ class Pipeline(_Doc):
     nodes: tuple[Node, ...] = ()
     edges: tuple[Edge, ...] = ()
     samples: Samples = Field(default_factory=dict)
+    expectations: Expectations = Field(default_factory=dict)
     created_at: datetime = Field(default_factory=_now)
     updated_at: datetime = Field(default_factory=_now)
     version: int = 0
@@ -194,8 +199,14 @@ def _format_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def _format_2_to_3(data: dict[str, Any]) -> dict[str, Any]:
+    """Format 3 adds `expectations` (none pinned in a format-2 document); every other field is kept as it was."""
+    data.setdefault("expectations", {})
+    return data
+
+
 # Migrations: MIGRATIONS[n] turns a format-n document (a dict) into format n+1, keeping every field.
-MIGRATIONS: dict[int, Any] = {1: _format_1_to_2}
+MIGRATIONS: dict[int, Any] = {1: _format_1_to_2, 2: _format_2_to_3}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:
@@ -323,6 +334,7 @@ def _typed_pipeline_model() -> type[BaseModel]:
         nodes=(list[node_union], []),
         edges=(list[Edge], []),
         samples=(Samples, {}),
+        expectations=(Expectations, {}),
         created_at=(datetime | None, None),
         updated_at=(datetime | None, None),
         version=(int, 0),

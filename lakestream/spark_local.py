@@ -12,9 +12,51 @@ from pathlib import Path
 from lakestream.errors import UserError
 
 ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
-# Two cores, and up to three attempts per task: a Python worker that starts slowly on a busy machine
-# ("Python worker failed to connect back" after Spark's fixed 10 s) is retried, as a cluster retries it.
+# Two cores, and up to three attempts per task: a task whose Python worker starts too slowly on a busy machine
+# is retried, as a cluster retries it (BUSY_MACHINE says which waits Spark fixes and which it lets us lengthen).
 MASTER = "local[2,3]"
+# Settings for a loaded machine (2 cores shared by several test runs). Spark 4.3's own waits for a Python worker
+# are fixed in PythonWorkerFactory: 60 s for a worker forked by the daemon (then one daemon restart), 10 s for a
+# worker started on its own ("Python worker failed to connect back": Python data sources' planning and streaming
+# readers, streaming foreachBatch runners), so what can be done is: start fewer workers, wait longer where Spark
+# lets us, and say why a worker died.
+BUSY_MACHINE = {
+    # the daemon forks workers from a warm interpreter (a fresh one imports pyspark: 3 s at load 7 here)...
+    "spark.python.use.daemon": "true",
+    # ...and a finished task's worker serves the next one instead of a new fork
+    "spark.python.worker.reuse": "true",
+    # the worker's own wait on the JVM's socket (default 15 s)
+    "spark.python.authenticate.socketTimeout": "120s",
+    # slow heartbeats and RPCs on a loaded machine are not a lost executor
+    "spark.network.timeout": "600s",
+    "spark.executor.heartbeatInterval": "60s",
+    # a worker that crashes reports its Python traceback instead of only "Python worker exited unexpectedly"
+    "spark.python.worker.faulthandler.enabled": "true",
+    "spark.sql.execution.pyspark.udf.faulthandler.enabled": "true",
+}
+
+
+# Spark's fixed 10 s wait for a Python process it starts on its own: the driver starts one when it plans each
+# transformWithState query (TransformWithStateInPySparkPythonPreInitRunner, to read the processor's state schema).
+# At load 25-30 on 2 cores a fresh interpreter takes longer, and the query stops before its first batch.
+WORKER_START_TIMEOUT = "Python worker failed to connect back"
+
+
+def run_queries(start, timeout: float, attempts: int = 3) -> list:
+    """`start()` a job's streaming queries and wait up to `timeout` s for each to end; when one stopped because a
+    Python process missed Spark's fixed 10 s (WORKER_START_TIMEOUT), start them all again: they resume from their
+    checkpoints, so a committed batch is not redone and none is lost (as a cluster's job retry). At most `attempts`
+    starts; returns the last start's queries (the caller checks their exceptions and whether they ended)."""
+    for attempt in range(1, attempts + 1):
+        queries = start()
+        for query in queries:
+            query.awaitTermination(timeout)
+        if attempt == attempts or not any(WORKER_START_TIMEOUT in str(q.exception() or "") for q in queries):
+            return queries
+        for query in queries:
+            if query.isActive:
+                query.stop()
+    raise AssertionError("unreachable")
 
 
 def spark_conf() -> dict[str, str]:
@@ -26,10 +68,7 @@ def spark_conf() -> dict[str, str]:
         "spark.sql.session.timeZone": "UTC",
         "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:TieredStopAtLevel=1",
         "spark.sql.streaming.stateStore.providerClass": ROCKSDB,
-        # a busy machine slows worker start-up and heartbeats: wait longer before giving up on either
-        "spark.python.authenticate.socketTimeout": "120s",
-        "spark.network.timeout": "600s",
-        "spark.executor.heartbeatInterval": "60s",
+        **BUSY_MACHINE,
     }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,13 @@ def require(condition: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"CI must provide {what}: install it in .ci/run")
     pytest.skip(f"{what} is not available (CI installs it)")
+
+
+def console_script(name: str) -> str | None:
+    """A console script of the running Python's environment (beside its interpreter: a venv's script even when
+    the venv is not activated), else the one on PATH."""
+    beside = Path(sys.executable).with_name(name)
+    return str(beside) if beside.exists() else shutil.which(name)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ feed identical events to the identical runtime algorithm.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from lakestream.errors import UserError
 from lakestream.nodes import REGISTRY
@@ -19,7 +20,7 @@ class Binding:
     """What the engine and the generated processor need to run one pattern node."""
 
     type_id: str
-    params: dict
+    params: Any  # the typed config of cep/runtime/params.py the node's algorithm runs with
     key_columns: tuple[str, ...]
     time_column: str
     delay_us: int
@@ -35,7 +36,7 @@ def bind(type_id: str, config) -> Binding:
     bound = spec.pattern.bind(config)
     return Binding(
         type_id=type_id,
-        params=dict(bound.params),
+        params=bound.params,
         key_columns=tuple(bound.key_columns),
         time_column=config.event_time_column,
         delay_us=micros(config.watermark_delay),

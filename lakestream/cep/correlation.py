@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from lakestream.cep.operator_replay import OperatorReplay
 from lakestream.cep.runtime.driver import key_string, watermark_after
+from lakestream.cep.runtime.params import CorrelationParams
 
 SIDE_A, SIDE_B = 0, 1
 
@@ -64,9 +65,9 @@ class JoinSimulation(OperatorReplay):
 class Correlation:
     """Event fields: side (0 = A, 1 = B), condition flag. State per key: kept times of each side."""
 
-    def __init__(self, params):
-        self.gap = params["max_gap"]
-        self.a_before_b = params["order"] == "a_before_b"
+    def __init__(self, params: CorrelationParams):
+        self.max_gap = params.max_gap
+        self.a_before_b = params.order == "a_before_b"
 
     def new_state(self):
         return {"a": [], "b": []}
@@ -76,7 +77,7 @@ class Correlation:
 
     def on_event(self, state, event):
         ts, side = event[0], event[2]
-        gap = self.gap
+        gap = self.max_gap
         out = []
         if side == SIDE_A:
             for b in state["b"]:
@@ -93,5 +94,5 @@ class Correlation:
     def evict(self, state, now):
         """Drop the times no event after `now` can pair with; return how many times are still kept."""
         for side in ("a", "b"):
-            state[side] = [t for t in state[side] if t + self.gap > now]
+            state[side] = [t for t in state[side] if t + self.max_gap > now]
         return len(state["a"]) + len(state["b"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 from lakestream.cep.operator_replay import OperatorReplay
 from lakestream.cep.runtime.dedup import Dedup, comparable
 from lakestream.cep.runtime.driver import watermark_after
+from lakestream.cep.runtime.params import DeduplicationParams
 
 
 class DedupSimulation(OperatorReplay):
@@ -21,7 +22,7 @@ class DedupSimulation(OperatorReplay):
     processor's timer fires then). Events are `[ts, seq, row, *identity values]`.
     """
 
-    def __init__(self, params: dict, delay_us: int):
+    def __init__(self, params: DeduplicationParams, delay_us: int):
         super().__init__(delay_us)  # keys: key tuple -> {identity values: expiresAt}
         self.rule = Dedup(params)
         self.max_ts = None

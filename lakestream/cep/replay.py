@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from lakestream.cep.engine import PatternRun
@@ -28,6 +30,7 @@ from lakestream.schemas import propagate
 
 PASS_THROUGH = {"watermark"}
 ROW_TRANSFORMS = {"filter", "map_select", "rename_cast", "split_router", "union_merge"}
+_ARRIVAL = itemgetter(0)
 _CASTS = {"boolean": to_bool, "string": to_str, **dict.fromkeys(FRACTIONAL, to_double),
           **dict.fromkeys(TIMESTAMPS, to_timestamp)}
 
@@ -183,22 +186,43 @@ class Replayer:
         self.graph = PipelineGraph(pipeline)
         self.schemas = propagate(pipeline, self.graph)
         self.arrival: int | None = None  # the event being evaluated (0-based arrival), for error messages
+        self._ends: list[int] | None = None  # micro-batch ends (arrival numbers) when run_batches runs
 
     def sources(self) -> list[str]:
         return [n.id for n in self.pipeline.nodes if n.spec.category is Category.SOURCE]
 
     def run(self, events: dict[str, list[dict]], node_id: str | None = None) -> ReplayResult:
-        wanted = self._wanted(node_id)
-        needed = set(wanted)
-        for target in wanted:
-            needed |= self.graph.upstream(target)
         produced: dict[tuple[str, str], list[tuple[int, dict]]] = {}
-        result = ReplayResult()
         arrival = 0
         for source_id, rows in events.items():  # arrival order: files in the order given
             schema = self.schemas.get(source_id) or ()
             produced[(source_id, "out")] = [(arrival + i, r) for i, r in enumerate(coerce(rows, schema))]
             arrival += len(rows)
+        return self._run(produced, node_id)
+
+    def run_batches(self, batches: list[dict[str, list[dict]]], node_id: str | None = None) -> ReplayResult:
+        """Run over micro-batches (events per source in each) instead of one batch per event: a backtest
+        over files, one file of each source per batch as Spark's maxFilesPerTrigger=1 reads them."""
+        produced: dict[tuple[str, str], list[tuple[int, dict]]] = {}
+        arrival, self._ends = 0, []
+        for batch in batches:
+            for source_id, rows in batch.items():
+                schema = self.schemas.get(source_id) or ()
+                produced.setdefault((source_id, "out"), []).extend(
+                    (arrival + i, r) for i, r in enumerate(coerce(rows, schema)))
+                arrival += len(rows)
+            self._ends.append(arrival)
+        try:
+            return self._run(produced, node_id)
+        finally:
+            self._ends = None
+
+    def _run(self, produced, node_id: str | None) -> ReplayResult:
+        wanted = self._wanted(node_id)
+        needed = set(wanted)
+        for target in wanted:
+            needed |= self.graph.upstream(target)
+        result = ReplayResult()
         try:
             order = self.graph.topological_order()
         except CycleError as error:
@@ -252,6 +276,9 @@ class Replayer:
                 rows = inputs.get("in", [])
             elif type_id in ROW_TRANSFORMS:
                 rows = self._transform(nid, type_id, config, inputs, produced)
+            elif type_id == "sql_transform":
+                raise UserError(f"replay cannot run node {nid} ({node.title}): a SQL transform's query runs on "
+                                "Spark only (lakestream run); replay runs filters, projections and pattern nodes")
             else:
                 raise UserError(
                     f"replay cannot run node {nid} ({node.spec.name}); it runs filters, projections, "
@@ -276,6 +303,8 @@ class Replayer:
                    if e.target_port == p}
         run = PatternRun(node.type, config, schemas)
         merged = _merged(inputs)
+        if self._ends is not None:
+            return self._pattern_batches(run, merged, fed)
         out = []
         for index, (arrival, port, row) in enumerate(merged):
             self.arrival, late = arrival, run.late_events
@@ -283,6 +312,17 @@ class Replayer:
             fed[index].late = run.late_events > late
         final, self.arrival = (merged[-1][0] + 1) if merged else 0, None
         out += [(final, r) for r in run.finish()]
+        return out, run.late_events
+
+    def _pattern_batches(self, run, merged, fed):
+        out, start = [], 0
+        for end in self._ends:
+            stop = bisect_left(merged, end, lo=start, key=_ARRIVAL)
+            self.arrival = merged[start][0] if start < stop else None
+            out += [(end - 1, r) for r in run.batch([(port, row) for _, port, row in merged[start:stop]])]
+            start = stop
+        out += [(self._ends[-1] if self._ends else 0, r) for r in run.finish()]
+        self.arrival = None
         return out, run.late_events
 
     def _transform(self, nid, type_id, config, inputs, produced):

@@ -17,6 +17,7 @@ from lakestream.errors import UserError
 from lakestream.nodes.base import Category
 from lakestream.real_io import RealIO, run_real
 from lakestream.spark_local import load_job as _load_job  # the name the tests use
+from lakestream.spark_local import run_queries
 
 
 def register(subparsers) -> None:
@@ -81,9 +82,8 @@ def run_local(pipeline, events: Path, out: Path, spark, timeout: float = 300.0) 
         code.write(work / "code")
         job = _load_job(work / "code")
         try:
-            queries = _start(job, spark, work, events)
+            queries = run_queries(lambda: _start(job, spark, work, events), timeout)
             for query in queries:
-                query.awaitTermination(timeout)
                 if query.exception() is not None:
                     raise UserError(f"query {query.name} failed: {str(query.exception()).splitlines()[0]}")
                 if query.isActive:

@@ -75,6 +75,10 @@ class _Run:
     previous: dict[str, Any]
 
 
+# one step of the plan: (run, the action's payload, the action) -> the message shown beside it
+Step = Callable[[_Run, dict[str, Any], Action], str]
+
+
 def _mkdirs(run: _Run, payload: dict[str, Any], action: Action) -> str:
     run.w.workspace.mkdirs(payload["path"])
     return ""
@@ -96,20 +100,19 @@ def _prune(run: _Run, payload: dict[str, Any], action: Action) -> str:
     return f"removed {len(stale)} old file(s)" if stale else "no old files"
 
 
-def _pipeline(run: _Run, payload: dict[str, Any], action: Action) -> str:
-    result = run.result
-    result.pipeline_id, created = upsert_pipeline(run.w, payload, run.plan.pipeline_id, run.previous.get("pipeline_id"))
-    if created:
-        result.created.append(f"pipeline {result.pipeline_id}")
-    return f"{'created' if created else 'updated'} pipeline {result.pipeline_id}"
+def _upsert(kind: str, upsert: Callable[..., tuple[Any, bool]], updated: str) -> Step:
+    """The step creating or updating the workspace's `kind` ("pipeline" or "job"), its id kept in `<kind>_id` of
+    the result; `upsert` reuses the plan's pipeline id and the id the last deploy recorded."""
 
+    def step(run: _Run, payload: dict[str, Any], action: Action) -> str:
+        key = f"{kind}_id"
+        object_id, created = upsert(run.w, payload, run.plan.pipeline_id, run.previous.get(key))
+        setattr(run.result, key, object_id)
+        if created:
+            run.result.created.append(f"{kind} {object_id}")
+        return f"{'created' if created else updated} {kind} {object_id}"
 
-def _job(run: _Run, payload: dict[str, Any], action: Action) -> str:
-    result = run.result
-    result.job_id, created = upsert_job(run.w, payload, run.plan.pipeline_id, run.previous.get("job_id"))
-    if created:
-        result.created.append(f"job {result.job_id}")
-    return f"{'created' if created else 'reset'} job {result.job_id}"
+    return step
 
 
 def _start_pipeline(run: _Run, payload: dict[str, Any], action: Action) -> str:
@@ -130,8 +133,9 @@ def _run_job(run: _Run, payload: dict[str, Any], action: Action) -> str:
 
 
 # One function per action kind (plan.Action.kind).
-STEPS: dict[str, Callable[[_Run, dict[str, Any], Action], str]] = {
-    "mkdirs": _mkdirs, "upload": _upload, "prune": _prune, "pipeline": _pipeline, "job": _job,
+STEPS: dict[str, Step] = {
+    "mkdirs": _mkdirs, "upload": _upload, "prune": _prune, "pipeline": _upsert("pipeline", upsert_pipeline, "updated"),
+    "job": _upsert("job", upsert_job, "reset"),
     "start_pipeline": _start_pipeline, "run_job": _run_job,
 }
 

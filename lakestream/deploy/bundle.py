@@ -4,6 +4,7 @@
       databricks.yml                  bundle name, include resources/*.yml, dev (default) and prod targets
       resources/<key>.pipeline.yml    the SDP pipeline (same payload as a direct deploy)
       resources/<key>.job.yml         the job; a hybrid job refreshes ${resources.pipelines.<key>.id} first
+      resources/<key>_pattern_tests.job.yml   with pinned rows: a job running `lakestream test` on the document
       src/...                         the generated code (src/transformations/** is the pipeline's glob)
 
 YAML is written by a small emitter that double-quotes every string as JSON (valid YAML), so no name
@@ -19,7 +20,8 @@ from typing import Any
 
 from lakestream.deploy.code import code_for
 from lakestream.deploy.options import DeployOptions
-from lakestream.deploy.plan import PIPELINE_REF, PlanError, effective_pipeline, job_settings, pipeline_spec, slug
+from lakestream.deploy.options import ENVIRONMENT_VERSION
+from lakestream.deploy.plan import PIPELINE_REF, TAG, PlanError, effective_pipeline, job_settings, pipeline_spec, slug
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 
@@ -88,8 +90,57 @@ def bundle_files(pipeline, options: DeployOptions | None = None, *, code: Any = 
                 "root_path": "/Workspace/Users/${workspace.current_user.userName}/.bundle/${bundle.name}/${bundle.target}"}},
         },
     }
+    tests = pattern_test_files(pipeline, key, header)
+    if tests:
+        files.update(tests)
+        root["variables"] = {"lakestream_package": {
+            "description": "what the pattern-test job installs to run lakestream test (a PyPI requirement or the "
+                           "path of a LakeStream wheel in a volume)", "default": f"lakestream=={_version()}"}}
     files["databricks.yml"] = header + to_yaml(root) + "\n"
     return files
+
+
+RUNNER = '''"""The pipeline's pattern tests (rows pinned per node, on its samples) in the LakeStream engine: the
+`lakestream test` command; the task fails when a pinned row differs."""
+
+import sys
+from pathlib import Path
+
+from lakestream.cli import main
+
+document = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).with_name("pipeline.lakestream.json"))
+code = main(["test", document])
+if code:
+    raise SystemExit(code)
+'''
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("lakestream")
+    except PackageNotFoundError:
+        return "0.1.0"
+
+
+def pattern_test_files(pipeline, key: str, header: str) -> dict[str, str]:
+    """With rows pinned: the document, a runner and a job that runs `lakestream test` on it (empty otherwise)."""
+    if not pipeline.expectations:
+        return {}
+    folder = "src/pattern_tests"
+    job = {
+        "name": f"{pipeline.name} · pattern tests", "max_concurrent_runs": 1,
+        "tags": {f"{TAG}_tests": pipeline.id},  # not the deployed job's tag, which deploy status looks up
+        "tasks": [{"task_key": "pattern_tests", "environment_key": "pattern_tests", "spark_python_task": {
+            "python_file": f"../{folder}/run_pattern_tests.py",
+            "parameters": [f"${{workspace.file_path}}/{folder}/pipeline.lakestream.json"]}}],
+        "environments": [{"environment_key": "pattern_tests", "spec": {
+            "environment_version": ENVIRONMENT_VERSION, "dependencies": ["${var.lakestream_package}"]}}],
+    }
+    name = f"{key}_pattern_tests"
+    return {f"{folder}/pipeline.lakestream.json": pipeline.to_json(), f"{folder}/run_pattern_tests.py": RUNNER,
+            f"resources/{name}.job.yml": header + to_yaml({"resources": {"jobs": {name: job}}}) + "\n"}
 
 
 def export_bundle(pipeline, out_dir: str | Path, options: DeployOptions | None = None, *, code: Any = None) -> list[Path]:

@@ -79,4 +79,10 @@ SPARK_EXAMPLES: dict[str, SparkExample] = {
         outputs={"out": rows("card_id:string amount:double ts:timestamp", ("c1", 50.0, at("10:00")))},
         note="positive_amount drops c2 and c3 (to the quarantine table); known_card holds for every row; "
              "recent only counts the old rows as warnings."),
+    "sql_transform": SparkExample(
+        inputs=[("in", rows("page:string ts:timestamp", ("home", at("10:00")), ("home", at("10:02")),
+                            ("cart", at("10:03")), ("home", at("10:07"))))],
+        outputs={"out": rows("page:string views:bigint", ("cart", 1), ("home", 2))},
+        note="The query counts views per page in 5-minute windows; the watermark (latest event 10:07 minus "
+             "1 minute) has passed 10:05, so the first window is emitted; the one of 10:05 waits."),
 }

@@ -112,7 +112,7 @@ class Bound:
     them with `F.expr` before the groupBy, the local engine evaluates the very same texts.
     `passthrough`: the outputs are the input rows themselves (row-wise, as deduplication)."""
 
-    params: Mapping[str, Any]
+    params: Any  # a frozen dataclass of lakestream/cep/runtime/params.py
     key_columns: tuple[str, ...]
     fields: Mapping[str, tuple[str, ...]]
     passthrough: bool = False

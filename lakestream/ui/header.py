@@ -36,6 +36,8 @@ class Header:
             ui.element("div").classes("ls-sep")
             self._button("content_copy", "Copy (Ctrl+C)", page.copy, "copy")
             self._button("content_paste", "Paste (Ctrl+V)", page.paste, "paste")
+            self._button("pattern", "Paste a MATCH_RECOGNIZE query (or Ctrl+V one on the canvas)",
+                         page.paste_query_dialog, "paste-query")
             self._button("library_add", "Duplicate (Ctrl+D)", page.duplicate, "duplicate")
             self._button("delete", "Delete the selection (Delete)", page.delete_selection, "delete")
             self._button("account_tree", "Auto-layout (Ctrl+L)", page.layout, "layout")
@@ -48,6 +50,7 @@ class Header:
             self._button("upload_file", "Import a .lakestream.json file", self.import_dialog, "import")
             self._button("download", "Export as .lakestream.json", page.export, "export")
             self._button("auto_awesome", "Templates", page.templates, "templates")
+            self._button("query_stats", "Backtest over historical events", page.backtest, "backtest")
             ui.element("div").classes("ls-sep")
             self._button("cloud", "Databricks workspace connection", open_workspace_dialog, "workspace")
             ui.button("Deploy", icon="rocket_launch", on_click=guarded(page.deploy)) \

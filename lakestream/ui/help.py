@@ -14,7 +14,7 @@ from lakestream.ui.fieldspec import default_of, describe, key_of
 
 SHORTCUTS = (
     ("Ctrl+S", "Save"), ("Ctrl+Z", "Undo"), ("Ctrl+Shift+Z / Ctrl+Y", "Redo"),
-    ("Ctrl+C / Ctrl+V", "Copy / paste the selected nodes"), ("Ctrl+D", "Duplicate the selection"),
+    ("Ctrl+C / Ctrl+V", "Copy / paste the selected nodes (Ctrl+V of a MATCH_RECOGNIZE query adds it as nodes)"), ("Ctrl+D", "Duplicate the selection"),
     ("Delete / Backspace", "Delete the selection"), ("Shift+click, Shift+drag", "Select several nodes"),
     ("Ctrl+L", "Auto-layout"), ("?", "This list"),
 )

@@ -46,10 +46,24 @@ document.addEventListener('keydown', (e) => {
     if (key === 's' || key === 'd' || key === 'l') e.preventDefault();
     if (editing && key !== 's') return;
     if (key === 'z' || key === 'y') e.preventDefault();
+    if (key === 'v') {  // the paste event (next) may carry a MATCH_RECOGNIZE query: then it wins over the node clip
+      window.lakestreamPastedText = false;
+      setTimeout(() => { if (!window.lakestreamPastedText) emitEvent('lakestream-key', {key: 'v', shift: e.shiftKey}); }, 0);
+      return;
+    }
     emitEvent('lakestream-key', {key: key, shift: e.shiftKey});
   } else if (e.key === '?' && !editing) {
     emitEvent('lakestream-key', {key: '?', shift: false});
   }
+});
+document.addEventListener('paste', (e) => {
+  const t = e.target;
+  if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName))) return;
+  const text = (e.clipboardData && e.clipboardData.getData('text/plain')) || '';
+  if (!/MATCH_RECOGNIZE\\s*\\(/i.test(text)) return;
+  window.lakestreamPastedText = true;
+  e.preventDefault();
+  emitEvent('lakestream-paste-text', {text: text.slice(0, 200000)});
 });
 window.addEventListener('beforeunload', (e) => { if (window.lakestreamDirty) { e.preventDefault(); e.returnValue = ''; } });
 </script>"""
@@ -103,14 +117,18 @@ class BuilderPage:
                         timeline_tab = ui.tab("timeline", "Timeline").mark("timeline-tab")
                     with ui.tab_panels(tabs, value=code_tab).classes("w-full grow").props("keep-alive") as panels:
                         with ui.tab_panel(code_tab).classes("p-0 h-full"):
-                            self.code = CodeDock(on_select_node=guarded(self.select_node))
+                            self.code = CodeDock(on_select_node=guarded(self.select_node),
+                                                 on_apply=guarded(self.apply_code_edit),
+                                                 on_convert=guarded(self.convert_to_sql_transform))
                         with ui.tab_panel(self.problems_tab).classes("p-0"):
                             self.problems = ProblemsPanel(on_pick=guarded(self.pick_problem))
                         with ui.tab_panel(timeline_tab).classes("p-0 h-full"):
-                            self.timeline = TimelinePanel(on_samples=guarded(self.set_samples))
+                            self.timeline = TimelinePanel(on_samples=guarded(self.set_samples),
+                                                          on_pin=guarded(self.pin_rows))
                     tabs.on_value_change(lambda e: self.timeline.show_tab(e.value == "timeline"))
                     self.dock_panels = panels
         ui.on("lakestream-key", guarded(self.on_key))  # see _KEY_GUARD
+        ui.on("lakestream-paste-text", guarded(lambda e: self.paste_query(str(e.args.get("text", "")))))
         self.refresh(rebuild_config=True)
 
     def _empty_state(self) -> ui.element:
@@ -225,6 +243,47 @@ class BuilderPage:
         elif issue.hint:
             notify(issue.hint, type="info")
 
+    # --- code dock ----------------------------------------------------------------------------
+    async def apply_code_edit(self, target: str, path: str, text: str, edited: Pipeline) -> None:
+        """Plan an edit of generated code (lakestream.code_edit), preview it, and apply it as one undo step."""
+        from lakestream.code_edit import plan_code_edit
+        from lakestream.ui.code_dock import preview_dialog
+
+        if edited != self.doc:
+            self.code.show_error("The pipeline changed on the canvas while you edited its code: Cancel, then Edit "
+                                 "again", None)
+            return
+        document = self.doc
+        plan = await run.io_bound(plan_code_edit, document, target, path, text)
+        if plan.after is None:
+            self.code.show_error(plan.error or "This edit does not map onto the canvas", plan.line, plan.node_id)
+            return
+        if plan.unchanged:
+            self.code.cancel_edit()
+            notify("No change on the canvas (comments and layout of the code are not kept)", type="info")
+            return
+        if not await preview_dialog(plan.preview(), plan.notes):
+            return
+        if self.doc is not document:  # changed while the preview was open
+            self.code.show_error("The pipeline changed while the preview was open: Apply again", None)
+            return
+        self.session.apply(plan.after)
+        self.code.cancel_edit()
+        self.refresh(rebuild_config=True)
+        notify("Code edit applied (Undo restores the canvas before it)", type="positive")
+
+    def convert_to_sql_transform(self, node_id: str) -> None:
+        """The code dock's offer: the node becomes a SQL transform node holding its SQL (one undo step)."""
+        from lakestream.code_edit import to_sql_transform
+
+        document = to_sql_transform(self.doc, node_id)  # a UserError (no SQL form) is a toast
+        self.session.apply(document)
+        self.session.selection = [node_id]
+        self.code.cancel_edit()
+        self.refresh(rebuild_config=True, select=[node_id])
+        notify(f"{document.node_by_id[node_id].title} is now a SQL transform node: edit its query in the form, "
+               "or its SQL in the SDP SQL tab", type="positive")
+
     # --- config panel -------------------------------------------------------------------------
     def set_label(self, node_id: str, label: str) -> None:
         self.apply(editing.set_label(self.doc, node_id, label), key=("label", node_id))
@@ -236,6 +295,14 @@ class BuilderPage:
 
     def set_samples(self, source_id: str, rows: list[dict] | None) -> None:
         self.apply(editing.set_samples(self.doc, source_id, rows))
+
+    def pin_rows(self, node_id: str, rows: list[dict]) -> None:
+        self.apply(editing.set_expectations(self.doc, node_id, rows))
+
+    async def backtest(self) -> None:
+        from lakestream.ui.backtest_dialog import open_backtest_dialog
+
+        await open_backtest_dialog(self.doc, self.store)
 
     def set_pipeline_field(self, name: str, value: Any) -> None:
         change = {"settings": {name.split(".", 1)[1]: value}} if name.startswith("settings.") else {name: value}
@@ -270,6 +337,29 @@ class BuilderPage:
         self.session.selection = ids
         self.refresh(rebuild_config=True, select=ids)
         notify(f"Pasted {len(ids)} node(s)", type="positive")
+
+    async def paste_query_dialog(self) -> None:
+        from lakestream.ui.paste_dialog import ask_query
+
+        text = await ask_query()
+        if text is not None:
+            self.paste_query(text)
+
+    def paste_query(self, text: str) -> None:
+        """A MATCH_RECOGNIZE query onto the canvas (lakestream.code_edit.paste): one undo step."""
+        from lakestream.code_edit.paste import paste_match_recognize
+        from lakestream.ui.paste_dialog import report
+
+        result = paste_match_recognize(self.doc, text)
+        if result.document is None:
+            notify(f"Not added: {result.error}", type="negative", timeout=8000)
+            return
+        self.session.apply(result.document)
+        self.session.selection = [result.node_ids[-1]]
+        self.refresh(fit=True, rebuild_config=True, select=[result.node_ids[-1]])
+        notify("Added the MATCH_RECOGNIZE query as a source placeholder and a Row pattern node", type="positive")
+        if result.messages:
+            report(result.messages)
 
     def duplicate(self) -> None:
         if not self.session.selection:
@@ -306,6 +396,7 @@ class BuilderPage:
     def _open_document(self, document: Pipeline, saved: bool) -> None:
         before = self.session.snapshot()
         self.session.open(document, saved=saved)
+        self.code.cancel_edit()  # an edit of the previous document's code does not apply to this one
         try:
             self.refresh(fit=True, rebuild_config=True, select=[], replace=True)
         except Exception:  # the views could not show it: back to the document the canvas still shows

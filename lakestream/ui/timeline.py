@@ -12,6 +12,7 @@ from lakestream.nodes.base import Category
 from lakestream.pipeline import Pipeline
 from lakestream.ui.guard import guarded, log, notify
 from lakestream.ui.latest import LatestOnly
+from lakestream.ui.pin_button import PinButton
 from lakestream.ui.schema_dialog import upload_field
 from lakestream.ui.timeline_svg import render
 
@@ -27,7 +28,8 @@ def sample_text(rows: list[dict]) -> str:
 class TimelinePanel:
     """`on_samples(source_id, rows or None)` keeps a source's sample events in the document (an undo step)."""
 
-    def __init__(self, on_samples: Callable[[str, list[dict] | None], None]):
+    def __init__(self, on_samples: Callable[[str, list[dict] | None], None],
+                 on_pin: Callable[[str, list[dict]], None] | None = None):
         self.active = False  # the tab is shown: only then does it replay
         self.on_samples = on_samples
         self.pipeline: Pipeline | None = None
@@ -42,6 +44,7 @@ class TimelinePanel:
                 self.replays = LatestOnly(spinner, "replay timeline", debounce_s=DEBOUNCE_S)
                 self.load_button = ui.button("Sample events", icon="edit_note", on_click=guarded(self.open_loader)) \
                     .props("flat dense no-caps").mark("timeline-load")
+                self.pin = PinButton(lambda: (self.pipeline, self.node_id), on_pin)
             self.message = ui.label(HINT).classes("ls-code-message").mark("timeline-message")
             self.chart = ui.html("", sanitize=False).classes("w-full px-2").mark("timeline-chart")  # render() escapes
             self.table = ui.table(columns=[], rows=[]).props("dense flat wrap-cells").classes("w-full px-2 ls-timeline-rows") \
@@ -82,6 +85,7 @@ class TimelinePanel:
         self.table.rows = [{c: _cell(row.get(c)) for c in timeline.columns} for row in timeline.rows] if shown else []
         self.table.set_visibility(bool(shown and timeline.rows))
         self.load_button.set_visibility(node is not None and node.spec.category not in (Category.SOURCE, Category.SINK))
+        self.pin.show(self.pipeline, node if shown and timeline.sample != "example" else None)
 
     # --- sample events ------------------------------------------------------------------------
     async def open_loader(self) -> None:

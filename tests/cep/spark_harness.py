@@ -11,6 +11,7 @@ from pathlib import Path
 
 from lakestream.codegen import generate
 from lakestream.pipeline import Pipeline, load_pipeline
+from lakestream.spark_local import run_queries
 from tests.cep.scenarios import Scenario
 
 
@@ -84,14 +85,18 @@ def load_job(folder: Path):
     return module
 
 
-def start_scenario(spark, scenario: Scenario, work: Path):
-    """Generate, write the events and start the query; return (queries, output folder)."""
+def run_scenario(spark, scenario: Scenario, work: Path, timeout: float = 180) -> Path:
+    """Generate, write the events, run the queries to their end (spark_local.run_queries: started again when a
+    Python process missed Spark's fixed 10 s on a loaded machine) and check none failed; return the output folder."""
     sink = f"out_{uuid.uuid4().hex[:12]}"  # a unique query name: several scenarios may run at once
     job, _ = write_job(scenario_pipeline(scenario, sink), work / "code")
     write_batches(scenario, work / "events")
-    queries = job.start(spark, checkpoint_root=str(work / "cp"), input_root=str(work / "events"),
-                        output_root=str(work / "output"))
-    return queries, work / "output" / sink
+    queries = run_queries(lambda: job.start(spark, checkpoint_root=str(work / "cp"), input_root=str(work / "events"),
+                                            output_root=str(work / "output")), timeout)
+    for query in queries:
+        assert query.exception() is None, query.exception()
+        assert not query.isActive, f"{query.name} did not end within {timeout:g} s"
+    return work / "output" / sink
 
 
 def read_rows(spark, folder: Path, columns: list[str]) -> list[tuple]:

@@ -7,7 +7,7 @@ import pytest
 
 from lakestream.cep.engine import run_pattern
 from tests.cep.scenarios import comparable, from_dict
-from tests.cep.spark_harness import read_rows, start_scenario
+from tests.cep.spark_harness import read_rows, run_scenario
 from tests.conftest import session_conf
 
 pytestmark = pytest.mark.spark
@@ -41,11 +41,8 @@ def test_generated_job_gives_the_engine_rows_in_either_mode(spark, tmp_path, for
     engine = run_pattern("count_threshold", scenario.config, scenario.batches, scenario.input_schemas())
     assert {r["user"] for r in engine.rows} == {"u1", "u2"}  # one match each: x / 0 and 'abc' are NULL
     with session_conf(spark, "spark.sql.ansi.enabled", session_ansi):
-        queries, output = start_scenario(spark, scenario, tmp_path)
+        output = run_scenario(spark, scenario, tmp_path)
         assert spark.conf.get("spark.sql.ansi.enabled") == "false"  # the job pins it
-        for query in queries:
-            query.awaitTermination(180)
-            assert query.exception() is None, query.exception()
     got = read_rows(spark, output, engine.columns)
     assert comparable(got) == comparable([tuple(r.values()) for r in engine.rows])
 

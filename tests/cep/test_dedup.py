@@ -8,6 +8,7 @@ import pytest
 
 from lakestream.cep.runtime.dedup import Dedup
 from lakestream.cep.runtime.spark_processor import DedupProcessor
+from lakestream.cep.runtime.params import DeduplicationParams
 from lakestream.codegen import generate
 from lakestream.codegen.samples import sample_pipeline
 from lakestream.nodes import REGISTRY
@@ -37,7 +38,7 @@ def test_the_generated_job_uses_the_form_its_bound_allows(within):
 
 
 def test_identity_values_compare_as_spark_compares_them():
-    rule, expires = Dedup({"within": 10}), {}
+    rule, expires = Dedup(DeduplicationParams(within=10)), {}
     assert rule.keep(expires, 100, (None, float("nan"), 0.0))
     assert not rule.keep(expires, 50, (None, float("nan"), -0.0))  # NULL = NULL, NaN = NaN, -0.0 = 0.0
     assert rule.keep(expires, 50, ("", float("nan"), 0.0))

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from lakestream.cep.engine import run_pattern
 from tests.cep.scenarios import comparable, from_dict
-from tests.cep.spark_harness import read_rows, start_scenario
+from tests.cep.spark_harness import read_rows, run_scenario
 
 pytestmark = pytest.mark.spark
 
@@ -67,10 +67,7 @@ def test_engine_equals_spark_on_random_streams(spark, tmp_path_factory, case):
     def check(batches):
         scenario = _scenario(case, batches)
         engine = run_pattern(scenario.node, scenario.config, scenario.batches, scenario.input_schemas())
-        queries, output = start_scenario(spark, scenario, tmp_path_factory.mktemp(scenario.node))
-        for query in queries:
-            query.awaitTermination(300)
-            assert query.exception() is None, query.exception()
+        output = run_scenario(spark, scenario, tmp_path_factory.mktemp(scenario.node), timeout=300)
         got = read_rows(spark, output, engine.columns)
         assert comparable(got) == comparable([tuple(r.values()) for r in engine.rows])
 

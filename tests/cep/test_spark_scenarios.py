@@ -12,7 +12,7 @@ import os
 import pytest
 
 from tests.cep.scenarios import all_scenarios, comparable, parse_time
-from tests.cep.spark_harness import read_rows, start_scenario
+from tests.cep.spark_harness import read_rows, run_scenario
 from tests.conftest import session_conf
 
 pytestmark = pytest.mark.spark
@@ -31,10 +31,7 @@ def one_partition(spark):
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.id)
 def test_generated_code_matches_hand_written_rows(one_partition, tmp_path, scenario):
     spark = one_partition
-    queries, output = start_scenario(spark, scenario, tmp_path)
-    for query in queries:
-        query.awaitTermination(180)
-        assert query.exception() is None, query.exception()
+    output = run_scenario(spark, scenario, tmp_path)
     columns = scenario.columns if scenario.node == "deduplication" else None
     names = columns or [c for c in spark.read.parquet(str(output)).columns] if output.exists() else []
     got = read_rows(spark, output, [c for c in names if c != "_port"])

@@ -49,6 +49,7 @@ _SASL = {"security_protocol": "SASL_SSL", "sasl_mechanism": "PLAIN", "sasl_usern
          "ssl_truststore_location": "/dbfs/truststore.jks", "ssl_truststore_password": SECRET}
 # Forms of a node its example does not show, so every string field is set somewhere (None drops a key).
 VARIANTS = {
+    "sql_transform": [{"materialized_view": "main.analytics.page_views"}],
     "kafka_source": [{**_SASL, "consumer_group": "group1", "schema_registry_url": "https://registry:8081",
                       "value_format": "avro"}],
     "auto_loader": [{"format": "csv", "schema_hints": "amount double, ts timestamp",

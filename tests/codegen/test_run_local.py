@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
@@ -13,9 +12,10 @@ import pytest
 from lakestream.cli import main as cli_main
 from lakestream.codegen import Paths, generate
 from lakestream.pipeline import load_pipeline
+from lakestream.spark_local import BUSY_MACHINE
 from lakestream.validate import validate
 from tests.codegen.helpers import three_nodes
-from tests.conftest import require
+from tests.conftest import console_script, require
 
 PAYMENTS = [
     {"card_id": "c1", "amount": 50.0, "ts": "2024-01-01T00:00:00Z"},
@@ -103,17 +103,19 @@ def spark_pipelines_run(project, tmp_path):
     """`spark-pipelines run` in a project folder, its Spark Connect server bound to 127.0.0.1 only."""
     conf = tmp_path / "conf"
     conf.mkdir()
-    (conf / "spark-defaults.conf").write_text("spark.connect.grpc.binding.address 127.0.0.1\n")
+    # the busy-machine settings of the tests' own session (lakestream/spark_local.py) hold for the child's too
+    settings = {"spark.connect.grpc.binding.address": "127.0.0.1", **BUSY_MACHINE}
+    (conf / "spark-defaults.conf").write_text("".join(f"{key} {value}\n" for key, value in settings.items()))
     # The child starts its own Spark Connect server: it must not join this test session's JVM.
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYSPARK_GATEWAY", "SPARK_"))}
     env["SPARK_CONF_DIR"] = str(conf)
-    return subprocess.run([shutil.which("spark-pipelines"), "run"], cwd=project, capture_output=True, text=True,
+    return subprocess.run([console_script("spark-pipelines"), "run"], cwd=project, capture_output=True, text=True,
                           timeout=600, env=env)
 
 
 def sdp_table(spark, doc, tmp_path, table, target="sdp-python"):
     """Generate local SDP code of doc, run it with spark-pipelines, return the written table's DataFrame."""
-    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
+    require(console_script("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
     paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(tmp_path / "events"),
                   storage_root=(tmp_path / "storage").as_uri())
     generate(doc, target, "local", paths=paths).write(tmp_path / "project")
@@ -150,7 +152,7 @@ def test_sdp_python_runs_a_custom_python_source(spark, tmp_path):
 
 @pytest.mark.spark
 def test_hybrid_runs_sdp_then_the_sss_job_on_the_boundary_table(spark, tmp_path):
-    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
+    require(console_script("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
     from tests.codegen.helpers import FILTER, KAFKA, pipeline
 
     # An SSS-only sink that the local profile writes as parquet (the SQL warehouse sink now needs a workspace).

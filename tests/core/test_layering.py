@@ -19,7 +19,8 @@ PACKAGE = ROOT / "lakestream"
 LAYERS = [
     ("lakestream.sparksql",),  # Spark SQL: parsing, types, evaluator, escaping (imports nothing else of lakestream)
     ("lakestream.errors", "lakestream.durations", "lakestream.gc_pause", "lakestream.spark_local",
-     "lakestream.labels"),
+     "lakestream.labels",
+     "lakestream.cep.runtime.params"),  # stdlib dataclasses shipped in lakestream_cep: the typed config `bind` builds
     ("lakestream.rowpattern",),  # MATCH_RECOGNIZE's SQL (PATTERN, DEFINE/MEASURES, spec): node checks use it
     ("lakestream.nodes",),  # node declarations: config models, ports, facets
     ("lakestream.references", "lakestream.schemas", "lakestream.pipeline", "lakestream.graph",
@@ -27,8 +28,8 @@ LAYERS = [
      "lakestream.node_reference"),
     ("lakestream.cep", "lakestream.changes_runtime", "lakestream.connectors"),  # engines and runtimes
     ("lakestream.validate", "lakestream.editing", "lakestream.schema_inference"),
-    ("lakestream.codegen", "lakestream.node_examples", "lakestream.cep.timeline"),
-    ("lakestream.store", "lakestream.deploy"),
+    ("lakestream.codegen", "lakestream.node_examples", "lakestream.cep.timeline", "lakestream.pattern_tests"),
+    ("lakestream.store", "lakestream.deploy", "lakestream.code_edit", "lakestream.importing"),
     ("lakestream.ui",),
     ("lakestream.commands", "lakestream.cli", "lakestream.__main__", "lakestream.real_io"),  # the fronts
 ]
@@ -122,9 +123,12 @@ def test_no_import_cycle_even_through_function_level_imports():
 
 @pytest.mark.parametrize("forbidden", ["lakestream.cep", "lakestream.codegen"])
 def test_nodes_import_neither_the_engine_nor_codegen(forbidden):
+    # cep/runtime/params.py is declared below the nodes (LAYERS): standard-library dataclasses that ship in the
+    # runtime package beside generated code, the typed config a node's `bind` builds; not the engine
+    nodes = layer("lakestream.nodes")
     found = [f"{a} -> {b}" for a, b in GRAPH.edges
              if a.startswith("lakestream.nodes") and (b == forbidden or b.startswith(forbidden + "."))
-             and (a, b) not in NOT_YET]
+             and layer(b) >= nodes and (a, b) not in NOT_YET]
     assert found == []
 
 

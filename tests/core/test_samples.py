@@ -20,7 +20,7 @@ EVENTS = [{"card_id": "c1", "amount": 150.0, "ts": "2024-05-01T10:00:00Z"},
 def test_a_format_1_document_migrates_to_no_samples_keeping_every_field():
     old = {**linear_document(), "format": 1}
     doc = load_pipeline(old)
-    assert FORMAT == 2 and doc.format == 2 and doc.samples == {}
+    assert doc.format == FORMAT and doc.samples == {} and doc.expectations == {}
     again = doc.to_dict()
     assert {k: again[k] for k in old if k != "format"} == {k: v for k, v in old.items() if k != "format"}
 
@@ -106,4 +106,4 @@ def test_the_json_schema_describes_samples():
     from lakestream.pipeline import document_json_schema
 
     schema = document_json_schema()
-    assert "samples" in schema["properties"] and schema["properties"]["format"]["default"] == 2
+    assert "samples" in schema["properties"] and schema["properties"]["format"]["default"] == FORMAT

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import site
@@ -15,6 +16,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 # the child venv imports only what is installed in it or behind it: a PYTHONPATH (a worktree) would shadow the wheel
 CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+
+
+# Modules only the goldens, docs generation and tests use: the golden-file and reference generator, the sample
+# pipelines around each node type, the node reference renderer. (ui/samples.py is product code: the help panel
+# shows each node's example with its generated code.)
+TEST_TOOLING = {"lakestream/codegen/golden.py", "lakestream/codegen/samples.py", "lakestream/node_reference.py"}
+TOOLING_MODULES = {name.removesuffix(".py").replace("/", ".") for name in TEST_TOOLING}
+
+
+def _imported(source: bytes) -> set[str]:
+    """The absolute module names a file imports (`from a import b` counts a.b too, b may be a module)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
 
 
 def _see_our_dependencies(python: Path) -> None:
@@ -40,7 +60,11 @@ def test_wheel_installs_and_runs(tmp_path):
     assert any(n.startswith("lakestream/_templates/") for n in names), "templates must ship in the wheel"
     assert "lakestream/ui/canvas/dist/index.js" in names and "lakestream/ui/canvas/flow_canvas.js" in names
     assert not any("node_modules" in n or "/canvas/build/" in n for n in names)
-    assert "lakestream/codegen/golden.py" not in names, "test tooling stays out of the wheel"
+    assert not TEST_TOOLING & set(names), "test tooling stays out of the wheel"
+    with zipfile.ZipFile(wheel) as archive:
+        users = {name: sorted(_imported(archive.read(name)) & TOOLING_MODULES)
+                 for name in names if name.endswith(".py")}
+    assert {name: found for name, found in users.items() if found} == {}, "the wheel imports test tooling"
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)

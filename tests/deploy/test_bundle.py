@@ -86,3 +86,37 @@ def test_bundle_command_writes_the_folder(tmp_path, pipeline, capsys):
     check_bundle(written)
     assert "databricks bundle deploy" in capsys.readouterr().out
     assert main(["bundle", str(tmp_path / "missing.json"), "--out", str(tmp_path / "o2")]) == 2
+
+
+def test_pinned_rows_bring_a_pattern_test_job_that_runs_lakestream_test(tmp_path):
+    """The job validates against the Jobs API schema, and its runner, executed here on the bundle's own files,
+    passes on the pinned rows and fails (exit 1) once a pinned row differs."""
+    import json
+    import subprocess
+    import sys
+
+    from lakestream.gallery import instantiate
+    from tests.gallery.templates import CARDS
+
+    pipeline = instantiate(next(c for c in CARDS if c.folder.name == "sla_breach"))
+    files = bundle_files(pipeline)
+    check_bundle(files)
+    key = yaml.safe_load(files["databricks.yml"])["bundle"]["name"]
+    job = yaml.safe_load(files[f"resources/{key}_pattern_tests.job.yml"])["resources"]["jobs"][f"{key}_pattern_tests"]
+    task = job["tasks"][0]
+    assert task["spark_python_task"]["python_file"] == "../src/pattern_tests/run_pattern_tests.py"
+    assert job["environments"][0]["spec"]["dependencies"] == ["${var.lakestream_package}"]
+    assert "lakestream_package" in yaml.safe_load(files["databricks.yml"])["variables"]
+    for rel, text in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    runner = tmp_path / "src/pattern_tests/run_pattern_tests.py"
+    document = tmp_path / "src/pattern_tests/pipeline.lakestream.json"
+    passed = subprocess.run([sys.executable, str(runner)], capture_output=True, text=True, timeout=300)
+    assert passed.returncode == 0 and "1 passed, 0 failed (engine)" in passed.stdout, passed.stderr
+    data = json.loads(document.read_text())
+    data["expectations"]["sla_breach"][0]["request_id"] = "r-999"
+    document.write_text(json.dumps(data))
+    failed = subprocess.run([sys.executable, str(runner), str(document)], capture_output=True, text=True, timeout=300)
+    assert failed.returncode == 1 and "FAILED: sla_breach" in failed.stdout, failed.stdout + failed.stderr
+    assert not any("pattern_tests" in p for p in bundle_files(pipeline.model_copy(update={"expectations": {}})))

@@ -106,7 +106,7 @@ def test_bundle_validates_and_deploys_with_the_databricks_cli(template, cli, fak
     validated = json.loads(_run([cli, "bundle", "validate", "--output", "json"], bundle, env).stdout)
     resources = validated.get("resources", {})
     assert validated["workspace"]["current_user"]["userName"] == "tester@example.com"
-    declared = sorted(p.name.split(".")[1] for p in (bundle / "resources").glob("*.yml"))
+    declared = sorted({p.name.split(".")[1] for p in (bundle / "resources").glob("*.yml")})
     assert sorted(k.rstrip("s") for k in resources) == declared  # pipelines / jobs, as exported
     for kind in resources.values():
         for spec in kind.values():
@@ -126,7 +126,14 @@ def test_bundle_validates_and_deploys_with_the_databricks_cli(template, cli, fak
         assert doc["name"] in spec["name"] and spec["tags"]["lakestream"] == doc["id"]
         assert spec["libraries"][0]["glob"]["include"] == f"{files}/src/transformations/**"
     if "jobs" in resources:
-        job, = fake.jobs.values()
+        tests_job, = [j["settings"] for j in fake.jobs.values() if "lakestream_tests" in j["settings"].get("tags", {})]
+        assert tests_job["tags"]["lakestream_tests"] == doc["id"] and doc["name"] in tests_job["name"]
+        task, = tests_job["tasks"]  # the pattern tests: the bundle's runner on the bundle's document
+        assert task["spark_python_task"] == {"python_file": f"{files}/src/pattern_tests/run_pattern_tests.py",
+                                             "parameters": [f"{files}/src/pattern_tests/pipeline.lakestream.json"]}
+        environment, = tests_job["environments"]
+        assert environment["spec"]["dependencies"][0].startswith("lakestream==")
+        job, = [j for j in fake.jobs.values() if "lakestream" in j["settings"].get("tags", {})]
         settings = job["settings"]
         assert doc["name"] in settings["name"] and settings["tags"]["lakestream"] == doc["id"]
         for task in settings["tasks"]:

@@ -18,7 +18,7 @@ from lakestream.connectors.email_sink import EmailWriter
 from lakestream.connectors.placeholders import render, render_json_text
 from lakestream.connectors.secrets import env_name
 from lakestream.pipeline import Pipeline, load_pipeline
-from tests.conftest import require
+from tests.conftest import console_script, require
 from tests.gallery.templates import CARDS, IDS, SERVICES_SINKS, canonical, document, expected_rows, python_row, sinks
 
 pytestmark = [pytest.mark.spark, pytest.mark.services]
@@ -169,13 +169,11 @@ def test_template_sql_passes_sparks_parser(spark, card):
 
 def test_card_fraud_runs_as_hybrid_to_the_same_rows(spark, tmp_path, http, smtp, monkeypatch):
     """SDP (spark-pipelines) reads the events and filters, the SSS job runs the patterns on its tables."""
-    import shutil
-
     from lakestream.codegen import Paths, generate
     from lakestream.commands.run import _load_job
     from tests.codegen.test_run_local import spark_pipelines_run
 
-    require(shutil.which("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
+    require(console_script("spark-pipelines") is not None, "spark-pipelines (pyspark[pipelines])")
     card = next(c for c in CARDS if c.folder.name == "card_fraud")
     doc = point_services_at_recorders(document(card), http, smtp, monkeypatch)
     paths = Paths(checkpoint_root=str(tmp_path / "ck"), input_root=str(card.events), output_root=str(tmp_path / "out"),

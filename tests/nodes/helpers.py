@@ -92,6 +92,20 @@ def run_case_schema(case: Case) -> None:
     assert node.output_schema(config, Inputs(inputs)) == expected
 
 
+def case_tests(cases: list[Case]):
+    """The four tests of one family's cases, each parametrised over them: the example is valid, each required
+    field refuses its invalid value, the cross-field rules hold, the output schema is the expected one. A family's
+    file assigns them to its test names."""
+    each = pytest.mark.parametrize("case", cases, ids=[c.type for c in cases])
+
+    def shell(run):
+        def test(case: Case) -> None:
+            run(case)
+        return each(test)
+
+    return shell(run_case_example), shell(run_case_required), shell(run_case_rejects), shell(run_case_schema)
+
+
 def cols(*pairs: str) -> Schema:
     """schema_of from "name:type" strings."""
     return schema_of(*(tuple(p.split(":", 1)) for p in pairs))

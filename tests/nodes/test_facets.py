@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
 
 import pytest
 
+from lakestream.cep.runtime.params import as_json, derivations, typed
+from lakestream.cep.runtime.registry import ALGORITHMS, make_pattern
 from lakestream.nodes import node_types
 from lakestream.nodes.base import Category, IncompleteNode, NodeType, check_pattern_facets
 from lakestream.nodes.patterns import count_threshold
@@ -73,3 +75,39 @@ def test_the_engine_refuses_a_replayed_pattern_without_its_runtime_algorithm(mon
     monkeypatch.delitem(engine.ALGORITHMS, "trend_detector")
     with pytest.raises(TypeError, match="without a runtime algorithm in cep/runtime/registry.py: trend_detector"):
         engine._check_algorithms()
+
+
+BOUND = [spec for spec in PATTERNS if spec.pattern.bind is not None]
+
+
+def _params(spec):
+    return spec.pattern.bind(spec.config.model_validate(spec.example)).params
+
+
+@pytest.mark.parametrize("spec", BOUND, ids=lambda n: n.type)
+def test_bind_gives_typed_params_under_the_catalogue_names(spec):
+    """Each field is a config field of the node, or says which config fields it is derived from and how."""
+    params = _params(spec)
+    assert is_dataclass(params) and type(params).__dataclass_params__.frozen
+    catalogue = set(spec.config.model_fields)
+    how = derivations(type(params))
+    for f in fields(params):
+        if f.name in how:
+            assert any(re.search(rf"\b{name}\b", how[f.name]) for name in catalogue), (f.name, how[f.name])
+        else:
+            assert f.name in catalogue, f"{spec.type}: {f.name} is not a field of the node's config"
+
+
+@pytest.mark.parametrize("spec", [s for s in BOUND if s.type in ALGORITHMS], ids=lambda n: n.type)
+def test_the_runtime_reads_the_params_generated_code_passes_as_the_ones_the_engine_passes(spec):
+    """Generated code passes `as_json(params)`; the shipped runtime types it back into the same value."""
+    params = _params(spec)
+    algorithm = ALGORITHMS[spec.type]
+    assert algorithm.Params is type(params)
+    assert typed(algorithm.Params, as_json(params)) == params
+    settings = lambda pattern: {k: v for k, v in vars(pattern).items() if not callable(v)}  # noqa: E731
+    assert settings(make_pattern(spec.type, as_json(params))) == settings(make_pattern(spec.type, params))
+    with pytest.raises(TypeError):
+        make_pattern(spec.type, {**as_json(params), "unknown_field": 1})
+    with pytest.raises(TypeError):
+        make_pattern(spec.type, {k: v for k, v in list(as_json(params).items())[1:]})

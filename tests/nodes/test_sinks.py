@@ -7,9 +7,7 @@ import pytest
 from lakestream.nodes import get_node_type
 from lakestream.nodes.base import Inputs, Target
 from lakestream.nodes.sinks.common import placeholders
-from tests.nodes.helpers import (
-    Case, cols, run_case_example, run_case_rejects, run_case_required, run_case_schema, with_changes,
-)
+from tests.nodes.helpers import Case, case_tests, cols, with_changes
 
 ALERTS = cols("card_id:string", "match_id:string", "status:string", "amount:double", "last_ts:timestamp")
 ONE = {"in": (ALERTS,)}
@@ -127,27 +125,12 @@ CASES = [
         rejects=(({"primary_keys": ["card_id", "window_end"]}, "do not list it in primary_keys"),),
     ),
 ]
-IDS = [c.type for c in CASES]
+test_example_config_is_valid, test_each_required_field_rejects_invalid_value, test_cross_field_rules, test_output_schema = (
+    case_tests(CASES))
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_example_config_is_valid(case):
-    run_case_example(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_each_required_field_rejects_invalid_value(case):
-    run_case_required(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_cross_field_rules(case):
-    run_case_rejects(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_sinks_have_no_output(case):
-    run_case_schema(case)
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.type)
+def test_sinks_have_no_output_ports(case):
     node = get_node_type(case.type)
     assert node.output_ports(node.config.model_validate(node.example)) == ()
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
-
 from lakestream.nodes import get_node_type
 from lakestream.nodes.base import Inputs
 from lakestream.nodes.sources.cdc_stream import OPERATION_COLUMNS
 from lakestream.nodes.sources.kafka_source import KAFKA_METADATA
 from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS, PROFILES
-from tests.nodes.helpers import (
-    Case, cols, run_case_example, run_case_rejects, run_case_required, run_case_schema, with_changes,
-)
+from tests.nodes.helpers import Case, case_tests, cols, with_changes
 
 SCHEMA = [{"name": "id", "type": "string"}, {"name": "v", "type": "double"}, {"name": "ts", "type": "timestamp"}]
 DECLARED = cols("id:string", "v:double", "ts:timestamp")
@@ -150,27 +146,8 @@ CASES = [
     ),
 ]
 
-IDS = [c.type for c in CASES]
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_example_config_is_valid(case):
-    run_case_example(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_each_required_field_rejects_invalid_value(case):
-    run_case_required(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_cross_field_rules(case):
-    run_case_rejects(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_output_schema(case):
-    run_case_schema(case)
+test_example_config_is_valid, test_each_required_field_rejects_invalid_value, test_cross_field_rules, test_output_schema = (
+    case_tests(CASES))
 
 
 def test_custom_simulator_outputs_its_declared_columns():

@@ -6,9 +6,7 @@ import pytest
 
 from lakestream.nodes import get_node_type
 from lakestream.nodes.base import Inputs, Target
-from tests.nodes.helpers import (
-    Case, cols, run_case_example, run_case_rejects, run_case_required, run_case_schema, with_changes,
-)
+from tests.nodes.helpers import Case, case_tests, cols, with_changes
 
 EVENTS = cols("card_id:string", "amount:double", "fx_rate:double", "country:string", "qty:int", "ts:timestamp")
 ONE = {"in": (EVENTS,)}
@@ -216,27 +214,8 @@ CASES = [
         ),
     ),
 ]
-IDS = [c.type for c in CASES]
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_example_config_is_valid(case):
-    run_case_example(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_each_required_field_rejects_invalid_value(case):
-    run_case_required(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_cross_field_rules(case):
-    run_case_rejects(case)
-
-
-@pytest.mark.parametrize("case", CASES, ids=IDS)
-def test_output_schema(case):
-    run_case_schema(case)
+test_example_config_is_valid, test_each_required_field_rejects_invalid_value, test_cross_field_rules, test_output_schema = (
+    case_tests(CASES))
 
 
 def findings(type_id: str, changes: dict, inputs: dict) -> list[tuple[str, str | None]]:

@@ -1,7 +1,7 @@
 """Fixtures of the real-I/O tests: a Kafka broker (KRaft) and `lakestream run --io real` in a Spark 4.2 Python.
 
 Delta Lake has no release for Spark 4.3 (the pinned pyspark): the real-I/O runs use the Python environment .ci/jvm.sh
-makes with pyspark 4.2.0 and delta-spark 4.4.1 ($LAKESTREAM_IO_PYTHON, else ~/.cache/lakestream/spark42), each run
+makes with pyspark 4.2.0 and delta-spark 4.4.1 (tests/realio/io_env.py says where), each run
 a subprocess of the CLI. The tests compare what the broker and the Delta tables hold afterwards.
 """
 
@@ -17,12 +17,9 @@ import pytest
 
 from tests.conftest import require
 from tests.realio.broker import KafkaBroker, broker_jars
+from tests.realio.io_env import io_python
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def io_python() -> Path:
-    return Path(os.environ.get("LAKESTREAM_IO_PYTHON") or Path.home() / ".cache/lakestream/spark42/bin/python")
 
 
 @pytest.fixture(scope="session")

@@ -141,3 +141,10 @@ READABILITY = """() => {
   return {zoom, fonts, minimap: !!document.querySelector('.vue-flow__minimap'),
           underMinimap: meets('.vue-flow__minimap'), underControls: meets('.vue-flow__controls')};
 }"""
+
+
+def import_file(page, path, name: str) -> None:
+    """Import a .lakestream.json file through the header's Import button; wait for its toast."""
+    page.locator("button:has(i:text('upload_file'))").click()
+    page.locator(".q-dialog input[type=file]").set_input_files(str(path))
+    toast(page, f"Imported {name}")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from .params import DeduplicationParams
+
 _NAN = ("NaN",)  # NaN equals NaN in an identity, as in Spark's grouping and dropDuplicates
 
 
@@ -39,8 +41,10 @@ def _comparable(value):
 class Dedup:
     """Keeps the first row of each identity until the watermark reaches its expiresAt."""
 
+    Params = DeduplicationParams
+
     def __init__(self, params):
-        self.within = params["within"]
+        self.within = params.within
 
     def keep(self, expires: dict, ts: int, values) -> bool:
         """Whether the row (event time `ts` µs, identity `values`) is the first of its identity; remember it if so."""

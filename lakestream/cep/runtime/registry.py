@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .changes import ConditionChange
+from .params import typed
 from .sequence import Sequence
 from .spatial import Geofence
 from .timers import Absence, Heartbeat, Session, StateMachine
@@ -10,12 +11,14 @@ from .values import Outlier, Trend
 from .windows import SlidingCount, Velocity
 
 
-def make_pattern(type_id: str, params: dict):
-    """The runtime pattern object a node type's transformWithState runs, for its (JSON) parameters.
+def make_pattern(type_id: str, params):
+    """The runtime pattern object a node type's transformWithState runs, for its typed params (or their
+    dict literal in generated code, typed here: a missing or unknown field raises TypeError).
 
     A config that is a native Spark operator (a tumbling count) never gets here: the engine replays it
     with the runtime class its node's native form names."""
-    return ALGORITHMS[type_id](params)
+    algorithm = ALGORITHMS[type_id]
+    return algorithm(typed(algorithm.Params, params))
 
 
 ALGORITHMS = {
@@ -31,3 +34,4 @@ ALGORITHMS = {
     "heartbeat_monitor": Heartbeat,
     "condition_change": ConditionChange,
 }
+

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from .params import SequenceParams
+
 
 class Sequence:
     """Event fields: one flag per step. State: partial matches, each the list of its steps' times."""
 
+    Params = SequenceParams
+
     id_from = None
 
     def __init__(self, params):
-        self.steps = params["steps"]
-        self.within = params["within"]
-        self.contiguity = params["contiguity"]
-        self.emit_timeouts = params["emit_timeouts"]
+        self.steps = params.steps
+        self.within = params.within
+        self.contiguity = params.contiguity
+        self.emit_timeouts = params.emit_timeouts
 
     def new_state(self):
         return {"p": []}

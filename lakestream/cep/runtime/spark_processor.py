@@ -27,6 +27,7 @@ from pyspark.sql.types import BinaryType, Row, StructField, StructType
 
 from .dedup import Dedup
 from .driver import KeyState, advance, forgettable, label, wake_time
+from .params import typed
 from .registry import make_pattern
 
 _STATE = StructType([StructField("blob", BinaryType())])
@@ -163,7 +164,7 @@ class DedupProcessor(StatefulProcessor):
 
     def init(self, handle):
         self.handle = handle
-        self.rule = Dedup(self.params)
+        self.rule = Dedup(typed(Dedup.Params, self.params))
         self.store = handle.getValueState("key_state", _STATE)
         self.out = Row(*self.columns)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+from .params import GeofenceParams
+
 EARTH_RADIUS_M = 6_371_008.8
 
 
@@ -35,14 +37,16 @@ def in_polygon(lat, lon, vertices):
 class Geofence:
     """Event fields: lat, lon. State: inside or not, entry time, dwell emitted, last inside position."""
 
+    Params = GeofenceParams
+
     id_from = None
 
     def __init__(self, params):
-        shape = params["shape"]
+        shape = params.shape
         self.circle = shape if shape["kind"] == "circle" else None
         self.vertices = None if self.circle else [tuple(v) for v in shape["vertices"]]
-        self.trigger = params["trigger"]
-        self.dwell = params["dwell_time"]
+        self.trigger = params.trigger
+        self.dwell_time = params.dwell_time
 
     def contains(self, lat, lon):
         if self.circle:
@@ -79,7 +83,7 @@ class Geofence:
     def _deadline(self, state):
         if self.trigger != "dwell" or state["entry"] is None or state["dw"]:
             return None
-        return state["entry"] + self.dwell
+        return state["entry"] + self.dwell_time
 
     def on_time(self, state, now):
         deadline = self._deadline(state)

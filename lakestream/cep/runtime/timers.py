@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from .params import AbsenceParams, HeartbeatParams, SessionParams, StateMachineParams
+
 
 class Absence:
     """Event fields: trigger flag, expected flag, correlate values. State: pending triggers [t, corr]."""
 
+    Params = AbsenceParams
+
     id_from = None
 
     def __init__(self, params):
-        self.timeout = params["timeout"]
+        self.timeout = params.timeout
 
     def new_state(self):
         return {"p": []}
@@ -46,11 +50,13 @@ class Absence:
 class Heartbeat:
     """Event fields: none. State: last event time and whether the key is dead."""
 
+    Params = HeartbeatParams
+
     id_from = None
 
     def __init__(self, params):
-        self.limit = params["limit"]
-        self.status_change = params["status_change"]
+        self.limit = params.limit
+        self.status_change = params.status_change
 
     def new_state(self):
         return {"l": None, "d": False}
@@ -82,15 +88,17 @@ class Heartbeat:
 class StateMachine:
     """Event fields: one flag per transition. State: current state index and when it was entered."""
 
+    Params = StateMachineParams
+
     id_from = None
 
     def __init__(self, params):
-        self.names = params["states"]
-        self.transitions = params["transitions"]  # [[from index, to index], ...] in priority order
-        self.initial = params["initial"]
-        self.terminal = set(params["terminal"])
-        self.emit = params["emit"]
-        self.timeout = params["timeout"]
+        self.names = params.states
+        self.transitions = params.transitions  # [[from index, to index], ...] in priority order
+        self.initial = params.initial
+        self.terminal = set(params.terminal)
+        self.emit = params.emit
+        self.timeout = params.timeout
 
     def new_state(self):
         return {"c": self.initial, "t": None}
@@ -137,11 +145,13 @@ class Session:
     already processed; it then joins the open session it overlaps (it always overlaps it).
     """
 
+    Params = SessionParams
+
     id_from = 0  # match_id = <key>#<session_start>: unique per key, and what the native form can build
 
     def __init__(self, params):
-        self.gap = params["gap"]
-        self.max_duration = params["max_duration"]
+        self.gap = params.gap
+        self.max_duration = params.max_duration
         if self.max_duration is None:
             self.late_time = self._window_end
 

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import math
 
+from .params import OutlierParams, TrendParams
+
 
 class Trend:
     """Event fields: value. State: the current run's start, first and previous value, length, emitted."""
+
+    Params = TrendParams
 
     id_from = None
     timed = False  # no deadlines: the driver skips its timer checks
 
     def __init__(self, params):
-        self.direction = params["direction"]
-        self.length = params["length"]
-        self.change = params["min_change_percent"] / 100.0
-        self.tolerance = params["tolerance_percent"] / 100.0
+        self.direction = params.direction
+        self.length = params.length
+        self.change = params.min_change_percent / 100.0
+        self.tolerance = params.tolerance_percent / 100.0
 
     def new_state(self):
         return {"n": 0, "s": None, "f": None, "p": None, "e": False}
@@ -69,14 +73,16 @@ def median(ordered):
 class Outlier:
     """Event fields: value. State: [ts, value] of the key's events inside the baseline window."""
 
+    Params = OutlierParams
+
     id_from = None
     timed = False  # no deadlines: the driver skips its timer checks
 
     def __init__(self, params):
-        self.window = params["baseline_window"]
-        self.method = params["method"]
-        self.k = params["threshold"]
-        self.min_samples = params["min_samples"]
+        self.window = params.baseline_window
+        self.method = params.method
+        self.threshold = params.threshold
+        self.min_samples = params.min_samples
 
     def new_state(self):
         return {"q": []}
@@ -119,7 +125,7 @@ class Outlier:
         if len(baseline) < self.min_samples:
             return []
         score = self.score(baseline, x)
-        if score is None or score <= self.k:
+        if score is None or score <= self.threshold:
             return []
         return [(ts, x, len(baseline), score)]
 

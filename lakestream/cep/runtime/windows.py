@@ -6,18 +6,22 @@ import math
 from bisect import bisect_left, bisect_right
 from operator import itemgetter
 
+from .params import CountThresholdParams, VelocityParams
+
 _START = itemgetter(0)
 
 
 class SlidingCount:
     """Event fields: match flag. State: times of the matching events in the window, and the re-arm flag."""
 
+    Params = CountThresholdParams
+
     id_from = None
     timed = False  # no deadlines: the driver skips its timer checks
 
     def __init__(self, params):
-        self.window = params["window"]
-        self.threshold = params["threshold"]
+        self.window = params.window
+        self.threshold = params.threshold
 
     def new_state(self):
         return {"q": [], "a": True}
@@ -57,11 +61,13 @@ class TumblingCount:
     before its micro-batch, so an event older than others already counted still counts in its window.
     """
 
+    Params = CountThresholdParams
+
     id_from = 0
 
     def __init__(self, params):
-        self.window = params["window"]
-        self.threshold = params["threshold"]
+        self.window = params.window
+        self.threshold = params.threshold
 
     def new_state(self):
         return {"w": []}
@@ -106,14 +112,16 @@ class TumblingCount:
 class Velocity:
     """Event fields: match flag, value. State: [ts, value] of matching events in the window, re-arm flag."""
 
+    Params = VelocityParams
+
     id_from = None
     timed = False  # no deadlines: the driver skips its timer checks
 
     def __init__(self, params):
-        self.window = params["window"]
-        self.sum = params["metric"] == "sum"
-        self.threshold = params["rate_threshold"]
-        self.units = params["window"] / params["per"]  # window length in `per` units
+        self.window = params.window
+        self.sum = params.metric == "sum"
+        self.rate_threshold = params.rate_threshold
+        self.units = params.window / params.per  # window length in `per` units
 
     def new_state(self):
         return {"q": [], "a": True}
@@ -138,7 +146,7 @@ class Velocity:
         else:
             metric = float(len(window))
         rate = metric / self.units
-        if rate < self.threshold:
+        if rate < self.rate_threshold:
             state["a"] = True
             return []
         if not state["a"]:

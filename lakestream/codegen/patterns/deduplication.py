@@ -4,6 +4,7 @@ else a transformWithState processor with the same rule (runtime/dedup.py; docs/p
 from __future__ import annotations
 
 from lakestream.cep.bindings import bind
+from lakestream.cep.runtime.params import as_json
 from lakestream.sparksql.escape import Code, ident, py
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 from lakestream.codegen.patterns.stateful import processor_context, side
@@ -53,7 +54,7 @@ def context(view) -> dict:
     else:
         sides = [side(view, "in", fields, keys, star=True)]
         columns, output_ddl, unpack = [c.name for c in schema], view.schema_ddl(schema), None
-    processor = Code(f"DedupProcessor({py(binding.params)}, {py(columns)}, fields={py(len(fields))})")
+    processor = Code(f"DedupProcessor({py(as_json(binding.params))}, {py(columns)}, fields={py(len(fields))})")
     return {"dedup": None, **processor_context(view, sides, keys, processor, output_ddl, unpack)}
 
 

@@ -9,6 +9,7 @@ and property tests run against this native form (docs/patterns.md, "Native Spark
 from __future__ import annotations
 
 from lakestream.cep.bindings import bind
+from lakestream.cep.runtime.params import as_json
 from lakestream.sparksql.escape import Code, ident, py, sql
 from lakestream.codegen.nodes._common import aliased, interval, query
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
@@ -101,7 +102,7 @@ def context(view) -> dict:
     timestamps = [c.name for c in view.schema_out if c.type.startswith("timestamp")]
     field_count = max((len(f) for f in binding.fields.values()), default=0)
     processor = (
-        f"PatternProcessor({py(view.type)}, {py(binding.params)}, {py(columns)}, timestamps={py(timestamps)}, "
+        f"PatternProcessor({py(view.type)}, {py(as_json(binding.params))}, {py(columns)}, timestamps={py(timestamps)}, "
         f"fields={py(field_count)}, keys={py(len(keys))})"
     )
     return processor_context(view, [side(view, port, fields, keys) for port, fields in binding.fields.items()],

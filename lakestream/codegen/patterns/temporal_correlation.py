@@ -50,7 +50,7 @@ def context(view) -> dict:
     ]
     sides = [_side(view, port, fields[1], keys) for port, fields in binding.fields.items()]
     delay = interval(view.config.watermark_delay)
-    on = _on(keys, params["max_gap"], params["order"] == "a_before_b")
+    on = _on(keys, params.max_gap, params.order == "a_before_b")
     return {
         "sides": sides,
         "delay": view.config.watermark_delay,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from lakestream.cep.runtime.params import AbsenceParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Expression
 from lakestream.nodes.patterns.common import PatternConfig, at, flag, key_schema, micros, pattern_checks, per_key, quote
@@ -43,7 +44,7 @@ EXAMPLE = {
 
 def bind(c: Config) -> Bound:
     fields = (flag(c.trigger_condition), flag(c.expected_condition)) + tuple(quote(x) for x in c.correlate_on)
-    return Bound({"timeout": micros(c.timeout)}, c.key_columns, {"in": fields})
+    return Bound(AbsenceParams(timeout=micros(c.timeout)), c.key_columns, {"in": fields})
 
 
 EXAMPLE_ROWS = (

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from lakestream.cep.runtime.params import ConditionChangeParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Expression
 from lakestream.nodes.patterns.common import (
@@ -113,7 +114,7 @@ def _watched(c: Config) -> str:
 
 
 def bind(c: Config) -> Bound:
-    params = {"trigger": c.trigger, "stays_for": micros(c.stays_for), "values": c.value_column is not None}
+    params = ConditionChangeParams(trigger=c.trigger, stays_for=micros(c.stays_for), values=c.value_column is not None)
     fields = (_watched(c),) + ((quote(c.value_column),) if c.value_column else ())
     return Bound(params, c.key_columns, {"in": fields})
 

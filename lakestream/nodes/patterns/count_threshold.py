@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from lakestream.cep.runtime.params import CountThresholdParams
 from lakestream.nodes.base import ALL_TARGETS, SSS_ONLY, Bound, Category, Column, Inputs, NativeForm, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression
 from lakestream.nodes.patterns.common import PatternConfig, at, flag, key_schema, micros, pattern_checks, per_key
@@ -58,7 +59,7 @@ def supports(config: Config) -> frozenset:
 
 
 def bind(c: Config) -> Bound:
-    params = {"mode": c.mode, "window": micros(c.window), "threshold": c.threshold}
+    params = CountThresholdParams(mode=c.mode, window=micros(c.window), threshold=c.threshold)
     return Bound(params, c.key_columns, {"in": (flag(c.condition),)})
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from lakestream.durations import parse_duration
+from lakestream.cep.runtime.params import DeduplicationParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Inputs, NodeType, PatternFacets, Schema
 from lakestream.nodes.fields import ColumnName, Duration
 from lakestream.nodes.patterns.common import PatternConfig, at, micros, pattern_checks, quote
@@ -83,7 +84,8 @@ EXAMPLE = {
 def bind(c: Config) -> Bound:
     # grouped by the key columns only: the identities of one key share that key's state
     within = micros(c.within or c.watermark_delay)  # empty: the watermark delay, dropDuplicatesWithinWatermark's bound
-    return Bound({"within": within}, c.key_columns, {"in": tuple(quote(x) for x in c.columns)}, passthrough=True)
+    return Bound(DeduplicationParams(within=within), c.key_columns, {"in": tuple(quote(x) for x in c.columns)},
+                 passthrough=True)
 
 
 def keeps_watermark(c: Config) -> str | None:

@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
+from lakestream.cep.runtime.params import GeofenceParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Model
 from lakestream.nodes.patterns.common import (
@@ -84,7 +85,7 @@ EXAMPLE = {
 }
 
 def bind(c: Config) -> Bound:
-    params = {"shape": c.shape.model_dump(mode="json"), "trigger": c.trigger, "dwell_time": micros(c.dwell_time)}
+    params = GeofenceParams(shape=c.shape.model_dump(mode="json"), trigger=c.trigger, dwell_time=micros(c.dwell_time))
     return Bound(params, c.key_columns, {"in": (double(c.lat_column), double(c.lon_column))})
 
 

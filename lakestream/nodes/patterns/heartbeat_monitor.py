@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from lakestream.cep.runtime.params import HeartbeatParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration
 from lakestream.nodes.patterns.common import PatternConfig, at, key_schema, micros, pattern_checks, per_key
@@ -47,7 +48,8 @@ EXAMPLE = {
 }
 
 def bind(c: Config) -> Bound:
-    params = {"limit": micros(c.expected_interval) + (micros(c.grace) or 0), "status_change": c.emit == "status_change"}
+    params = HeartbeatParams(limit=micros(c.expected_interval) + (micros(c.grace) or 0),
+                             status_change=c.emit == "status_change")
     return Bound(params, c.key_columns, {"in": ()})
 
 

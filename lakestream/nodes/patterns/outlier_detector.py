@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from lakestream.cep.runtime.params import OutlierParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration
 from lakestream.nodes.patterns.common import (
@@ -60,8 +61,8 @@ EXAMPLE = {
 }
 
 def bind(c: Config) -> Bound:
-    params = {"baseline_window": micros(c.baseline_window), "method": c.method, "threshold": c.threshold,
-              "min_samples": c.min_samples}
+    params = OutlierParams(baseline_window=micros(c.baseline_window), method=c.method, threshold=c.threshold,
+                           min_samples=c.min_samples)
     return Bound(params, c.key_columns, {"in": (double(c.value_column),)})
 
 

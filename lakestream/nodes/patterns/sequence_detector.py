@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from lakestream.cep.runtime.params import SequenceParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression, Model, Name
 from lakestream.nodes.patterns.common import PatternConfig, at, flag, key_schema, micros, pattern_checks, per_key
@@ -77,8 +78,8 @@ EXAMPLE = {
 }
 
 def bind(c: Config) -> Bound:
-    params = {"steps": len(c.steps), "within": micros(c.within), "contiguity": c.contiguity,
-              "emit_timeouts": c.emit_timeouts}
+    params = SequenceParams(steps=len(c.steps), within=micros(c.within), contiguity=c.contiguity,
+                            emit_timeouts=c.emit_timeouts)
     return Bound(params, c.key_columns, {"in": tuple(flag(s.condition) for s in c.steps)})
 
 

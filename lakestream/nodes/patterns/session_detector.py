@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from lakestream.cep.runtime.params import SessionParams
 from lakestream.nodes.base import ALL_TARGETS, SSS_ONLY, Bound, Category, Column, Inputs, NativeForm, NodeType, Schema
 from lakestream.nodes.fields import Duration
 from lakestream.nodes.patterns.common import PatternConfig, at, key_schema, micros, pattern_checks, per_key
@@ -49,7 +50,7 @@ def supports(config: Config) -> frozenset:
 
 
 def bind(c: Config) -> Bound:
-    return Bound({"gap": micros(c.gap), "max_duration": micros(c.max_duration)}, c.key_columns, {"in": ()})
+    return Bound(SessionParams(gap=micros(c.gap), max_duration=micros(c.max_duration)), c.key_columns, {"in": ()})
 
 
 def native(c: Config) -> NativeForm | None:

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from lakestream.cep.runtime.params import StateMachineParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Inputs, NodeType, Schema
 from lakestream.nodes.fields import Duration, Expression, Model, Name
 from lakestream.nodes.patterns.common import PatternConfig, at, flag, key_schema, micros, pattern_checks, per_key
@@ -86,14 +87,14 @@ EXAMPLE = {
 
 def bind(c: Config) -> Bound:
     index = {name: i for i, name in enumerate(c.states)}
-    params = {
-        "states": list(c.states),
-        "transitions": [[index[t.from_state], index[t.to]] for t in c.transitions],
-        "initial": index[c.initial_state],
-        "terminal": [index[s] for s in c.terminal_states],
-        "emit": c.emit,
-        "timeout": micros(c.state_timeout),
-    }
+    params = StateMachineParams(
+        states=list(c.states),
+        transitions=[[index[t.from_state], index[t.to]] for t in c.transitions],
+        initial=index[c.initial_state],
+        terminal=[index[s] for s in c.terminal_states],
+        emit=c.emit,
+        timeout=micros(c.state_timeout),
+    )
     return Bound(params, c.key_columns, {"in": tuple(flag(t.condition) for t in c.transitions)})
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from lakestream.cep.runtime.params import CorrelationParams
 from lakestream.nodes.base import ALL_TARGETS, Bound, Category, Column, Finding, Inputs, NodeType, PatternFacets, Port, Schema
 from lakestream.nodes.fields import ColumnName, Duration, expression_of
 from lakestream.nodes.patterns.common import MATCH_ID, PatternConfig, at, event_time_checks, flag, micros
@@ -96,7 +97,7 @@ EXAMPLE = {
 
 def bind(c: Config) -> Bound:
     keys = tuple(dict.fromkeys(c.key_columns + c.correlation_columns))
-    params = {"max_gap": micros(c.max_gap), "order": c.order}
+    params = CorrelationParams(max_gap=micros(c.max_gap), order=c.order)
     return Bound(params, keys, {"a": ("0", flag(c.a_condition)), "b": ("1", flag(c.b_condition))})
 
 

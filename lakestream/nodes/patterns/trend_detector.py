@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from lakestream.cep.runtime.params import TrendParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName
 from lakestream.nodes.patterns.common import (
@@ -61,8 +62,8 @@ EXAMPLE = {
 }
 
 def bind(c: Config) -> Bound:
-    params = {"direction": c.direction, "length": c.length, "min_change_percent": c.min_change_percent,
-              "tolerance_percent": c.tolerance_percent}
+    params = TrendParams(direction=c.direction, length=c.length, min_change_percent=c.min_change_percent,
+                         tolerance_percent=c.tolerance_percent)
     return Bound(params, c.key_columns, {"in": (double(c.value_column),)})
 
 

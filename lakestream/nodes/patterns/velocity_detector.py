@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from lakestream.cep.runtime.params import VelocityParams
 from lakestream.nodes.base import SSS_ONLY, Bound, Category, Column, Finding, Inputs, NodeType, Schema
 from lakestream.nodes.fields import ColumnName, Duration, Expression
 from lakestream.nodes.patterns.common import (
@@ -70,8 +71,8 @@ PER_SECONDS = {"second": 1, "minute": 60, "hour": 3600}
 
 def bind(c: Config) -> Bound:
     value = double(c.value_column) if c.value_column else "CAST(NULL AS DOUBLE)"
-    params = {"window": micros(c.window), "metric": c.metric, "rate_threshold": c.rate_threshold,
-              "per": PER_SECONDS[c.per] * US}
+    params = VelocityParams(window=micros(c.window), metric=c.metric, rate_threshold=c.rate_threshold,
+                            per=PER_SECONDS[c.per] * US)
     return Bound(params, c.key_columns, {"in": (flag(c.condition), value)})
 
 

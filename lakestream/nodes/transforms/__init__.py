@@ -15,4 +15,5 @@ MODULES = [
     "split_router",
     "watermark",
     "data_quality",
+    "sql_transform",
 ]

@@ -47,7 +47,7 @@ def types_of(schema: Schema) -> dict[str, str]:
     return {c.name: c.type for c in schema}
 
 
-# ---- Spark type strings (parsed by lakestream.nodes.spark_types, the one grammar of types) ---------------
+# ---- Spark type strings (parsed by lakestream.sparksql.types, the one grammar of types) ---------------
 
 def struct_fields(type_: str) -> Schema | None:
     """The fields of struct<a:int,b:string> as columns, else None."""
