@@ -15,6 +15,7 @@ from typing import Any
 from lakestream.cep.replay import parse_events
 from lakestream.errors import UserError
 from lakestream.nodes.fields import IDENTIFIER_RE
+from lakestream.nodes.transforms.common import widen
 from lakestream.pipeline import MAX_SAMPLE_EVENTS
 
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,9})?)?(Z|[+-]\d\d:?\d\d)?$")
@@ -23,8 +24,6 @@ _INT = re.compile(r"^[+-]?\d+$")
 _FLOAT = re.compile(r"^[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?$")
 _INT32 = 2**31
 _INT64 = 2**63
-_WIDER = {frozenset({"int", "bigint"}): "bigint", frozenset({"int", "double"}): "double",
-          frozenset({"bigint", "double"}): "double", frozenset({"date", "timestamp"}): "timestamp"}
 NULL = "void"  # only nulls seen so far: the column becomes a string unless a value says otherwise
 
 
@@ -136,8 +135,9 @@ def merge(a: str, b: str) -> str:
         return b
     if b == NULL:
         return a
-    if frozenset({a, b}) in _WIDER:
-        return _WIDER[frozenset({a, b})]
+    wider = widen(a, b)  # Spark's widening: int < bigint < double, date < timestamp
+    if wider is not None:
+        return wider
     if a.startswith("array<") and b.startswith("array<"):
         return f"array<{merge(a[6:-1], b[6:-1])}>"
     left, right = _struct_fields(a), _struct_fields(b)

@@ -32,14 +32,14 @@ from lakestream.gc_pause import gc_paused
 from lakestream.graph import PipelineGraph
 from lakestream.nodes.base import Category
 from lakestream.sparksql.parse import ExpressionError
+from lakestream.sparksql.types import FRACTIONAL, INTEGRAL, NUMERIC
 from lakestream.pipeline import Pipeline
 
 EVENT_SUFFIXES = (".jsonl", ".json", ".ndjson", ".csv")
 BUCKETS = {"hour": 3_600_000_000, "day": 86_400_000_000}
 CHUNK = 8 * 2**20  # bytes decoded at a time: a file is streamed, not held twice
 _ONE_US = timedelta(microseconds=1)
-_FAST_TYPES = {"string": str, "double": float, "float": float, "boolean": bool, "int": int, "integer": int,
-               "bigint": int, "long": int, "smallint": int, "tinyint": int, "short": int, "byte": int}
+_FAST_TYPES = {"string": str, "boolean": bool, **dict.fromkeys(FRACTIONAL, float), **dict.fromkeys(INTEGRAL, int)}
 
 
 class Cancelled(UserError):
@@ -93,7 +93,7 @@ def _fast_timestamp(text):
     return None if micros is None else EPOCH + timedelta(microseconds=micros)
 
 
-_NUMERIC = {"double", "float", "int", "integer", "bigint", "long", "smallint", "tinyint", "short", "byte"}
+_NUMERIC = set(NUMERIC)
 _SWAPPED = {exp.GT: exp.LT, exp.LT: exp.GT, exp.GTE: exp.LTE, exp.LTE: exp.GTE, exp.EQ: exp.EQ, exp.NEQ: exp.NEQ}
 _PYTHON_OP = {exp.GT: ">", exp.LT: "<", exp.GTE: ">=", exp.LTE: "<=", exp.EQ: "==", exp.NEQ: "!="}
 _NAN_IS = {exp.GT: True, exp.GTE: True, exp.LT: False, exp.LTE: False, exp.EQ: False, exp.NEQ: True}  # NaN > all

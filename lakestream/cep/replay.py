@@ -22,6 +22,7 @@ from lakestream.sparksql.evaluator import ExpressionCompiler, compile_condition
 from lakestream.cep.match_recognize.replay import replay_match_recognize
 from lakestream.sparksql.runtime.javaregex import RegexError, RegexTimeout
 from lakestream.sparksql.runtime.sqlfuncs import to_bool, to_double, to_int, to_str, to_timestamp
+from lakestream.sparksql.types import FRACTIONAL, INTEGRAL, NUMERIC, TIMESTAMPS
 from lakestream.errors import UserError
 from lakestream.graph import CycleError, PipelineGraph
 from lakestream.nodes import REGISTRY
@@ -33,10 +34,8 @@ from lakestream.schemas import propagate
 PASS_THROUGH = {"watermark"}
 ROW_TRANSFORMS = {"filter", "map_select", "rename_cast", "split_router", "union_merge"}
 _ARRIVAL = itemgetter(0)
-_CASTS = {"boolean": to_bool, "double": to_double, "float": to_double, "string": to_str,
-          "timestamp": to_timestamp, "timestamp_ntz": to_timestamp}
-_INTS = {"tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte"}
-_NUMBERS = _INTS | {"double", "float"}
+_CASTS = {"boolean": to_bool, "string": to_str, **dict.fromkeys(FRACTIONAL, to_double),
+          **dict.fromkeys(TIMESTAMPS, to_timestamp)}
 
 
 def check_explain() -> None:
@@ -165,7 +164,7 @@ def coerce(rows: list[dict], schema) -> list[dict]:
             value = row.get(column.name)
             if value is None:
                 typed[column.name] = None
-            elif kind in _INTS:
+            elif kind in INTEGRAL:
                 typed[column.name] = to_int(value)
             elif kind in _CASTS:
                 typed[column.name] = _CASTS[kind](value)
@@ -179,7 +178,7 @@ def check_types(rows: list[dict], schema, name: str) -> None:
         for column in schema:
             kind = column.type.lower()
             if raw.get(column.name) is not None and typed.get(column.name) is None and \
-                    (kind.startswith("timestamp") or kind in _NUMBERS):
+                    (kind.startswith("timestamp") or kind in NUMERIC):
                 value = repr(raw[column.name])
                 value = value if len(value) <= 40 else value[:40] + "…"
                 raise UserError(f"{name} event {number}: {column.name} = {value} is not a {kind}")

@@ -1,7 +1,7 @@
 """Golden files of generated code: every node type and gallery template x target x profile.
 
 Regenerate them with `python -m lakestream.codegen.golden` (which also regenerates the node reference in
-docs/nodes.md and docs/patterns.md from the registry), then review `git diff`.
+docs/nodes.md and docs/patterns.md from the registry, and docs/functions.md from lakestream.sparksql.functions), then review `git diff`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from lakestream.codegen.samples import sample_pipeline
 from lakestream.gallery import list_templates, templates_folder
 from lakestream.nodes import REGISTRY
 from lakestream.pipeline import load_pipeline
+from lakestream.sparksql import functions
 
 GOLDEN_ROOT = Path(__file__).resolve().parents[2] / "tests" / "codegen" / "golden"
 TEMPLATE_ROOT = GOLDEN_ROOT / "_templates"
@@ -102,4 +103,5 @@ if __name__ == "__main__":
     print(f"{written} golden files under {GOLDEN_ROOT} ({deleted} stale removed); review them with git diff")
     pages = node_reference.regenerate()
     print(f"node reference regenerated from the registry ({', '.join(pages) or 'unchanged'})")
+    print(f"docs/functions.md {'regenerated' if functions.write_docs() else 'unchanged'} (Spark's functions and the engine's)")
     sys.exit(0)

@@ -8,9 +8,8 @@ from typing import Any
 
 from lakestream.deploy.errors import describe
 from lakestream.errors import UserError
+from lakestream.sparksql.types import canonical_name  # UC `type_text` already is Spark SQL: aliases only
 
-# Spark SQL type names LakeStream schemas use, from UC `type_text` (which already is Spark SQL).
-_TYPE_ALIASES = {"long": "bigint", "integer": "int", "short": "smallint", "byte": "tinyint"}
 
 
 class CatalogError(UserError):
@@ -70,7 +69,7 @@ class CatalogBrowser:
 
         def load():
             info = self._client.tables.get(full_name)
-            return [TableColumn(c.name, _TYPE_ALIASES.get((c.type_text or "string").lower(), (c.type_text or "string").lower()),
+            return [TableColumn(c.name, canonical_name((c.type_text or "string").lower()),
                                 c.nullable is not False)
                     for c in (info.columns or []) if c.name]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -16,7 +15,6 @@ from lakestream.sparksql import limits
 from lakestream.sparksql.parse import ExpressionError, parse_expression
 from lakestream.sparksql.types import SparkTypeError, canonical, check_name, columns_text
 
-logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings would reach users' logs
 
 
 class Kind(str, Enum):

@@ -20,6 +20,7 @@ from lakestream.sparksql import limits
 from lakestream.sparksql.evaluator import ExpressionCompiler
 from lakestream.rowpattern.pattern import variable_name
 from lakestream.sparksql.parse import ExpressionError
+from lakestream.sparksql.types import INTEGRAL, NUMERIC, canonical_name, wider_integral
 
 _TOKEN = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[A-Za-z_][A-Za-z0-9_]*|\s+|.", re.S)
 _NAV = {"FIRST", "LAST", "PREV", "NEXT"}
@@ -28,10 +29,6 @@ _SPARK = Dialect.get_or_raise("spark")
 _AGGREGATES = {exp.Sum: "a_sum", exp.Avg: "a_avg", exp.Min: "a_min", exp.Max: "a_max", exp.ArrayAgg: "a_array",
                exp.LogicalAnd: "a_bool_and", exp.LogicalOr: "a_bool_or", exp.Count: "a_count"}
 _SPARK_COMPARE = {"eq": "eq", "ne": "neq", "gt": "gt", "ge": "ge", "lt": "lt", "le": "le"}
-# Spark's integral types by width, under both of Spark's spellings (a schema may say long or bigint)
-_INTEGRAL = {"tinyint": 1, "byte": 1, "smallint": 2, "short": 2, "int": 3, "integer": 3, "bigint": 4, "long": 4}
-_WIDTH_NAME = {1: "tinyint", 2: "smallint", 3: "int", 4: "bigint"}
-_NUMERIC = {"float", "double", *_INTEGRAL}
 
 
 class ExprError(ValueError):
@@ -227,7 +224,7 @@ class Compiler(ExpressionCompiler):
     # numbers compare without Spark's implicit casts: the same answer, a quarter of the time (DEFINE is hot)
     def _compare(self, node, fn: str) -> str:
         left, right = self.visit(node.this), self.visit(node.expression)
-        numeric = self.type_of(node.this) in _NUMERIC and self.type_of(node.expression) in _NUMERIC
+        numeric = self.type_of(node.this) in NUMERIC and self.type_of(node.expression) in NUMERIC
         return f"{'_rt.' + fn if numeric else '_f.' + _SPARK_COMPARE[fn]}({left}, {right})"
 
     def visit_eq(self, node):
@@ -440,7 +437,7 @@ class Compiler(ExpressionCompiler):
         """The Spark type of an expression's value (string when it cannot tell)."""
         if isinstance(node, exp.Column):
             found = self.types.get(node.name.lower(), "string")
-            return _WIDTH_NAME[_INTEGRAL[found]] if found in _INTEGRAL else found  # long -> bigint, …
+            return canonical_name(found)  # long -> bigint, …
         if isinstance(node, exp.Literal):
             if node.is_string:
                 return "string"
@@ -525,9 +522,7 @@ def _arith_type(fn, a, b):
         return "double"
     if fn == "intdiv":
         return "bigint"
-    if a in _INTEGRAL and b in _INTEGRAL:  # Spark widens to the wider operand (byte + int is int)
-        return _WIDTH_NAME[max(_INTEGRAL[a], _INTEGRAL[b])]
-    return "double"
+    return wider_integral(a, b) or "double"  # Spark widens to the wider operand (byte + int is int)
 
 
 def _aggregate_type(fn, arg_type):
@@ -538,7 +533,7 @@ def _aggregate_type(fn, arg_type):
     if fn == "a_avg":
         return "double"
     if fn == "a_sum":
-        return "bigint" if arg_type in _INTEGRAL else "double"
+        return "bigint" if arg_type in INTEGRAL else "double"
     if fn == "a_array":
         return f"array<{arg_type or 'string'}>"
     return arg_type or "string"

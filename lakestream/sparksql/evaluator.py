@@ -18,6 +18,7 @@ lambda with those parameters.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from functools import lru_cache
@@ -66,8 +67,8 @@ _NAMED = {
     "element_at": ("_t.element_at", (2,)), "date": ("_f.to_date", (1,)),
 }
 _CASTS = {
-    "INT": "_f.to_int", "BIGINT": "_f.to_int", "SMALLINT": "_f.to_int", "TINYINT": "_f.to_int",
-    "DOUBLE": "_f.to_double", "FLOAT": "_f.to_double", "TEXT": "_f.to_str", "VARCHAR": "_f.to_str",
+    "INT": "_f.to_integral", "BIGINT": "_f.to_int64", "SMALLINT": "_f.to_int16", "TINYINT": "_f.to_int8",
+    "DOUBLE": "_f.to_double", "FLOAT": "_f.to_float", "TEXT": "_f.to_str", "VARCHAR": "_f.to_str",
     "BOOLEAN": "_f.to_bool", "TIMESTAMP": "_f.to_timestamp", "TIMESTAMPTZ": "_f.to_timestamp",
     "TIMESTAMPNTZ": "_f.to_timestamp", "TIMESTAMPLTZ": "_f.to_timestamp", "DATE": "_f.to_date",
 }
@@ -122,6 +123,14 @@ class ExpressionCompiler:
     # --- dispatch --------------------------------------------------------------------------
 
     def visit(self, node: exp.Expression) -> str:
+        try:
+            return self._dispatch(node)
+        except (KeyError, AttributeError, TypeError, IndexError) as error:  # a call sqlglot built without an argument
+            if isinstance(error, ExpressionError):
+                raise
+            raise UnsupportedExpression(f"{_shown(node)}:", "an argument is missing or of the wrong kind") from None
+
+    def _dispatch(self, node: exp.Expression) -> str:
         name = _function_name(node)
         if name is not None:
             custom = self.call(name, node)
@@ -134,12 +143,13 @@ class ExpressionCompiler:
             return f"{_BINARY[type(node)]}({self.visit(node.this)}, {self.visit(node.expression)})"
         if type(node) in _UNARY:
             return f"{_UNARY[type(node)]}({self.visit(node.this)})"
+        shown = _spark_name(node) or name  # as Spark spells it (sqlglot's own names differ: ts_or_ds_add)
         if isinstance(node, _NONDETERMINISTIC):
-            raise UnsupportedExpression(f"{name}()", "is not deterministic, so a replay could not reproduce it")
+            raise UnsupportedExpression(f"{shown}()", "is not deterministic, so a replay could not reproduce it")
         if isinstance(node, exp.AggFunc):
-            raise UnsupportedExpression(f"the aggregate {name}()", "is not allowed in a per-event condition")
+            raise UnsupportedExpression(f"the aggregate {shown}()", "is not allowed in a per-event condition")
         if isinstance(node, exp.Func):
-            raise UnsupportedExpression(f"the function {name}()")
+            raise UnsupportedExpression(f"the function {shown}()")
         raise UnsupportedExpression(f"the construct {node.sql(dialect='spark')!r}")
 
     def args(self, node: exp.Expression) -> list[str]:
@@ -292,6 +302,23 @@ class ExpressionCompiler:
         side = bool(node.args.get("is_left"))
         return f"_t.pad({self.visit(node.this)}, {self.visit(node.expression)}, {fill}, {side})"
 
+    def visit_regexpextract(self, node: exp.RegexpExtract) -> str:
+        if node.args.get("parameters"):
+            raise UnsupportedExpression(f"the call {_shown(node)}")
+        group = self.visit(node.args["group"]) if node.args.get("group") else "1"
+        return f"_t.regexp_extract({self.visit(node.this)}, {self.visit(node.expression)}, {group})"
+
+    def visit_regexpreplace(self, node: exp.RegexpReplace) -> str:
+        if any(node.args.get(k) for k in ("occurrence", "modifiers", "single_replace")):
+            raise UnsupportedExpression(f"the call {_shown(node)}")
+        position = self.visit(node.args["position"]) if node.args.get("position") else "1"
+        replacement = self.visit(node.args["replacement"]) if node.args.get("replacement") else "''"
+        return f"_t.regexp_replace({self.visit(node.this)}, {self.visit(node.expression)}, {replacement}, {position})"
+
+    def visit_regexpsplit(self, node: exp.RegexpSplit) -> str:
+        limit = self.visit(node.args["limit"]) if node.args.get("limit") else "-1"
+        return f"_t.split({self.visit(node.this)}, {self.visit(node.expression)}, {limit})"
+
     def visit_initcap(self, node: exp.Initcap) -> str:
         return f"_t.initcap({self.visit(node.this)})"
 
@@ -304,7 +331,8 @@ class ExpressionCompiler:
     def visit_bracket(self, node: exp.Bracket) -> str:
         if len(node.expressions) != 1:
             raise UnsupportedExpression(f"the subscript {node.sql(dialect='spark')!r}")
-        return f"_t.element_at({self.visit(node.this)}, {self.visit(node.expressions[0])})"
+        helper = "_t.element_at_1" if node.args.get("offset") == 1 else "_t.element_at"  # element_at(): 1-based
+        return f"{helper}({self.visit(node.this)}, {self.visit(node.expressions[0])})"
 
     def visit_array(self, node: exp.Array) -> str:
         return f"[{', '.join(self.args(node))}]"
@@ -327,6 +355,23 @@ class ExpressionCompiler:
         if name == "ltrim":
             return f"_t.trim({args[0]}, ' ', 'leading')"
         return f"{helper}({', '.join(args)})"
+
+
+def _spark_name(node: exp.Expression) -> str | None:
+    """The function name Spark SQL text gives a call (what the user wrote, or its Spark synonym)."""
+    try:
+        found = re.match(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*\(", node.sql(dialect="spark"))
+    except Exception:  # noqa: BLE001 - a malformed node may not print
+        return None
+    return found.group(1).lower() if found else None
+
+
+def _shown(node: exp.Expression) -> str:
+    try:
+        text = node.sql(dialect="spark")
+    except Exception:  # noqa: BLE001 - a malformed node may not print; name its kind instead
+        text = type(node).__name__.lower()
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _function_name(node: exp.Expression) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from functools import lru_cache
 
@@ -11,6 +12,8 @@ from sqlglot.dialects.dialect import Dialect
 
 from lakestream.sparksql import limits
 from lakestream.sparksql.types import name_problem
+
+logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its fallback warnings would reach users' logs
 
 _SPARK = Dialect.get_or_raise("spark")
 _SPARK_READERS = threading.local()  # one tokenizer and parser per thread: both reset at each use
@@ -56,6 +59,13 @@ def parse_expression(text: str) -> exp.Expression:
             detail = f"{detail.rstrip('.')} near column {first['col']}"
         raise ExpressionError(
             f"is not a valid Spark SQL expression ({detail}); "
+            "write something like amount > 100 AND country = 'US'"
+        ) from None
+    except ExpressionError:
+        raise  # the nesting limit, already worded
+    except (ValueError, IndexError, TypeError, AttributeError):  # sqlglot's builders on a wrong argument count
+        raise ExpressionError(
+            "is not a valid Spark SQL expression (a function has the wrong number of arguments); "
             "write something like amount > 100 AND country = 'US'"
         ) from None
     if len(trees) != 1:

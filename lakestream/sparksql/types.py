@@ -6,20 +6,22 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lakestream.sparksql.runtime.typenames import (  # noqa: F401 - re-exported: the families' one home
+    ALIASES, FRACTIONAL, INTEGRAL, INTEGRAL_BY_WIDTH, INTEGRAL_DIGITS, NUMERIC, PRIMITIVES, TIMESTAMPS, WIDENING, canonical_name,
+    integral_width, is_numeric, is_timestamp, wider_integral)
+
 # A small grammar of its own rather than sqlglot's DataType.build: that one silently drops what follows a
 # type (`int garbage`, `array<int` and `int; drop …` all come back as a type), which validation must refuse.
 
-# Canonical names (Spark's own catalogString) and the aliases Spark also accepts.
-PRIMITIVES = ("string", "boolean", "tinyint", "smallint", "int", "bigint", "float", "double", "date", "timestamp",
-              "timestamp_ntz", "binary")
-ALIASES = {"byte": "tinyint", "short": "smallint", "integer": "int", "long": "bigint", "real": "float",
-           "timestamp_ltz": "timestamp"}
+# The names and families (PRIMITIVES, ALIASES, INTEGRAL, FRACTIONAL, NUMERIC, TIMESTAMPS…) live in the runtime
+# module the shipped pattern runtimes carry too; this module adds the grammar over them.
 DECIMAL_NAMES = ("decimal", "dec", "numeric")
 # No char(n)/varchar(n): Spark refuses them outside table schemas (from_json, a source's schema), and
 # casts to them are casts to string.
-# Families, aliases included: type strings that come from elsewhere (a catalog, an older document) may use them.
-INTEGRAL = ("tinyint", "smallint", "int", "bigint") + tuple(a for a, c in ALIASES.items() if c != "float")
-FRACTIONAL = ("float", "double")
+# The types the builder's type chooser lists; a valid complex type typed by hand (map<string,array<int>>) is
+# accepted too.
+CHOOSER = ("string", "int", "bigint", "double", "float", "boolean", "timestamp", "date", "decimal(10,2)", "binary",
+           "array<string>", "map<string,string>")
 MAX_PRECISION = 38
 MAX_DEPTH = 32  # nested array/map/struct levels; deeper is refused, not a RecursionError
 

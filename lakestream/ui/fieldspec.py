@@ -17,10 +17,9 @@ from pydantic_core import PydanticUndefined
 
 from lakestream.labels import field_label
 from lakestream.nodes.fields import ColumnSpec, FieldKind, Kind, SparkType
+from lakestream.sparksql.types import CHOOSER
 
-# The types the type chooser lists; a valid complex type typed by hand (map<string,array<int>>) is accepted too.
-SPARK_TYPES = ("string", "int", "bigint", "double", "float", "boolean", "timestamp", "date", "decimal(10,2)",
-               "binary", "array<string>", "map<string,string>")
+SPARK_TYPES = CHOOSER  # the types the type chooser lists (lakestream/sparksql/types.py)
 _SPARK_TYPE_CHECKS = tuple(SparkType.__metadata__)  # the validator a SparkType field carries
 
 

@@ -40,9 +40,9 @@ def test_runtime_files_are_shipped_and_compile():
     shipped = sorted(p for p in code.files if p.startswith("lakestream_match_recognize/"))
     assert shipped == [f"lakestream_match_recognize/{m}.py" for m in
                        ("__init__", "engine", "javaregex", "matcher", "pattern", "processor", "runtime", "sqlfuncs",
-                        "sqltext")]
+                        "sqltext", "typenames")]
     allowed = {"__future__", "dataclasses", "datetime", "decimal", "functools", "importlib", "itertools", "math",
-               "pathlib", "pickle", "re", "sys",
+               "pathlib", "pickle", "re", "struct", "sys",
                "zoneinfo", "pandas", "pyspark",
                "regex"}  # optional: javaregex bounds matches with it where installed, else uses re
     for path, generated in code.files.items():

@@ -24,6 +24,11 @@ import pandas as pd
 from pyspark.sql.streaming.stateful_processor import StatefulProcessor, StatefulProcessorHandle
 from pyspark.sql.types import BinaryType, StructField, StructType
 
+try:  # shipped beside generated code, Spark's type families sit in this package
+    from .typenames import FRACTIONAL, INTEGRAL
+except ImportError:  # inside lakestream they are the Spark SQL layer's
+    from lakestream.sparksql.runtime.typenames import FRACTIONAL, INTEGRAL
+
 _PACKAGE = __package__  # lakestream.cep.match_recognize here; lakestream_match_recognize beside generated code
 
 
@@ -64,16 +69,15 @@ def _runtime_sources() -> dict[str, str]:
 
 
 _STATE = StructType([StructField("blob", BinaryType(), True)])
-_INTEGRAL = ("tinyint", "smallint", "int", "bigint", "integer", "long", "short", "byte")
 
 
 def _coerce(value, spark_type: str):
     """A Python value in the shape Arrow expects for the output column's Spark type."""
     if value is None:
         return None
-    if spark_type in _INTEGRAL:
+    if spark_type in INTEGRAL:
         return int(value)
-    if spark_type in ("double", "float"):
+    if spark_type in FRACTIONAL:
         return float(value)
     if spark_type == "string":
         return value if isinstance(value, str) else str(value)

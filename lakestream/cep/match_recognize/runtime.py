@@ -229,14 +229,18 @@ def a_avg(values):
     return sum(kept) / len(kept) if kept else None
 
 
+def _spark_order(value):
+    return (value != value, value)  # NaN, the one value unequal to itself, sorts above every number (Spark)
+
+
 def a_min(values):
     kept = [v for v in values if v is not None]
-    return min(kept) if kept else None
+    return min(kept, key=_spark_order) if kept else None
 
 
 def a_max(values):
     kept = [v for v in values if v is not None]
-    return max(kept) if kept else None
+    return max(kept, key=_spark_order) if kept else None
 
 
 def a_array(values):

@@ -8,6 +8,7 @@ from lakestream.rowpattern.pattern import has_anchor, parse_pattern
 from lakestream.rowpattern.program import SpecError, compile_spec
 from lakestream.cep.match_recognize.replay import load_config
 from lakestream.errors import UserError
+from lakestream.sparksql.types import is_timestamp
 
 _CONSTANT_KEY = "__match_recognize_key"
 
@@ -21,7 +22,7 @@ def streaming_spec(config: Any, columns: list[str], types: dict[str, str]) -> di
     first = cfg.order_by[0]
     if cfg.watermark_delay is None:
         raise UserError("match_recognize watermark_delay: streaming needs a watermark delay, e.g. '10 seconds'")
-    if first.desc or types.get(first.column) not in ("timestamp", "timestamp_ntz"):
+    if first.desc or not is_timestamp(types.get(first.column)):
         raise UserError(f"match_recognize order_by[0]: streaming orders by the event time first, ascending; "
                         f"{first.column} is {types.get(first.column, 'missing')}{' DESC' if first.desc else ''}")
     if has_anchor(parse_pattern(cfg.pattern), "$"):

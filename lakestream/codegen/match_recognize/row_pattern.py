@@ -17,7 +17,7 @@ from lakestream.sparksql.escape import Code, ident, py
 
 PACKAGE = "lakestream_match_recognize"
 RUNTIME = ("__init__", "pattern", "runtime", "matcher", "engine", "processor")
-SHARED = ("sqlfuncs", "sqltext", "javaregex")  # the scalar SQL helpers (lakestream.sparksql.runtime), shipped into the package
+SHARED = ("sqlfuncs", "sqltext", "javaregex", "typenames")  # the scalar SQL helpers (lakestream.sparksql.runtime), shipped into the package
 CONSTANT_KEY = "_ls_key"  # one global partition still needs a grouping key
 
 

@@ -7,6 +7,7 @@ from lakestream.codegen.nodes._common import interval, local_source, secret_py, 
 from lakestream.sparksql.escape import Code, py, sql
 from lakestream.nodes.fields import declared_schema
 from lakestream.nodes.sources.kafka_source import event_time_column
+from lakestream.sparksql.types import is_timestamp
 
 _LOGIN_MODULES = {
     "PLAIN": "org.apache.kafka.common.security.plain.PlainLoginModule",
@@ -115,7 +116,7 @@ def _avro_schema(config) -> str:
 
     fields = []
     for column in config.schema_:
-        if column.type in ("timestamp", "timestamp_ntz"):
+        if is_timestamp(column.type):
             avro = {"type": "long", "logicalType": "timestamp-millis"}
         elif column.type == "date":
             avro = {"type": "int", "logicalType": "date"}

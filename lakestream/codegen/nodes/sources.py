@@ -9,7 +9,7 @@ from lakestream.sparksql.escape import Code, ident, py, spark_type, sql
 from lakestream.codegen.nodes._common import local_source, secret_py, secret_sql
 from lakestream.codegen.nodes.kafka_source import _avro_schema, security_options, security_secrets
 from lakestream.nodes.fields import declared_schema
-from lakestream.sparksql.types import FRACTIONAL, INTEGRAL, columns_text
+from lakestream.sparksql.types import FRACTIONAL, INTEGRAL, columns_text, is_timestamp
 from lakestream.nodes.sources.stream_simulator import PROFILE_KEYS
 
 
@@ -176,7 +176,7 @@ def stream_simulator(view) -> dict:
         kind = column.type
         if column.name == key:
             value = f"concat({sql(column.name + '-')}, CAST(pmod(xxhash64(value, {seed}), {config.keys}) AS STRING))"
-        elif kind in ("timestamp", "timestamp_ntz"):
+        elif is_timestamp(kind):
             # rate's wall-clock time on Databricks; locally event i happens at i / events_per_second seconds
             value = f"timestamp_millis(value * 1000 DIV {config.events_per_second})" if view.local else "timestamp"
         elif kind in FRACTIONAL or kind.startswith("decimal"):

@@ -9,13 +9,13 @@ from lakestream.sparksql.escape import Code, ident, py
 from lakestream.codegen.patterns._runtime import PACKAGE, ship
 from lakestream.codegen.patterns.stateful import processor_context, side
 from lakestream.nodes.patterns.deduplication import native
+from lakestream.sparksql.types import INTEGRAL, TIMESTAMPS
 
 # The processor passes whole rows through Python. When every column is of a type JSON carries exactly,
 # the row travels as one JSON string (Spark converts it, Python only passes it on): each Python cell
 # costs ~1-4 us per row, so 8 payload columns cost more than the work the processor does on a row.
 # FAILFAST: a row that does not parse back fails the query instead of coming out NULL.
-_PACKED_TYPES = {"string", "boolean", "tinyint", "smallint", "int", "bigint", "byte", "short", "integer", "long",
-                 "double", "date", "timestamp", "timestamp_ntz", "binary"}
+_PACKED_TYPES = {"string", "boolean", "double", "date", "binary", *INTEGRAL, *TIMESTAMPS}  # not float (see _packable)
 _JSON_OPTIONS = {"timestampFormat": "yyyy-MM-dd HH:mm:ss.SSSSSSXXX", "timestampNTZFormat": "yyyy-MM-dd HH:mm:ss.SSSSSS"}
 _PACKED = "_ls_row"
 

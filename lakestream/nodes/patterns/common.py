@@ -9,6 +9,7 @@ from pydantic import Field
 from lakestream.durations import parse_duration
 from lakestream.nodes.base import Column, Finding, Inputs, PatternFacets, Schema, no_native
 from lakestream.nodes.fields import ColumnName, Duration, Model
+from lakestream.sparksql.types import is_numeric, is_timestamp
 
 MATCH_ID = Column("match_id", "string")
 US = 1_000_000
@@ -68,7 +69,7 @@ def event_time_checks(config: PatternConfig, inputs: Inputs, port: str = "in") -
     """The event-time column must be a timestamp in the input."""
     types = {c.name: c.type for c in inputs.one(port)}
     found = types.get(config.event_time_column)
-    if found is not None and found not in ("timestamp", "timestamp_ntz"):
+    if found is not None and not is_timestamp(found):
         yield Finding(
             "error",
             "pattern.event_time_type",
@@ -78,15 +79,12 @@ def event_time_checks(config: PatternConfig, inputs: Inputs, port: str = "in") -
         )
 
 
-NUMERIC_TYPES = ("tinyint", "smallint", "int", "integer", "bigint", "long", "short", "byte", "float", "double")
-
-
 def numeric_checks(config: PatternConfig, inputs: Inputs, field: str, port: str = "in") -> Iterator[Finding]:
     """The column named by `field` must be numeric in the input (when the input schema is known)."""
     column = getattr(config, field)
     types = {c.name: c.type for c in inputs.one(port)}
     found = types.get(column) if column else None
-    if found is not None and found not in NUMERIC_TYPES and not found.startswith("decimal"):
+    if found is not None and not is_numeric(found):
         yield Finding(
             "error",
             "pattern.value_type",

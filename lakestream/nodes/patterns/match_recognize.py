@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 from lakestream.nodes.base import SSS_ONLY, Category, Column, Finding, Inputs, NodeType, PatternFacets, Schema, Target
 from lakestream.nodes.fields import ColumnName, Duration, FieldKind, Kind, Model, Name, RequiredText
 from lakestream.nodes.patterns.common import at
+from lakestream.sparksql.types import is_timestamp
 
 PATTERN_HELP = (
     "Row pattern over the DEFINE variables, as in SQL: A B+ C; quantifiers * + ? {n} {n,} {,m} {n,m} {,}, "
@@ -174,7 +175,7 @@ def _streaming_checks(config: Config, types: dict[str, str]) -> Iterator[Finding
         return
     first = config.order_by[0]
     found = types.get(first.column.lower())
-    if first.desc or (types and found not in ("timestamp", "timestamp_ntz")):
+    if first.desc or (types and not is_timestamp(found)):
         yield Finding("error", "match_recognize.stream_order",
                       f"Streaming orders rows by event time: ORDER BY must start with a timestamp column, "
                       f"ascending ({first.column} is {found or 'missing'}{' DESC' if first.desc else ''})",

@@ -10,7 +10,7 @@ from pydantic import AfterValidator
 from lakestream.sparksql import types as spark_types
 from lakestream.nodes.base import Column, Finding, Schema
 from lakestream.nodes.fields import ColumnName
-from lakestream.sparksql.types import ALIASES, FRACTIONAL, INTEGRAL
+from lakestream.sparksql.types import ALIASES, INTEGRAL, WIDENING, is_numeric, is_timestamp  # noqa: F401 - node modules import them here
 
 
 def non_empty(what: str) -> AfterValidator:
@@ -55,30 +55,18 @@ def struct_fields(type_: str) -> Schema | None:
     return None if fields is None else tuple(Column(name, ftype) for name, ftype in fields)
 
 
-# Numeric widening order, as Spark coerces types in unions, CASE and COALESCE.
-_WIDEN = ("tinyint", "smallint", "int", "bigint", "float", "double")
-
-
 def widen(a: str, b: str) -> str | None:
     """The common type of two column types, or None when they cannot be combined."""
     a, b = ALIASES.get(a, a), ALIASES.get(b, b)
     if a == b:
         return a
-    if a in _WIDEN and b in _WIDEN:
-        return max(a, b, key=_WIDEN.index)
-    if {a, b} <= set(_WIDEN) | {t for t in (a, b) if t.startswith("decimal")}:
+    if a in WIDENING and b in WIDENING:  # Spark's numeric widening order (unions, CASE, COALESCE)
+        return max(a, b, key=WIDENING.index)
+    if {a, b} <= set(WIDENING) | {t for t in (a, b) if t.startswith("decimal")}:
         return "double"
-    if {a, b} == {"timestamp", "timestamp_ntz"} or {a, b} == {"date", "timestamp"}:
+    if is_timestamp(a) and is_timestamp(b) or {a, b} == {"date", "timestamp"}:
         return "timestamp"
     return None
-
-
-def is_numeric(type_: str) -> bool:
-    return type_ in INTEGRAL or type_ in FRACTIONAL or type_.startswith("decimal")
-
-
-def is_timestamp(type_: str | None) -> bool:
-    return type_ in ("timestamp", "timestamp_ntz")
 
 
 def timestamp_check(column: str, schema: Schema, field: str) -> list[Finding]:

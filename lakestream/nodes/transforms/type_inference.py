@@ -12,16 +12,16 @@ from sqlglot.optimizer.qualify import qualify
 
 from lakestream.nodes.base import Schema
 from lakestream.sparksql.parse import parse_expression
-from lakestream.sparksql.types import INTEGRAL, map_types
+from lakestream.sparksql.types import INTEGRAL, INTEGRAL_DIGITS, NUMERIC, canonical_name, map_types
 from lakestream.nodes.transforms.common import types_of, widen
 
 # Spark result types sqlglot gets wrong or does not know, by (lower-case) function name.
 _FUNCTION_TYPES = {
     **dict.fromkeys(("year", "month", "day", "dayofmonth", "dayofweek", "dayofyear", "hour", "minute", "second",
                      "quarter", "weekofyear", "cardinality", "size", "length", "datediff"), "int"),
-    **dict.fromkeys(("bigint", "long", "unix_timestamp", "unix_seconds", "unix_millis"), "bigint"),
-    **dict.fromkeys(("int", "integer"), "int"),
-    **dict.fromkeys(("double", "sqrt", "log", "ln", "exp", "pow", "power"), "double"),
+    **{name: canonical_name(name) for name in NUMERIC},  # the cast functions: bigint(x), double(x)…
+    **dict.fromkeys(("unix_timestamp", "unix_seconds", "unix_millis"), "bigint"),
+    **dict.fromkeys(("sqrt", "log", "ln", "exp", "pow", "power"), "double"),
     **dict.fromkeys(("string", "md5", "sha1", "sha2", "to_json", "date_format", "format_number"), "string"),
     **dict.fromkeys(("isnull", "isnotnull", "array_contains", "rlike", "startswith", "endswith"), "boolean"),
     **dict.fromkeys(("date_trunc", "timestamp_seconds", "timestamp_millis", "to_timestamp"), "timestamp"),
@@ -42,7 +42,6 @@ def _spark_spelling(type_sql: str) -> str:
 
 
 _DECIMAL = re.compile(r"^decimal\((\d+),(\d+)\)$")
-_INTEGRAL_DIGITS = {"tinyint": 3, "smallint": 5, "int": 10, "bigint": 20}
 
 
 def _operand(node: exp.Expression, schema: Schema) -> tuple[int, int, bool] | None:
@@ -58,7 +57,7 @@ def _operand(node: exp.Expression, schema: Schema) -> tuple[int, int, bool] | No
     m = _DECIMAL.match(found)
     if m:
         return int(m.group(1)), int(m.group(2)), True
-    return (_INTEGRAL_DIGITS[found], 0, False) if found in _INTEGRAL_DIGITS else None
+    return (INTEGRAL_DIGITS[found], 0, False) if found in INTEGRAL_DIGITS else None
 
 
 def _decimal_of(node: exp.Expression, schema: Schema) -> tuple[int, int] | None:

@@ -167,3 +167,76 @@ def search(pattern: str, text: str) -> bool:
         return compiled.search(text, timeout=TIMEOUT_S, concurrent=True) is not None
     except TimeoutError:
         raise RegexTimeout(pattern, text) from None
+
+
+def _matches(pattern: str, text: str, start: int = 0):
+    """Java's successive find()s from `start`, each bounded in time."""
+    compiled = compile_pattern(pattern)
+    try:
+        if not BOUNDED:
+            yield from compiled.finditer(text, start)
+            return
+        yield from compiled.finditer(text, start, timeout=TIMEOUT_S, concurrent=True)
+    except TimeoutError:
+        raise RegexTimeout(pattern, text) from None
+
+
+def extract(pattern: str, text: str, group: int = 1) -> str:
+    """regexp_extract: group `group` of the first match, '' without a match or when the group took no part."""
+    for found in _matches(pattern, text):
+        if not 0 <= group <= (compile_pattern(pattern).groups or 0):
+            raise RegexError(pattern, f"it has {compile_pattern(pattern).groups} groups, not group {group}")
+        return found.group(group) or ""
+    return ""
+
+
+@lru_cache(maxsize=256)
+def _replacement(replacement: str) -> tuple:
+    """Java's replacement text as parts: literal text, or an int (a group), `\\x` being x and `$n` group n."""
+    parts, literal, i = [], [], 0
+    while i < len(replacement):
+        c = replacement[i]
+        if c == "\\" and i + 1 < len(replacement):
+            literal.append(replacement[i + 1])
+            i += 2
+        elif c == "$" and i + 1 < len(replacement) and replacement[i + 1].isdigit():
+            j = i + 2
+            while j < len(replacement) and replacement[j].isdigit():
+                j += 1
+            parts += ["".join(literal), int(replacement[i + 1:j])]
+            literal, i = [], j
+        elif c in "\\$":
+            raise ValueError(f"the replacement {replacement!r} ends in {c!r} or names no group")
+        else:
+            literal.append(c)
+            i += 1
+    return tuple(parts + ["".join(literal)])
+
+
+def replace(pattern: str, text: str, replacement: str, position: int = 1) -> str:
+    """regexp_replace: every match from the 1-based `position` on replaced (Java's `$n` group references)."""
+    parts = _replacement(replacement)
+    start = max(position - 1, 0)
+    if start > len(text):
+        return text
+    out, last = [text[:start]], start
+    for found in _matches(pattern, text, start):
+        out.append(text[last:found.start()])
+        out.extend(p if isinstance(p, str) else (found.group(p) or "") for p in parts)
+        last = found.end()
+    out.append(text[last:])
+    return "".join(out)
+
+
+def split(pattern: str, text: str, limit: int = -1) -> list[str]:
+    """split: Java's String.split(regex, limit) as Spark calls it (limit ≤ 0: every piece, trailing '' kept);
+    a zero-width match at the start makes no leading empty piece."""
+    pieces, last = [], 0
+    for found in _matches(pattern, text):
+        if 0 < limit <= len(pieces) + 1:
+            break
+        if found.end() == 0:
+            continue
+        pieces.append(text[last:found.start()])
+        last = found.end()
+    return pieces + [text[last:]]

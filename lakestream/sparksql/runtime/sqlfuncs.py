@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import struct
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -168,7 +169,10 @@ def to_decimal(value, precision=10, scale=0):
     number = _number(value) if isinstance(value, (str, bool)) else value
     if not isinstance(number, NUMBER) or (isinstance(number, float) and not math.isfinite(number)):
         return None
-    result = Decimal(str(number)).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    try:
+        result = Decimal(str(number)).quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than any decimal(p,s) holds: NULL, as Spark's overflow without ANSI
+        return None
     return None if len(result.as_tuple().digits) - max(0, -result.as_tuple().exponent) > precision - scale else result
 
 
@@ -184,7 +188,63 @@ def to_bool(value):
         return True if text in _TRUE else False if text in _FALSE else None
     if isinstance(value, NUMBER):
         return value != 0
+    if isinstance(value, datetime):  # Spark: microseconds since the epoch, non-zero
+        return value != _EPOCH
     return None
+
+
+_EPOCH = datetime(1970, 1, 1)
+
+
+def to_float(value):
+    """CAST AS FLOAT: the double rounded to 32 bits (past its range: infinity)."""
+    x = to_double(value)
+    if x is None or not math.isfinite(x):
+        return x
+    try:
+        return struct.unpack("f", struct.pack("f", x))[0]
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+_BITS = {8: 2**7, 16: 2**15, 32: 2**31, 64: 2**63}
+
+
+def _wrap(n: int, bits: int) -> int:
+    half = _BITS[bits]
+    return (n + half) % (2 * half) - half
+
+
+def to_integral(value, bits=32):
+    """CAST to tinyint/smallint/int/bigint as Spark without ANSI: a double saturates at int (or bigint) and NaN is
+    0, then a narrower type keeps the low bits (Java's casts); text is read as a number first."""
+    if isinstance(value, float) or isinstance(value, str):
+        x = _number(value) if isinstance(value, str) else value
+        if x is None:
+            return None
+        if isinstance(x, float):
+            if math.isnan(x):
+                return 0
+            limit = _BITS[64 if bits == 64 else 32]
+            x = -limit if x <= -limit else limit - 1 if x >= limit - 1 else int(x)
+            return x if bits >= 32 else _wrap(x, bits)
+        value = x
+    result = to_int(value)
+    if isinstance(value, datetime) and result is not None and not -_BITS[bits] <= result < _BITS[bits]:
+        return None  # Spark: seconds that do not fit the type are NULL, not wrapped
+    return None if result is None else _wrap(result, bits)
+
+
+def to_int64(value):
+    return to_integral(value, 64)
+
+
+def to_int16(value):
+    return to_integral(value, 16)
+
+
+def to_int8(value):
+    return to_integral(value, 8)
 
 
 # --- comparison --------------------------------------------------------------------------------
@@ -367,7 +427,7 @@ def mod(a, b):
     if x is None or y == 0:
         return None
     if isinstance(x, float):
-        return math.fmod(x, y)
+        return math.fmod(x, y) if math.isfinite(x) else math.nan  # Java: Infinity % y is NaN
     if isinstance(x, Decimal):
         return x % y  # Decimal's % already truncates like Java
     r = abs(x) % abs(y)
@@ -398,7 +458,10 @@ def _rounded(a, scale, rounding):
         return None
     if isinstance(a, float) and not math.isfinite(a):
         return a
-    result = Decimal(str(a)).quantize(Decimal(1).scaleb(-int(scale)), rounding=rounding)
+    try:
+        result = Decimal(str(a)).quantize(Decimal(1).scaleb(-int(scale)), rounding=rounding)
+    except InvalidOperation:  # more digits than the context holds (1e300): already whole at that scale
+        return a
     return float(result) if isinstance(a, float) else int(result) if isinstance(a, int) else result
 
 
@@ -411,13 +474,24 @@ def bround(a, scale=0):
     return _rounded(a, scale, ROUND_HALF_EVEN)
 
 
+def _to_long(x):
+    """A double as Spark's bigint result of FLOOR/CEIL: NaN is 0, beyond the range saturates."""
+    if math.isnan(x):
+        return 0
+    return -_BITS[64] if x <= -_BITS[64] else _BITS[64] - 1 if x >= _BITS[64] - 1 else int(x)
+
+
 def floor_(a):
     a = _number(a) if isinstance(a, str) else a
+    if isinstance(a, float):
+        return _to_long(math.floor(a) if math.isfinite(a) else a)
     return None if a is None else math.floor(a)
 
 
 def ceil_(a):
     a = _number(a) if isinstance(a, str) else a
+    if isinstance(a, float):
+        return _to_long(math.ceil(a) if math.isfinite(a) else a)
     return None if a is None else math.ceil(a)
 
 
@@ -436,18 +510,22 @@ def sqrt(a):
 
 
 def exp(a):
-    return _double_fn(lambda x: math.exp(x) if x < 709.8 else math.inf, a)
+    return _double_fn(lambda x: math.exp(x) if x < 709.8 or math.isnan(x) else math.inf, a)
 
 
 def ln(a):
-    return _double_fn(math.log, a, lambda x: x > 0)
+    return _double_fn(math.log, a, lambda x: x > 0 or math.isnan(x))
 
 
 def log(base, a):
+    """log(base, x): NULL for a base or x at or below 0 (Spark's rule); base 1 divides by log 1 = 0."""
     b, x = to_double(base), to_double(a)
-    if b is None or x is None or b <= 0 or x <= 0 or b == 1:
+    if b is None or x is None or b <= 0 or x <= 0:
         return None
-    return math.log(x) / math.log(b)
+    numerator, denominator = math.log(x), math.log(b)
+    if denominator == 0:
+        return math.nan if numerator == 0 or math.isnan(numerator) else math.copysign(math.inf, numerator)
+    return numerator / denominator
 
 
 def power(a, b):

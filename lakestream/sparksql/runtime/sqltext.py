@@ -146,8 +146,12 @@ def _like_tokens(pattern: str, escape: str) -> tuple:
     out, i = [], 0
     while i < len(pattern):
         c = pattern[i]
-        if c == escape and i + 1 < len(pattern):
-            out.append(pattern[i + 1])
+        if c == escape:
+            following = pattern[i + 1:i + 2]
+            if following not in ("%", "_", escape):  # Spark refuses the pattern (INVALID_FORMAT.ESC_…)
+                raise ValueError(f"the LIKE pattern {pattern!r} is invalid: the escape character {escape!r} may "
+                                 "only precede %, _ or itself")
+            out.append(following)
             i += 2
             continue
         out.append(_ANY if c == "%" else _ONE if c == "_" else c)
@@ -195,6 +199,27 @@ def rlike(s, pattern):
     if s is None or pattern is None:
         return None
     return javaregex.search(pattern, s)
+
+
+def regexp_extract(s, pattern, group=1):
+    s, pattern = _s(s), _s(pattern)
+    if s is None or pattern is None or group is None:
+        return None
+    return javaregex.extract(pattern, s, int(group))
+
+
+def regexp_replace(s, pattern, replacement, position=1):
+    s, pattern, replacement = _s(s), _s(pattern), _s(replacement)
+    if s is None or pattern is None or replacement is None or position is None:
+        return None
+    return javaregex.replace(pattern, s, replacement, int(position))
+
+
+def split(s, pattern, limit=-1):
+    s, pattern = _s(s), _s(pattern)
+    if s is None or pattern is None or limit is None:
+        return None
+    return javaregex.split(pattern, s, int(limit))
 
 
 # --- date and time -----------------------------------------------------------------------------
@@ -266,6 +291,18 @@ def array_contains(values, item):
         elif eq(v, item) is True:
             return True
     return None if saw_null else False
+
+
+def element_at_1(values, index):
+    """element_at(array, i): 1-based, negative from the end, out of range NULL; index 0 fails, as in Spark."""
+    if values is None or index is None:
+        return None
+    if isinstance(values, dict):
+        return values.get(index)
+    if index == 0:
+        raise ValueError("element_at: the index 0 is invalid (the first element has index 1)")
+    position = index - 1 if index > 0 else len(values) + index
+    return values[position] if 0 <= position < len(values) else None
 
 
 def element_at(values, index):
