@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 
 from lakestream.errors import UserError
+from lakestream.sparksql.runtime.typenames import FRACTIONAL, INTEGRAL
 from lakestream.sparksql.types import canonical, quote_name
 
 # Avro primitive -> Spark type, as spark-avro's SchemaConverters maps them
@@ -37,9 +38,10 @@ def _type(avro, names: dict[str, str]) -> str:
         members = [m for m in avro if m != "null"]
         if len(members) == 1:
             return _type(members[0], names)
-        if all(isinstance(m, str) and m in ("int", "long") for m in members):
+        spark = [_PRIMITIVES.get(m) if isinstance(m, str) else None for m in members]
+        if all(t in INTEGRAL for t in spark):  # Avro int|long: Spark reads the wider
             return "bigint"
-        if all(isinstance(m, str) and m in ("float", "double") for m in members):
+        if all(t in FRACTIONAL for t in spark):
             return "double"
         return "struct<" + ", ".join(f"member{i}: {_type(m, names)}" for i, m in enumerate(members)) + ">"
     if not isinstance(avro, dict) or "type" not in avro:

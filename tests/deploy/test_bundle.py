@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import posixpath
+from pathlib import Path
 
 import yaml
 from databricks.sdk.service import jobs, pipelines
@@ -112,11 +114,14 @@ def test_pinned_rows_bring_a_pattern_test_job_that_runs_lakestream_test(tmp_path
         (tmp_path / rel).write_text(text)
     runner = tmp_path / "src/pattern_tests/run_pattern_tests.py"
     document = tmp_path / "src/pattern_tests/pipeline.lakestream.json"
-    passed = subprocess.run([sys.executable, str(runner)], capture_output=True, text=True, timeout=300)
+    # the job installs lakestream; here the repository stands in for that package
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    passed = subprocess.run([sys.executable, str(runner)], capture_output=True, text=True, timeout=300, env=env)
     assert passed.returncode == 0 and "1 passed, 0 failed (engine)" in passed.stdout, passed.stderr
     data = json.loads(document.read_text())
     data["expectations"]["sla_breach"][0]["request_id"] = "r-999"
     document.write_text(json.dumps(data))
-    failed = subprocess.run([sys.executable, str(runner), str(document)], capture_output=True, text=True, timeout=300)
+    failed = subprocess.run([sys.executable, str(runner), str(document)], capture_output=True, text=True, timeout=300,
+                            env=env)
     assert failed.returncode == 1 and "FAILED: sla_breach" in failed.stdout, failed.stdout + failed.stderr
     assert not any("pattern_tests" in p for p in bundle_files(pipeline.model_copy(update={"expectations": {}})))
