@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from lakestream import gallery
 from lakestream.nodes.base import Category
+from lakestream.pipeline import FORMAT
 from tests.core.factories import linear_document
 from tests.ui.browser_steps import export, field, node, select_node, shot, toast
 
@@ -99,7 +100,7 @@ def test_edited_samples_are_saved_exported_and_reopened_with_the_pipeline(page, 
     page.keyboard.press("Control+s")
     toast(page, "(version 1)")
     exported = export(page)
-    assert exported["format"] == 2 and exported["samples"] == {**doc.samples, source: kept}
+    assert exported["format"] == FORMAT and exported["samples"] == {**doc.samples, source: kept}
 
     page.goto(page.url.split("?")[0] + f"?open={exported['id']}")
     page.wait_for_function(f"document.querySelectorAll('.vue-flow__node').length === {len(doc.nodes)}")
