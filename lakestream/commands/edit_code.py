@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lakestream.code_edit import plan_code_edit
-from lakestream.commands.validate import read_pipeline
+from lakestream.commands.validate import read_pipeline, write_pipeline
 from lakestream.errors import UserError
 
 DEFAULT_PATHS = {"sdp-sql": "transformations/pipeline.sql", "sdp-python": "transformations/pipeline.py",
@@ -25,17 +25,6 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def write_document(target: Path, text: str) -> None:
-    """Replace a file atomically: never a half-written document."""
-    partial = target.with_name(target.name + ".partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(target)
-    except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
-
-
 def run(args) -> int:
     document = read_pipeline(args.pipeline)
     try:
@@ -53,6 +42,6 @@ def run(args) -> int:
     for note in plan.notes:
         print(f"note: {note}")
     if args.write and not plan.unchanged:
-        write_document(Path(args.pipeline), plan.after.to_json())
+        write_pipeline(Path(args.pipeline), plan.after)
         print(f"wrote {args.pipeline}")
     return 0

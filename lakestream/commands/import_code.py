@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lakestream.commands.validate import write_pipeline
 from lakestream.errors import UserError
 from lakestream.importing import import_sdp_sql_files
 from lakestream.store import open_store
@@ -51,13 +52,7 @@ def run(args) -> int:
     document = result.document
     if args.output:
         target = Path(args.output)
-        partial = target.with_name(target.name + ".partial")
-        try:
-            partial.write_text(document.to_json(), encoding="utf-8")
-            partial.replace(target)  # never a half-written document
-        except OSError as error:
-            partial.unlink(missing_ok=True)
-            raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+        write_pipeline(target, document)
         print(f"wrote {target}")
         return 0
     stored = open_store(args.store, home=args.home, path=args.volume).create(

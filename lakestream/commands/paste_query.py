@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lakestream.code_edit.paste import paste_match_recognize
-from lakestream.commands.edit_code import write_document
-from lakestream.commands.validate import read_pipeline
+from lakestream.commands.validate import read_pipeline, write_pipeline
 from lakestream.errors import UserError
 from lakestream.pipeline import Pipeline
 
@@ -34,6 +33,6 @@ def run(args) -> int:
         print(f"+ node {node.title} ({node.type})")
     for message in result.messages:
         print(f"check: {message}")
-    write_document(target, result.document.to_json())
+    write_pipeline(target, result.document)
     print(f"wrote {target}")
     return 0

@@ -6,8 +6,7 @@ import json
 from pathlib import Path
 
 from lakestream.commands.run import run_local
-from lakestream.commands.validate import read_pipeline
-from lakestream.errors import UserError
+from lakestream.commands.validate import read_pipeline, write_pipeline
 from lakestream.nodes.base import Category
 from lakestream.pattern_tests import pin, run_tests
 
@@ -25,22 +24,11 @@ def register(subparsers) -> None:
     parser.set_defaults(handler=run)
 
 
-def _write(path: Path, text: str) -> None:
-    """Replace the file atomically: a failure leaves the old document whole."""
-    temporary = path.with_name(f".{path.name}.pinning")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise UserError(f"cannot write {path}: {error.strerror or error}") from None
-
-
 def run(args) -> int:
     pipeline = read_pipeline(args.pipeline)
     if args.pin:
         pinned = pin(pipeline, args.node)
-        _write(Path(args.pipeline), pinned.to_json())
+        write_pipeline(Path(args.pipeline), pinned)
         for node_id in args.node or [n.id for n in pinned.nodes if n.spec.category is Category.PATTERN]:
             print(f"pinned {node_id}: {len(pinned.expectations[node_id])} row(s)")
         return 0

@@ -27,6 +27,17 @@ def read_pipeline(path: str) -> Pipeline:
         raise UnreadableDocument(f"{path}: {error}") from None
 
 
+def write_pipeline(target: Path, pipeline: Pipeline) -> None:
+    """Replace a pipeline file atomically (a temp file beside it, then a rename): never a half-written document."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        partial.write_text(pipeline.to_json(), encoding="utf-8")
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise UserError(f"cannot write {target}: {error.strerror or error}") from None
+
+
 def register(subparsers) -> None:
     parser = subparsers.add_parser("validate", help="check a pipeline document and list every problem")
     parser.add_argument("pipeline", help="path of a .lakestream.json document")
