@@ -9,7 +9,7 @@ import pytest
 
 from tests.core.factories import linear_document
 from tests.realio.registry import schema_registry  # noqa: F401 (fixture)
-from tests.ui.browser_steps import export, field, select_node, shot, toast
+from tests.ui.browser_steps import export, field, import_file, select_node, shot, toast
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services]
 
@@ -32,9 +32,7 @@ def test_a_kafka_sources_columns_from_a_schema_registry_subject(page, schema_reg
                                        schema_registry_url=schema_registry.url, value_format="avro")
     document = tmp_path / "fraud.lakestream.json"
     document.write_text(json.dumps(fraud))
-    page.locator("button:has(i:text('upload_file'))").click()
-    page.locator(".q-dialog input[type=file]").set_input_files(str(document))
-    toast(page, "Imported Card fraud")
+    import_file(page, document, "Card fraud")
     select_node(page, "n1", "Kafka topic")
 
     page.locator(".ls-config").get_by_role("button", name="Columns from the schema registry").click()

@@ -13,7 +13,7 @@ from lakestream import gallery
 from lakestream.nodes.base import Category
 from lakestream.pipeline import FORMAT
 from tests.core.factories import linear_document
-from tests.ui.browser_steps import export, field, node, select_node, shot, toast
+from tests.ui.browser_steps import export, field, import_file, node, select_node, shot, toast
 
 pytestmark = pytest.mark.e2e
 
@@ -120,9 +120,7 @@ def test_a_source_schema_from_pasted_data_with_chosen_types_and_event_time(page,
     fraud["nodes"][0]["config"]["schema"] = []
     document = tmp_path / "fraud.lakestream.json"
     document.write_text(json.dumps(fraud))
-    page.locator("button:has(i:text('upload_file'))").click()
-    page.locator(".q-dialog input[type=file]").set_input_files(str(document))
-    toast(page, "Imported Card fraud")
+    import_file(page, document, "Card fraud")
     select_node(page, "n1", "Kafka topic")
     config = page.locator(".ls-config")
     for label in ("SASL mechanism", "SSL truststore location", "Schema registry URL", "Bootstrap servers"):
